@@ -1,0 +1,13 @@
+from django.conf import settings
+
+from practice_review.core.navigation import nav_items_for
+
+
+def site(request):
+    """What every page's shell needs: the council's name, demo mode and the navigation."""
+    return {
+        "council_name": settings.COUNCIL_NAME,
+        "service_name": settings.SERVICE_NAME,
+        "demo_mode": settings.DEMO_MODE,
+        "nav_items": nav_items_for(request),
+    }

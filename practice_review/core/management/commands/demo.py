@@ -1,0 +1,86 @@
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from practice_review.accounts.models import StaffMember, User, normalise_name, system_actor
+from practice_review.core.secrets_file import private_file
+from practice_review.reviews.importing import import_reviews
+
+SEED_FILE = Path(__file__).resolve().parents[3] / "reviews" / "demo_data" / "seed-cohorts.csv"
+
+# One demo person per role, linked to the seed data so each role sees something real.
+DEMO_USERS = [
+    ("qa.lead", "qa_lead", "Quinn", "Adeyemi", None),
+    ("reviewer.independent", "reviewer", "Independent", "Associate", "Independent Associate"),
+    (
+        "reviewer.internal",
+        "reviewer",
+        "Head of Safeguarding",
+        "and QA",
+        "Head of Safeguarding and QA",
+    ),
+    ("practitioner", "practitioner", "Social worker", "RL", "RL"),
+    ("manager", "manager", "Supervisor", "BA", "BA"),
+    ("senior.leader", "senior_leader", "Sam", "Okafor", None),
+    ("admin", "admin", "Alex", "Morgan", None),
+]
+
+
+def demo_password():
+    """PRACTICE_REVIEW_DEMO_PASSWORD, else one generated once and kept (owner-only) to reuse."""
+    if os.environ.get("PRACTICE_REVIEW_DEMO_PASSWORD"):
+        return os.environ["PRACTICE_REVIEW_DEMO_PASSWORD"]
+    return private_file(
+        settings.DATA_DIR / "demo-password", lambda: "demo-" + secrets.token_urlsafe(12)
+    )
+
+
+class Command(BaseCommand):
+    help = "Set up the demo (migrate, seed cohorts, one user per role) and serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="set up, but do not serve")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+
+    def handle(self, no_serve, port, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        result = import_reviews(
+            data=SEED_FILE.read_bytes(), file_name=SEED_FILE.name, by=system_actor()
+        )
+        if not result.ok:
+            raise CommandError("; ".join(str(p) for p in result.problems))
+        password = demo_password()
+        with transaction.atomic():
+            for username, role, first, last, staff_name in DEMO_USERS:
+                self._demo_user(username, role, first, last, staff_name, password)
+        settings.DEMO_MODE_MARKER.touch()
+
+        self.stdout.write(f"Demo data: {result.rows} seed reviews ({result.created} new).")
+        self.stdout.write("Demo sign-ins (two-factor sign-in is off in demo mode):")
+        for username, role, *_ in DEMO_USERS:
+            self.stdout.write(f"  {username:<22} {role}")
+        self.stdout.write(f"  password for all: {password}")
+        if not no_serve:
+            call_command("serve", port=port)
+
+    def _demo_user(self, username, role, first, last, staff_name, password):
+        staff = None
+        if staff_name:
+            key = normalise_name(staff_name)
+            staff = (
+                StaffMember.objects.filter(name_key=key).first()
+                or StaffMember.objects.filter(initials_key=key).first()
+            )
+        user, _ = User.objects.get_or_create(username=username)
+        user.role, user.first_name, user.last_name = role, first, last
+        user.staff_member = staff
+        user.is_active = True
+        user.is_staff = role in ("admin", "qa_lead")  # the Django admin, for reference data
+        if not user.check_password(password):
+            user.set_password(password)
+        user.save()

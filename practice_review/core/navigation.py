@@ -1,0 +1,24 @@
+from django.urls import reverse
+
+from practice_review.accounts.permissions import Permission, has_permission
+
+
+def nav_items_for(request):
+    """The service navigation a signed-in person sees, by what their role lets them do."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items = [("Home", reverse("home"))]
+    if has_permission(user, Permission.IMPORT_REVIEWS):
+        items.append(("Import reviews", reverse("import_reviews")))
+    if has_permission(user, Permission.MANAGE_ACCOUNTS):
+        items.append(("Accounts and settings", reverse("admin:index")))
+    path = request.path
+    return [
+        {
+            "label": label,
+            "url": url,
+            "current": path == url or (url != "/" and path.startswith(url)),
+        }
+        for label, url in items
+    ]

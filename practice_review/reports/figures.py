@@ -1,0 +1,164 @@
+"""The report's figures (interchange.md), computed in one place.
+
+Every report, dashboard, export and the CLI's JSON take their numbers from here. Counting is
+done by the database in one aggregate query over the reviews' stored snapshot columns; the
+pure `figures_from_counts` then shapes the counts into the contract's JSON.
+"""
+
+from django.db.models import Count, F, Max, Min, Q, Sum
+
+from practice_review.reports.agreement import agreement_figures
+from practice_review.reports.numbers import percentage
+from practice_review.reviews import vocabulary as v
+from practice_review.reviews.models import Alert, Review
+
+SCHEMA = "practice-review/report-figures/1"
+BAD_OUTCOMES = [key for key in v.GRADE_KEYS if key not in v.GOOD_OR_BETTER]
+
+
+def _count(**conditions):
+    return Count("id", filter=Q(**conditions))
+
+
+def _aggregates():
+    """{name: aggregate}: every count the figures need, for one query."""
+    counts = {
+        "reviews": Count("id"),
+        "distinct_children": Count("child", distinct=True),
+        "first_review": Min("review_date"),
+        "last_review": Max("review_date"),
+        "alerts_in_file": Sum("alerts_in_file"),
+        "both_outstanding": _count(
+            counted_practice_grade="outstanding", counted_outcome_grade="outstanding"
+        ),
+        "practice_good_or_better_outcome_not": _count(
+            counted_practice_grade__in=v.GOOD_OR_BETTER, counted_outcome_grade__in=BAD_OUTCOMES
+        ),
+        "age_under_18": _count(age_years__lt=18),
+        "age_aged_18_or_over": _count(age_years__gte=18),
+        "age_aged_21_or_over": _count(age_years__gte=21),
+        "uasc": _count(uasc=True),
+        "moderated": Count(
+            "id",
+            filter=Q(moderated_practice_grade__isnull=False)
+            | Q(moderated_outcome_grade__isnull=False),
+        ),
+    }
+    for reviewer_type in v.REVIEWER_TYPE_KEYS:
+        counts[f"reviewers_{reviewer_type}"] = _count(reviewer_type=reviewer_type)
+    for grade in v.GRADE_KEYS:
+        counts[f"practice_{grade}"] = _count(counted_practice_grade=grade)
+        counts[f"outcome_{grade}"] = _count(counted_outcome_grade=grade)
+    for gender in v.GENDER_KEYS:
+        counts[f"gender_{gender}"] = _count(gender=gender)
+    for status in v.LEGAL_STATUS_KEYS:
+        counts[f"legal_status_{status}"] = _count(legal_status=status)
+    for standard in v.PRACTICE_STANDARD_KEYS:
+        for result in v.STANDARD_RESULT_KEYS:
+            counts[f"standard_{standard}_{result}"] = _count(**{standard: result})
+    for axis in ("practice", "outcome"):
+        moderated, original = f"moderated_{axis}_grade", f"{axis}_grade"
+        counts[f"changed_at_moderation_{axis}"] = Count(
+            "id", filter=Q(**{f"{moderated}__isnull": False}) & ~Q(**{moderated: F(original)})
+        )
+    return counts
+
+
+def count_reviews(reviews):
+    """All the counts for a set of reviews (already scoped to what the user may see)."""
+    completed = reviews.completed().with_counted_grades()
+    counts = completed.aggregate(**_aggregates())
+    counts["alerts"] = (counts["alerts_in_file"] or 0) + Alert.objects.filter(
+        review__in=completed.values("id")
+    ).count()
+    counts["pairs"] = {
+        axis: {
+            (row["first"], row["second"]): row["n"]
+            for row in completed.filter(**{f"second_{axis}_grade__isnull": False})
+            .values(first=F(f"{axis}_grade"), second=F(f"second_{axis}_grade"))
+            .annotate(n=Count("id"))
+            .order_by()
+        }
+        for axis in ("practice", "outcome")
+    }
+    return counts
+
+
+def _grades(counts, axis, total):
+    grades = {grade: counts[f"{axis}_{grade}"] for grade in v.GRADE_KEYS}
+    good = sum(grades[grade] for grade in v.GOOD_OR_BETTER)
+    return grades | {"good_or_better": good, "good_or_better_pct": percentage(good, total)}
+
+
+def figures_from_counts(name, counts):
+    """The contract's JSON object for one cohort, from `count_reviews` output. Pure."""
+    total = counts["reviews"]
+    has_pairs = any(counts["pairs"][axis] for axis in ("practice", "outcome"))
+    return {
+        "schema": SCHEMA,
+        "cohort": {
+            "name": name,
+            "reviews": total,
+            "first_review": counts["first_review"] and counts["first_review"].isoformat(),
+            "last_review": counts["last_review"] and counts["last_review"].isoformat(),
+        },
+        "reviewers": {t: counts[f"reviewers_{t}"] for t in v.REVIEWER_TYPE_KEYS},
+        "practice": _grades(counts, "practice", total),
+        "outcome": _grades(counts, "outcome", total),
+        "both_outstanding": counts["both_outstanding"],
+        "practice_good_or_better_outcome_not": counts["practice_good_or_better_outcome_not"],
+        "gender": {g: counts[f"gender_{g}"] for g in v.GENDER_KEYS},
+        "age": {
+            band: counts[f"age_{band}"]
+            for band in ("under_18", "aged_18_or_over", "aged_21_or_over")
+        },
+        "legal_status": {s: counts[f"legal_status_{s}"] for s in v.LEGAL_STATUS_KEYS},
+        "practice_standards": {
+            standard: {r: counts[f"standard_{standard}_{r}"] for r in v.STANDARD_RESULT_KEYS}
+            for standard in v.PRACTICE_STANDARD_KEYS
+        },
+        "alerts": counts["alerts"],
+        "agreement": (
+            {axis: agreement_figures(counts["pairs"][axis]) for axis in ("practice", "outcome")}
+            if has_pairs
+            else None
+        ),
+        "comparison": None,
+        # Extra keys (interchange.md welcomes them; the keys above keep their meaning).
+        "uasc": counts["uasc"],
+        "distinct_children": counts["distinct_children"],
+        "moderated": counts["moderated"],
+        "grades_changed_at_moderation": {
+            axis: counts[f"changed_at_moderation_{axis}"] for axis in ("practice", "outcome")
+        },
+    }
+
+
+def cohort_figures(cohort, reviews=None, compare=None):
+    """Figures for a cohort, over `reviews` (the user's scope; all reviews when None)."""
+    reviews = Review.objects.all() if reviews is None else reviews
+    figures = figures_from_counts(cohort.name, count_reviews(reviews.filter(cohort=cohort)))
+    if compare is not None:
+        comparison = figures_from_counts(
+            compare.name, count_reviews(reviews.filter(cohort=compare))
+        )
+        del comparison["comparison"]
+        figures["comparison"] = comparison
+    return figures
+
+
+def grade_summaries_by_cohort(reviews):
+    """{cohort id: counts} for many cohorts in one grouped query (the home page's summaries)."""
+    completed = reviews.completed().with_counted_grades()
+    rows = (
+        completed.values("cohort")
+        .annotate(
+            reviews=Count("id"),
+            practice_good_or_better=_count(counted_practice_grade__in=v.GOOD_OR_BETTER),
+            outcome_good_or_better=_count(counted_outcome_grade__in=v.GOOD_OR_BETTER),
+            practice_outstanding=_count(counted_practice_grade="outstanding"),
+            outcome_outstanding=_count(counted_outcome_grade="outstanding"),
+        )
+        .order_by()
+    )
+    return {row.pop("cohort"): row for row in rows}

@@ -1,0 +1,25 @@
+from django import forms
+from django.conf import settings
+
+
+class ReviewFileForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a review file",
+        help_text="A CSV (UTF-8 or Windows-1252) or XLSX file with one row per completed review.",
+        error_messages={"required": "Select a review file"},
+    )
+    cohort = forms.CharField(
+        label="Cohort (optional)",
+        required=False,
+        max_length=200,
+        help_text="Used for rows whose cohort column is blank, or when the file has none.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(f"The selected file must be smaller than {limit} MB")
+        if not upload.name.casefold().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("The selected file must be a CSV or XLSX file")
+        return upload

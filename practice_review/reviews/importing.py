@@ -1,0 +1,435 @@
+"""Importing a review file: all or nothing, attributed, idempotent (interchange.md).
+
+`parse_review_file` (pure) checks every value; this module resolves who and what each row
+refers to in the database, and writes everything in one transaction with its history. Any
+problem found here rolls the whole import back, so a refused file never changes anything.
+"""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from practice_review.accounts.models import StaffMember, normalise_name
+from practice_review.reviews import vocabulary as v
+from practice_review.reviews.models import (
+    Child,
+    Cohort,
+    ImportRecord,
+    Review,
+    ReviewEvent,
+    ThemeFinding,
+)
+from practice_review.reviews.review_file import Problem, cohort_key, parse_review_file
+
+BATCH = 500
+LOOKUP_CHUNK = 2000  # stays under SQLite's limit on query parameters
+
+# Which review fields each file column controls: on re-import only the columns the file has
+# are compared, so a file without (say) a religion column never blanks the recorded religion.
+COLUMN_FIELDS = {
+    "reviewer": ["reviewer_id"],
+    "social_worker": ["social_worker_id", "social_worker_was_student"],
+    "supervisor": ["supervisor_id"],
+    "second_reviewer": ["second_reviewer_id"],
+    "age_at_review": ["age_years", "age_as_written"],
+    "date_of_birth": ["age_years", "age_as_written"],
+    "alerts": ["alerts_in_file"],
+    **{key: [key] for key in v.PRACTICE_STANDARD_KEYS},
+}
+SNAPSHOT_COLUMNS = [
+    "gender", "legal_status", "ethnicity", "religion", "first_language", "uasc",
+    "interpreter_needed", "reviewer_type", "practice_grade", "outcome_grade",
+    "practice_rationale", "outcome_rationale", "practice_outcome_reason",
+    "second_practice_grade", "second_outcome_grade",
+]  # fmt: skip
+# A blank moderated cell never removes an existing moderation (interchange.md).
+MODERATION_COLUMNS = ["moderated_practice_grade", "moderated_outcome_grade"]
+CHILD_DETAIL_FIELDS = ["ethnicity", "religion", "first_language", "uasc", "interpreter_needed"]
+
+
+@dataclass
+class ImportResult:
+    problems: list = field(default_factory=list)
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    cohorts: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+class _Refused(Exception):
+    def __init__(self, problems):
+        self.problems = problems
+
+
+def _chunks(items, size=LOOKUP_CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def import_reviews(*, data, file_name, by, default_cohort=None, today=None):
+    """Import a review file as `by`. Returns what changed, or the problems and changes nothing."""
+    parsed = parse_review_file(
+        data, file_name, default_cohort=default_cohort, today=today or timezone.localdate()
+    )
+    if parsed.problems:
+        return ImportResult(problems=parsed.problems)
+    try:
+        with transaction.atomic():
+            result = _write(parsed, by=by, file_name=file_name)
+            ImportRecord.objects.create(
+                by=by,
+                file_name=file_name[-255:],
+                sha256=hashlib.sha256(data).hexdigest(),
+                rows=result.rows,
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            )
+    except _Refused as refused:
+        return ImportResult(problems=sorted(refused.problems, key=lambda p: p.row))
+    return result
+
+
+def _write(parsed, *, by, file_name):
+    rows = parsed.rows
+    reason = f"Imported from {file_name}"[:100]
+    cohorts = _cohorts(rows, by)
+    staff = _StaffDirectory(by)
+    children, problems = _children(rows, cohorts, by, reason)
+    values = [_review_values(row, cohorts, children, staff) for row in rows]
+    problems += staff.problems
+    if problems:
+        raise _Refused(problems)
+
+    existing = {
+        (r.cohort_id, r.child_id, r.review_date): r
+        for r in Review.objects.filter(cohort__in=[c.id for c in cohorts.values()])
+    }
+    compared = _compared_fields(parsed.columns)
+    new, changed, changed_fields, status_changes = [], [], set(), []
+    matched = []  # (row, review) for reviews that were already there
+    for row, row_values in zip(rows, values, strict=True):
+        key = (row_values["cohort_id"], row_values["child_id"], row.review_date)
+        review = existing.get(key)
+        if review is None:
+            new.append(Review(**row_values, status=Review.Status.FINAL, imported=True))
+            continue
+        matched.append((row, review))
+        differences = {
+            name: row_values[name]
+            for name in compared
+            if row_values[name] is not None or name not in MODERATION_COLUMNS
+            if getattr(review, name) != row_values[name]
+        }
+        if review.status != Review.Status.FINAL:
+            status_changes.append((review, review.status))
+            differences["status"] = Review.Status.FINAL
+        if differences:
+            for name, value in differences.items():
+                setattr(review, name, value)
+            review.version += 1
+            changed_fields.update(differences, {"version", "updated_at"})
+            changed.append(review)
+
+    created = bulk_create_with_history(
+        new, Review, batch_size=BATCH, default_user=by, default_change_reason=reason
+    )
+    if changed:
+        now = timezone.now()
+        for review in changed:
+            review.updated_at = now
+        bulk_update_with_history(
+            changed,
+            Review,
+            sorted(changed_fields),
+            batch_size=BATCH,
+            default_user=by,
+            default_change_reason=reason,
+        )
+    ReviewEvent.objects.bulk_create(
+        [ReviewEvent(review=r, to_status="final", by=by, reason=reason) for r in created]
+        + [
+            ReviewEvent(review=r, from_status=old, to_status="final", by=by, reason=reason)
+            for r, old in status_changes
+        ],
+        batch_size=BATCH,
+    )
+    findings_changed = _write_findings(rows, created, matched, parsed.columns, by, reason)
+    _update_children(rows, children, by)
+
+    changed_ids = {r.id for r in changed} | findings_changed
+    return ImportResult(
+        rows=len(rows),
+        created=len(created),
+        updated=len(changed_ids),
+        unchanged=len(matched) - len(changed_ids),
+        cohorts=sorted({c.name for c in cohorts.values()}),
+    )
+
+
+def _compared_fields(columns):
+    names = []
+    for column in columns:
+        if column in COLUMN_FIELDS:
+            names += COLUMN_FIELDS[column]
+        elif column in SNAPSHOT_COLUMNS or column in MODERATION_COLUMNS:
+            names.append(column)
+    return list(dict.fromkeys(names))
+
+
+def _cohorts(rows, by):
+    """{cohort key: Cohort}, creating the cohorts a file names for the first time."""
+    names = {}
+    for row in rows:
+        names.setdefault(cohort_key(row.cohort), row.cohort)
+    cohorts = {c.name_key: c for c in Cohort.objects.filter(name_key__in=list(names))}
+    for key, name in names.items():
+        if key not in cohorts:
+            dates = [row.review_date for row in rows if cohort_key(row.cohort) == key]
+            cohort = Cohort(name=name, period_start=min(dates), period_end=max(dates))
+            cohort._history_user = by
+            cohort.save()
+            cohorts[key] = cohort
+    return cohorts
+
+
+class _StaffDirectory:
+    """Finds staff by name or initials (case-insensitive, trimmed); adds the ones not yet known."""
+
+    def __init__(self, by):
+        self.by = by
+        self.problems = []
+        self.by_key = defaultdict(set)
+        self.members = {}
+        for member in StaffMember.objects.all():
+            self._remember(member)
+
+    def _remember(self, member):
+        self.members[member.id] = member
+        self.by_key[member.name_key].add(member.id)
+        if member.initials_key:
+            self.by_key[member.initials_key].add(member.id)
+
+    def id_for(self, name, row, column):
+        if not name:
+            return None
+        matches = self.by_key.get(normalise_name(name), set())
+        if len(matches) > 1:
+            names = ", ".join(sorted(str(self.members[i]) for i in matches))
+            self.problems.append(
+                Problem(row, column, name, f"one member of staff (it matches {names})")
+            )
+            return None
+        if matches:
+            return next(iter(matches))
+        looks_like_initials = " " not in name and len(name) <= 6 and name.isupper()
+        member = StaffMember(name=name, initials=name if looks_like_initials else "")
+        member._history_user = self.by
+        member.save()
+        self._remember(member)
+        return member.id
+
+
+def _children(rows, cohorts, by, reason):
+    """{(cohort key, child key): child id}, creating new children; problems for mismatches."""
+    problems = []
+    refs = {row.child_ref for row in rows if row.child_ref}
+    known_refs = {}
+    for chunk in _chunks(refs):
+        for child in Child.objects.filter(case_ref__in=chunk):
+            known_refs[child.case_ref] = child
+    for row in rows:
+        child = known_refs.get(row.child_ref)
+        if child is None:
+            continue
+        for column, stored, given in [
+            ("initials", child.initials.casefold(), row.initials.casefold()),
+            ("gender", child.gender, row.gender),
+        ]:
+            if stored != given:
+                problems.append(
+                    Problem(
+                        row.row,
+                        column,
+                        getattr(row, column),
+                        f"{getattr(child, column)!r}, as already recorded for child_ref "
+                        f"{row.child_ref!r}",
+                    )
+                )
+
+    # Without a reference a child is known by initials, gender and birth date or age, within
+    # the cohort: look only at the children already reviewed in the same cohort.
+    known_details = {}
+    existing_cohorts = {c.id: key for key, c in cohorts.items()}
+    for review in Review.objects.filter(
+        cohort__in=list(existing_cohorts), child__case_ref__isnull=True
+    ).values("cohort", "child", "child__initials", "child__gender", "child__date_of_birth",
+             "age_years"):  # fmt: skip
+        born = review["child__date_of_birth"]
+        child_key = (
+            "details",
+            review["child__initials"].casefold(),
+            review["child__gender"],
+            born.isoformat() if born else review["age_years"],
+        )
+        known_details[(existing_cohorts[review["cohort"]], child_key)] = review["child"]
+
+    children, new = {}, {}
+    for row in rows:
+        key = (cohort_key(row.cohort), row.child_key)
+        if key in children or key in new:
+            continue
+        if row.child_ref and row.child_ref in known_refs:
+            children[key] = known_refs[row.child_ref].id
+        elif not row.child_ref and key in known_details:
+            children[key] = known_details[key]
+        else:
+            new[key] = Child(
+                case_ref=row.child_ref or None,
+                initials=row.initials,
+                gender=row.gender,
+                date_of_birth=row.date_of_birth,
+                **{name: getattr(row, name) for name in CHILD_DETAIL_FIELDS},
+            )
+    # A reference seen in two cohorts of one file is still one child.
+    by_ref = {}
+    for key, child in list(new.items()):
+        if child.case_ref:
+            if child.case_ref in by_ref:
+                new[key] = by_ref[child.case_ref]
+            else:
+                by_ref[child.case_ref] = child
+    unique_new = list({id(c): c for c in new.values()}.values())
+    bulk_create_with_history(
+        unique_new, Child, batch_size=BATCH, default_user=by, default_change_reason=reason
+    )
+    children.update({key: child.id for key, child in new.items()})
+    return children, problems
+
+
+def _review_values(row, cohorts, children, staff):
+    cohort = cohorts[cohort_key(row.cohort)]
+    return {
+        "cohort_id": cohort.id,
+        "child_id": children.get((cohort.name_key, row.child_key)),
+        "review_date": row.review_date,
+        "reviewer_id": staff.id_for(row.reviewer, row.row, "reviewer"),
+        "social_worker_id": staff.id_for(row.social_worker, row.row, "social_worker"),
+        "social_worker_was_student": row.social_worker_was_student,
+        "supervisor_id": staff.id_for(row.supervisor, row.row, "supervisor"),
+        "second_reviewer_id": staff.id_for(row.second_reviewer, row.row, "second_reviewer"),
+        "age_years": row.age_years,
+        "age_as_written": row.age_as_written,
+        "alerts_in_file": row.alerts,
+        **{name: getattr(row, name) for name in SNAPSHOT_COLUMNS + MODERATION_COLUMNS},
+        **row.standards,
+    }
+
+
+def _write_findings(rows, created, matched, columns, by, reason):
+    """Strengths and areas for development per theme; returns ids of reviews whose changed."""
+    theme_columns = {
+        theme: (f"strengths_{theme}" in columns, f"development_{theme}" in columns)
+        for theme in v.THEME_KEYS
+    }
+    new = []
+    # Created reviews come back in the order of the rows that were new.
+    matched_ids = {id(row) for row, _ in matched}
+    created_rows = [row for row in rows if id(row) not in matched_ids]
+    for row, review in zip(created_rows, created, strict=True):
+        for theme in v.THEME_KEYS:
+            if row.strengths[theme] or row.development[theme]:
+                new.append(
+                    ThemeFinding(
+                        review=review,
+                        theme=theme,
+                        strengths=row.strengths[theme],
+                        development=row.development[theme],
+                    )
+                )
+
+    existing = defaultdict(dict)
+    for chunk in _chunks([review.id for _, review in matched]):
+        for finding in ThemeFinding.objects.filter(review__in=chunk):
+            existing[finding.review_id][finding.theme] = finding
+    changed, touched = [], set()
+    for row, review in matched:
+        for theme, (has_strengths, has_development) in theme_columns.items():
+            finding = existing[review.id].get(theme)
+            strengths = row.strengths[theme] if has_strengths else None
+            development = row.development[theme] if has_development else None
+            if finding is None:
+                if strengths or development:
+                    new.append(
+                        ThemeFinding(
+                            review=review,
+                            theme=theme,
+                            strengths=strengths or "",
+                            development=development or "",
+                        )
+                    )
+                    touched.add(review.id)
+                continue
+            before = (finding.strengths, finding.development)
+            if strengths is not None:
+                finding.strengths = strengths
+            if development is not None:
+                finding.development = development
+            if (finding.strengths, finding.development) != before:
+                changed.append(finding)
+                touched.add(review.id)
+    bulk_create_with_history(
+        new, ThemeFinding, batch_size=BATCH, default_user=by, default_change_reason=reason
+    )
+    if changed:
+        bulk_update_with_history(
+            changed,
+            ThemeFinding,
+            ["strengths", "development"],
+            batch_size=BATCH,
+            default_user=by,
+            default_change_reason=reason,
+        )
+    return touched
+
+
+def _update_children(rows, children, by):
+    """Keep each child's current details from their latest review (older files don't win)."""
+    latest = {}
+    for row in sorted(rows, key=lambda r: r.review_date):
+        child_id = children[(cohort_key(row.cohort), row.child_key)]
+        latest[child_id] = row
+    latest_dates = {}
+    for chunk in _chunks(latest):
+        latest_dates.update(
+            Review.objects.filter(child__in=chunk)
+            .values("child")
+            .annotate(last=Max("review_date"))
+            .values_list("child", "last")
+        )
+    to_check = [cid for cid, row in latest.items() if latest_dates.get(cid) == row.review_date]
+    for chunk in _chunks(to_check):
+        for child in Child.objects.filter(id__in=chunk):
+            row = latest[child.id]
+            changes = {
+                name: getattr(row, name)
+                for name in CHILD_DETAIL_FIELDS
+                if getattr(row, name) not in (None, "")
+                and getattr(child, name) != getattr(row, name)
+            }
+            if changes:
+                for name, value in changes.items():
+                    setattr(child, name, value)
+                child._history_user = by
+                child.save()

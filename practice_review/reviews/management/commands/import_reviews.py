@@ -1,0 +1,39 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from practice_review.accounts.models import User, system_actor
+from practice_review.reviews.importing import import_reviews
+
+
+class Command(BaseCommand):
+    help = "Import a review file (CSV or XLSX), all or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--cohort", help="cohort for rows whose cohort cell is blank or absent")
+        parser.add_argument("--by", help="the user the import is attributed to")
+
+    def handle(self, path, cohort=None, by=None, **options):
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            raise CommandError(f"cannot read {path}: {error.strerror}") from None
+        try:
+            actor = system_actor(by)
+        except User.DoesNotExist as error:
+            raise CommandError(str(error)) from None
+        result = import_reviews(
+            data=data, file_name=Path(path).name, by=actor, default_cohort=cohort
+        )
+        if not result.ok:
+            for problem in result.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                f"nothing imported: {len(result.problems)} problem(s) in {Path(path).name}",
+                returncode=1,
+            )
+        self.stdout.write(
+            f"Imported {result.rows} review(s) into {', '.join(result.cohorts)}: "
+            f"{result.created} new, {result.updated} updated, {result.unchanged} unchanged."
+        )

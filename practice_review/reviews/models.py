@@ -1,0 +1,473 @@
+"""Cohorts, children and their reviews (domain.md).
+
+Every change to case data keeps a history (django-simple-history: who, when, before, after).
+Case data is reached only through the scoped queries in queries.py, never `objects.all()`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Coalesce
+from simple_history.models import HistoricalRecords
+
+from practice_review.reviews import vocabulary as v
+
+
+def choices(vocabulary):
+    return [(key, label) for key, label in vocabulary]
+
+
+class GradeField(models.CharField):
+    """A grade key on the ILACS scale; null means not graded (yet) or not moderated."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("choices", choices(v.GRADES))
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+
+class StandardField(models.CharField):
+    """Met, not met or not applicable; null until the reviewer has checked the standard."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("choices", choices(v.STANDARD_RESULTS))
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+
+def staff_link():
+    return models.ForeignKey(
+        "accounts.StaffMember", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+
+class Child(models.Model):
+    """A child or young person whose case is reviewed. Special category data: collect only this."""
+
+    case_ref = models.CharField(
+        "case reference",
+        max_length=50,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The case management system's reference: the same child in every cohort.",
+    )
+    initials = models.CharField(max_length=20)
+    gender = models.CharField(max_length=20, choices=choices(v.GENDERS))
+    date_of_birth = models.DateField(null=True, blank=True)
+    ethnicity = models.CharField(max_length=200, blank=True)
+    religion = models.CharField(max_length=200, blank=True)
+    first_language = models.CharField(max_length=200, blank=True)
+    interpreter_needed = models.BooleanField(null=True, blank=True)
+    uasc = models.BooleanField(
+        "arrived as an unaccompanied asylum-seeking child", null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "children"
+
+    def __str__(self):
+        return self.initials
+
+
+class Cohort(models.Model):
+    """A set of case files chosen for review together (a month, or a one-off event)."""
+
+    name = models.CharField(max_length=200)
+    # Names match case-insensitively after trimming (interchange.md), so the key is unique.
+    name_key = models.CharField(max_length=200, unique=True, editable=False)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    selected_by = models.CharField(max_length=200, blank=True)
+    selection_reason = models.CharField(
+        max_length=10, choices=choices(v.SELECTION_REASONS), default="mixed"
+    )
+    theme = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period_start", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = " ".join(self.name.split())
+        self.name_key = self.key_for(self.name)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def key_for(name):
+        return " ".join(str(name).split()).casefold()
+
+
+class GradeDescriptorSet(models.Model):
+    """A version of the council's case-level grade descriptors; reviews record which they saw."""
+
+    version = models.PositiveIntegerField(unique=True)
+    introduced_on = models.DateField()
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"Grade descriptors version {self.version}"
+
+
+class GradeDescriptor(models.Model):
+    AXES = [("practice", "Social work practice"), ("outcome", "Outcomes for the child")]
+
+    descriptor_set = models.ForeignKey(
+        GradeDescriptorSet, on_delete=models.CASCADE, related_name="descriptors"
+    )
+    axis = models.CharField(max_length=10, choices=AXES)
+    grade = models.CharField(max_length=30, choices=choices(v.GRADES))
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["descriptor_set", "axis", "grade"], name="one_descriptor_per_grade"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_axis_display()}: {self.get_grade_display()}"
+
+
+class LearningTopic(models.Model):
+    """A managed tag for strengths and areas for development (recording, chronology, ...)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ReviewQuerySet(models.QuerySet):
+    def completed(self):
+        return self.filter(status__in=v.COMPLETED_STATES)
+
+    def with_counted_grades(self):
+        """The counted grade of each axis: the moderated grade where there is one, else the
+        reviewer's (interchange.md)."""
+        return self.annotate(
+            counted_practice_grade=Coalesce("moderated_practice_grade", "practice_grade"),
+            counted_outcome_grade=Coalesce("moderated_outcome_grade", "outcome_grade"),
+        )
+
+    def visible_to(self, user):
+        from practice_review.reviews.queries import reviews_visible_to
+
+        return reviews_visible_to(user, self)
+
+
+class Review(models.Model):
+    """One child's case file reviewed by one reviewer (the audit)."""
+
+    class Status(models.TextChoices):
+        ASSIGNED = v.REVIEW_STATES[0]
+        IN_PROGRESS = v.REVIEW_STATES[1]
+        SUBMITTED = v.REVIEW_STATES[2]
+        FINAL = v.REVIEW_STATES[3]
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="reviews")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="reviews")
+    review_date = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ASSIGNED)
+    imported = models.BooleanField(default=False, help_text="Came from a review file.")
+
+    reviewer = staff_link()
+    reviewer_type = models.CharField(max_length=20, choices=choices(v.REVIEWER_TYPES))
+    social_worker = staff_link()
+    social_worker_was_student = models.BooleanField(default=False)
+    supervisor = staff_link()
+    independent_reviewing_officer = staff_link()
+
+    # The child as they were at the review: figures use these, so a past cohort never changes
+    # when a child has a birthday or their legal status moves on.
+    age_years = models.PositiveSmallIntegerField("age in whole years", null=True, blank=True)
+    age_as_written = models.CharField(max_length=30, blank=True)
+    legal_status = models.CharField(
+        "legal or practice framework", max_length=30, choices=choices(v.LEGAL_STATUSES)
+    )
+    gender = models.CharField(max_length=20, choices=choices(v.GENDERS))
+    ethnicity = models.CharField(max_length=200, blank=True)
+    religion = models.CharField(max_length=200, blank=True)
+    first_language = models.CharField(max_length=200, blank=True)
+    interpreter_needed = models.BooleanField(null=True, blank=True)
+    uasc = models.BooleanField(null=True, blank=True)
+
+    # The 8 practice standards (domain.md): a fixed list, so one column each keeps counting to a
+    # single aggregate query and keeps each change to a review in one history row.
+    basic_details = StandardField()
+    basic_details_comment = models.TextField(blank=True)
+    basic_details_put_right = models.BooleanField(default=False)
+    visits_in_timescale = StandardField()
+    visits_in_timescale_comment = models.TextField(blank=True)
+    visits_in_timescale_put_right = models.BooleanField(default=False)
+    seen_alone = StandardField()
+    seen_alone_comment = models.TextField(blank=True)
+    seen_alone_put_right = models.BooleanField(default=False)
+    recording_up_to_date = StandardField()
+    recording_up_to_date_comment = models.TextField(blank=True)
+    recording_up_to_date_put_right = models.BooleanField(default=False)
+    supervision_frequency = StandardField()
+    supervision_frequency_comment = models.TextField(blank=True)
+    supervision_frequency_put_right = models.BooleanField(default=False)
+    management_oversight = StandardField()
+    management_oversight_comment = models.TextField(blank=True)
+    management_oversight_put_right = models.BooleanField(default=False)
+    chronology_current = StandardField()
+    chronology_current_comment = models.TextField(blank=True)
+    chronology_current_put_right = models.BooleanField(default=False)
+    legal_documents = StandardField()
+    legal_documents_comment = models.TextField(blank=True)
+    legal_documents_put_right = models.BooleanField(default=False)
+
+    # The two grades, always the (first) reviewer's own.
+    practice_grade = GradeField("social work practice grade")
+    practice_rationale = models.TextField(blank=True)
+    outcome_grade = GradeField("outcomes for the child grade")
+    outcome_rationale = models.TextField(blank=True)
+    practice_outcome_reason = models.TextField(
+        "why outcomes differ from practice",
+        blank=True,
+        help_text="Required when practice is good or better and outcomes are not.",
+    )
+    descriptor_set = models.ForeignKey(
+        GradeDescriptorSet, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    # Moderation keeps the reviewer's grades and records the agreed ones beside them.
+    moderated_practice_grade = GradeField()
+    moderated_outcome_grade = GradeField()
+    moderation_reason = models.TextField(blank=True)
+
+    # A dual review: a second, blind reviewer's grades.
+    second_reviewer = staff_link()
+    second_practice_grade = GradeField()
+    second_outcome_grade = GradeField()
+
+    # Alerts counted in an imported file; alerts raised in the app are Alert records.
+    alerts_in_file = models.PositiveIntegerField(default=0)
+
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic locking for edits.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "child", "review_date"], name="one_review_per_child_per_date"
+            )
+        ]
+        indexes = [models.Index(fields=["cohort", "status"])]
+
+    def __str__(self):
+        return f"Review of {self.child} on {self.review_date:%-d %B %Y}"
+
+    @property
+    def counted_practice(self):
+        return self.moderated_practice_grade or self.practice_grade
+
+    @property
+    def counted_outcome(self):
+        return self.moderated_outcome_grade or self.outcome_grade
+
+    def standards(self):
+        """(key, label, result, comment, put right) for the 8 standards, in the spec's order."""
+        return [
+            (
+                key,
+                label,
+                getattr(self, key),
+                getattr(self, f"{key}_comment"),
+                getattr(self, f"{key}_put_right"),
+            )
+            for key, label in v.PRACTICE_STANDARDS
+        ]
+
+
+class ThemeFinding(models.Model):
+    """Strengths and areas for development under one of the 5 themes."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="findings")
+    theme = models.CharField(max_length=30, choices=choices(v.THEMES))
+    strengths = models.TextField(blank=True)
+    development = models.TextField("areas for development", blank=True)
+    topics = models.ManyToManyField(LearningTopic, blank=True, related_name="findings")
+    before_window = models.BooleanField(
+        default=False, help_text="Includes a finding from before the practice window."
+    )
+    history = HistoricalRecords(m2m_fields=[topics])
+
+    class Meta:
+        ordering = ["review", "theme"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "theme"], name="one_finding_per_theme")
+        ]
+
+    def __str__(self):
+        return f"{self.get_theme_display()} ({self.review})"
+
+
+class Conversation(models.Model):
+    """A conversation the reviewer held, in the person's own words."""
+
+    WITH = [
+        ("practitioner", "Practitioner"),
+        ("manager", "Manager"),
+        ("child_or_family", "Child, young person or family"),
+    ]
+    METHODS = [
+        ("in_person", "In person"),
+        ("phone", "Phone"),
+        ("video", "Video call"),
+        ("whatsapp", "WhatsApp"),
+        ("letter", "Letter"),
+    ]
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="conversations")
+    held_with = models.CharField(max_length=20, choices=WITH)
+    held_on = models.DateField()
+    method = models.CharField(max_length=20, choices=METHODS)
+    their_words = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+    def __str__(self):
+        return f"Conversation with {self.get_held_with_display().lower()} on {self.held_on}"
+
+
+class ReviewEvent(models.Model):
+    """An append-only record of a review's state changes: who, when, from what, to what, why."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True, choices=choices(v.REVIEW_STATES))
+    to_status = models.CharField(max_length=20, choices=choices(v.REVIEW_STATES))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} to {self.to_status} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Alert(models.Model):
+    """An area of significant concern that must reach the responsible manager at once."""
+
+    SEVERITIES = [("high", "High: a child may be at risk"), ("medium", "Medium"), ("low", "Low")]
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="alerts")
+    concern = models.TextField()
+    severity = models.CharField(max_length=10, choices=SEVERITIES)
+    must_act = staff_link()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    action_taken = models.TextField(blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_at"]
+
+    def __str__(self):
+        return f"Alert {self.pk} ({self.get_severity_display()})"
+
+
+class Recommendation(models.Model):
+    """A SMART recommendation: child-level (from a review) or service-level."""
+
+    LEVELS = [("child", "Child-level"), ("service", "Service-level")]
+    STATUSES = [
+        ("open", "Open"),
+        ("in_progress", "In progress"),
+        ("completed", "Completed"),
+        ("not_accepted", "Not accepted"),
+        ("superseded", "Superseded"),
+        ("case_closed", "Case closed or transferred"),
+    ]
+
+    level = models.CharField(max_length=10, choices=LEVELS)
+    review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.PROTECT, related_name="recommendations"
+    )
+    cohort = models.ForeignKey(
+        Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="recommendations"
+    )
+    theme = models.CharField(max_length=30, choices=choices(v.THEMES), blank=True)
+    action = models.TextField()
+    owner = staff_link()
+    due_date = models.DateField(null=True, blank=True)
+    success_measure = models.TextField("how success will be seen", blank=True)
+    status = models.CharField(max_length=20, choices=STATUSES, default="open")
+    status_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level="service") | models.Q(review__isnull=False),
+                name="child_recommendation_has_review",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()} recommendation {self.pk}"
+
+
+class ImportRecord(models.Model):
+    """Who imported which file, when, and what it changed."""
+
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField()
+    created = models.PositiveIntegerField()
+    updated = models.PositiveIntegerField()
+    unchanged = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"Import of {self.file_name} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,60 @@
+"""Reads of case data, always through the user's scope (domain.md's table of who sees what).
+
+Every view, count and export starts from these, so out-of-scope records simply do not exist
+for the user (a 404, never a 403 that confirms a record is there).
+"""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.reviews.models import Child, Cohort, Review
+from practice_review.reviews.vocabulary import COMPLETED_STATES
+
+
+def reviews_visible_to(user, reviews=None):
+    reviews = Review.objects.all() if reviews is None else reviews
+    if not user.is_authenticated or not user.is_active:
+        return reviews.none()
+    if has_permission(user, Permission.VIEW_ALL_CASES):
+        return reviews
+    staff = user.staff_member_id
+    if staff is None:
+        return reviews.none()
+    if user.role == "reviewer":
+        return reviews.filter(Q(reviewer=staff) | Q(second_reviewer=staff))
+    if user.role == "practitioner":
+        return reviews.filter(status__in=COMPLETED_STATES, social_worker=staff)
+    if user.role == "manager":
+        return reviews.filter(status__in=COMPLETED_STATES, supervisor=staff)
+    return reviews.none()
+
+
+def cohorts_visible_to(user):
+    if has_permission(user, Permission.VIEW_ALL_CASES):
+        return Cohort.objects.all()
+    return Cohort.objects.filter(id__in=reviews_visible_to(user).values("cohort"))
+
+
+def children_visible_to(user):
+    if has_permission(user, Permission.VIEW_ALL_CASES):
+        return Child.objects.all()
+    return Child.objects.filter(id__in=reviews_visible_to(user).values("child"))
+
+
+def get_cohort_for_user(user, cohort_id):
+    return get_object_or_404(cohorts_visible_to(user), pk=cohort_id)
+
+
+def get_review_for_user(user, review_id):
+    return get_object_or_404(
+        reviews_visible_to(user).select_related(
+            "cohort", "child", "reviewer", "social_worker", "supervisor", "second_reviewer"
+        ),
+        pk=review_id,
+    )
+
+
+def find_cohort(name):
+    """A cohort by name, case-insensitively after trimming (interchange.md); None if absent."""
+    return Cohort.objects.filter(name_key=Cohort.key_for(name)).first()

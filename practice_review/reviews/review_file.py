@@ -1,0 +1,632 @@
+"""Reading review files (interchange.md): CSV in UTF-8 or Windows-1252, or XLSX.
+
+Pure Python: bytes in, typed rows and problems out. Nothing here touches the database, so every
+rule is tested without one, and bad input can only ever produce `Problem`s, never an exception.
+"""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from practice_review.reviews import vocabulary as v
+
+# XLSX files are zip archives: refuse ones that would unpack to more than this, or that
+# compress suspiciously well (a "zip bomb"), before any XML is parsed.
+XLSX_MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+XLSX_MAX_RATIO = 200
+CSV_FIELD_LIMIT = 100_000
+
+STANDARD_COLUMNS = v.PRACTICE_STANDARD_KEYS
+STRENGTH_COLUMNS = [f"strengths_{theme}" for theme in v.THEME_KEYS]
+DEVELOPMENT_COLUMNS = [f"development_{theme}" for theme in v.THEME_KEYS]
+SECOND_REVIEW_COLUMNS = ["second_reviewer", "second_practice_grade", "second_outcome_grade"]
+
+COLUMNS = [
+    "cohort", "child_ref", "initials", "gender", "age_at_review", "date_of_birth",
+    "ethnicity", "religion", "first_language", "uasc", "interpreter_needed", "legal_status",
+    "social_worker", "supervisor", "reviewer", "reviewer_type", "review_date",
+    "practice_grade", "outcome_grade", *STANDARD_COLUMNS, "alerts",
+    *STRENGTH_COLUMNS, *DEVELOPMENT_COLUMNS, "practice_outcome_reason",
+    "practice_rationale", "outcome_rationale",
+    *SECOND_REVIEW_COLUMNS, "moderated_practice_grade", "moderated_outcome_grade",
+]  # fmt: skip
+ALIASES = {
+    "age": "age_at_review",
+    "dob": "date_of_birth",
+    "status": "legal_status",
+    "legal_or_practice_framework": "legal_status",
+}
+REQUIRED = [
+    "initials", "gender", "legal_status", "social_worker", "reviewer_type", "review_date",
+    "practice_grade", "outcome_grade", *STANDARD_COLUMNS,
+]  # fmt: skip
+MAX_LENGTHS = {
+    "cohort": 200, "child_ref": 50, "initials": 20, "ethnicity": 200, "religion": 200,
+    "first_language": 200, "social_worker": 200, "supervisor": 200, "reviewer": 200,
+    "second_reviewer": 200,
+}  # fmt: skip
+
+
+def _words(value):
+    """Fold case, and treat spaces, hyphens and underscores alike, as people type them."""
+    folded = re.sub(r"[\s_\-]+", " ", str(value).casefold()).strip()
+    return re.sub(r"\s*/\s*", " / ", folded)
+
+
+def _table(pairs):
+    return {_words(text): key for text, key in pairs}
+
+
+GRADE_VALUES = _table(
+    [(key, key) for key in v.GRADE_KEYS]
+    + [(label, key) for key, label in v.GRADES]
+    + [("RI", "requires_improvement"), ("Requires improvement", "requires_improvement")]
+    + [(str(number), key) for number, key in enumerate(v.GRADE_KEYS, start=1)]
+)
+STANDARD_VALUES = _table(
+    [(key, key) for key in v.STANDARD_RESULT_KEYS]
+    + [("n/a", "not_applicable"), ("na", "not_applicable"), ("yes", "met"), ("no", "not_met")]
+)
+GENDER_VALUES = _table(
+    [(key, key) for key in v.GENDER_KEYS]
+    + [("M", "male"), ("F", "female"), ("Non-binary", "other"), ("Not known", "not_recorded")]
+    + [("Unknown", "not_recorded"), ("U", "not_recorded")]
+)
+LEGAL_STATUS_VALUES = _table(
+    [(key, key) for key in v.LEGAL_STATUS_KEYS]
+    + [(label, key) for key, label in v.LEGAL_STATUSES]
+    + [("EH", "early_help"), ("CIN", "child_in_need"), ("CP", "child_protection")]
+    + [
+        (text, "looked_after")
+        for text in [
+            "LAC",
+            "CLA",
+            "CIC",
+            "Child in Care",
+            "Looked After Child",
+            "Looked After Children",
+            "Looked after",
+        ]
+    ]
+    + [
+        (text, "care_leaver")
+        for text in [
+            "Care Leaver",
+            "Care experienced",
+            "Care leaver / care experienced",
+            "Care Experienced / Care Leavers",
+        ]
+    ]
+)
+YES_NO_VALUES = _table([("yes", True), ("y", True), ("true", True)]) | _table(
+    [("no", False), ("n", False), ("false", False)]
+)
+REVIEWER_TYPE_VALUES = _table([(key, key) for key in v.REVIEWER_TYPE_KEYS])
+
+GRADE_EXPECTED = "one of " + ", ".join(v.GRADE_KEYS) + " (or RI, or 1 to 4)"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file: where, what was there, and what was expected."""
+
+    row: int
+    column: str
+    value: str | None
+    expected: str
+
+    def __str__(self):
+        got = "blank" if self.value in (None, "") else f"got {self.value!r}"
+        if self.value is None and self.row == 1:
+            got = "missing"
+        return f"row {self.row}, column {self.column}: {got}; expected {self.expected}"
+
+
+@dataclass
+class ReviewRow:
+    """One review as read from a file, with every value typed and checked."""
+
+    row: int
+    cohort: str
+    child_ref: str
+    initials: str
+    gender: str
+    age_years: int
+    age_as_written: str
+    date_of_birth: datetime.date | None
+    review_date: datetime.date
+    legal_status: str
+    ethnicity: str = ""
+    religion: str = ""
+    first_language: str = ""
+    uasc: bool | None = None
+    interpreter_needed: bool | None = None
+    social_worker: str = ""
+    social_worker_was_student: bool = False
+    supervisor: str = ""
+    reviewer: str = ""
+    reviewer_type: str = ""
+    practice_grade: str = ""
+    outcome_grade: str = ""
+    standards: dict = field(default_factory=dict)
+    alerts: int = 0
+    strengths: dict = field(default_factory=dict)
+    development: dict = field(default_factory=dict)
+    practice_outcome_reason: str = ""
+    practice_rationale: str = ""
+    outcome_rationale: str = ""
+    second_reviewer: str = ""
+    second_practice_grade: str | None = None
+    second_outcome_grade: str | None = None
+    moderated_practice_grade: str | None = None
+    moderated_outcome_grade: str | None = None
+
+    @property
+    def child_key(self):
+        """A child is its reference or, without one, initials, gender and birth date or age."""
+        if self.child_ref:
+            return ("ref", self.child_ref)
+        return (
+            "details",
+            self.initials.casefold(),
+            self.gender,
+            self.date_of_birth.isoformat() if self.date_of_birth else self.age_years,
+        )
+
+    @property
+    def review_key(self):
+        return (cohort_key(self.cohort), self.child_key, self.review_date)
+
+
+@dataclass
+class ReviewFile:
+    rows: list
+    problems: list
+    columns: set  # the canonical columns the file has: only those are compared on re-import
+
+
+def cohort_key(name):
+    return " ".join(str(name).split()).casefold()
+
+
+# ---------------------------------------------------------------------------- reading cells
+
+
+def _cell_text(value):
+    """A spreadsheet cell as trimmed text: typed XLSX cells become what a person would type."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_csv(data):
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return None, "a CSV file in UTF-8 or Windows-1252 text"
+    if "\x00" in text:
+        return None, "a text CSV file (this one contains NUL bytes)"
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        # Each record is a spreadsheet row, even when a quoted cell spans several lines.
+        return [
+            (number, [_cell_text(c) for c in record])
+            for number, record in enumerate(reader, start=1)
+        ], None
+    except csv.Error as error:
+        return None, f"a well-formed CSV file (record {reader.line_num}: {error})"
+
+
+def _xlsx_is_safe(data):
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return "a valid XLSX file (it could not be opened as one)"
+    unpacked = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos) or 1
+    if unpacked > XLSX_MAX_UNPACKED_BYTES or unpacked / packed > XLSX_MAX_RATIO:
+        return "an XLSX file of ordinary size (this one unpacks to far more than it holds)"
+    return None
+
+
+def _read_xlsx(data):
+    import openpyxl  # imported here: CSV-only users and pure tests need not load it
+
+    unsafe = _xlsx_is_safe(data)
+    if unsafe:
+        return None, unsafe
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            rows = []
+            for cells in sheet.iter_rows():
+                cells = [c for c in cells if c.value is not None or hasattr(c, "row")]
+                number = next((c.row for c in cells if getattr(c, "row", None)), None)
+                if number is None:
+                    continue  # an empty row: blank rows are skipped anyway
+                rows.append((number, [_cell_text(c.value) for c in cells]))
+        finally:
+            workbook.close()
+    # openpyxl can fail in many ways on a damaged or hostile file; each means "not readable".
+    except Exception as error:  # noqa: BLE001
+        return None, f"a valid XLSX file ({type(error).__name__} while reading it)"
+    return rows, None
+
+
+def read_table(data, file_name=""):
+    """The file's rows as (spreadsheet row number, [cell text]), or a file-level problem."""
+    name = file_name.casefold()
+    if name.endswith(".xls"):
+        return None, "a CSV or XLSX file (save Excel 97-2003 .xls files as .xlsx)"
+    if data[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
+        return _read_xlsx(data)
+    return _read_csv(data)
+
+
+# ---------------------------------------------------------------------------- values
+
+
+class Bad(Exception):
+    def __init__(self, expected):
+        self.expected = expected
+
+
+def _lookup(table, text, expected):
+    try:
+        return table[_words(text)]
+    except KeyError:
+        raise Bad(expected) from None
+
+
+DATE_EXPECTED = "a date such as 2024-09-17 or 17/09/2024 (day first)"
+
+
+def parse_date(text):
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", text)
+    uk = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", text)
+    try:
+        if iso:
+            return datetime.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if uk:
+            return datetime.date(int(uk[3]), int(uk[2]), int(uk[1]))
+    except ValueError:
+        raise Bad(DATE_EXPECTED + " that exists") from None
+    raise Bad(DATE_EXPECTED)
+
+
+AGE_EXPECTED = "an age from 0 to 25 years, e.g. 20, 20 years, 3 yrs, 18 months or 6 weeks"
+AGE_UNITS = {
+    "years": ["y", "yr", "yrs", "year", "years"],
+    "months": ["m", "mth", "mths", "mo", "mos", "month", "months"],
+    "weeks": ["w", "wk", "wks", "week", "weeks"],
+}
+
+
+def parse_age(text):
+    """(whole years, as written) from an age such as '20', '3 yrs', '2 months' or '6 weeks'."""
+    match = re.fullmatch(r"(\d{1,4})\s*([a-z]*)(?:\s+old)?", _words(text))
+    if not match:
+        raise Bad(AGE_EXPECTED)
+    number, unit = int(match[1]), match[2] or "years"
+    unit = next((name for name, spellings in AGE_UNITS.items() if unit in spellings), None)
+    if unit == "years":
+        years, written = number, str(number)
+    elif unit == "months":
+        years, written = number // 12, f"{number} month{'s' if number != 1 else ''}"
+    elif unit == "weeks":
+        years, written = number * 7 * 400 // 146097, f"{number} week{'s' if number != 1 else ''}"
+    else:
+        raise Bad(AGE_EXPECTED)
+    if years > 25:
+        raise Bad(AGE_EXPECTED)
+    return years, written
+
+
+def _birthday_in(year, born):
+    """A 29 February birthday falls on 1 March in other years (interchange.md)."""
+    try:
+        return born.replace(year=year)
+    except ValueError:
+        return datetime.date(year, 3, 1)
+
+
+def age_on(born, on):
+    """(whole years, as written) on a date; under one year is 0, written in months or weeks."""
+    years = on.year - born.year - (1 if on < _birthday_in(on.year, born) else 0)
+    if years >= 1:
+        return years, str(years)
+    months = (on.year - born.year) * 12 + on.month - born.month - (1 if on.day < born.day else 0)
+    if months >= 1:
+        return 0, f"{months} month{'s' if months != 1 else ''}"
+    weeks = (on - born).days // 7
+    return 0, f"{weeks} week{'s' if weeks != 1 else ''}"
+
+
+def parse_whole_number(text):
+    if not re.fullmatch(r"\d{1,6}", text):
+        raise Bad("a whole number, 0 or more (blank means 0)")
+    return int(text)
+
+
+# ---------------------------------------------------------------------------- rows
+
+
+def map_header(cells):
+    """{canonical column: cell index}, with problems for repeated or missing columns."""
+    columns, problems = {}, []
+    for index, heading in enumerate(cells):
+        name = re.sub(r"[\s_\-]+", "_", heading.casefold()).strip("_")
+        name = ALIASES.get(name, name)
+        if name not in COLUMNS:
+            continue  # unknown columns are ignored
+        if name in columns:
+            first = cells[columns[name]]
+            problems.append(
+                Problem(1, name, heading, f"one column for {name} ({first!r} means the same)")
+            )
+            continue
+        columns[name] = index
+    return columns, problems
+
+
+def _missing_columns(columns, has_default_cohort):
+    required = REQUIRED + ([] if has_default_cohort else ["cohort"])
+    problems = [
+        Problem(1, name, None, f"a {name} column") for name in required if name not in columns
+    ]
+    if "age_at_review" not in columns and "date_of_birth" not in columns:
+        problems.append(
+            Problem(1, "age_at_review", None, "an age_at_review or date_of_birth column")
+        )
+    return problems
+
+
+class _RowReader:
+    """Reads one row's cells by column, collecting a problem for each bad value."""
+
+    def __init__(self, number, cells, columns):
+        self.number, self.cells, self.columns = number, cells, columns
+        self.problems = []
+
+    def text(self, column):
+        index = self.columns.get(column)
+        if index is None or index >= len(self.cells):
+            return ""
+        return self.cells[index]
+
+    def get(self, column, parse=None, required=False, expected="a value"):
+        text = self.text(column)
+        if text == "":
+            if required:
+                self.problems.append(Problem(self.number, column, text, expected))
+            return None
+        if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text):
+            self.problems.append(
+                Problem(self.number, column, text, "text without control characters")
+            )
+            return None
+        limit = MAX_LENGTHS.get(column)
+        if limit and len(text) > limit:
+            self.problems.append(
+                Problem(self.number, column, text[:40], f"at most {limit} characters")
+            )
+            return None
+        if parse is None:
+            return text
+        try:
+            return parse(text)
+        except Bad as bad:
+            self.problems.append(Problem(self.number, column, text, bad.expected))
+            return None
+
+    def choice(self, column, table, expected, required=False):
+        return self.get(column, lambda t: _lookup(table, t, expected), required, expected)
+
+
+def _read_row(number, cells, columns, default_cohort, today):
+    read = _RowReader(number, cells, columns)
+    cohort = read.get("cohort")
+    if cohort is None and not read.problems:
+        if default_cohort:
+            cohort = default_cohort
+        else:
+            read.problems.append(
+                Problem(number, "cohort", "", "a cohort name (or name one with --cohort)")
+            )
+    elif default_cohort and cohort and cohort_key(cohort) != cohort_key(default_cohort):
+        read.problems.append(
+            Problem(number, "cohort", cohort, f"{default_cohort!r}, the cohort being imported")
+        )
+
+    review_date = read.get("review_date", parse_date, True, DATE_EXPECTED)
+    if review_date and today and review_date > today:
+        read.problems.append(
+            Problem(number, "review_date", read.text("review_date"), "a date not in the future")
+        )
+    born = read.get("date_of_birth", parse_date, expected=DATE_EXPECTED)
+    age_years, age_written = None, ""
+    if born and review_date:
+        if born > review_date:
+            read.problems.append(
+                Problem(
+                    number,
+                    "date_of_birth",
+                    read.text("date_of_birth"),
+                    "a date of birth on or before the review date",
+                )
+            )
+        else:
+            age_years, age_written = age_on(born, review_date)
+            if age_years > 25:
+                read.problems.append(
+                    Problem(
+                        number,
+                        "date_of_birth",
+                        read.text("date_of_birth"),
+                        "a child or young person aged 0 to 25 at the review",
+                    )
+                )
+    elif not read.text("date_of_birth"):
+        age = read.get("age_at_review", parse_age, True, AGE_EXPECTED)
+        if age:
+            age_years, age_written = age
+
+    social_worker = read.get(
+        "social_worker", required=True, expected="the social worker's name or initials"
+    )
+    student = False
+    if social_worker:
+        stripped = re.sub(r"\s*\(\s*student\s*\)\s*$", "", social_worker, flags=re.IGNORECASE)
+        student = stripped != social_worker
+        social_worker = stripped
+        if not social_worker:
+            read.problems.append(
+                Problem(
+                    number,
+                    "social_worker",
+                    read.text("social_worker"),
+                    "the social worker's name or initials",
+                )
+            )
+
+    values = {
+        "cohort": cohort,
+        "child_ref": read.get("child_ref") or "",
+        "initials": read.get("initials", required=True, expected="the child's initials, e.g. AS-S"),
+        "gender": read.choice("gender", GENDER_VALUES, "one of M, F, Other, Not recorded", True),
+        "age_years": age_years,
+        "age_as_written": age_written,
+        "date_of_birth": born,
+        "review_date": review_date,
+        "legal_status": read.choice(
+            "legal_status",
+            LEGAL_STATUS_VALUES,
+            "one of " + ", ".join(v.LEGAL_STATUS_KEYS) + " (or a label such as CIN, LAC)",
+            True,
+        ),
+        "ethnicity": read.get("ethnicity") or "",
+        "religion": read.get("religion") or "",
+        "first_language": read.get("first_language") or "",
+        "uasc": read.choice("uasc", YES_NO_VALUES, "yes or no"),
+        "interpreter_needed": read.choice("interpreter_needed", YES_NO_VALUES, "yes or no"),
+        "social_worker": social_worker,
+        "social_worker_was_student": student,
+        "supervisor": read.get("supervisor") or "",
+        "reviewer": read.get("reviewer") or "",
+        "reviewer_type": read.choice(
+            "reviewer_type", REVIEWER_TYPE_VALUES, "independent or internal", True
+        ),
+        "practice_grade": read.choice("practice_grade", GRADE_VALUES, GRADE_EXPECTED, True),
+        "outcome_grade": read.choice("outcome_grade", GRADE_VALUES, GRADE_EXPECTED, True),
+        "standards": {
+            key: read.choice(key, STANDARD_VALUES, "met, not met or n/a", True)
+            for key in STANDARD_COLUMNS
+        },
+        "alerts": read.get("alerts", parse_whole_number) or 0,
+        "strengths": {t: read.get(f"strengths_{t}") or "" for t in v.THEME_KEYS},
+        "development": {t: read.get(f"development_{t}") or "" for t in v.THEME_KEYS},
+        "practice_outcome_reason": read.get("practice_outcome_reason") or "",
+        "practice_rationale": read.get("practice_rationale") or "",
+        "outcome_rationale": read.get("outcome_rationale") or "",
+        "second_reviewer": read.get("second_reviewer") or "",
+        "second_practice_grade": read.choice("second_practice_grade", GRADE_VALUES, GRADE_EXPECTED),
+        "second_outcome_grade": read.choice("second_outcome_grade", GRADE_VALUES, GRADE_EXPECTED),
+        "moderated_practice_grade": read.choice(
+            "moderated_practice_grade", GRADE_VALUES, GRADE_EXPECTED
+        ),
+        "moderated_outcome_grade": read.choice(
+            "moderated_outcome_grade", GRADE_VALUES, GRADE_EXPECTED
+        ),
+    }
+    filled = [column for column in SECOND_REVIEW_COLUMNS if read.text(column)]
+    if filled and len(filled) < len(SECOND_REVIEW_COLUMNS):
+        for column in SECOND_REVIEW_COLUMNS:
+            if column not in filled:
+                read.problems.append(
+                    Problem(
+                        number, column, "", "all three second-review columns filled, or all blank"
+                    )
+                )
+    if read.problems:
+        return None, read.problems
+    return ReviewRow(row=number, **values), []
+
+
+def _identity_problems(rows):
+    """Two rows for the same review, or one child reference given two sets of details."""
+    problems, seen_reviews, seen_children = [], {}, {}
+    for row in rows:
+        first = seen_reviews.setdefault(row.review_key, row.row)
+        if first != row.row:
+            problems.append(
+                Problem(
+                    row.row,
+                    "review_date",
+                    row.review_date.isoformat(),
+                    f"one row per review of a child on a date (row {first} is the same review)",
+                )
+            )
+        if row.child_ref:
+            details = (row.initials.casefold(), row.gender)
+            first_row, first_details = seen_children.setdefault(row.child_ref, (row.row, details))
+            if first_details != details:
+                column = "initials" if first_details[0] != details[0] else "gender"
+                problems.append(
+                    Problem(
+                        row.row,
+                        column,
+                        getattr(row, column),
+                        f"the same {column} as row {first_row}, which has the "
+                        f"same child_ref {row.child_ref!r}",
+                    )
+                )
+    return problems
+
+
+def parse_review_file(data, file_name="", default_cohort=None, today=None):
+    """Read and check a whole review file. Every bad row is reported, not only the first."""
+    table, unreadable = read_table(data, file_name)
+    if unreadable:
+        return ReviewFile([], [Problem(1, "file", file_name or None, unreadable)], set())
+    table = [(number, cells) for number, cells in table if any(cells)]
+    if not table or table[0][0] != 1:
+        return ReviewFile(
+            [], [Problem(1, "header", None, "a header row naming the columns")], set()
+        )
+    columns, problems = map_header(table[0][1])
+    problems += _missing_columns(columns, bool(default_cohort))
+    if problems:
+        return ReviewFile([], problems, set(columns))
+    if len(table) == 1:
+        return ReviewFile(
+            [], [Problem(2, "file", None, "at least one review below the header")], set(columns)
+        )
+    rows = []
+    for number, cells in table[1:]:
+        row, row_problems = _read_row(number, cells, columns, default_cohort, today)
+        if row:
+            rows.append(row)
+        problems += row_problems
+    problems += _identity_problems(rows)
+    problems.sort(key=lambda problem: problem.row)
+    return ReviewFile(rows if not problems else [], problems, set(columns))

@@ -1,0 +1,112 @@
+"""The fixed vocabularies of domain.md. Keys are used in files, the API and the code.
+
+Plain Python (no Django) so the parser, the figures and the report builder can share it.
+"""
+
+# Grades on the Ofsted ILACS scale, best first.
+GRADES = [
+    ("outstanding", "Outstanding"),
+    ("good", "Good"),
+    ("requires_improvement", "Requires improvement to be good"),
+    ("inadequate", "Inadequate"),
+]
+GRADE_KEYS = [key for key, _ in GRADES]
+GOOD_OR_BETTER = ("outstanding", "good")
+
+LEGAL_STATUSES = [
+    ("early_help", "Early Help"),
+    ("child_in_need", "Child in Need"),
+    ("child_protection", "Child Protection"),
+    ("looked_after", "Child in care (looked after)"),
+    ("care_leaver", "Care leaver / care experienced"),
+]
+LEGAL_STATUS_KEYS = [key for key, _ in LEGAL_STATUSES]
+
+PRACTICE_STANDARDS = [
+    (
+        "basic_details",
+        "Basic details are up to date on the system (including ethnicity, religion, language)",
+    ),
+    ("visits_in_timescale", "Visits are undertaken in expected or statutory timescales"),
+    ("seen_alone", "The child is seen alone where required"),
+    ("recording_up_to_date", "Recording is updated on the file in line with practice standards"),
+    ("supervision_frequency", "Supervision is provided at the expected frequency"),
+    (
+        "management_oversight",
+        "There is evidence of management oversight and supervision driving positive outcomes",
+    ),
+    (
+        "chronology_current",
+        "There is an up-to-date chronology on file (updated within the last 3 months)",
+    ),
+    (
+        "legal_documents",
+        "Where required, key legal documents are on file "
+        "(e.g. signed Section 20 agreement, Care Order)",
+    ),
+]
+PRACTICE_STANDARD_KEYS = [key for key, _ in PRACTICE_STANDARDS]
+
+STANDARD_RESULTS = [
+    ("met", "Met"),
+    ("not_met", "Not met"),
+    ("not_applicable", "Not applicable"),
+]
+STANDARD_RESULT_KEYS = [key for key, _ in STANDARD_RESULTS]
+
+THEMES = [
+    ("journey", "The journey of the child"),
+    ("needs_support_outcomes", "Identification of needs, provision of support, and outcomes"),
+    ("management_oversight", "Management oversight, influence and direction"),
+    (
+        "identity",
+        "Understanding of identity and its impact on practice "
+        "(Social GGRRAAACCEEESSS, anti-racist practice standards)",
+    ),
+    (
+        "multi_agency",
+        "Impact and quality of multi-agency work, involvement of partners and community services",
+    ),
+]
+THEME_KEYS = [key for key, _ in THEMES]
+
+GENDERS = [
+    ("male", "Male"),
+    ("female", "Female"),
+    ("other", "Other"),
+    ("not_recorded", "Not recorded"),
+]
+GENDER_KEYS = [key for key, _ in GENDERS]
+
+REVIEWER_TYPES = [
+    ("independent", "Independent"),
+    ("internal", "Internal"),
+]
+REVIEWER_TYPE_KEYS = [key for key, _ in REVIEWER_TYPES]
+
+# Review states (domain.md). A completed review is submitted or final; figures count those.
+REVIEW_STATES = [
+    ("assigned", "Assigned"),
+    ("in_progress", "In progress"),
+    ("submitted", "Submitted"),
+    ("final", "Final"),
+]
+COMPLETED_STATES = ("submitted", "final")
+
+ROLES = [
+    ("qa_lead", "Quality assurance lead"),
+    ("reviewer", "Reviewer"),
+    ("practitioner", "Practitioner"),
+    ("manager", "Manager"),
+    ("senior_leader", "Senior leader"),
+    ("admin", "Administrator"),
+]
+
+SELECTION_REASONS = [
+    ("mixed", "Mixed"),
+    ("theme", "A theme"),
+]
+
+
+def label_for(vocabulary, key):
+    return dict(vocabulary).get(key, key)
