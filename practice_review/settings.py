@@ -151,7 +151,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Plain manifest storage: hashed names for caching, without the 20 s compression pass.
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "practice_review.core.storage.StaticStorage"},
 }
 WHITENOISE_MAX_AGE = 3600
 

@@ -18,6 +18,8 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["username"].widget.attrs.update(autocomplete="username", spellcheck="false")
         self.fields["password"].widget.attrs.update(autocomplete="current-password")
 

@@ -71,16 +71,20 @@ def count_reviews(reviews):
     counts["alerts"] = (counts["alerts_in_file"] or 0) + Alert.objects.filter(
         review__in=completed.values("id")
     ).count()
-    counts["pairs"] = {
-        axis: {
-            (row["first"], row["second"]): row["n"]
-            for row in completed.filter(**{f"second_{axis}_grade__isnull": False})
-            .values(first=F(f"{axis}_grade"), second=F(f"second_{axis}_grade"))
-            .annotate(n=Count("id"))
-            .order_by()
-        }
-        for axis in ("practice", "outcome")
-    }
+    # Dual reviews: the (first, second) grade pairs of both axes, grouped in one query.
+    counts["pairs"] = {"practice": {}, "outcome": {}}
+    grouped = (
+        completed.filter(second_reviewer__isnull=False)
+        .values("practice_grade", "second_practice_grade", "outcome_grade", "second_outcome_grade")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in grouped:
+        for axis in ("practice", "outcome"):
+            first, second = row[f"{axis}_grade"], row[f"second_{axis}_grade"]
+            if first and second:
+                pairs = counts["pairs"][axis]
+                pairs[(first, second)] = pairs.get((first, second), 0) + row["n"]
     return counts
 
 

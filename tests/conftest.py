@@ -1,0 +1,77 @@
+"""Shared fixtures: the seed cohorts and a small cast of people, one per role.
+
+The cast follows the demo (domain.md's roles): the practitioner is social worker RL, the
+manager is supervisor BA, the reviewers are the Independent Associate and the Head of
+Safeguarding and QA. `outsider` is a practitioner on no review at all.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from practice_review.accounts.models import StaffMember, User, system_actor
+
+SEED_FILE = (
+    Path(__file__).resolve().parents[1]
+    / "practice_review"
+    / "reviews"
+    / "demo_data"
+    / "seed-cohorts.csv"
+)
+SEPTEMBER = "September 2024 to February 2025"
+JULY = "July 2024 Practice Assurance Fortnight"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings):
+    # A fast hasher: tests sign people in hundreds of times (production keeps PBKDF2).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Hashed static names need `collectstatic` first; tests render pages without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def actor(db):
+    return system_actor()
+
+
+@pytest.fixture
+def seeded(actor):
+    from practice_review.reviews.importing import import_reviews
+
+    result = import_reviews(data=SEED_FILE.read_bytes(), file_name=SEED_FILE.name, by=actor)
+    assert result.ok, result.problems
+    return result
+
+
+def make_user(username, role, staff_name=None):
+    staff = None
+    if staff_name:
+        staff = StaffMember.objects.filter(name=staff_name).first() or StaffMember.objects.create(
+            name=staff_name
+        )
+    user = User.objects.create_user(username, password=PASSWORD, role=role, staff_member=staff)
+    return user
+
+
+@pytest.fixture
+def cast(seeded):
+    """{name: user} for every role, linked to the seed data as the demo links them."""
+    return {
+        "qa_lead": make_user("qa.lead", "qa_lead"),
+        "reviewer_independent": make_user(
+            "reviewer.independent", "reviewer", "Independent Associate"
+        ),
+        "reviewer_internal": make_user(
+            "reviewer.internal", "reviewer", "Head of Safeguarding and QA"
+        ),
+        "practitioner": make_user("practitioner", "practitioner", "RL"),
+        "manager": make_user("manager", "manager", "BA"),
+        "senior_leader": make_user("senior.leader", "senior_leader"),
+        "admin": make_user("admin", "admin"),
+        "outsider": make_user("outsider", "practitioner", "Nobody On Any Review"),
+    }

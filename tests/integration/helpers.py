@@ -1,0 +1,52 @@
+import csv
+import io
+
+import openpyxl
+
+from tests.conftest import SEED_FILE
+
+
+def seed_rows():
+    with SEED_FILE.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def csv_bytes(rows, encoding="utf-8"):
+    """A CSV file from a list of dicts, with the union of their keys as the header."""
+    header = list(dict.fromkeys(key for row in rows for key in row))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows):
+    header = list(dict.fromkeys(key for row in rows for key in row))
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append([row.get(column) for column in header])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def table_counts():
+    """Rows in every case-data table and its history: 'nothing written' means none change."""
+    from practice_review.accounts.models import StaffMember
+    from practice_review.reviews.models import (
+        Child,
+        Cohort,
+        ImportRecord,
+        Review,
+        ReviewEvent,
+        ThemeFinding,
+    )
+
+    models = [StaffMember, Child, Cohort, Review, ReviewEvent, ThemeFinding, ImportRecord]
+    counts = {model.__name__: model.objects.count() for model in models}
+    for model in [StaffMember, Child, Cohort, Review, ThemeFinding]:
+        counts[f"history of {model.__name__}"] = model.history.count()
+    return counts

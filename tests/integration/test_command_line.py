@@ -1,0 +1,137 @@
+"""The `practice-review` command as other tools call it (interchange.md), in real processes
+against a real SQLite file, so exit codes, stdout and stderr are what a script would see."""
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import JULY, SEED_FILE, SEPTEMBER
+from tests.integration.helpers import csv_bytes, seed_rows
+
+COMMAND = shutil.which("practice-review", path=os.path.dirname(sys.executable))
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    env = {
+        **os.environ,
+        "PRACTICE_REVIEW_DATA_DIR": str(folder / "data"),
+        "DATABASE_URL": f"sqlite:///{folder / 'cli.sqlite3'}",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    run = lambda *args, **kw: subprocess.run(  # noqa: E731
+        [COMMAND, *args], env={**env, **kw.pop("env", {})}, capture_output=True, text=True,
+        timeout=120, **kw,
+    )  # fmt: skip
+    assert run("migrate", "-v0").returncode == 0
+    return folder, run
+
+
+def test_import_then_report_json_to_stdout(workspace):
+    folder, run = workspace
+    imported = run("import-reviews", str(SEED_FILE))
+    assert imported.returncode == 0, imported.stderr
+    assert "24 review(s)" in imported.stdout
+    report = run("report", "--cohort", SEPTEMBER, "--compare", JULY, "--format", "json")
+    assert report.returncode == 0, report.stderr
+    figures = json.loads(report.stdout)
+    assert figures["practice"]["outstanding"] == 8
+    assert figures["comparison"]["cohort"]["reviews"] == 14
+
+
+def test_report_writes_to_output_when_asked(workspace):
+    folder, run = workspace
+    run("import-reviews", str(SEED_FILE))
+    out = folder / "figures.json"
+    result = run("report", "--cohort", SEPTEMBER, "--format", "json", "--output", str(out))
+    assert result.returncode == 0 and result.stdout == ""
+    assert json.loads(out.read_text())["cohort"]["reviews"] == 10
+
+
+def test_report_on_an_unknown_cohort_exits_2_naming_it(workspace):
+    _, run = workspace
+    result = run("report", "--cohort", "No Such Cohort", "--format", "json")
+    assert result.returncode == 2
+    assert "No Such Cohort" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_file_exits_non_zero_with_one_line_per_problem(workspace):
+    folder, run = workspace
+    rows = seed_rows()
+    rows[0]["practice_grade"] = "Excellent"
+    rows[3]["gender"] = ""
+    bad = folder / "bad.csv"
+    bad.write_bytes(csv_bytes(rows))
+    result = run("import-reviews", str(bad))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == (
+        "row 2, column practice_grade: got 'Excellent'; expected one of outstanding, good, "
+        "requires_improvement, inadequate (or RI, or 1 to 4)"
+    )
+    assert lines[1].startswith("row 5, column gender: blank; expected")
+    assert "Traceback" not in result.stderr
+
+
+def test_imports_are_attributed_to_by_or_the_operating_system_user(workspace):
+    folder, run = workspace
+    unknown = run("import-reviews", str(SEED_FILE), "--by", "nobody.here")
+    assert unknown.returncode != 0 and "nobody.here" in unknown.stderr
+    script = (
+        "from practice_review.reviews.models import ImportRecord;"
+        "print(ImportRecord.objects.order_by('-id').first().by.username)"
+    )
+    run("import-reviews", str(SEED_FILE))
+    shown = run("shell", "-v0", "-c", script)
+    assert shown.stdout.strip().startswith("system:")
+
+
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions(workspace):
+    _, run = workspace
+    script = (
+        "from django.db import connection;"
+        "cursor = connection.cursor();"
+        "print(cursor.execute('PRAGMA journal_mode').fetchone()[0],"
+        " connection.settings_dict['OPTIONS']['transaction_mode'],"
+        " cursor.execute('PRAGMA busy_timeout').fetchone()[0])"
+    )
+    assert run("shell", "-v0", "-c", script).stdout.split() == ["wal", "IMMEDIATE", "20000"]
+
+
+def test_demo_sets_up_idempotently_with_a_private_generated_password(tmp_path):
+    env = {
+        **os.environ,
+        "PRACTICE_REVIEW_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+    }
+    env.pop("PRACTICE_REVIEW_DEMO_PASSWORD", None)
+    first = subprocess.run([COMMAND, "demo", "--no-serve"], env=env, capture_output=True,
+                           text=True, timeout=180)  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    password_file = tmp_path / "demo-password"
+    password = password_file.read_text().strip()
+    assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
+    assert password in first.stdout and "qa.lead" in first.stdout
+    again = subprocess.run([COMMAND, "demo", "--no-serve"], env=env, capture_output=True,
+                           text=True, timeout=180)  # fmt: skip
+    assert again.returncode == 0 and password in again.stdout
+    assert "(0 new)" in again.stdout
+
+    chosen = subprocess.run([COMMAND, "demo", "--no-serve"], capture_output=True, text=True,
+                            env={**env, "PRACTICE_REVIEW_DEMO_PASSWORD": "a chosen demo pass"},
+                            timeout=180)  # fmt: skip
+    assert "a chosen demo pass" in chosen.stdout
+    check = subprocess.run(
+        [COMMAND, "shell", "-v0", "-c",
+         "from django.contrib.auth import authenticate;"
+         "print(bool(authenticate(username='practitioner', password='a chosen demo pass')))"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert check.stdout.strip() == "True"

@@ -1,0 +1,198 @@
+"""Importing review files into the database: all or nothing, idempotent, attributed."""
+
+import datetime
+
+import pytest
+
+from practice_review.reports.figures import cohort_figures
+from practice_review.reviews.importing import import_reviews
+from practice_review.reviews.models import Child, Cohort, Review, ReviewEvent, ThemeFinding
+from practice_review.reviews.queries import find_cohort
+from tests.conftest import JULY, SEED_FILE, SEPTEMBER
+from tests.integration.helpers import csv_bytes, seed_rows, table_counts, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def figures_for(name):
+    return cohort_figures(find_cohort(name))
+
+
+def test_seed_cohorts_give_the_reference_reports_figures(seeded):
+    september = figures_for(SEPTEMBER)
+    assert september["cohort"]["reviews"] == 10
+    assert [september["practice"][g] for g in ["outstanding", "good", "requires_improvement",
+                                                "inadequate"]] == [8, 2, 0, 0]  # fmt: skip
+    assert [september["outcome"][g] for g in ["outstanding", "good", "requires_improvement",
+                                               "inadequate"]] == [6, 2, 2, 0]  # fmt: skip
+    assert september["both_outstanding"] == 6
+    assert september["practice_good_or_better_outcome_not"] == 2
+    assert september["legal_status"]["looked_after"] == 2
+    assert september["legal_status"]["care_leaver"] == 6
+    assert september["age"]["aged_21_or_over"] == 4
+    assert september["reviewers"] == {"independent": 8, "internal": 2}
+
+    july = figures_for(JULY)
+    assert july["cohort"]["reviews"] == 14
+    assert (july["practice"]["outstanding"], july["practice"]["good"],
+            july["practice"]["requires_improvement"]) == (6, 6, 2)  # fmt: skip
+
+
+def test_figures_match_an_independent_count_of_the_file(seeded):
+    rows = seed_rows()
+    for name in (SEPTEMBER, JULY):
+        mine = [row for row in rows if row["cohort"] == name]
+        figures = figures_for(name)
+        assert figures["cohort"]["reviews"] == len(mine)
+        for grade in ["outstanding", "good", "requires_improvement", "inadequate"]:
+            assert figures["practice"][grade] == sum(r["practice_grade"] == grade for r in mine)
+            assert figures["outcome"][grade] == sum(r["outcome_grade"] == grade for r in mine)
+        assert figures["gender"]["male"] == sum(r["gender"] == "M" for r in mine)
+        assert figures["uasc"] == sum(r["uasc"] == "yes" for r in mine)
+        for standard, counts in figures["practice_standards"].items():
+            for result, count in counts.items():
+                assert count == sum(r[standard] == result for r in mine), (standard, result)
+
+
+def test_importing_the_same_file_twice_changes_nothing(seeded, actor):
+    before = table_counts()
+    result = import_reviews(data=SEED_FILE.read_bytes(), file_name=SEED_FILE.name, by=actor)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 24)
+    after = table_counts()
+    after.pop("ImportRecord"), before.pop("ImportRecord")  # the attempt itself is recorded
+    assert after == before
+
+
+def test_a_changed_row_updates_the_review_and_history_keeps_the_old_value(seeded, actor):
+    rows = seed_rows()
+    rows[0]["practice_grade"] = "good"
+    result = import_reviews(data=csv_bytes(rows), file_name="changed.csv", by=actor)
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 23)
+    review = Review.objects.get(child__case_ref="C1001")
+    assert review.practice_grade == "good"
+    history = list(review.history.order_by("history_date"))
+    assert [h.practice_grade for h in history] == ["outstanding", "good"]
+    assert history[-1].history_user == actor
+    assert history[-1].history_type == "~"
+
+
+def test_a_blank_moderated_cell_never_removes_a_moderation(seeded, actor):
+    rows = seed_rows()
+    rows[0]["moderated_practice_grade"] = "good"
+    import_reviews(data=csv_bytes(rows), file_name="moderated.csv", by=actor)
+    assert Review.objects.get(child__case_ref="C1001").moderated_practice_grade == "good"
+    assert figures_for(SEPTEMBER)["practice"]["outstanding"] == 7  # the counted grade
+
+    rows[0]["moderated_practice_grade"] = ""
+    result = import_reviews(data=csv_bytes(rows), file_name="blank.csv", by=actor)
+    assert result.updated == 0
+    assert Review.objects.get(child__case_ref="C1001").moderated_practice_grade == "good"
+
+
+def test_a_file_with_bad_rows_writes_nothing_and_names_every_bad_row(seeded, actor):
+    rows = seed_rows()
+    rows[2]["practice_grade"] = "Excellent"
+    rows[7]["review_date"] = "31/02/2025"
+    rows.append({**rows[0], "child_ref": "C2000", "review_date": "2025-02-12"})  # a good new row
+    before = table_counts()
+    result = import_reviews(data=csv_bytes(rows), file_name="bad.csv", by=actor)
+    assert not result.ok
+    assert [str(p) for p in result.problems] == [
+        "row 4, column practice_grade: got 'Excellent'; expected one of outstanding, good, "
+        "requires_improvement, inadequate (or RI, or 1 to 4)",
+        "row 9, column review_date: got '31/02/2025'; expected a date such as 2024-09-17 or "
+        "17/09/2024 (day first) that exists",
+    ]
+    assert table_counts() == before
+
+
+def test_one_bad_row_among_many_new_rows_writes_nothing(actor):
+    template = seed_rows()[0]
+    rows = [{**template, "child_ref": f"N{n}", "review_date": "2024-10-01"} for n in range(1, 301)]
+    rows[150]["gender"] = "Robot"
+    result = import_reviews(data=csv_bytes(rows), file_name="many.csv", by=actor)
+    assert [p.row for p in result.problems] == [152]
+    assert Review.objects.count() == 0
+    assert Child.objects.count() == 0
+    assert Cohort.objects.count() == 0
+
+
+def test_a_child_ref_whose_initials_disagree_with_what_is_stored_is_refused(seeded, actor):
+    row = {**seed_rows()[0], "initials": "ZZ", "review_date": "2025-03-01"}
+    result = import_reviews(data=csv_bytes([row]), file_name="clash.csv", by=actor)
+    assert [str(p) for p in result.problems] == [
+        "row 2, column initials: got 'ZZ'; expected 'VB', as already recorded for child_ref 'C1001'"
+    ]
+    assert not Review.objects.filter(review_date=datetime.date(2025, 3, 1)).exists()
+
+
+def test_the_same_child_ref_in_another_cohort_is_the_same_child(seeded, actor):
+    row = {**seed_rows()[0], "cohort": "March 2025", "review_date": "2025-03-05"}
+    result = import_reviews(data=csv_bytes([row]), file_name="march.csv", by=actor)
+    assert result.created == 1
+    child = Child.objects.get(case_ref="C1001")
+    assert child.reviews.count() == 2
+
+
+def test_children_without_a_reference_are_known_by_details_within_the_cohort(actor):
+    rows = [{**r, "child_ref": ""} for r in seed_rows()[:3]]
+    first = import_reviews(data=csv_bytes(rows), file_name="noref.csv", by=actor)
+    assert first.created == 3
+    again = import_reviews(data=csv_bytes(rows), file_name="noref.csv", by=actor)
+    assert (again.created, again.unchanged) == (0, 3)
+    assert Child.objects.count() == 3
+
+
+def test_cohort_option_fills_blank_cohorts_and_refuses_a_different_one(actor):
+    rows = [{k: v for k, v in r.items() if k != "cohort"} for r in seed_rows()[:2]]
+    result = import_reviews(
+        data=csv_bytes(rows), file_name="x.csv", by=actor, default_cohort="  autumn 2025 "
+    )
+    assert result.ok and Cohort.objects.get().name == "autumn 2025"
+
+    rows = seed_rows()[:1]
+    result = import_reviews(data=csv_bytes(rows), file_name="x.csv", by=actor,
+                            default_cohort="Autumn 2025")  # fmt: skip
+    assert [p.column for p in result.problems] == ["cohort"]
+
+
+def test_imported_reviews_are_final_with_an_attributed_event(seeded, actor):
+    review = Review.objects.get(child__case_ref="C1008")
+    assert review.status == "final" and review.imported
+    event = ReviewEvent.objects.get(review=review)
+    assert (event.to_status, event.by) == ("final", actor)
+    assert review.history.get().history_user == actor
+
+
+def test_strengths_and_areas_for_development_are_kept_by_theme(seeded):
+    finding = ThemeFinding.objects.get(review__child__case_ref="C1003", theme="journey")
+    assert finding.strengths.startswith("Referral by the child's dentist")
+    assert ThemeFinding.objects.filter(review__child__case_ref="C1004").count() == 0
+
+
+def test_xlsx_and_windows_1252_files_give_the_same_figures_as_the_csv(actor):
+    rows = seed_rows()
+    for row in rows:
+        row["ethnicity"] = row["ethnicity"] + " é"  # forces a non-ASCII byte in cp1252
+    as_csv = cohort_after_import(csv_bytes(rows, "cp1252"), "seed.csv", actor)
+    Review.objects.all().delete()
+    as_xlsx = cohort_after_import(xlsx_bytes(rows), "seed.xlsx", actor)
+    assert as_csv == as_xlsx
+    assert Review.objects.filter(ethnicity="British é").count() == 2
+
+
+def cohort_after_import(data, name, actor):
+    result = import_reviews(data=data, file_name=name, by=actor)
+    assert result.ok, result.problems
+    return {n: figures_for(n) for n in (SEPTEMBER, JULY)}
+
+
+def test_the_child_keeps_the_details_of_their_latest_review(seeded, actor):
+    row = {**seed_rows()[0], "cohort": "March 2025", "review_date": "2025-03-05",
+           "ethnicity": "White British"}  # fmt: skip
+    import_reviews(data=csv_bytes([row]), file_name="march.csv", by=actor)
+    child = Child.objects.get(case_ref="C1001")
+    assert child.ethnicity == "White British"
+    # ... while the earlier review's snapshot is unchanged, so its figures never move.
+    assert Review.objects.get(child=child, review_date="2024-09-17").ethnicity == "British"
+    assert child.history.count() == 2
