@@ -26,6 +26,7 @@ import csv
 import datetime
 import io
 import json
+import multiprocessing
 import os
 import platform
 import pstats
@@ -37,6 +38,7 @@ import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -131,7 +133,9 @@ def _staff_pools(rng):
     first = ["Amina", "Ben", "Chloe", "Dev", "Ewa", "Femi", "Grace", "Hamid", "Isla", "Jon"]
     last = ["Shah", "Okafor", "Brown", "Kowalski", "Patel", "Evans", "Murphy", "Ali"]
     reviewers = [f"{f} {surname}" for f in first for surname in last][:48]
-    reviewer_types = {name: "independent" if i % 3 else "internal" for i, name in enumerate(reviewers)}
+    reviewer_types = {
+        name: "independent" if i % 3 else "internal" for i, name in enumerate(reviewers)
+    }
     return initials[:300], initials[300:], reviewers, reviewer_types
 
 
@@ -226,7 +230,9 @@ def generate_review_file(rows, cohorts, seed):
             dob = ""
             age = _age_text(rng, years, extra_months)
             if give_dob:
-                born = review_date - datetime.timedelta(days=int(years * 365.25) + extra_months * 30)
+                born = review_date - datetime.timedelta(
+                    days=int(years * 365.25) + extra_months * 30
+                )
                 dob, age = _date_text(rng, born), ""
 
             practice = _grade(rng)
@@ -253,7 +259,10 @@ def generate_review_file(rows, cohorts, seed):
                 ]
             moderated = ["", ""]
             if rng.random() < 0.04:
-                moderated = [_near(rng, practice), _near(rng, outcome) if rng.random() < 0.6 else ""]
+                moderated = [
+                    _near(rng, practice),
+                    _near(rng, outcome) if rng.random() < 0.6 else "",
+                ]
             row = {
                 "cohort": name,
                 "child_ref": ref,
@@ -308,8 +317,9 @@ def median_time(function, repeats):
     return statistics.median(times), times, result
 
 
-def baseline_import(data, folder, repeats):
+def baseline_import(csv_path, folder, repeats):
     """The csv module and one executemany into a bare SQLite table: same bytes, same pragmas."""
+    data = Path(csv_path).read_bytes()
     runs = []
 
     def once():
@@ -341,6 +351,18 @@ def baseline_import(data, folder, repeats):
     return statistics.median(times), times, results[-1][1]
 
 
+def prepare(csv_path, rows, cohorts, seed, repeats):
+    """Write the review file and measure the baseline. Runs in a child process, so the
+    import's peak memory (measured in the parent) is the import's own."""
+    started = time.perf_counter()
+    data, per_cohort = generate_review_file(rows, cohorts, seed)
+    generated_in = time.perf_counter() - started
+    Path(csv_path).write_bytes(data)
+    del data
+    baseline = baseline_import(csv_path, Path(csv_path).parent, repeats)
+    return per_cohort, generated_in, baseline
+
+
 class QueryCounter:
     def __init__(self):
         self.count = 0
@@ -348,6 +370,45 @@ class QueryCounter:
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
         return execute(sql, params, many, context)
+
+
+class _Profiler:
+    """cProfile or pyinstrument around a block, or nothing."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        if kind == "cprofile":
+            self.profiler = cProfile.Profile()
+        elif kind == "pyinstrument":
+            from pyinstrument import Profiler  # pip install pyinstrument
+
+            self.profiler = Profiler(interval=0.001)
+
+    def __enter__(self):
+        if self.kind == "cprofile":
+            self.profiler.enable()
+        elif self.kind == "pyinstrument":
+            self.profiler.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.kind == "cprofile":
+            self.profiler.disable()
+        elif self.kind == "pyinstrument":
+            self.profiler.stop()
+
+    def save(self, stem):
+        stem.parent.mkdir(parents=True, exist_ok=True)
+        if self.kind == "cprofile":
+            self.profiler.dump_stats(f"{stem}.prof")
+            with open(f"{stem}.txt", "w") as report:
+                stats = pstats.Stats(self.profiler, stream=report).sort_stats("cumulative")
+                stats.print_stats(60)
+                stats.sort_stats("tottime").print_stats(40)
+            return f"{stem}.prof"
+        Path(f"{stem}.txt").write_text(self.profiler.output_text(unicode=False, color=False))
+        Path(f"{stem}.html").write_text(self.profiler.output_html())
+        return f"{stem}.txt"
 
 
 def maxrss_mib():
@@ -478,7 +539,12 @@ def main(argv=None):
         help="sqlite:////abs/new.sqlite3 (must not exist yet) or postgres://... (a throwaway "
         "database is created on that server); default: SQLite in a temporary folder",
     )
-    parser.add_argument("--profile", action="store_true", help="cProfile the first import")
+    parser.add_argument(
+        "--profile",
+        choices=["cprofile", "pyinstrument"],
+        help="profile the first import (timings are then inflated: cProfile by about 3x; "
+        "pyinstrument, a sampling profiler from PyPI, much less) and write it to benchmarks/out/",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
 
@@ -496,8 +562,16 @@ def main(argv=None):
     os.environ["DJANGO_SETTINGS_MODULE"] = "practice_review.settings"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
     sys.path.insert(0, str(ROOT))
+    csv_path = workdir / "reviews.csv"
     try:
-        return _run(args, workdir, url)
+        print(f"generating {args.rows:,} rows in {args.cohorts} cohort(s), seed {args.seed}, "
+              f"and measuring the baseline (median of {args.repeats}) ...")  # fmt: skip
+        # A forked child (before Django is set up) so the import's peak memory is its own.
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            prepared = pool.submit(
+                prepare, csv_path, args.rows, args.cohorts, args.seed, args.repeats
+            ).result()
+        return _run(args, workdir, csv_path, *prepared)
     finally:
         from django.db import connections
 
@@ -510,7 +584,7 @@ def main(argv=None):
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _run(args, workdir, url):
+def _run(args, workdir, csv_path, per_cohort, generated_in, baseline):
     import django
 
     django.setup()
@@ -546,29 +620,30 @@ def _run(args, workdir, url):
             cursor.execute("SHOW synchronous_commit")
             db_config["synchronous_commit"] = cursor.fetchone()[0]
 
-    print(f"generating {args.rows:,} rows in {args.cohorts} cohort(s), seed {args.seed} ...")
-    started = time.perf_counter()
-    data, per_cohort = generate_review_file(args.rows, args.cohorts, args.seed)
-    generated_in = time.perf_counter() - started
-    (workdir / "reviews.csv").write_bytes(data)
+    data = csv_path.read_bytes()
     results = {
         "benchmark": "import_and_figures",
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "machine": machine_facts(),
+        "load_average_at_start": os.getloadavg(),
         "versions": {
             "python": platform.python_version(),
             "django": django.get_version(),
             "sqlite": sqlite3.sqlite_version,
         },
         "database": {"vendor": backend, **db_config},
-        "file": {"rows": args.rows, "cohorts": args.cohorts, "bytes": len(data),
-                 "seed": args.seed, "generated_seconds": round(generated_in, 3)},  # fmt: skip
+        "file": {
+            "rows": args.rows,
+            "cohorts": args.cohorts,
+            "bytes": len(data),
+            "seed": args.seed,
+            "generated_seconds": round(generated_in, 3),
+        },  # fmt: skip
     }
 
-    # (1) Baseline: csv module + executemany into a bare SQLite table.
-    print("baseline: csv + executemany ...")
-    base_median, base_times, base_rows = baseline_import(data, workdir, args.repeats)
+    # (1) Baseline: csv module + executemany into a bare SQLite table (measured in `prepare`).
+    base_median, base_times, base_rows = baseline
     assert base_rows == args.rows, base_rows
     results["baseline_import"] = {
         "what": "csv.reader over the same bytes + one sqlite3 executemany into a bare table "
@@ -583,14 +658,10 @@ def _run(args, workdir, url):
     counter = QueryCounter()
     rss_before = maxrss_mib()
     print("import_reviews (fresh database) ...")
-    profiler = cProfile.Profile() if args.profile else None
+    profiler = _Profiler(args.profile)
     started = time.perf_counter()
-    with connection.execute_wrapper(counter):
-        if profiler:
-            profiler.enable()
+    with connection.execute_wrapper(counter), profiler:
         result = import_reviews(data=data, file_name="bench-reviews.csv", by=actor)
-        if profiler:
-            profiler.disable()
     imported_in = time.perf_counter() - started
     rss_after = maxrss_mib()
     if not result.ok:
@@ -620,17 +691,12 @@ def _run(args, workdir, url):
         "rows_after": history,
         "target_seconds": TARGET_IMPORT_SECONDS,
         "meets_target": imported_in < TARGET_IMPORT_SECONDS,
-        "profiled": bool(profiler),
+        "profiled": args.profile,
     }
-    if profiler:
-        OUT.mkdir(parents=True, exist_ok=True)
-        stem = OUT / f"import-profile-{backend}-{args.rows}"
-        profiler.dump_stats(f"{stem}.prof")
-        with open(f"{stem}.txt", "w") as report:
-            stats = pstats.Stats(profiler, stream=report).sort_stats("cumulative")
-            stats.print_stats(60)
-            stats.sort_stats("tottime").print_stats(40)
-        results["import"]["profile"] = f"{stem}.prof"
+    if args.profile:
+        results["import"]["profile"] = profiler.save(
+            OUT / f"import-profile-{args.profile}-{backend}-{args.rows}"
+        )
 
     # (3) Re-importing the same file changes nothing and writes no history.
     print("import_reviews (same file again) ...")
@@ -669,7 +735,9 @@ def _run(args, workdir, url):
     # Warm up once (imports, the database's page cache), then measure.
     cohort_figures(first)
     run_figures_sql(names, sql_all)
-    cohort_time, cohort_runs, cohort_result = median_time(lambda: cohort_figures(first), args.repeats)
+    cohort_time, cohort_runs, cohort_result = median_time(
+        lambda: cohort_figures(first), args.repeats
+    )
     cohort_sql, cohort_sql_runs, cohort_raw = median_time(
         lambda: run_figures_sql(names, sql_cohort, [first.id]), args.repeats
     )
@@ -719,6 +787,7 @@ def _run(args, workdir, url):
         },
     }
 
+    results["load_average_at_end"] = os.getloadavg()
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     out_file = OUT / f"import_and_figures-{backend}-{args.rows}-{args.cohorts}c-{stamp}.json"
@@ -737,45 +806,82 @@ def _cohorts():
 
 def _print_table(r):
     rows = r["file"]["rows"]
-    base = r["baseline_import"]
-    imp, again, fig = r["import"], r["reimport"], r["figures"]
-    db = r["database"]["vendor"]
-    print()
-    print(f"{rows:,} rows in {r['file']['cohorts']} cohort(s), {r['file']['bytes'] / 1e6:.1f} MB; "
-          f"database: {db}; {r['machine']['cpus']} CPUs, {r['machine']['cpu_model']}")  # fmt: skip
-    line = "{:<46} {:>10} {:>12} {:>12}"
-    print(line.format("measurement", "seconds", "rows/s", "x baseline"))
-    print(line.format("-" * 46, "-" * 10, "-" * 12, "-" * 12))
-    print(line.format("baseline: csv + sqlite3 executemany (median)", f"{base['seconds_median']:.3f}",
-                      f"{base['rows_per_second']:,.0f}", "1.0"))  # fmt: skip
-    print(line.format("import_reviews, fresh database", f"{imp['seconds']:.2f}",
-                      f"{imp['rows_per_second']:,.0f}", f"{imp['ratio_to_baseline']:.1f}"))  # fmt: skip
-    print(line.format("import_reviews, same file again", f"{again['seconds']:.2f}",
-                      f"{again['rows_per_second']:,.0f}", f"{again['ratio_to_baseline']:.1f}"))  # fmt: skip
+    base, imp, again, fig = r["baseline_import"], r["import"], r["reimport"], r["figures"]
     one, every, everything = fig["one_cohort"], fig["every_cohort"], fig["all_reviews"]
-    print(line.format("baseline: one SQL query, one cohort", f"{one['baseline_seconds_median']:.4f}",
-                      "", "1.0"))  # fmt: skip
-    print(line.format(f"cohort_figures, one cohort ({one['reviews']:,} reviews)",
-                      f"{one['seconds_median']:.4f}", "", f"{one['ratio_to_baseline']:.1f}"))  # fmt: skip
-    print(line.format(f"cohort_figures, all {every['cohorts']} cohorts in turn",
-                      f"{every['seconds_median']:.4f}", "", ""))  # fmt: skip
-    print(line.format("baseline: one SQL query, all reviews",
-                      f"{everything['baseline_seconds_median']:.4f}", "", "1.0"))  # fmt: skip
-    print(line.format(f"figures, all {everything['reviews']:,} reviews",
-                      f"{everything['seconds_median']:.4f}", "",
-                      f"{everything['ratio_to_baseline']:.1f}"))  # fmt: skip
-    print()
-    print(f"import: created {imp['created']:,}, {imp['queries']} queries, peak RSS "
-          f"{imp['maxrss_mib_after']:.0f} MiB (before import {imp['maxrss_mib_before']:.0f} MiB); "
-          f"history rows: {imp['rows_after']['review_history_rows']:,} reviews, "
-          f"{imp['rows_after']['child_history_rows']:,} children, "
-          f"{imp['rows_after']['theme_finding_history_rows']:,} findings")  # fmt: skip
-    print(f"re-import: created {again['created']}, updated {again['updated']}, unchanged "
-          f"{again['unchanged']:,}, new history rows {again['new_history_rows']} -> "
-          f"{'changed nothing' if again['changed_nothing'] else 'CHANGED SOMETHING'}")  # fmt: skip
-    print(f"targets: import under {imp['target_seconds']:.0f} s: "
-          f"{'yes' if imp['meets_target'] else 'NO'}; figures for all reviews under "
-          f"{everything['target_seconds']:.0f} s: {'yes' if everything['meets_target'] else 'NO'}")  # fmt: skip
+    table = [
+        ("measurement", "seconds", "rows/s", "x baseline"),
+        ("-" * 46, "-" * 10, "-" * 12, "-" * 12),
+        (
+            "baseline: csv + sqlite3 executemany (median)",
+            f"{base['seconds_median']:.3f}",
+            f"{base['rows_per_second']:,.0f}",
+            "1.0",
+        ),
+        (
+            "import_reviews, fresh database",
+            f"{imp['seconds']:.2f}",
+            f"{imp['rows_per_second']:,.0f}",
+            f"{imp['ratio_to_baseline']:.1f}",
+        ),
+        (
+            "import_reviews, same file again",
+            f"{again['seconds']:.2f}",
+            f"{again['rows_per_second']:,.0f}",
+            f"{again['ratio_to_baseline']:.1f}",
+        ),
+        ("baseline: one SQL query, one cohort", f"{one['baseline_seconds_median']:.4f}", "", "1.0"),
+        (
+            f"cohort_figures, one cohort ({one['reviews']:,} reviews)",
+            f"{one['seconds_median']:.4f}",
+            "",
+            f"{one['ratio_to_baseline']:.1f}",
+        ),
+        (
+            f"cohort_figures, each of {every['cohorts']} cohort(s) in turn",
+            f"{every['seconds_median']:.4f}",
+            "",
+            "",
+        ),
+        (
+            "baseline: one SQL query, all reviews",
+            f"{everything['baseline_seconds_median']:.4f}",
+            "",
+            "1.0",
+        ),
+        (
+            f"figures, all {everything['reviews']:,} reviews",
+            f"{everything['seconds_median']:.4f}",
+            "",
+            f"{everything['ratio_to_baseline']:.1f}",
+        ),
+    ]
+    machine = r["machine"]
+    print(
+        f"\n{rows:,} rows in {r['file']['cohorts']} cohort(s), {r['file']['bytes'] / 1e6:.1f} MB; "
+        f"database: {r['database']['vendor']}; {machine['cpus']} CPUs, {machine['cpu_model']}; "
+        f"load average {r['load_average_at_start'][0]:.2f} at the start, "
+        f"{r['load_average_at_end'][0]:.2f} at the end"
+    )
+    for line in table:
+        print("{:<46} {:>10} {:>12} {:>12}".format(*line))
+    after = imp["rows_after"]
+    print(
+        f"\nimport: created {imp['created']:,}, {imp['queries']:,} queries, peak RSS "
+        f"{imp['maxrss_mib_after']:.0f} MiB (before the import {imp['maxrss_mib_before']:.0f} MiB)"
+        f"; history rows: {after['review_history_rows']:,} reviews, "
+        f"{after['child_history_rows']:,} children, {after['theme_finding_history_rows']:,} "
+        "findings"
+    )
+    verdict = "changed nothing" if again["changed_nothing"] else "CHANGED SOMETHING"
+    print(
+        f"re-import: created {again['created']}, updated {again['updated']}, unchanged "
+        f"{again['unchanged']:,}, new history rows {again['new_history_rows']}: {verdict}"
+    )
+    print(
+        f"targets: import under {imp['target_seconds']:.0f} s: "
+        f"{'yes' if imp['meets_target'] else 'NO'}; figures for all reviews under "
+        f"{everything['target_seconds']:.0f} s: {'yes' if everything['meets_target'] else 'NO'}"
+    )
 
 
 if __name__ == "__main__":

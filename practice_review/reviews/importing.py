@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from practice_review.accounts.models import StaffMember, normalise_name
+from practice_review.core.text import pluralize
 from practice_review.reviews import vocabulary as v
 from practice_review.reviews.models import (
     Child,
@@ -64,6 +65,12 @@ class ImportResult:
     @property
     def ok(self):
         return not self.problems
+
+    def summary(self):
+        return (
+            f"Imported {self.rows} review{pluralize(self.rows)} into {', '.join(self.cohorts)}: "
+            f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged."
+        )
 
 
 class _Refused(Exception):

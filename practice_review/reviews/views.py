@@ -55,8 +55,7 @@ def import_reviews(request):
         if result.ok:
             messages.success(
                 request,
-                f"Imported {result.rows} reviews into {', '.join(result.cohorts)}: "
-                f"{result.created} new, {result.updated} updated, {result.unchanged} unchanged.",
+                result.summary(),
             )
             return redirect("home")
         problems = result.problems

@@ -37,7 +37,7 @@ def test_import_then_report_json_to_stdout(workspace):
     folder, run = workspace
     imported = run("import-reviews", str(SEED_FILE))
     assert imported.returncode == 0, imported.stderr
-    assert "24 review(s)" in imported.stdout
+    assert "Imported 24 reviews" in imported.stdout
     report = run("report", "--cohort", SEPTEMBER, "--compare", JULY, "--format", "json")
     assert report.returncode == 0, report.stderr
     figures = json.loads(report.stdout)

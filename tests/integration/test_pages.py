@@ -72,7 +72,7 @@ def test_the_qa_lead_imports_a_file_and_the_import_is_attributed(client, cast):
     client.force_login(cast["qa_lead"])
     rows = [{**seed_rows()[0], "cohort": "March 2025", "review_date": "2025-03-03"}]
     page = upload(client, csv_bytes(rows)).content.decode()
-    assert "Imported 1 reviews into March 2025: 1 new" in page
+    assert "Imported 1 review into March 2025: 1 new" in page
     review = Review.objects.get(cohort__name="March 2025")
     assert review.history.get().history_user == cast["qa_lead"]
 

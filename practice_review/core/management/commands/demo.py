@@ -59,6 +59,7 @@ class Command(BaseCommand):
             for username, role, first, last, staff_name in DEMO_USERS:
                 self._demo_user(username, role, first, last, staff_name, password)
         settings.DEMO_MODE_MARKER.touch()
+        os.environ["PRACTICE_REVIEW_DEMO_MODE"] = "true"  # for the server started below
 
         self.stdout.write(f"Demo data: {result.rows} seed reviews ({result.created} new).")
         self.stdout.write("Demo sign-ins (two-factor sign-in is off in demo mode):")

@@ -33,7 +33,4 @@ class Command(BaseCommand):
                 f"nothing imported: {len(result.problems)} problem(s) in {Path(path).name}",
                 returncode=1,
             )
-        self.stdout.write(
-            f"Imported {result.rows} review(s) into {', '.join(result.cohorts)}: "
-            f"{result.created} new, {result.updated} updated, {result.unchanged} unchanged."
-        )
+        self.stdout.write(result.summary())

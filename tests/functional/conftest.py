@@ -1,0 +1,182 @@
+"""Browser journeys: one Debian Chromium for the session, driven through Playwright.
+
+Playwright's sync API marks an asyncio loop as running in the thread that started it, and
+Django then refuses database calls in that thread (SynchronousOnlyOperation). So Playwright
+lives in a thread of its own for the whole session: the test body does its database work
+(fixtures, ids to visit) in the main thread, then hands a function of a page to `drive`,
+which runs it in the browser thread against pytest-django's live server and waits for it.
+
+Chromium and axe-core are requirements, not options: when either is missing, every browser
+test fails with a message that says what to install. CI must never pass without a browser.
+"""
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENS = Path("/tmp/screens")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# The WCAG 2.0, 2.1 and 2.2 A and AA rules; best practices are not checked.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def require_browser_tools():
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(f"Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    if not AXE.exists():
+        missing.append(f"axe-core at {AXE} (run `npm ci --no-audit --no-fund` in {ROOT})")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright Python package (run `make test-browser`)")
+    if missing:
+        pytest.fail(
+            "The browser tests need " + " and ".join(missing) + ". They fail rather than skip "
+            "so that CI never passes without running them.",
+            pytrace=False,
+        )
+
+
+class BrowserThread:
+    """Playwright and one Chromium, owned by a single worker thread for the session."""
+
+    def __init__(self):
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playwright")
+        self._playwright = None
+        self.browser = None
+
+    def call(self, function, *args):
+        return self._executor.submit(function, *args).result()
+
+    def start(self):
+        self.call(self._start)
+
+    def _start(self):
+        from playwright.sync_api import sync_playwright
+
+        self._playwright = sync_playwright().start()
+        self.browser = self._playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+
+    def stop(self):
+        try:
+            self.call(self._stop)
+        finally:
+            self._executor.shutdown(wait=True)
+
+    def _stop(self):
+        if self.browser is not None:
+            self.browser.close()
+        if self._playwright is not None:
+            self._playwright.stop()
+
+    def drive(self, base_url, journey):
+        return self.call(self._drive, base_url, journey)
+
+    def _drive(self, base_url, journey):
+        context = self.browser.new_context(
+            base_url=base_url, viewport={"width": 1280, "height": 900}, locale="en-GB"
+        )
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        # Script errors and broken assets on any page of the journey fail the test too.
+        page_errors = []
+        broken = []
+        page.on("pageerror", lambda error: page_errors.append(str(error)))
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400
+                and response.request.resource_type != "document"
+                and broken.append(f"{response.status} {response.url}")
+            ),
+        )
+        try:
+            result = journey(page)
+        finally:
+            context.close()
+        assert not page_errors, f"JavaScript errors on the pages: {page_errors}"
+        assert not broken, f"Assets that failed to load: {broken}"
+        return result
+
+
+@pytest.fixture(scope="session")
+def browser_thread():
+    require_browser_tools()
+    thread = BrowserThread()
+    try:
+        thread.start()
+    except Exception as error:
+        thread.stop()
+        pytest.fail(f"Chromium at {CHROMIUM} did not start: {error}", pytrace=False)
+    yield thread
+    thread.stop()
+
+
+@pytest.fixture
+def drive(browser_thread, live_server):
+    """drive(journey): run journey(page) in a fresh browser context against the live server.
+
+    Do database work before calling it: journey runs in the browser thread.
+    """
+    return lambda journey: browser_thread.drive(live_server.url, journey)
+
+
+@pytest.fixture(scope="session")
+def screens():
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    return SCREENS
+
+
+def check_accessibility(page, tags=AXE_TAGS):
+    """Run axe-core on the page as it is now; fail on any serious or critical violation."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        """async (tags) => {
+            const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return {
+                violations: results.violations.map((v) => ({
+                    id: v.id,
+                    impact: v.impact,
+                    help: v.help,
+                    helpUrl: v.helpUrl,
+                    nodes: v.nodes.map((n) => ({
+                        target: n.target,
+                        html: n.html,
+                        summary: n.failureSummary,
+                    })),
+                })),
+                passes: results.passes.length,
+            };
+        }""",
+        tags,
+    )
+    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    if blocking:
+        lines = [f"axe found {len(blocking)} serious or critical violation(s) on {page.url}:"]
+        for violation in blocking:
+            lines.append(
+                f"- {violation['id']} ({violation['impact']}): {violation['help']}"
+                f" <{violation['helpUrl']}>"
+            )
+            for node in violation["nodes"]:
+                lines.append(f"    target {json.dumps(node['target'])}: {node['html'][:200]}")
+        pytest.fail("\n".join(lines), pytrace=False)
+    return results
