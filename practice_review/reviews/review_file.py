@@ -260,7 +260,7 @@ def _read_xlsx(data):
             sheet = workbook.worksheets[0]
             rows = []
             for cells in sheet.iter_rows():
-                cells = [c for c in cells if c.value is not None or hasattr(c, "row")]
+                # Read-only sheets give empty cells no row number; any filled cell has one.
                 number = next((c.row for c in cells if getattr(c, "row", None)), None)
                 if number is None:
                     continue  # an empty row: blank rows are skipped anyway
