@@ -302,7 +302,10 @@ DATE_EXPECTED = "a date such as 2024-09-17 or 17/09/2024 (day first)"
 
 
 def parse_date(text):
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", text)
+    # A date cell with a time (an XLSX datetime) still names one day.
+    iso = re.fullmatch(
+        r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", text
+    )
     uk = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", text)
     try:
         if iso:

@@ -98,15 +98,13 @@ class BrowserThread:
         # Script errors and broken assets on any page of the journey fail the test too.
         page_errors = []
         broken = []
+
+        def note_broken_asset(response):
+            if response.status >= 400 and response.request.resource_type != "document":
+                broken.append(f"{response.status} {response.url}")
+
         page.on("pageerror", lambda error: page_errors.append(str(error)))
-        page.on(
-            "response",
-            lambda response: (
-                response.status >= 400
-                and response.request.resource_type != "document"
-                and broken.append(f"{response.status} {response.url}")
-            ),
-        )
+        page.on("response", note_broken_asset)
         try:
             result = journey(page)
         finally:
@@ -138,10 +136,23 @@ def drive(browser_thread, live_server):
     return lambda journey: browser_thread.drive(live_server.url, journey)
 
 
-@pytest.fixture(scope="session")
-def screens():
+@pytest.fixture
+def screenshot():
+    """screenshot(page, name): a full-page PNG in /tmp/screens/ for a person to look at."""
     SCREENS.mkdir(parents=True, exist_ok=True)
-    return SCREENS
+
+    def take(page, name):
+        path = SCREENS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def axe():
+    """axe(page): fail on any serious or critical WCAG 2.2 A/AA violation on the page."""
+    return check_accessibility
 
 
 def check_accessibility(page, tags=AXE_TAGS):

@@ -125,3 +125,10 @@ def test_demo_mode_shows_a_banner(client, cast, settings):
     assert "Two-factor sign-in is turned off" in page
     settings.DEMO_MODE = False
     assert "Two-factor sign-in is turned off" not in client.get(reverse("login")).content.decode()
+
+
+def test_a_missing_page_uses_the_service_404_page(client, cast):
+    client.force_login(cast["qa_lead"])
+    response = client.get("/reviews/999999/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
