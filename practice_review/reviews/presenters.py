@@ -1,7 +1,18 @@
 """Presenters turn records and counts into what templates show, so templates hold no logic."""
 
+from datetime import date
+
 from practice_review.reports.numbers import n_of_n
 from practice_review.reviews import vocabulary as v
+
+
+def describe_period(start, end):
+    """'17 September 2024 to 11 February 2025', or one date, or '' when there is none."""
+    if not start:
+        return ""
+    if not end or end == start:
+        return f"{start:%-d %B %Y}"
+    return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
 
 
 class CohortSummary:
@@ -18,12 +29,7 @@ class CohortSummary:
 
     @property
     def period(self):
-        start, end = self.cohort.period_start, self.cohort.period_end
-        if not start:
-            return ""
-        if not end or end == start:
-            return f"{start:%-d %B %Y}"
-        return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
+        return describe_period(self.cohort.period_start, self.cohort.period_end)
 
 
 class FiguresPresenter:
@@ -32,6 +38,14 @@ class FiguresPresenter:
     def __init__(self, figures):
         self.figures = figures
         self.total = figures["cohort"]["reviews"]
+
+    @property
+    def review_dates(self):
+        cohort = self.figures["cohort"]
+        first, last = cohort["first_review"], cohort["last_review"]
+        return describe_period(
+            first and date.fromisoformat(first), last and date.fromisoformat(last)
+        )
 
     def _rows(self, counts, vocabulary):
         return [(label, n_of_n(counts[key], self.total)) for key, label in vocabulary]

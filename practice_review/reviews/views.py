@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.text import pluralize
 from practice_review.reports.figures import cohort_figures
 from practice_review.reviews.forms import ReviewFileForm
 from practice_review.reviews.importing import import_reviews as import_review_file
@@ -59,6 +60,9 @@ def import_reviews(request):
             )
             return redirect("home")
         problems = result.problems
+        # The field says so too, as GOV.UK pairs each summary item with a message by its field.
+        form.add_error("file", f"The selected file has {len(problems)} problem"
+                               f"{pluralize(len(problems))}; nothing was imported")  # fmt: skip
     return render(
         request,
         "reviews/import.html",

@@ -86,10 +86,10 @@ class BrowserThread:
         if self._playwright is not None:
             self._playwright.stop()
 
-    def drive(self, base_url, journey):
-        return self.call(self._drive, base_url, journey)
+    def drive(self, base_url, journey, name):
+        return self.call(self._drive, base_url, journey, name)
 
-    def _drive(self, base_url, journey):
+    def _drive(self, base_url, journey, name):
         context = self.browser.new_context(
             base_url=base_url, viewport={"width": 1280, "height": 900}, locale="en-GB"
         )
@@ -107,6 +107,12 @@ class BrowserThread:
         page.on("response", note_broken_asset)
         try:
             result = journey(page)
+        except BaseException:
+            # What the browser showed when the test failed, for the person reading the failure.
+            if name:
+                SCREENS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENS / f"failed-{name}.png"), full_page=True)
+            raise
         finally:
             context.close()
         assert not page_errors, f"JavaScript errors on the pages: {page_errors}"
@@ -128,12 +134,15 @@ def browser_thread():
 
 
 @pytest.fixture
-def drive(browser_thread, live_server):
+def drive(browser_thread, live_server, request):
     """drive(journey): run journey(page) in a fresh browser context against the live server.
 
-    Do database work before calling it: journey runs in the browser thread.
+    Do database work before calling it: journey runs in the browser thread. A failing
+    journey leaves a screenshot in /tmp/screens/failed-<test name>.png.
     """
-    return lambda journey: browser_thread.drive(live_server.url, journey)
+    # Expected failures (reported app bugs) leave no screenshot to confuse a reader.
+    name = None if request.node.get_closest_marker("xfail") else request.node.name
+    return lambda journey: browser_thread.drive(live_server.url, journey, name)
 
 
 @pytest.fixture
