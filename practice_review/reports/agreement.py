@@ -57,11 +57,11 @@ def gwet_ac1(pairs):
     q = len(GRADE_KEYS)
     observed = sum(p for (i, j), p in cells.items() if i == j)
     pi = [
-        (
+        Fraction(
             sum(p for (i, _), p in cells.items() if i == c)
-            + sum(p for (_, j), p in cells.items() if j == c)
+            + sum(p for (_, j), p in cells.items() if j == c),
+            2,
         )
-        / 2
         for c in range(q)
     ]
     expected = sum(share * (1 - share) for share in pi) / (q - 1)

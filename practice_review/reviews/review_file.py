@@ -52,7 +52,8 @@ MAX_LENGTHS = {
 
 def _words(value):
     """Fold case, and treat spaces, hyphens and underscores alike, as people type them."""
-    folded = re.sub(r"[\s_\-]+", " ", str(value).casefold()).strip()
+    # Only separators between words: a leading hyphen is a minus sign, so "-1" stays "-1".
+    folded = re.sub(r"(?<=\S)[\s_\-]+(?=\S)", " ", str(value).casefold().strip())
     return re.sub(r"\s*/\s*", " / ", folded)
 
 
@@ -119,9 +120,16 @@ class Problem:
     expected: str
 
     def __str__(self):
-        got = "blank" if self.value in (None, "") else f"got {self.value!r}"
-        if self.value is None and self.row == 1:
+        if self.column == "file":
+            got = "could not be read"
+        elif self.value is None and self.row == 1:
             got = "missing"
+        elif self.value in (None, ""):
+            got = "blank"
+        else:
+            # Control characters are escaped so every problem stays one printable line.
+            shown = re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m[0])[1:-1], self.value)
+            got = f"got '{shown}'"
         return f"row {self.row}, column {self.column}: {got}; expected {self.expected}"
 
 
@@ -304,7 +312,8 @@ DATE_EXPECTED = "a date such as 2024-09-17 or 17/09/2024 (day first)"
 def parse_date(text):
     # A date cell with a time (an XLSX datetime) still names one day.
     iso = re.fullmatch(
-        r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", text
+        r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]([01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?",
+        text,
     )
     uk = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", text)
     try:

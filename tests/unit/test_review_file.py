@@ -11,12 +11,14 @@ import datetime
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from practice_review.reviews import review_file
 from practice_review.reviews.review_file import (
     Bad,
     Problem,
@@ -178,8 +180,8 @@ def test_good_row_parses_to_typed_values():
 
 
 def test_seed_cohorts_file_parses_without_problems():
-    with open("/work/shared/data/seed-cohorts.csv", "rb") as seed:
-        result = parse_review_file(seed.read(), "seed-cohorts.csv")
+    seed = Path(review_file.__file__).parent / "demo_data" / "seed-cohorts.csv"
+    result = parse_review_file(seed.read_bytes(), "seed-cohorts.csv")
     assert problems_of(result) == []
     assert len(result.rows) > 1
     assert result.rows[0].child_ref == "C1001"
@@ -410,10 +412,9 @@ def test_ages_outside_0_to_25_or_unreadable_are_refused(text):
     assert message.startswith(f"row 2, column age_at_review: got {text!r}; expected an age")
 
 
-# BUG: a negative age is read as positive. parse_age folds the text with _words(), which turns
+# Regression (fixed): a negative age is read as positive. parse_age folds the text with _words(), which turns
 # hyphens into spaces and strips them, so "-1" becomes "1" (age 1) and "-20 years" becomes 20.
 # Expected: refused ("an age from 0 to 25 years"); got: parse_age("-1") == (1, "1").
-@pytest.mark.xfail(strict=True, reason="BUG: '-1' is read as age 1")
 @pytest.mark.parametrize("text", ["-1", "-20 years", "-18 months"])
 def test_negative_ages_are_refused(text):
     bad_cell("age_at_review", text)
@@ -589,9 +590,8 @@ def test_grades_outside_the_scale_are_refused(text):
     bad_cell("practice_grade", text)
 
 
-# BUG: grade "-1" is read as 1 = outstanding (and "-4" as inadequate): _words() turns the minus
+# Regression (fixed): grade "-1" is read as 1 = outstanding (and "-4" as inadequate): _words() turns the minus
 # sign into a space and strips it before the lookup. Expected: refused; got: "outstanding".
-@pytest.mark.xfail(strict=True, reason="BUG: grade '-1' is read as outstanding")
 @pytest.mark.parametrize("text", ["-1", "-4"])
 def test_negative_grade_numbers_are_refused(text):
     bad_cell("practice_grade", text)
@@ -938,8 +938,8 @@ def test_xlsx_with_typed_cells_parses_as_its_csv_equivalent():
 
 
 def test_xlsx_date_of_birth_as_a_date_cell():
-    typed = typed_row(age_at_review=None, date_of_birth=datetime.datetime(2004, 2, 29))
-    typed.pop("age_at_review")
+    typed = typed_row(date_of_birth=datetime.datetime(2004, 2, 29))
+    del typed["age_at_review"]
     result = parse_review_file(xlsx_bytes(dicts_table(typed)), "reviews.xlsx")
     assert problems_of(result) == []
     assert result.rows[0].date_of_birth == datetime.date(2004, 2, 29)
