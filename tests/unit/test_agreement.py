@@ -148,12 +148,12 @@ def test_kappa_is_rounded_half_up_to_three_places():
     assert agreement_figures(pairs)["exact_agreement_pct"] == 90.6  # 58/64 = 90.625
 
 
-# Regression (fixed): gwet_ac1 is computed in binary floats, not Fractions (contrary to agreement.py's docstring
-# "Computed with Fractions so the same pairs always give the same digits"). In gwet_ac1, a grade
-# nobody used has pi = (0 + 0) / 2, and int / int is the float 0.0 in Python, so the whole AC1
-# becomes a float whenever any of the four grades is unused (almost always). Exact halves then
-# round the wrong way: here AC1 is exactly 71/80 = 0.8875, which rounds half up to 0.888, but
-# the float 0.8875 becomes Fraction(0.8875) = 0.88749999999999995559... and rounds to 0.887.
+# Regression: gwet_ac1 was computed in binary floats, not Fractions (contrary to agreement.py's
+# docstring "Computed with Fractions so the same pairs always give the same digits"). In gwet_ac1,
+# a grade nobody used has pi = (0 + 0) / 2, and int / int is the float 0.0 in Python, so the whole
+# AC1 becomes a float whenever any of the four grades is unused (almost always). Exact halves then
+# round the wrong way: here AC1 is exactly 71/80 = 0.8875, which rounds half up to 0.888, but the
+# float 0.8875 becomes Fraction(0.8875) = 0.88749999999999995559... and rounds to 0.887.
 #   pairs = {(OUT, OUT): 29, (GOOD, GOOD): 29, (OUT, GOOD): 3, (GOOD, OUT): 3}
 #   pa = 58/64 = 29/32; pi = (1/2, 1/2, 0, 0); pe = (1/4 + 1/4) / 3 = 1/6;
 #   AC1 = (29/32 - 1/6) / (5/6) = (71/96) * (6/5) = 71/80 = 0.8875 -> 0.888.
@@ -163,7 +163,7 @@ def test_ac1_is_exact_and_rounded_half_up_to_three_places():
     assert agreement_figures(pairs)["gwet_ac1"] == 0.888
 
 
-# Regression (fixed): same cause. (OUT, GOOD) 1, (GOOD, OUT) 1 gives AC1 = -1/5 exactly (see the hand
+# Regression: same cause. (OUT, GOOD) 1, (GOOD, OUT) 1 gives AC1 = -1/5 exactly (see the hand
 # calculation in test_systematic_disagreement_is_negative), but gwet_ac1 returns the float
 # -0.19999999999999998.
 def test_ac1_is_an_exact_fraction():

@@ -412,9 +412,9 @@ def test_ages_outside_0_to_25_or_unreadable_are_refused(text):
     assert message.startswith(f"row 2, column age_at_review: got {text!r}; expected an age")
 
 
-# Regression (fixed): a negative age is read as positive. parse_age folds the text with _words(), which turns
-# hyphens into spaces and strips them, so "-1" becomes "1" (age 1) and "-20 years" becomes 20.
-# Expected: refused ("an age from 0 to 25 years"); got: parse_age("-1") == (1, "1").
+# Regression: a negative age was read as positive. parse_age folds the text with _words(), which
+# turns hyphens into spaces and strips them, so "-1" becomes "1" (age 1) and "-20 years" becomes
+# 20. Expected: refused ("an age from 0 to 25 years"); got: parse_age("-1") == (1, "1").
 @pytest.mark.parametrize("text", ["-1", "-20 years", "-18 months"])
 def test_negative_ages_are_refused(text):
     bad_cell("age_at_review", text)
@@ -590,8 +590,8 @@ def test_grades_outside_the_scale_are_refused(text):
     bad_cell("practice_grade", text)
 
 
-# Regression (fixed): grade "-1" is read as 1 = outstanding (and "-4" as inadequate): _words() turns the minus
-# sign into a space and strips it before the lookup. Expected: refused; got: "outstanding".
+# Regression: grade "-1" was read as 1 = outstanding (and "-4" as inadequate): _words() turns the
+# minus sign into a space and strips it before the lookup. Expected: refused; got: "outstanding".
 @pytest.mark.parametrize("text", ["-1", "-4"])
 def test_negative_grade_numbers_are_refused(text):
     bad_cell("practice_grade", text)
