@@ -111,7 +111,8 @@ TEMPLATES = [
 SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
+    # Long enough for the largest import (a 50,000-row file holds the write lock for ~30 s).
+    "timeout": 60,
 }
 
 DATABASES = {

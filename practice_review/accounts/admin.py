@@ -41,6 +41,15 @@ class UserAdmin(AccountsPermissionMixin, DjangoUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(is_system=False)
 
+    def get_readonly_fields(self, request, obj=None):
+        """Nobody widens their own access, and only superusers make superusers."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions", "groups"]
+        if obj is not None and obj.pk == request.user.pk:
+            readonly += ["role", "staff_member", "is_staff", "is_active"]
+        return readonly
+
 
 @admin.register(StaffMember)
 class StaffMemberAdmin(AccountsPermissionMixin, SimpleHistoryAdmin):

@@ -32,8 +32,9 @@ class StaffMember(models.Model):
 
     name = models.CharField(max_length=200)
     initials = models.CharField(max_length=20, blank=True)
-    name_key = models.CharField(max_length=200, unique=True, editable=False)
-    initials_key = models.CharField(max_length=20, blank=True, editable=False, db_index=True)
+    # Casefolding can lengthen text ("ß" is "ss"), so the keys have room to grow.
+    name_key = models.CharField(max_length=600, unique=True, editable=False)
+    initials_key = models.CharField(max_length=60, blank=True, editable=False, db_index=True)
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
     history = HistoricalRecords()
 

@@ -9,7 +9,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -27,6 +27,8 @@ from practice_review.reviews.models import (
 )
 from practice_review.reviews.review_file import Problem, cohort_key, parse_review_file
 
+STAFF_COLUMNS = ["social_worker", "supervisor", "reviewer", "second_reviewer"]
+IMPORT_LOCK = 7_460_001  # any fixed number: the PostgreSQL advisory lock for imports
 BATCH = 500
 LOOKUP_CHUNK = 2000  # stays under SQLite's limit on query parameters
 
@@ -84,15 +86,18 @@ def _chunks(items, size=LOOKUP_CHUNK):
         yield items[start : start + size]
 
 
-def import_reviews(*, data, file_name, by, default_cohort=None, today=None):
+def import_reviews(*, data, file_name, by, default_cohort=None):
     """Import a review file as `by`. Returns what changed, or the problems and changes nothing."""
-    parsed = parse_review_file(
-        data, file_name, default_cohort=default_cohort, today=today or timezone.localdate()
-    )
+    parsed = parse_review_file(data, file_name, default_cohort=default_cohort)
     if parsed.problems:
-        return ImportResult(problems=parsed.problems)
+        # Report what the database would also refuse, so one attempt names every problem.
+        return _refused(parsed.problems + _database_problems(parsed.rows))
     try:
         with transaction.atomic():
+            _wait_for_other_imports()
+            problems = _database_problems(parsed.rows)
+            if problems:
+                raise _Refused(problems)
             result = _write(parsed, by=by, file_name=file_name)
             ImportRecord.objects.create(
                 by=by,
@@ -104,8 +109,51 @@ def import_reviews(*, data, file_name, by, default_cohort=None, today=None):
                 unchanged=result.unchanged,
             )
     except _Refused as refused:
-        return ImportResult(problems=sorted(refused.problems, key=lambda p: p.row))
+        return _refused(refused.problems)
     return result
+
+
+def _refused(problems):
+    return ImportResult(problems=sorted(problems, key=lambda p: p.row))
+
+
+def _wait_for_other_imports():
+    """One import at a time: two files creating the same cohort or child must not race.
+
+    SQLite's IMMEDIATE transactions already queue writers; PostgreSQL needs an explicit lock,
+    held until this transaction ends.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
+def _database_problems(rows):
+    """What the stored records refuse: a child_ref whose initials or gender disagree with the
+    child already recorded, and a staff name that matches more than one member of staff."""
+    problems = []
+    known = {}
+    for chunk in _chunks({row.child_ref for row in rows if row.child_ref}):
+        known.update((c.case_ref, c) for c in Child.objects.filter(case_ref__in=chunk))
+    for row in rows:
+        child = known.get(row.child_ref)
+        if child is None:
+            continue
+        for column, stored, given in [
+            ("initials", child.initials.casefold(), row.initials.casefold()),
+            ("gender", child.gender, row.gender),
+        ]:
+            if stored != given:
+                expected = (
+                    f"'{getattr(child, column)}', as already recorded for child_ref "
+                    f"'{row.child_ref}'"
+                )
+                problems.append(Problem(row.row, column, getattr(row, column), expected))
+    staff = _StaffDirectory()
+    for row in rows:
+        for column in STAFF_COLUMNS:
+            problems += staff.ambiguity(getattr(row, column), row.row, column)
+    return problems
 
 
 def _write(parsed, *, by, file_name):
@@ -113,11 +161,8 @@ def _write(parsed, *, by, file_name):
     reason = f"Imported from {file_name}"[:100]
     cohorts = _cohorts(rows, by)
     staff = _StaffDirectory(by)
-    children, problems = _children(rows, cohorts, by, reason)
+    children = _children(rows, cohorts, by, reason)
     values = [_review_values(row, cohorts, children, staff) for row in rows]
-    problems += staff.problems
-    if problems:
-        raise _Refused(problems)
 
     existing = {
         (r.cohort_id, r.child_id, r.review_date): r
@@ -139,7 +184,8 @@ def _write(parsed, *, by, file_name):
             if row_values[name] is not None or name not in MODERATION_COLUMNS
             if getattr(review, name) != row_values[name]
         }
-        if review.status != Review.Status.FINAL:
+        if differences and review.status != Review.Status.FINAL:
+            # A changed row is a completed review; an identical one changes nothing at all.
             status_changes.append((review, review.status))
             differences["status"] = Review.Status.FINAL
         if differences:
@@ -196,27 +242,32 @@ def _compared_fields(columns):
 
 
 def _cohorts(rows, by):
-    """{cohort key: Cohort}, creating the cohorts a file names for the first time."""
+    """{cohort key: Cohort}, creating new cohorts and widening periods to the reviews' dates."""
+    dates = defaultdict(list)
     names = {}
     for row in rows:
-        names.setdefault(cohort_key(row.cohort), row.cohort)
+        key = cohort_key(row.cohort)
+        names.setdefault(key, row.cohort)
+        dates[key].append(row.review_date)
     cohorts = {c.name_key: c for c in Cohort.objects.filter(name_key__in=list(names))}
     for key, name in names.items():
-        if key not in cohorts:
-            dates = [row.review_date for row in rows if cohort_key(row.cohort) == key]
-            cohort = Cohort(name=name, period_start=min(dates), period_end=max(dates))
+        first, last = min(dates[key]), max(dates[key])
+        cohort = cohorts.get(key) or Cohort(name=name, period_start=first, period_end=last)
+        start = min(filter(None, [cohort.period_start, first]))
+        end = max(filter(None, [cohort.period_end, last]))
+        if cohort.pk is None or (start, end) != (cohort.period_start, cohort.period_end):
+            cohort.period_start, cohort.period_end = start, end
             cohort._history_user = by
             cohort.save()
-            cohorts[key] = cohort
+        cohorts[key] = cohort
     return cohorts
 
 
 class _StaffDirectory:
     """Finds staff by name or initials (case-insensitive, trimmed); adds the ones not yet known."""
 
-    def __init__(self, by):
+    def __init__(self, by=None):
         self.by = by
-        self.problems = []
         self.by_key = defaultdict(set)
         self.members = {}
         for member in StaffMember.objects.all():
@@ -228,16 +279,19 @@ class _StaffDirectory:
         if member.initials_key:
             self.by_key[member.initials_key].add(member.id)
 
+    def ambiguity(self, name, row, column):
+        matches = self.by_key.get(normalise_name(name), set()) if name else set()
+        if len(matches) < 2:
+            return []
+        names = ", ".join(sorted(str(self.members[i]) for i in matches))
+        return [Problem(row, column, name, f"one member of staff (it matches {names})")]
+
     def id_for(self, name, row, column):
         if not name:
             return None
         matches = self.by_key.get(normalise_name(name), set())
-        if len(matches) > 1:
-            names = ", ".join(sorted(str(self.members[i]) for i in matches))
-            self.problems.append(
-                Problem(row, column, name, f"one member of staff (it matches {names})")
-            )
-            return None
+        if len(matches) > 1:  # checked before writing; a race since then refuses the file
+            raise _Refused(self.ambiguity(name, row, column))
         if matches:
             return next(iter(matches))
         looks_like_initials = " " not in name and len(name) <= 6 and name.isupper()
@@ -249,31 +303,11 @@ class _StaffDirectory:
 
 
 def _children(rows, cohorts, by, reason):
-    """{(cohort key, child key): child id}, creating new children; problems for mismatches."""
-    problems = []
+    """{(cohort key, child key): child id}, creating the children not yet known."""
     refs = {row.child_ref for row in rows if row.child_ref}
     known_refs = {}
     for chunk in _chunks(refs):
-        for child in Child.objects.filter(case_ref__in=chunk):
-            known_refs[child.case_ref] = child
-    for row in rows:
-        child = known_refs.get(row.child_ref)
-        if child is None:
-            continue
-        for column, stored, given in [
-            ("initials", child.initials.casefold(), row.initials.casefold()),
-            ("gender", child.gender, row.gender),
-        ]:
-            if stored != given:
-                problems.append(
-                    Problem(
-                        row.row,
-                        column,
-                        getattr(row, column),
-                        f"{getattr(child, column)!r}, as already recorded for child_ref "
-                        f"{row.child_ref!r}",
-                    )
-                )
+        known_refs.update((c.case_ref, c) for c in Child.objects.filter(case_ref__in=chunk))
 
     # Without a reference a child is known by initials, gender and birth date or age, within
     # the cohort: look only at the children already reviewed in the same cohort.
@@ -322,7 +356,7 @@ def _children(rows, cohorts, by, reason):
         unique_new, Child, batch_size=BATCH, default_user=by, default_change_reason=reason
     )
     children.update({key: child.id for key, child in new.items()})
-    return children, problems
+    return children
 
 
 def _review_values(row, cohorts, children, staff):

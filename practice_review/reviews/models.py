@@ -79,7 +79,8 @@ class Cohort(models.Model):
 
     name = models.CharField(max_length=200)
     # Names match case-insensitively after trimming (interchange.md), so the key is unique.
-    name_key = models.CharField(max_length=200, unique=True, editable=False)
+    # Casefolding can lengthen text ("ß" is "ss"), so the key has room to grow.
+    name_key = models.CharField(max_length=600, unique=True, editable=False)
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
     selected_by = models.CharField(max_length=200, blank=True)

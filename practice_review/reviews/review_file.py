@@ -6,6 +6,7 @@ rule is tested without one, and bad input can only ever produce `Problem`s, neve
 
 import csv
 import datetime
+import functools
 import io
 import re
 import zipfile
@@ -18,6 +19,7 @@ from practice_review.reviews import vocabulary as v
 XLSX_MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 XLSX_MAX_RATIO = 200
 CSV_FIELD_LIMIT = 100_000
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 STANDARD_COLUMNS = v.PRACTICE_STANDARD_KEYS
 STRENGTH_COLUMNS = [f"strengths_{theme}" for theme in v.THEME_KEYS]
@@ -50,6 +52,7 @@ MAX_LENGTHS = {
 }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4096)  # the same few values recur in every row
 def _words(value):
     """Fold case, and treat spaces, hyphens and underscores alike, as people type them."""
     # Only separators between words: a leading hyphen is a minus sign, so "-1" stays "-1".
@@ -236,7 +239,7 @@ def _read_csv(data):
     try:
         # Each record is a spreadsheet row, even when a quoted cell spans several lines.
         return [
-            (number, [_cell_text(c) for c in record])
+            (number, [cell.strip() for cell in record])  # CSV cells are always text
             for number, record in enumerate(reader, start=1)
         ], None
     except csv.Error as error:
@@ -266,6 +269,9 @@ def _read_xlsx(data):
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
+            # The stored sheet size can be stale (some tools write it wrongly); trusting it
+            # would silently drop rows or columns, so read the cells themselves.
+            sheet.reset_dimensions()
             rows = []
             for cells in sheet.iter_rows():
                 # Read-only sheets give empty cells no row number; any filled cell has one.
@@ -432,7 +438,7 @@ class _RowReader:
             if required:
                 self.problems.append(Problem(self.number, column, text, expected))
             return None
-        if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text):
+        if CONTROL_CHARACTERS.search(text):
             self.problems.append(
                 Problem(self.number, column, text, "text without control characters")
             )
@@ -455,7 +461,7 @@ class _RowReader:
         return self.get(column, lambda t: _lookup(table, t, expected), required, expected)
 
 
-def _read_row(number, cells, columns, default_cohort, today):
+def _read_row(number, cells, columns, default_cohort):
     read = _RowReader(number, cells, columns)
     cohort = read.get("cohort")
     if cohort is None and not read.problems:
@@ -471,10 +477,6 @@ def _read_row(number, cells, columns, default_cohort, today):
         )
 
     review_date = read.get("review_date", parse_date, True, DATE_EXPECTED)
-    if review_date and today and review_date > today:
-        read.problems.append(
-            Problem(number, "review_date", read.text("review_date"), "a date not in the future")
-        )
     born = read.get("date_of_birth", parse_date, expected=DATE_EXPECTED)
     age_years, age_written = None, ""
     if born and review_date:
@@ -615,8 +617,16 @@ def _identity_problems(rows):
     return problems
 
 
-def parse_review_file(data, file_name="", default_cohort=None, today=None):
-    """Read and check a whole review file. Every bad row is reported, not only the first."""
+def parse_review_file(data, file_name="", default_cohort=None):
+    """Read and check a whole review file. Every bad row is reported, not only the first.
+
+    The rows that are good are returned even when others are not, so that the database checks
+    can report their problems too: a refused file names every problem at once.
+    """
+    default_cohort = " ".join(str(default_cohort or "").split()) or None
+    if default_cohort and (len(default_cohort) > 200 or CONTROL_CHARACTERS.search(default_cohort)):
+        expected = "a cohort name of at most 200 characters, without control characters"
+        return ReviewFile([], [Problem(1, "cohort", default_cohort[:40], expected)], set())
     table, unreadable = read_table(data, file_name)
     if unreadable:
         return ReviewFile([], [Problem(1, "file", file_name or None, unreadable)], set())
@@ -631,14 +641,14 @@ def parse_review_file(data, file_name="", default_cohort=None, today=None):
         return ReviewFile([], problems, set(columns))
     if len(table) == 1:
         return ReviewFile(
-            [], [Problem(2, "file", None, "at least one review below the header")], set(columns)
+            [], [Problem(2, "reviews", None, "at least one review below the header")], set(columns)
         )
     rows = []
     for number, cells in table[1:]:
-        row, row_problems = _read_row(number, cells, columns, default_cohort, today)
+        row, row_problems = _read_row(number, cells, columns, default_cohort)
         if row:
             rows.append(row)
         problems += row_problems
     problems += _identity_problems(rows)
     problems.sort(key=lambda problem: problem.row)
-    return ReviewFile(rows if not problems else [], problems, set(columns))
+    return ReviewFile(rows, problems, set(columns))

@@ -102,7 +102,7 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(workspace):
         " connection.settings_dict['OPTIONS']['transaction_mode'],"
         " cursor.execute('PRAGMA busy_timeout').fetchone()[0])"
     )
-    assert run("shell", "-v0", "-c", script).stdout.split() == ["wal", "IMMEDIATE", "20000"]
+    assert run("shell", "-v0", "-c", script).stdout.split() == ["wal", "IMMEDIATE", "60000"]
 
 
 def test_demo_sets_up_idempotently_with_a_private_generated_password(tmp_path):
@@ -135,3 +135,12 @@ def test_demo_sets_up_idempotently_with_a_private_generated_password(tmp_path):
         env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert check.stdout.strip() == "True"
+
+
+def test_report_to_an_unwritable_path_is_a_plain_error(workspace):
+    _, run = workspace
+    run("import-reviews", str(SEED_FILE))
+    result = run("report", "--cohort", SEPTEMBER, "--output", "/nonexistent/figures.json")
+    assert result.returncode != 0
+    assert "cannot write /nonexistent/figures.json" in result.stderr
+    assert "Traceback" not in result.stderr

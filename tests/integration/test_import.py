@@ -196,3 +196,86 @@ def test_the_child_keeps_the_details_of_their_latest_review(seeded, actor):
     # ... while the earlier review's snapshot is unchanged, so its figures never move.
     assert Review.objects.get(child=child, review_date="2024-09-17").ethnicity == "British"
     assert child.history.count() == 2
+
+
+def test_an_xlsx_file_with_a_stale_sheet_size_is_read_whole(actor):
+    """Some tools write a wrong <dimension>; trusting it would silently drop rows."""
+    import io
+    import re
+    import zipfile
+
+    rows = seed_rows()[:5]
+    original = zipfile.ZipFile(io.BytesIO(xlsx_bytes(rows)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for item in original.infolist():
+            content = original.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', content)
+                assert b'<dimension ref="A1:B2"' in content
+            rewritten.writestr(item, content)
+    result = import_reviews(data=out.getvalue(), file_name="stale.xlsx", by=actor)
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.created == 5
+
+
+def test_one_attempt_names_file_problems_and_database_problems_together(seeded, actor):
+    rows = seed_rows()[:2]
+    rows[0]["gender"] = "Q"
+    rows[1]["initials"] = "XY"  # C1002 is stored as NO-A
+    result = import_reviews(data=csv_bytes(rows), file_name="both.csv", by=actor)
+    assert [(p.row, p.column) for p in result.problems] == [(2, "gender"), (3, "initials")]
+
+
+def test_a_name_matching_two_members_of_staff_is_refused(seeded, actor):
+    from practice_review.accounts.models import StaffMember
+
+    StaffMember.objects.create(name="Rachel Lewis", initials="RL2")
+    StaffMember.objects.create(name="RL Team")  # neither matches "RL" exactly: still one match
+    StaffMember.objects.create(name="Robert Lee", initials="rl")  # now "RL" matches two
+    result = import_reviews(data=SEED_FILE.read_bytes(), file_name=SEED_FILE.name, by=actor)
+    assert {p.column for p in result.problems} == {"social_worker"}
+    assert "it matches" in str(result.problems[0])
+
+
+@pytest.mark.parametrize("cohort", ["   ", ""])
+def test_a_blank_cohort_option_counts_as_not_given(actor, cohort):
+    rows = [{k: v for k, v in r.items() if k != "cohort"} for r in seed_rows()[:1]]
+    result = import_reviews(data=csv_bytes(rows), file_name="x.csv", by=actor,
+                            default_cohort=cohort)  # fmt: skip
+    assert [(p.row, p.column) for p in result.problems] == [(1, "cohort")]
+    assert not Cohort.objects.exists()
+
+
+def test_long_names_are_refused_cleanly_even_when_casefolding_lengthens_them(actor):
+    rows = seed_rows()[:1]
+    rows[0]["cohort"] = "ß" * 150  # 150 characters, 300 once casefolded
+    rows[0]["social_worker"] = "ß" * 150
+    result = import_reviews(data=csv_bytes(rows), file_name="x.csv", by=actor)
+    assert result.ok
+    too_long = import_reviews(
+        data=csv_bytes(seed_rows()[:1]), file_name="x.csv", by=actor,
+        default_cohort="A" * 250,
+    )  # fmt: skip
+    assert [p.column for p in too_long.problems] == ["cohort"]
+
+
+def test_an_identical_row_never_changes_a_review_in_progress(seeded, actor):
+    review = Review.objects.get(child__case_ref="C1001")
+    review.status = Review.Status.IN_PROGRESS
+    review.save()
+    history = review.history.count()
+    result = import_reviews(data=SEED_FILE.read_bytes(), file_name=SEED_FILE.name, by=actor)
+    assert result.updated == 0
+    review.refresh_from_db()
+    assert review.status == "in_progress" and review.history.count() == history
+
+
+def test_later_imports_widen_the_cohorts_period(seeded, actor):
+    row = {**seed_rows()[0], "child_ref": "C7777", "review_date": "2025-03-20"}
+    import_reviews(data=csv_bytes([row]), file_name="late.csv", by=actor)
+    cohort = find_cohort(SEPTEMBER)
+    assert (cohort.period_start, cohort.period_end) == (
+        datetime.date(2024, 9, 17),
+        datetime.date(2025, 3, 20),
+    )

@@ -134,3 +134,15 @@ def test_anonymous_people_are_sent_to_sign_in(client, seeded, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_administrator_cannot_widen_their_own_access(client, cast):
+    admin_user = cast["admin"]
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    page = client.get(f"/admin/accounts/user/{admin_user.id}/change/").content.decode()
+    assert 'name="role"' not in page and 'name="is_superuser"' not in page
+    other = cast["outsider"]
+    page = client.get(f"/admin/accounts/user/{other.id}/change/").content.decode()
+    assert 'name="role"' in page and 'name="is_superuser"' not in page

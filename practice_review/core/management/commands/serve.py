@@ -25,7 +25,7 @@ class Command(BaseCommand):
         arguments = [
             sys.executable, "-m", "gunicorn", "practice_review.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers),
-            "--no-control-socket", "--access-logfile", "-", "--timeout", "60",
+            "--no-control-socket", "--access-logfile", "-", "--timeout", "120",
         ]  # fmt: skip
         # Replace this process so signals (Ctrl+C, a service manager's stop) reach gunicorn.
         os.execv(sys.executable, arguments)  # noqa: S606 (fixed arguments, no shell)

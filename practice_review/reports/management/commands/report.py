@@ -26,8 +26,11 @@ class Command(BaseCommand):
             raise CommandError(f"the {format} report is not available yet; use --format json")
         text = json.dumps(cohort_figures(found, compare=comparator), indent=2) + "\n"
         if output:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            try:
+                with open(output, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+            except OSError as error:
+                raise CommandError(f"cannot write {output}: {error.strerror}") from None
         else:
             sys.stdout.write(text)
 
