@@ -53,6 +53,35 @@ DEMO_MODE = env_bool("PRACTICE_REVIEW_DEMO_MODE", DEMO_MODE_MARKER.exists())
 COUNCIL_NAME = os.environ.get("PRACTICE_REVIEW_COUNCIL_NAME", "City of London Corporation")
 SERVICE_NAME = "Practice Review"
 
+# Where links in emails point (emails carry a link and a reference, never a child's details).
+SITE_URL = os.environ.get("PRACTICE_REVIEW_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Email: the console by default (demo and development); SMTP when EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "practice-review@localhost")
+
+# Alerts must be acknowledged within this many working days; weekends and these bank holidays
+# (ISO dates, comma-separated; England and Wales by default) do not count.
+ALERT_ACKNOWLEDGE_WORKING_DAYS = int(os.environ.get("PRACTICE_REVIEW_ALERT_WORKING_DAYS", 1))
+BANK_HOLIDAYS = env_list(
+    "PRACTICE_REVIEW_BANK_HOLIDAYS",
+    [
+        "2025-01-01", "2025-04-18", "2025-04-21", "2025-05-05", "2025-05-26", "2025-08-25",
+        "2025-12-25", "2025-12-26", "2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04",
+        "2026-05-25", "2026-08-31", "2026-12-25", "2026-12-28", "2027-01-01", "2027-03-26",
+        "2027-03-29", "2027-05-03", "2027-05-31", "2027-08-30", "2027-12-27", "2027-12-28",
+    ],
+)  # fmt: skip
+
 # Largest review file accepted for import; XLSX files are also checked for what they unpack to.
 IMPORT_MAX_BYTES = int(os.environ.get("PRACTICE_REVIEW_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

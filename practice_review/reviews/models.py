@@ -266,7 +266,21 @@ class Review(models.Model):
     # Alerts counted in an imported file; alerts raised in the app are Alert records.
     alerts_in_file = models.PositiveIntegerField(default=0)
 
+    # Assignment (issue 3): when it is due, and why a reviewer with a conflict was assigned.
+    due_date = models.DateField(null=True, blank=True)
+    conflict_reason = models.TextField(
+        blank=True,
+        help_text="Why this reviewer was assigned although they are the child's worker, "
+        "supervisor or IRO.",
+    )
+    # The practice window runs from 6 months before the review date, or from the case's start
+    # if that is later (domain.md).
+    case_start_date = models.DateField(null=True, blank=True)
+
     version = models.PositiveIntegerField(default=1, help_text="Optimistic locking for edits.")
+    # Each section of the form has its own version, so two people editing different sections
+    # never conflict, while two editing the same section always do.
+    section_versions = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -377,6 +391,22 @@ class ReviewEvent(models.Model):
         return f"{self.from_status or 'new'} to {self.to_status} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class ReviewResponse(models.Model):
+    """A practitioner's or manager's reflection and response: a dated entry, never an edit."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="responses")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"Response by {self.by} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class Alert(models.Model):
     """An area of significant concern that must reach the responsible manager at once."""
 
@@ -399,14 +429,23 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When acknowledgement is due (working days, excluding bank holidays); each time it passes
+    # unacknowledged the alert escalates one step: manager, QA lead, senior leaders.
+    acknowledge_by = models.DateTimeField(null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-raised_at"]
 
     def __str__(self):
-        return f"Alert {self.pk} ({self.get_severity_display()})"
+        return f"{self.reference} ({self.get_severity_display()})"
+
+    @property
+    def reference(self):
+        """What emails carry instead of the child's details."""
+        return f"ALERT-{self.pk:06d}"
 
 
 class Recommendation(models.Model):
