@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from practice_review.core import views as core_views
 from practice_review.reviews import views as review_views
@@ -21,5 +21,6 @@ urlpatterns = [
     path("cohorts/<int:cohort_id>/", review_views.cohort_detail, name="cohort_detail"),
     path("reviews/<int:review_id>/", review_views.review_detail, name="review_detail"),
     path("import/", review_views.import_reviews, name="import_reviews"),
+    path("alerts/", include("practice_review.reviews.alert_urls")),
     path("admin/", admin.site.urls),
 ]
