@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from practice_review.core import views as core_views
+from practice_review.reviews import cohort_views, form_views
 from practice_review.reviews import views as review_views
 
 urlpatterns = [
@@ -18,8 +19,31 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
+    path("cohorts/new/", cohort_views.cohort_create, name="cohort_create"),
     path("cohorts/<int:cohort_id>/", review_views.cohort_detail, name="cohort_detail"),
+    path("cohorts/<int:cohort_id>/add/", cohort_views.cohort_add_case, name="cohort_add_case"),
+    path("my-reviews/", cohort_views.my_reviews, name="my_reviews"),
     path("reviews/<int:review_id>/", review_views.review_detail, name="review_detail"),
+    path("reviews/<int:review_id>/form/", form_views.review_tasks, name="review_tasks"),
+    path(
+        "reviews/<int:review_id>/form/conversations/",
+        form_views.review_conversations,
+        name="review_conversations",
+    ),
+    path(
+        "reviews/<int:review_id>/form/recommendations/",
+        form_views.review_recommendations,
+        name="review_recommendations",
+    ),
+    path(
+        "reviews/<int:review_id>/form/<slug:section>/",
+        form_views.review_section,
+        name="review_section",
+    ),
+    path("reviews/<int:review_id>/submit/", form_views.review_submit, name="review_submit"),
+    path("reviews/<int:review_id>/sign-off/", form_views.review_sign_off, name="review_sign_off"),
+    path("reviews/<int:review_id>/reopen/", form_views.review_reopen, name="review_reopen"),
+    path("reviews/<int:review_id>/respond/", form_views.review_respond, name="review_respond"),
     path("import/", review_views.import_reviews, name="import_reviews"),
     path("alerts/", include("practice_review.reviews.alert_urls")),
     path("admin/", admin.site.urls),

@@ -9,23 +9,38 @@ from enum import Enum
 
 class Permission(Enum):
     IMPORT_REVIEWS = "import_reviews"
+    MANAGE_COHORTS = "manage_cohorts"
+    SIGN_OFF_REVIEWS = "sign_off_reviews"
     VIEW_ALL_CASES = "view_all_cases"
     VIEW_CASES = "view_cases"
     MANAGE_ACCOUNTS = "manage_accounts"
     MANAGE_REFERENCE_DATA = "manage_reference_data"
+    VIEW_ALERTS = "view_alerts"
+    RAISE_ALERTS = "raise_alerts"
+    ACT_ON_ALERTS = "act_on_alerts"
 
 
 ROLE_PERMISSIONS = {
     "qa_lead": {
         Permission.IMPORT_REVIEWS,
+        Permission.MANAGE_COHORTS,
+        Permission.SIGN_OFF_REVIEWS,
         Permission.VIEW_ALL_CASES,
         Permission.VIEW_CASES,
         Permission.MANAGE_REFERENCE_DATA,
+        Permission.VIEW_ALERTS,
+        Permission.RAISE_ALERTS,
+        Permission.ACT_ON_ALERTS,
     },
-    "senior_leader": {Permission.VIEW_ALL_CASES, Permission.VIEW_CASES},
-    "reviewer": {Permission.VIEW_CASES},
+    "senior_leader": {
+        Permission.VIEW_ALL_CASES,
+        Permission.VIEW_CASES,
+        Permission.VIEW_ALERTS,
+        Permission.ACT_ON_ALERTS,
+    },
+    "reviewer": {Permission.VIEW_CASES, Permission.VIEW_ALERTS, Permission.RAISE_ALERTS},
     "practitioner": {Permission.VIEW_CASES},
-    "manager": {Permission.VIEW_CASES},
+    "manager": {Permission.VIEW_CASES, Permission.VIEW_ALERTS, Permission.ACT_ON_ALERTS},
     "admin": {Permission.MANAGE_ACCOUNTS, Permission.MANAGE_REFERENCE_DATA},
 }
 

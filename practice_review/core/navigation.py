@@ -9,6 +9,8 @@ def nav_items_for(request):
     if user is None or not user.is_authenticated:
         return []
     items = [("Home", reverse("home"))]
+    if user.role == "reviewer":
+        items.append(("My reviews", reverse("my_reviews")))
     if has_permission(user, Permission.IMPORT_REVIEWS):
         items.append(("Import reviews", reverse("import_reviews")))
     if has_permission(user, Permission.MANAGE_ACCOUNTS):

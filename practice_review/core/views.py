@@ -5,7 +5,12 @@ from django.shortcuts import render
 from practice_review.accounts.permissions import Permission, has_permission
 from practice_review.reports.figures import grade_summaries_by_cohort
 from practice_review.reviews.presenters import CohortSummary
-from practice_review.reviews.queries import cohorts_visible_to, reviews_visible_to
+from practice_review.reviews.queries import (
+    cohorts_visible_to,
+    reviews_assigned_to,
+    reviews_awaiting_response,
+    reviews_visible_to,
+)
 
 
 class SignInForm(AuthenticationForm):
@@ -27,12 +32,25 @@ class SignInForm(AuthenticationForm):
 
 
 def home(request):
-    """The cohorts this person may see, each with its review count and grade summary."""
-    cohorts = cohorts_visible_to(request.user)
-    summaries = grade_summaries_by_cohort(reviews_visible_to(request.user))
-    rows = [CohortSummary(cohort, summaries.get(cohort.id)) for cohort in cohorts]
-    can_import = has_permission(request.user, Permission.IMPORT_REVIEWS)
-    return render(request, "core/home.html", {"cohorts": rows, "can_import": can_import})
+    """What this person needs to do next, then the cohorts they may see with their figures."""
+    user = request.user
+    cohorts = cohorts_visible_to(user)
+    summaries = grade_summaries_by_cohort(reviews_visible_to(user))
+    my_reviews = list(reviews_assigned_to(user)) if user.role == "reviewer" else None
+    context = {
+        "cohorts": [CohortSummary(cohort, summaries.get(cohort.id)) for cohort in cohorts],
+        "can_import": has_permission(user, Permission.IMPORT_REVIEWS),
+        "can_manage_cohorts": has_permission(user, Permission.MANAGE_COHORTS),
+        "my_reviews": my_reviews,
+        "overdue_count": sum(review.is_overdue for review in my_reviews or []),
+        "to_respond": reviews_awaiting_response(user),
+        "awaiting_sign_off": (
+            reviews_visible_to(user).filter(status="submitted").select_related("child", "cohort")
+            if has_permission(user, Permission.SIGN_OFF_REVIEWS)
+            else []
+        ),
+    }
+    return render(request, "core/home.html", context)
 
 
 @login_not_required

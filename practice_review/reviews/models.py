@@ -300,6 +300,16 @@ class Review(models.Model):
         return f"Review of {self.child} on {self.review_date:%-d %B %Y}"
 
     @property
+    def is_overdue(self):
+        from django.utils import timezone
+
+        return bool(
+            self.due_date
+            and self.status in ("assigned", "in_progress")
+            and self.due_date < timezone.localdate()
+        )
+
+    @property
     def counted_practice(self):
         return self.moderated_practice_grade or self.practice_grade
 

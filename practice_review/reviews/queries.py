@@ -5,6 +5,7 @@ for the user (a 404, never a 403 that confirms a record is there).
 """
 
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from practice_review.accounts.permissions import Permission, has_permission
@@ -58,3 +59,59 @@ def get_review_for_user(user, review_id):
 def find_cohort(name):
     """A cohort by name, case-insensitively after trimming (interchange.md); None if absent."""
     return Cohort.objects.filter(name_key=Cohort.key_for(name)).first()
+
+
+def reviews_assigned_to(user):
+    """'My reviews': the reviews a reviewer still has to do, soonest due first."""
+    if user.role != "reviewer" or user.staff_member_id is None:
+        return Review.objects.none()
+    return (
+        reviews_visible_to(user)
+        .filter(reviewer=user.staff_member_id, status__in=["assigned", "in_progress"])
+        .select_related("child", "cohort")
+        .order_by("due_date", "id")
+    )
+
+
+def can_edit_review(user, review):
+    """Only the assigned reviewer fills in the form, and only before it is submitted."""
+    return (
+        user.role == "reviewer"
+        and user.staff_member_id is not None
+        and review.reviewer_id == user.staff_member_id
+        and review.status in ("assigned", "in_progress")
+    )
+
+
+def get_review_to_edit(user, review_id):
+    review = get_review_for_user(user, review_id)
+    if not can_edit_review(user, review):
+        raise Http404
+    return review
+
+
+def review_answers(review):
+    """The review as plain data for review_sections.missing() and status()."""
+    from practice_review.reviews.actions import SECTION_FIELDS
+
+    answers = {name: getattr(review, name) for fields in SECTION_FIELDS.values() for name in fields}
+    answers["findings"] = {
+        finding.theme: (finding.strengths, finding.development) for finding in review.findings.all()
+    }
+    answers["conversations"] = review.conversations.count()
+    answers["recommendations"] = review.recommendations.count()
+    answers["saved_sections"] = set(review.section_versions)
+    return answers
+
+
+def reviews_awaiting_response(user):
+    """Submitted or final reviews of this practitioner's or manager's cases with no response
+    from them yet."""
+    if user.role not in ("practitioner", "manager"):
+        return []
+    return list(
+        reviews_visible_to(user)
+        .exclude(responses__by=user)
+        .select_related("child")
+        .order_by("-review_date")[:20]
+    )

@@ -9,6 +9,7 @@ from practice_review.reviews.forms import ReviewFileForm
 from practice_review.reviews.importing import import_reviews as import_review_file
 from practice_review.reviews.presenters import FiguresPresenter
 from practice_review.reviews.queries import (
+    can_edit_review,
     get_cohort_for_user,
     get_review_for_user,
     reviews_visible_to,
@@ -23,19 +24,42 @@ def cohort_detail(request, cohort_id):
         "child", "social_worker", "supervisor", "reviewer"
     )
     figures = FiguresPresenter(cohort_figures(cohort, reviews=visible))
+    can_manage = has_permission(request.user, Permission.MANAGE_COHORTS)
     return render(
         request,
         "reviews/cohort_detail.html",
-        {"cohort": cohort, "reviews": reviews, "figures": figures},
+        {"cohort": cohort, "reviews": reviews, "figures": figures, "can_manage": can_manage},
     )
 
 
 def review_detail(request, review_id):
-    review = get_review_for_user(request.user, review_id)
+    return review_page(request, get_review_for_user(request.user, review_id))
+
+
+def review_page(request, review, response_form=None):
+    """A review as its reader sees it, with its timeline and the responses to it."""
+    from practice_review.reviews.form_views import can_respond
+    from practice_review.reviews.review_forms import ResponseForm
+
+    user = request.user
+    may_respond = can_respond(user, review)
+    may_sign_off = has_permission(user, Permission.SIGN_OFF_REVIEWS)
     return render(
         request,
         "reviews/review_detail.html",
-        {"review": review, "findings": review.findings.all(), "events": review.events.all()},
+        {
+            "review": review,
+            "findings": review.findings.prefetch_related("topics"),
+            "events": review.events.select_related("by"),
+            "responses": review.responses.select_related("by"),
+            "conversations": review.conversations.all(),
+            "recommendations": review.recommendations.select_related("owner"),
+            "can_edit": can_edit_review(user, review),
+            "can_respond": may_respond,
+            "response_form": response_form or (ResponseForm() if may_respond else None),
+            "can_sign_off": may_sign_off and review.status == "submitted",
+            "can_reopen": may_sign_off and review.status in ("submitted", "final"),
+        },
     )
 
 

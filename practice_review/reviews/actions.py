@@ -1,0 +1,309 @@
+"""Writes for running reviews in the app: cohorts, assignment, the form, the workflow.
+
+Each action is keyword-only, takes `by` (the person acting), runs in one transaction and
+records history (and, for state changes, an append-only ReviewEvent).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from practice_review.reviews import workflow
+from practice_review.reviews.models import (
+    Cohort,
+    Conversation,
+    GradeDescriptorSet,
+    Recommendation,
+    Review,
+    ReviewEvent,
+    ReviewResponse,
+    ThemeFinding,
+)
+from practice_review.reviews.review_file import age_on
+from practice_review.reviews.review_sections import ready_to_submit
+from practice_review.reviews.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEYS
+
+# The review's own fields that each section of the form saves.
+SECTION_FIELDS = {
+    "child": [
+        "review_date", "case_start_date", "age_years", "age_as_written", "legal_status",
+        "gender", "ethnicity", "religion", "first_language", "interpreter_needed", "uasc",
+    ],
+    "standards": [
+        f"{key}{suffix}"
+        for key in PRACTICE_STANDARD_KEYS
+        for suffix in ("", "_comment", "_put_right")
+    ],
+    "grades": [
+        "practice_grade", "practice_rationale", "outcome_grade", "outcome_rationale",
+        "practice_outcome_reason",
+    ],
+}  # fmt: skip
+
+
+class NotAllowed(Exception):
+    """The person may not do this to this review in its current state."""
+
+
+def conflicts_of_interest(*, reviewer, social_worker=None, supervisor=None, iro=None):
+    """Why `reviewer` should not review this case (domain.md): they are too close to it."""
+    reasons = []
+    if reviewer is None:
+        return reasons
+    for person, role in [
+        (social_worker, "the child's social worker"),
+        (supervisor, "the social worker's supervisor"),
+        (iro, "the child's Independent Reviewing Officer"),
+    ]:
+        if person is not None and person.pk == reviewer.pk:
+            reasons.append(role)
+    return reasons
+
+
+def _event(review, from_status, to_status, by, reason=""):
+    ReviewEvent.objects.create(
+        review=review, from_status=from_status, to_status=to_status, by=by, reason=reason
+    )
+
+
+def _save(review, by, **changes):
+    for name, value in changes.items():
+        setattr(review, name, value)
+    review._history_user = by
+    review.save()
+
+
+@transaction.atomic
+def create_cohort(*, by, name, period_start, period_end, selected_by, selection_reason, theme=""):
+    cohort = Cohort(
+        name=name,
+        period_start=period_start,
+        period_end=period_end,
+        selected_by=selected_by,
+        selection_reason=selection_reason,
+        theme=theme,
+    )
+    cohort._history_user = by
+    cohort.save()
+    return cohort
+
+
+@transaction.atomic
+def assign_review(
+    *, by, cohort, child, reviewer, reviewer_type, due_date, social_worker, supervisor=None,
+    iro=None, social_worker_is_student=False, conflict_reason="",
+):  # fmt: skip
+    """Add a child's case to a cohort for `reviewer`, with the child's details as a snapshot."""
+    reasons = conflicts_of_interest(
+        reviewer=reviewer, social_worker=social_worker, supervisor=supervisor, iro=iro
+    )
+    if reasons and not conflict_reason.strip():
+        raise NotAllowed(f"The reviewer is {' and '.join(reasons)}: give a reason to go ahead")
+    age_years, age_written = (None, "")
+    if child.date_of_birth:
+        age_years, age_written = age_on(child.date_of_birth, due_date)
+    review = Review(
+        cohort=cohort,
+        child=child,
+        review_date=due_date,
+        due_date=due_date,
+        status=workflow.ASSIGNED,
+        reviewer=reviewer,
+        reviewer_type=reviewer_type,
+        social_worker=social_worker,
+        social_worker_was_student=social_worker_is_student,
+        supervisor=supervisor,
+        independent_reviewing_officer=iro,
+        conflict_reason=conflict_reason.strip(),
+        age_years=age_years,
+        age_as_written=age_written,
+        gender=child.gender,
+        ethnicity=child.ethnicity,
+        religion=child.religion,
+        first_language=child.first_language,
+        interpreter_needed=child.interpreter_needed,
+        uasc=child.uasc,
+        descriptor_set=GradeDescriptorSet.objects.order_by("-version").first(),
+    )
+    _save(review, by)
+    _event(review, "", workflow.ASSIGNED, by, conflict_reason.strip())
+    return review
+
+
+@dataclass
+class SaveResult:
+    version: int
+    saved_at: object = None
+    conflicts: list = field(default_factory=list)  # (field name, saved value, your value)
+
+    @property
+    def ok(self):
+        return not self.conflicts
+
+
+def _theme_values(review):
+    values = {}
+    for finding in review.findings.all():
+        values[f"strengths_{finding.theme}"] = finding.strengths
+        values[f"development_{finding.theme}"] = finding.development
+        values[f"topics_{finding.theme}"] = sorted(t.pk for t in finding.topics.all())
+    for theme in THEME_KEYS:
+        values.setdefault(f"strengths_{theme}", "")
+        values.setdefault(f"development_{theme}", "")
+        values.setdefault(f"topics_{theme}", [])
+    return values
+
+
+def section_values(review, section):
+    """What is saved now for a section, as {field: value}."""
+    if section == "themes":
+        return _theme_values(review)
+    return {name: getattr(review, name) for name in SECTION_FIELDS[section]}
+
+
+def _normalised(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, list | tuple | set):
+        return sorted(getattr(item, "pk", item) for item in value)
+    return value
+
+
+@transaction.atomic
+def save_section(*, review_id, section, values, seen_version, by):
+    """Save one section of the form, unless someone else saved it since `seen_version`.
+
+    Each section has its own version, so a reviewer's autosaves (which carry the version each
+    save returned) never conflict with themselves, and two people editing different sections
+    never conflict. When the versions differ and the saved values differ from what is being
+    saved, nothing is written and the differences are returned to be shown.
+    """
+    review = Review.objects.select_for_update().get(pk=review_id)
+    if review.status not in workflow.EDITABLE:
+        raise NotAllowed("This review has been submitted and can no longer be changed")
+    current = review.section_versions.get(section, 0)
+    saved = section_values(review, section)
+    differences = [
+        (name, saved[name], values[name])
+        for name in values
+        if _normalised(saved.get(name)) != _normalised(values[name])
+    ]
+    if seen_version != current and differences:
+        return SaveResult(version=current, conflicts=differences)
+    if not differences:
+        return SaveResult(version=current, saved_at=timezone.now())
+    if section == "themes":
+        _save_themes(review, values, by)
+        changes = {}
+    else:
+        changes = dict(values)
+    review.section_versions = {**review.section_versions, section: current + 1}
+    changes.update(version=review.version + 1, section_versions=review.section_versions)
+    if review.status == workflow.ASSIGNED:
+        changes["status"] = workflow.IN_PROGRESS
+        _event(review, workflow.ASSIGNED, workflow.IN_PROGRESS, by)
+    _save(review, by, **changes)
+    return SaveResult(version=current + 1, saved_at=timezone.now())
+
+
+def _save_themes(review, values, by):
+    existing = {finding.theme: finding for finding in review.findings.all()}
+    for theme in THEME_KEYS:
+        strengths = values[f"strengths_{theme}"]
+        development = values[f"development_{theme}"]
+        topics = list(values[f"topics_{theme}"])
+        finding = existing.get(theme)
+        if finding is None and not (strengths or development or topics):
+            continue
+        finding = finding or ThemeFinding(review=review, theme=theme)
+        finding.strengths, finding.development = strengths, development
+        finding._history_user = by
+        finding.save()
+        finding.topics.set(topics)
+
+
+def ensure_editable(review):
+    if review.status not in workflow.EDITABLE:
+        raise NotAllowed("This review has been submitted and can no longer be changed")
+
+
+@transaction.atomic
+def add_conversation(*, review, by, held_with, held_on, method, their_words):
+    ensure_editable(review)
+    conversation = Conversation(
+        review=review, held_with=held_with, held_on=held_on, method=method, their_words=their_words
+    )
+    conversation._history_user = by
+    conversation.save()
+    _mark_started(review, by)
+    return conversation
+
+
+@transaction.atomic
+def add_recommendation(*, review, by, action, owner, due_date, success_measure, theme=""):
+    ensure_editable(review)
+    recommendation = Recommendation(
+        level="child",
+        review=review,
+        cohort=review.cohort,
+        theme=theme,
+        action=action,
+        owner=owner,
+        due_date=due_date,
+        success_measure=success_measure,
+        created_by=by,
+    )
+    recommendation._history_user = by
+    recommendation.save()
+    _mark_started(review, by)
+    return recommendation
+
+
+def _mark_started(review, by):
+    if review.status == workflow.ASSIGNED:
+        _event(review, workflow.ASSIGNED, workflow.IN_PROGRESS, by)
+        _save(review, by, status=workflow.IN_PROGRESS)
+
+
+@transaction.atomic
+def submit_review(*, review, by, answers):
+    """Submit a complete review; `answers` is `queries.review_answers(review)`."""
+    if not workflow.can("submit", review.status, "reviewer"):
+        raise NotAllowed("Only a review in progress can be submitted")
+    if not ready_to_submit(answers):
+        raise NotAllowed("The review is not complete")
+    _event(review, review.status, workflow.SUBMITTED, by)
+    _save(review, by, status=workflow.SUBMITTED, version=review.version + 1)
+    from practice_review.reviews.notifications import notify_review_submitted
+
+    transaction.on_commit(lambda: notify_review_submitted(review))
+
+
+@transaction.atomic
+def sign_off_review(*, review, by):
+    if not workflow.can("sign_off", review.status, by.role):
+        raise NotAllowed("Only the QA lead signs off a submitted review")
+    _event(review, review.status, workflow.FINAL, by, "Signed off by the QA lead")
+    _save(review, by, status=workflow.FINAL, version=review.version + 1)
+
+
+@transaction.atomic
+def reopen_review(*, review, by, reason):
+    if not workflow.can("reopen", review.status, by.role):
+        raise NotAllowed("Only the QA lead reopens a submitted or final review")
+    if not reason.strip():
+        raise NotAllowed("Give the reason for reopening the review")
+    _event(review, review.status, workflow.IN_PROGRESS, by, reason.strip())
+    _save(review, by, status=workflow.IN_PROGRESS, version=review.version + 1)
+
+
+@transaction.atomic
+def record_response(*, review, by, text):
+    """A practitioner's or manager's reflection: a new dated entry, never an edit."""
+    if review.status not in (workflow.SUBMITTED, workflow.FINAL):
+        raise NotAllowed("Responses are recorded once a review is submitted")
+    response = ReviewResponse(review=review, by=by, text=text.strip())
+    response._history_user = by
+    response.save()
+    return response

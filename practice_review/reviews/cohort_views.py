@@ -1,0 +1,78 @@
+"""The QA lead's pages for cohorts and assignment, and the reviewer's "My reviews"."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.reviews import actions
+from practice_review.reviews.models import Child
+from practice_review.reviews.queries import get_cohort_for_user, reviews_assigned_to
+from practice_review.reviews.review_forms import AddCaseForm, CohortForm, yes_no
+
+
+def _require(user, permission):
+    if not has_permission(user, permission):
+        raise Http404
+
+
+def cohort_create(request):
+    _require(request.user, Permission.MANAGE_COHORTS)
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cohort = actions.create_cohort(by=request.user, **form.cleaned_data)
+        messages.success(request, f"Cohort {cohort.name} created. Add the children's cases.")
+        return redirect("cohort_detail", cohort.id)
+    return render(request, "reviews/cohort_form.html", {"form": form})
+
+
+def cohort_add_case(request, cohort_id):
+    _require(request.user, Permission.MANAGE_COHORTS)
+    cohort = get_cohort_for_user(request.user, cohort_id)
+    form = AddCaseForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        child = form.child or _new_child(data, request.user)
+        review = actions.assign_review(
+            by=request.user,
+            cohort=cohort,
+            child=child,
+            reviewer=data["reviewer"],
+            reviewer_type=data["reviewer_type"],
+            due_date=data["due_date"],
+            social_worker=data["social_worker"],
+            social_worker_is_student=data["social_worker_is_student"],
+            supervisor=data["supervisor"],
+            iro=data["iro"],
+            conflict_reason=data["conflict_reason"],
+        )
+        messages.success(
+            request, f"{child.initials}'s case added and assigned to {review.reviewer}."
+        )
+        return redirect("cohort_detail", cohort.id)
+    return render(request, "reviews/cohort_add_case.html", {"form": form, "cohort": cohort})
+
+
+def _new_child(data, by):
+    child = Child(
+        case_ref=data["case_ref"].strip(),
+        initials=data["initials"].strip(),
+        gender=data["gender"],
+        date_of_birth=data["date_of_birth"],
+        ethnicity=data["ethnicity"].strip(),
+        religion=data["religion"].strip(),
+        first_language=data["first_language"].strip(),
+        interpreter_needed=yes_no(data["interpreter_needed"]),
+        uasc=yes_no(data["uasc"]),
+    )
+    child._history_user = by
+    child.save()
+    return child
+
+
+def my_reviews(request):
+    if request.user.role != "reviewer":
+        raise Http404
+    return render(
+        request, "reviews/my_reviews.html", {"reviews": reviews_assigned_to(request.user)}
+    )

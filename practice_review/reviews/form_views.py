@@ -1,0 +1,255 @@
+"""The review form: a task list of sections saved as drafts, then submission; sign-off and
+reopening by the QA lead; responses by the practitioner and manager."""
+
+from django.contrib import messages
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.reviews import actions, review_sections
+from practice_review.reviews.models import GradeDescriptor
+from practice_review.reviews.practice_window import practice_window
+from practice_review.reviews.queries import (
+    get_review_for_user,
+    get_review_to_edit,
+    review_answers,
+)
+from practice_review.reviews.review_forms import (
+    SECTION_FORMS,
+    ConversationForm,
+    ReasonForm,
+    RecommendationForm,
+    ResponseForm,
+)
+
+
+def review_tasks(request, review_id):
+    review = get_review_to_edit(request.user, review_id)
+    answers = review_answers(review)
+    missing = review_sections.missing(answers)
+    tasks = [
+        {
+            "section": section,
+            "status": review_sections.status(section.key, answers),
+            "missing": missing[section.key],
+        }
+        for section in review_sections.SECTIONS
+    ]
+    done = sum(
+        task["status"] == review_sections.COMPLETED for task in tasks if task["section"].required
+    )
+    required = sum(section.required for section in review_sections.SECTIONS)
+    return render(
+        request,
+        "reviews/form/tasks.html",
+        {
+            "review": review,
+            "tasks": tasks,
+            "done": done,
+            "required": required,
+            "window": practice_window(review.review_date, review.case_start_date),
+        },
+    )
+
+
+def _is_autosave(request):
+    return request.headers.get("X-Autosave") == "1"
+
+
+def review_section(request, review_id, section):
+    """GET shows a section; POST saves it (autosave sends the same POST and gets JSON)."""
+    if section not in SECTION_FORMS:
+        raise Http404
+    review = get_review_to_edit(request.user, review_id)
+    form_class = SECTION_FORMS[section]
+    extra = {"child": review.child} if section == "child" else {}
+    version = review.section_versions.get(section, 0)
+    conflicts = []
+    if request.method == "POST":
+        form = form_class(request.POST, **extra)
+        if form.is_valid():
+            result = actions.save_section(
+                review_id=review.id,
+                section=section,
+                values=form.values(),
+                seen_version=form.cleaned_data["version"],
+                by=request.user,
+            )
+            if _is_autosave(request):
+                return _autosave_response(result)
+            if result.ok:
+                messages.success(request, f"{review_sections.BY_KEY[section].title} saved")
+                return redirect("review_tasks", review.id)
+            conflicts = _describe_conflicts(form, result.conflicts)
+            # Their next save is a deliberate choice, made after seeing what changed.
+            form.data = form.data.copy()
+            form.data["version"] = result.version
+        elif _is_autosave(request):
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    else:
+        form = form_class(initial={**form_class.initial_from(review), "version": version}, **extra)
+    return render(
+        request,
+        f"reviews/form/section_{section}.html",
+        {
+            "review": review,
+            "form": form,
+            "section": review_sections.BY_KEY[section],
+            "conflicts": conflicts,
+            "descriptors": _descriptors(review) if section == "grades" else None,
+        },
+    )
+
+
+def _autosave_response(result):
+    if result.ok:
+        saved_at = timezone.localtime(result.saved_at)
+        return JsonResponse({"version": result.version, "saved_at": f"{saved_at:%H:%M:%S}"})
+    return JsonResponse(
+        {"version": result.version, "conflict": [name for name, _, _ in result.conflicts]},
+        status=409,
+    )
+
+
+def _describe_conflicts(form, conflicts):
+    rows = []
+    for name, saved, yours in conflicts:
+        field = form.fields.get(name)
+        label = field.label if field else name
+        rows.append({"field": name, "label": label, "saved": _shown(field, saved),
+                     "yours": _shown(field, yours)})  # fmt: skip
+    return rows
+
+
+def _shown(field, value):
+    if value in (None, "", []):
+        return "(blank)"
+    choices = dict(getattr(field, "choices", []) or [])
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(item, item)) for item in value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(choices.get(value, value))
+
+
+def _descriptors(review):
+    """The grade descriptors the reviewer is shown, from the version recorded on the review."""
+    descriptors = GradeDescriptor.objects.filter(descriptor_set=review.descriptor_set_id)
+    table = {(d.axis, d.grade): d.text for d in descriptors}
+    from practice_review.reviews.vocabulary import GRADES
+
+    return {
+        axis: [(label, table.get((axis, key), "")) for key, label in GRADES]
+        for axis in ("practice", "outcome")
+    }
+
+
+def review_conversations(request, review_id):
+    review = get_review_to_edit(request.user, review_id)
+    form = ConversationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.add_conversation(review=review, by=request.user, **form.cleaned_data)
+        messages.success(request, "Conversation added")
+        return redirect("review_conversations", review.id)
+    return render(
+        request,
+        "reviews/form/conversations.html",
+        {"review": review, "form": form, "conversations": review.conversations.all()},
+    )
+
+
+def review_recommendations(request, review_id):
+    review = get_review_to_edit(request.user, review_id)
+    form = RecommendationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.add_recommendation(review=review, by=request.user, **form.cleaned_data)
+        messages.success(request, "Recommendation added")
+        return redirect("review_recommendations", review.id)
+    return render(
+        request,
+        "reviews/form/recommendations.html",
+        {
+            "review": review,
+            "form": form,
+            "recommendations": review.recommendations.select_related("owner"),
+        },
+    )
+
+
+def review_submit(request, review_id):
+    review = get_review_to_edit(request.user, review_id)
+    answers = review_answers(review)
+    missing = review_sections.missing(answers)
+    if request.method == "POST" and review_sections.ready_to_submit(answers):
+        if review.status == "assigned":
+            raise Http404
+        actions.submit_review(review=review, by=request.user, answers=answers)
+        messages.success(
+            request, "Review submitted. The practitioner and their manager can now read it."
+        )
+        return redirect("review_detail", review.id)
+    problems = [
+        (section, need) for section in review_sections.SECTIONS for need in missing[section.key]
+    ]
+    return render(
+        request,
+        "reviews/form/submit.html",
+        {"review": review, "problems": problems, "tried": request.method == "POST"},
+    )
+
+
+@require_POST
+def review_sign_off(request, review_id):
+    review = get_review_for_user(request.user, review_id)
+    if (
+        not has_permission(request.user, Permission.SIGN_OFF_REVIEWS)
+        or review.status != "submitted"
+    ):
+        raise Http404
+    actions.sign_off_review(review=review, by=request.user)
+    messages.success(request, "Review signed off: it is now final")
+    return redirect("review_detail", review.id)
+
+
+def review_reopen(request, review_id):
+    review = get_review_for_user(request.user, review_id)
+    if not has_permission(request.user, Permission.SIGN_OFF_REVIEWS) or review.status not in (
+        "submitted",
+        "final",
+    ):
+        raise Http404
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.reopen_review(review=review, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, "Review reopened: the reviewer can change it again")
+        return redirect("review_detail", review.id)
+    return render(request, "reviews/form/reopen.html", {"review": review, "form": form})
+
+
+def can_respond(user, review):
+    """The practitioner and manager named on a submitted or final review respond to it."""
+    return (
+        review.status in ("submitted", "final")
+        and user.staff_member_id is not None
+        and (
+            (user.role == "practitioner" and review.social_worker_id == user.staff_member_id)
+            or (user.role == "manager" and review.supervisor_id == user.staff_member_id)
+        )
+    )
+
+
+@require_POST
+def review_respond(request, review_id):
+    review = get_review_for_user(request.user, review_id)
+    if not can_respond(request.user, review):
+        raise Http404
+    form = ResponseForm(request.POST)
+    if form.is_valid():
+        actions.record_response(review=review, by=request.user, text=form.cleaned_data["text"])
+        messages.success(request, "Your reflection and response has been added")
+        return redirect("review_detail", review.id)
+    from practice_review.reviews.views import review_page
+
+    return review_page(request, review, response_form=form)

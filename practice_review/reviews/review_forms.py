@@ -1,0 +1,369 @@
+"""Forms for cohorts, assignment and the review form's sections.
+
+Section forms accept partial answers (a draft is saved as it is typed); completeness is
+checked once, at submission, by review_sections.missing().
+"""
+
+from django import forms
+
+from practice_review.accounts.models import StaffMember
+from practice_review.reviews import vocabulary as v
+from practice_review.reviews.models import Child, Cohort, Conversation, LearningTopic
+from practice_review.reviews.review_file import Bad, parse_age
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
+YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("", "Not known")]
+
+
+def date_field(label, required=True, help_text="For example, 17/09/2024"):
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        help_text=help_text,
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"The {label.lower()} must be a real date, like 17/09/2024",
+        },
+        widget=forms.DateInput(format="%d/%m/%Y"),
+    )
+
+
+def radios(label, choices, required=True, message=None):
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages={"required": message or f"Select {label.lower()}"},
+    )
+
+
+def text(label, required=False, long=False, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 4}) if long else forms.TextInput,
+        error_messages={"required": f"Enter {label.lower()}"},
+    )
+
+
+def staff_choice(label, required=True):
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=StaffMember.objects.order_by("name"),
+        required=required,
+        empty_label="Choose a member of staff" if required else "None",
+        error_messages={"required": f"Choose {label.lower()}"},
+    )
+
+
+def yes_no(value):
+    return {"yes": True, "no": False}.get(value)
+
+
+def yes_no_initial(value):
+    return {True: "yes", False: "no"}.get(value, "")
+
+
+class CohortForm(forms.Form):
+    name = text("Name of the cohort", required=True, help_text="For example, March 2026")
+    period_start = date_field("Start of the period")
+    period_end = date_field("End of the period")
+    selected_by = text("Who selected the cohort", required=True,
+                       help_text="For example, the senior leadership team")  # fmt: skip
+    selection_reason = radios("Why these cases", v.SELECTION_REASONS)
+    theme = text("Theme", help_text="Only if the cohort was chosen for a theme")
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if Cohort.objects.filter(name_key=Cohort.key_for(name)).exists():
+            raise forms.ValidationError("A cohort with this name already exists")
+        return name
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The end of the period must be on or after its start")
+        if data.get("selection_reason") == "theme" and not data.get("theme", "").strip():
+            self.add_error("theme", "Enter the theme")
+        return data
+
+
+class AddCaseForm(forms.Form):
+    """Add a child's case to a cohort: an existing child by case reference, or a new one."""
+
+    case_ref = text("Case reference", required=True,
+                    help_text="From the case management system. An existing child is found "
+                              "by it; otherwise fill in the child's details below.")  # fmt: skip
+    initials = text("Child's initials", help_text="Only for a child new to Practice Review")
+    gender = radios("Gender", v.GENDERS, required=False)
+    date_of_birth = date_field("Date of birth", required=False)
+    ethnicity = text("Ethnicity", help_text="As recorded, for example Iraqi (Kurd)")
+    religion = text("Religion")
+    first_language = text("First language")
+    interpreter_needed = radios("Needs an interpreter", YES_NO_UNKNOWN, required=False)
+    uasc = radios("Arrived as an unaccompanied asylum-seeking child", YES_NO_UNKNOWN,
+                  required=False)  # fmt: skip
+    social_worker = staff_choice("Allocated social worker")
+    social_worker_is_student = forms.BooleanField(
+        label="The social worker is a student", required=False
+    )
+    supervisor = staff_choice("Social worker's supervisor", required=False)
+    iro = staff_choice("Child's Independent Reviewing Officer", required=False)
+    reviewer = staff_choice("Reviewer")
+    reviewer_type = radios("Type of reviewer", v.REVIEWER_TYPES)
+    due_date = date_field("Date the review is due")
+    conflict_reason = text(
+        "Reason to assign this reviewer anyway",
+        long=True,
+        help_text="Only needed when the reviewer is the child's social worker, their "
+        "supervisor or the child's IRO",
+    )
+
+    def __init__(self, *args, cohort=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort
+        self.child = None
+
+    def clean(self):
+        from practice_review.reviews.actions import conflicts_of_interest
+
+        data = super().clean()
+        ref = (data.get("case_ref") or "").strip()
+        self.child = Child.objects.filter(case_ref=ref).first() if ref else None
+        if ref and self.child is None:
+            if not (data.get("initials") or "").strip():
+                self.add_error("initials", "Enter the child's initials (this is a new child)")
+            if not data.get("gender"):
+                self.add_error("gender", "Select the child's gender (this is a new child)")
+        if self.child and self.cohort and self.child.reviews.filter(cohort=self.cohort).exists():
+            self.add_error("case_ref", "This child's case is already in the cohort")
+        reasons = conflicts_of_interest(
+            reviewer=data.get("reviewer"),
+            social_worker=data.get("social_worker"),
+            supervisor=data.get("supervisor"),
+            iro=data.get("iro"),
+        )
+        if reasons and not (data.get("conflict_reason") or "").strip():
+            self.add_error(
+                "conflict_reason",
+                f"The reviewer is {' and '.join(reasons)}. Choose another reviewer, or give "
+                "the reason to assign them anyway",
+            )
+        return data
+
+
+class SectionForm(forms.Form):
+    """A section of the review form; `version` is the section's version the page started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ChildSectionForm(SectionForm):
+    review_date = date_field("Date of the review", required=False)
+    age_at_review = text("Age at the review", help_text="For example, 16, or 2 months. Worked "
+                         "out from the date of birth when it is known.")  # fmt: skip
+    case_start_date = date_field(
+        "Date the case started",
+        required=False,
+        help_text="Only if it started less than 6 months before the review: the practice "
+        "window starts then",
+    )
+    legal_status = radios("Legal or practice framework", v.LEGAL_STATUSES, required=False)
+    gender = radios("Gender", v.GENDERS, required=False)
+    ethnicity = text("Ethnicity")
+    religion = text("Religion")
+    first_language = text("First language")
+    interpreter_needed = radios("Needs an interpreter", YES_NO_UNKNOWN, required=False)
+    uasc = radios("Arrived as an unaccompanied asylum-seeking child", YES_NO_UNKNOWN,
+                  required=False)  # fmt: skip
+
+    def __init__(self, *args, child=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.child = child
+
+    def clean_age_at_review(self):
+        value = self.cleaned_data["age_at_review"].strip()
+        if not value:
+            return None
+        try:
+            return parse_age(value)
+        except Bad as bad:
+            raise forms.ValidationError(f"Enter {bad.expected}") from None
+
+    def values(self):
+        from practice_review.reviews.review_file import age_on
+
+        data = self.cleaned_data
+        age = data["age_at_review"]
+        born = self.child.date_of_birth if self.child else None
+        if born and data["review_date"] and born <= data["review_date"]:
+            age = age_on(born, data["review_date"])
+        years, written = age or (None, "")
+        return {
+            "review_date": data["review_date"],
+            "case_start_date": data["case_start_date"],
+            "age_years": years,
+            "age_as_written": written,
+            "legal_status": data["legal_status"],
+            "gender": data["gender"],
+            "ethnicity": data["ethnicity"].strip(),
+            "religion": data["religion"].strip(),
+            "first_language": data["first_language"].strip(),
+            "interpreter_needed": yes_no(data["interpreter_needed"]),
+            "uasc": yes_no(data["uasc"]),
+        }
+
+    @staticmethod
+    def initial_from(review):
+        return {
+            "review_date": review.review_date,
+            "age_at_review": review.age_as_written,
+            "case_start_date": review.case_start_date,
+            "legal_status": review.legal_status,
+            "gender": review.gender,
+            "ethnicity": review.ethnicity,
+            "religion": review.religion,
+            "first_language": review.first_language,
+            "interpreter_needed": yes_no_initial(review.interpreter_needed),
+            "uasc": yes_no_initial(review.uasc),
+        }
+
+
+class StandardsSectionForm(SectionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in v.PRACTICE_STANDARDS:
+            self.fields[key] = radios(label, v.STANDARD_RESULTS, required=False)
+            self.fields[f"{key}_comment"] = text("Comment", long=True)
+            self.fields[f"{key}_put_right"] = forms.BooleanField(
+                label="A deficit was put right during the review", required=False
+            )
+
+    def groups(self):
+        """(label, result field, comment field, put right field) for each standard."""
+        return [
+            (label, self[key], self[f"{key}_comment"], self[f"{key}_put_right"])
+            for key, label in v.PRACTICE_STANDARDS
+        ]
+
+    def values(self):
+        data = self.cleaned_data
+        values = {}
+        for key in v.PRACTICE_STANDARD_KEYS:
+            values[key] = data[key] or None
+            values[f"{key}_comment"] = data[f"{key}_comment"].strip()
+            values[f"{key}_put_right"] = data[f"{key}_put_right"]
+        return values
+
+    @staticmethod
+    def initial_from(review):
+        from practice_review.reviews.actions import section_values
+
+        return section_values(review, "standards")
+
+
+class ThemesSectionForm(SectionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        topics = LearningTopic.objects.filter(active=True)
+        for key, _title in v.THEMES:
+            self.fields[f"strengths_{key}"] = text("Strengths", long=True)
+            self.fields[f"development_{key}"] = text("Areas for development", long=True)
+            self.fields[f"topics_{key}"] = forms.ModelMultipleChoiceField(
+                label="Learning topics",
+                queryset=topics,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    def groups(self):
+        return [
+            (title, self[f"strengths_{key}"], self[f"development_{key}"], self[f"topics_{key}"])
+            for key, title in v.THEMES
+        ]
+
+    def values(self):
+        data = self.cleaned_data
+        values = {}
+        for key in v.THEME_KEYS:
+            values[f"strengths_{key}"] = data[f"strengths_{key}"].strip()
+            values[f"development_{key}"] = data[f"development_{key}"].strip()
+            values[f"topics_{key}"] = sorted(topic.pk for topic in data[f"topics_{key}"])
+        return values
+
+    @staticmethod
+    def initial_from(review):
+        from practice_review.reviews.actions import section_values
+
+        return section_values(review, "themes")
+
+
+class GradesSectionForm(SectionForm):
+    practice_grade = radios("Social work practice", v.GRADES, required=False)
+    practice_rationale = text("Reasons for the practice grade", long=True)
+    outcome_grade = radios("Outcomes for the child or young person", v.GRADES, required=False)
+    outcome_rationale = text("Reasons for the outcomes grade", long=True)
+    practice_outcome_reason = text(
+        "Why outcomes are not good when practice is good or better",
+        long=True,
+        help_text="Needed when practice is good or outstanding and outcomes are not: for "
+        "example, a young person who will not engage despite the worker's efforts",
+    )
+
+    def values(self):
+        data = self.cleaned_data
+        return {
+            "practice_grade": data["practice_grade"] or None,
+            "practice_rationale": data["practice_rationale"].strip(),
+            "outcome_grade": data["outcome_grade"] or None,
+            "outcome_rationale": data["outcome_rationale"].strip(),
+            "practice_outcome_reason": data["practice_outcome_reason"].strip(),
+        }
+
+    @staticmethod
+    def initial_from(review):
+        from practice_review.reviews.actions import section_values
+
+        return section_values(review, "grades")
+
+
+class ConversationForm(forms.Form):
+    held_with = radios("Who the conversation was with", Conversation.WITH)
+    held_on = date_field("Date of the conversation")
+    method = radios("How it was held", Conversation.METHODS)
+    their_words = text("What they said, in their words", required=True, long=True)
+
+
+class RecommendationForm(forms.Form):
+    action = text("What should be done", required=True, long=True)
+    owner = staff_choice("Who will do it")
+    due_date = date_field("Date it should be done by")
+    success_measure = text("How success will be seen", required=True, long=True)
+    theme = forms.ChoiceField(
+        label="Theme (optional)", choices=[("", "None")] + list(v.THEMES), required=False
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = text("Reason for reopening the review", required=True, long=True)
+
+
+class ResponseForm(forms.Form):
+    text = text(
+        "Your reflection and response",
+        required=True,
+        long=True,
+        help_text="It is added as a new dated entry. The review itself does not change.",
+    )
+
+
+SECTION_FORMS = {
+    "child": ChildSectionForm,
+    "standards": StandardsSectionForm,
+    "themes": ThemesSectionForm,
+    "grades": GradesSectionForm,
+}

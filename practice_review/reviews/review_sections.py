@@ -1,0 +1,130 @@
+"""The review form's sections and what each still needs before submission. Pure Python.
+
+`missing(answers)` names exactly what is left, in words a reviewer would use, so the task list
+and the submit page say the same thing.
+"""
+
+from dataclasses import dataclass
+
+from practice_review.reviews import vocabulary as v
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    required: bool = True
+
+
+SECTIONS = [
+    Section("child", "The child at the review"),
+    Section("standards", "Practice standards"),
+    Section("themes", "Strengths and areas for development"),
+    Section("conversations", "Conversations"),
+    Section("grades", "Grades"),
+    Section("recommendations", "Recommendations for the child", required=False),
+]
+SECTION_KEYS = [section.key for section in SECTIONS]
+BY_KEY = {section.key: section for section in SECTIONS}
+
+NOT_STARTED, IN_PROGRESS, COMPLETED, OPTIONAL = (
+    "Not started",
+    "In progress",
+    "Completed",
+    "Optional",
+)
+
+
+def _child(a):
+    needs = []
+    if not a.get("review_date"):
+        needs.append("Enter the date of the review")
+    if a.get("age_years") is None:
+        needs.append("Enter the child's age at the review")
+    if not a.get("gender"):
+        needs.append("Select the child's gender")
+    if not a.get("legal_status"):
+        needs.append("Select the legal or practice framework")
+    return needs
+
+
+def _standards(a):
+    needs = []
+    for key, label in v.PRACTICE_STANDARDS:
+        result = a.get(key)
+        if not result:
+            needs.append(f"Say whether this standard is met: {label}")
+        elif result == "not_met" and not a.get(f"{key}_comment", "").strip():
+            needs.append(f"Say why this standard is not met: {label}")
+    return needs
+
+
+def _themes(a):
+    findings = a.get("findings", {})
+    return [
+        f"Record strengths or areas for development for: {title}"
+        for key, title in v.THEMES
+        if not any(text.strip() for text in findings.get(key, ("", "")))
+    ]
+
+
+def _conversations(a):
+    if a.get("conversations", 0):
+        return []
+    return ["Record at least one conversation with the practitioner, manager, child or family"]
+
+
+def _grades(a):
+    needs = []
+    for axis, name in (("practice", "social work practice"), ("outcome", "outcomes for the child")):
+        if not a.get(f"{axis}_grade"):
+            needs.append(f"Select the grade for {name}")
+        if not a.get(f"{axis}_rationale", "").strip():
+            needs.append(f"Give the reasons for the grade for {name}")
+    if (
+        a.get("practice_grade") in v.GOOD_OR_BETTER
+        and a.get("outcome_grade")
+        and a.get("outcome_grade") not in v.GOOD_OR_BETTER
+        and not a.get("practice_outcome_reason", "").strip()
+    ):
+        needs.append("Say why outcomes are not good when practice is good or better")
+    return needs
+
+
+CHECKS = {
+    "child": _child,
+    "standards": _standards,
+    "themes": _themes,
+    "conversations": _conversations,
+    "grades": _grades,
+    "recommendations": lambda a: [],
+}
+
+# What counts as "started" for each section, to tell Not started from In progress.
+STARTED = {
+    "child": lambda a: "child" in a.get("saved_sections", ()),
+    "standards": lambda a: any(a.get(key) for key in v.PRACTICE_STANDARD_KEYS),
+    "themes": lambda a: any(any(t.strip() for t in f) for f in a.get("findings", {}).values()),
+    "conversations": lambda a: bool(a.get("conversations", 0)),
+    "grades": lambda a: bool(a.get("practice_grade") or a.get("outcome_grade")),
+    "recommendations": lambda a: bool(a.get("recommendations", 0)),
+}
+
+
+def missing(answers):
+    """{section key: [what is still needed]} for the required sections, in form order."""
+    return {section.key: CHECKS[section.key](answers) for section in SECTIONS}
+
+
+def status(section_key, answers):
+    needs = CHECKS[section_key](answers)
+    started = STARTED[section_key](answers)
+    if not BY_KEY[section_key].required:
+        return COMPLETED if started else OPTIONAL
+    if started and not needs:
+        return COMPLETED
+    return IN_PROGRESS if started else NOT_STARTED
+
+
+def ready_to_submit(answers):
+    return not any(missing(answers).values())

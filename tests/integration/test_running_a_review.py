@@ -1,0 +1,348 @@
+"""Running a review in the app: cohorts, assignment, the form, submission and sign-off."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from practice_review.accounts.models import StaffMember
+from practice_review.reports.figures import cohort_figures
+from practice_review.reviews import actions
+from practice_review.reviews.models import Child, Cohort, Review, ReviewEvent
+from practice_review.reviews.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEYS
+
+pytestmark = pytest.mark.django_db
+
+STAFF = {"RL": "practitioner", "BA": "manager", "Independent Associate": "reviewer_independent"}
+
+
+def staff(name):
+    return StaffMember.objects.get(name=name)
+
+
+@pytest.fixture
+def cohort(cast):
+    return actions.create_cohort(
+        by=cast["qa_lead"], name="March 2026", period_start=datetime.date(2026, 3, 1),
+        period_end=datetime.date(2026, 3, 31), selected_by="Senior leadership team",
+        selection_reason="mixed",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def review(cast, cohort):
+    child = Child.objects.get(case_ref="C1008")  # SY, born 2008 or so: no date of birth stored
+    return actions.assign_review(
+        by=cast["qa_lead"], cohort=cohort, child=child, reviewer=staff("Independent Associate"),
+        reviewer_type="independent", due_date=timezone.localdate() + datetime.timedelta(days=14),
+        social_worker=staff("RL"), supervisor=staff("BA"),
+    )  # fmt: skip
+
+
+def section_url(review, section):
+    return reverse("review_section", args=[review.id, section])
+
+
+def post_section(client, review, section, data, autosave=False):
+    headers = {"X-Autosave": "1"} if autosave else {}
+    return client.post(section_url(review, section), data, headers=headers)
+
+
+CHILD = {
+    "review_date": "14/03/2026", "age_at_review": "17", "legal_status": "looked_after",
+    "gender": "male", "ethnicity": "Eritrean", "religion": "", "first_language": "Tigrinya",
+    "interpreter_needed": "yes", "uasc": "yes", "case_start_date": "",
+}  # fmt: skip
+STANDARDS = {key: "met" for key in PRACTICE_STANDARD_KEYS}
+THEMES = {f"strengths_{theme}": f"Strength under {theme}" for theme in THEME_KEYS}
+GRADES = {
+    "practice_grade": "outstanding", "practice_rationale": "Consistently strong practice.",
+    "outcome_grade": "requires_improvement", "outcome_rationale": "Not engaging.",
+    "practice_outcome_reason": "Will not meet services despite persistent efforts.",
+}  # fmt: skip
+
+
+def complete(client, review):
+    for section, data in [("child", CHILD), ("standards", STANDARDS), ("themes", THEMES),
+                          ("grades", GRADES)]:  # fmt: skip
+        version = Review.objects.get(pk=review.pk).section_versions.get(section, 0)
+        response = post_section(client, review, section, {**data, "version": version})
+        assert response.status_code == 302, response.content.decode()[:2000]
+    client.post(
+        reverse("review_conversations", args=[review.id]),
+        {"held_with": "practitioner", "held_on": "10/03/2026", "method": "video",
+         "their_words": "We worked hard to keep him engaged."},
+    )  # fmt: skip
+
+
+# -------------------------------------------------------------- cohorts and assignment
+
+
+def test_the_qa_lead_creates_a_cohort(client, cast):
+    client.force_login(cast["qa_lead"])
+    response = client.post(reverse("cohort_create"), {
+        "name": "April 2026", "period_start": "01/04/2026", "period_end": "30/04/2026",
+        "selected_by": "Senior leadership team", "selection_reason": "theme",
+        "theme": "Care leavers' housing",
+    })  # fmt: skip
+    cohort = Cohort.objects.get(name="April 2026")
+    assert response["Location"] == reverse("cohort_detail", args=[cohort.id])
+    assert cohort.history.get().history_user == cast["qa_lead"]
+
+
+def test_a_theme_cohort_needs_its_theme_and_names_are_unique(client, cast, cohort):
+    client.force_login(cast["qa_lead"])
+    page = client.post(reverse("cohort_create"), {
+        "name": "march 2026", "period_start": "01/04/2026", "period_end": "01/03/2026",
+        "selected_by": "SLT", "selection_reason": "theme",
+    }).content.decode()  # fmt: skip
+    assert "A cohort with this name already exists" in page
+    assert "Enter the theme" in page
+
+
+def add_case(client, cohort, **changes):
+    data = {
+        "case_ref": "C5001", "initials": "TT", "gender": "female", "date_of_birth": "02/05/2012",
+        "social_worker": staff("RL").id, "supervisor": staff("BA").id, "iro": "",
+        "reviewer": staff("Independent Associate").id, "reviewer_type": "independent",
+        "due_date": "20/03/2026", **changes,
+    }  # fmt: skip
+    return client.post(reverse("cohort_add_case", args=[cohort.id]), data)
+
+
+def test_the_qa_lead_adds_a_new_child_and_assigns_a_reviewer(client, cast, cohort):
+    client.force_login(cast["qa_lead"])
+    assert add_case(client, cohort).status_code == 302
+    review = Review.objects.get(cohort=cohort)
+    assert (review.status, review.child.initials, review.age_years) == ("assigned", "TT", 13)
+    assert review.reviewer == staff("Independent Associate")
+    assert review.events.get().to_status == "assigned"
+
+
+def test_assigning_the_childs_own_worker_needs_a_recorded_reason(client, cast, cohort):
+    client.force_login(cast["qa_lead"])
+    page = add_case(client, cohort, reviewer=staff("BA").id, reviewer_type="internal")
+    assert "The reviewer is the social worker&#x27;s supervisor" in page.content.decode()
+    assert not Review.objects.filter(cohort=cohort).exists()
+    response = add_case(client, cohort, reviewer=staff("BA").id, reviewer_type="internal",
+                        conflict_reason="No other internal reviewer this month.")  # fmt: skip
+    assert response.status_code == 302
+    assert Review.objects.get(cohort=cohort).conflict_reason.startswith("No other")
+
+
+def test_an_existing_child_is_found_by_case_reference(client, cast, cohort):
+    client.force_login(cast["qa_lead"])
+    assert add_case(client, cohort, case_ref="C1001", initials="").status_code == 302
+    assert Review.objects.get(cohort=cohort).child == Child.objects.get(case_ref="C1001")
+    assert "already in the cohort" in add_case(client, cohort, case_ref="C1001").content.decode()
+
+
+@pytest.mark.parametrize("person", ["senior_leader", "reviewer_independent", "practitioner",
+                                    "manager", "admin"])  # fmt: skip
+def test_only_the_qa_lead_manages_cohorts(client, cast, cohort, person):
+    client.force_login(cast[person])
+    assert client.get(reverse("cohort_create")).status_code == 404
+    assert client.get(reverse("cohort_add_case", args=[cohort.id])).status_code == 404
+
+
+# -------------------------------------------------------------- the form
+
+
+def test_my_reviews_lists_what_is_due(client, cast, review):
+    client.force_login(cast["reviewer_independent"])
+    page = client.get(reverse("my_reviews")).content.decode()
+    assert reverse("review_tasks", args=[review.id]) in page
+    assert "Overdue" not in page  # due 20 March 2026... unless today is later
+    client.force_login(cast["reviewer_internal"])
+    assert (
+        reverse("review_tasks", args=[review.id])
+        not in client.get(reverse("my_reviews")).content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("person", "status"),
+    [("reviewer_independent", 200), ("reviewer_internal", 404), ("practitioner", 404),
+     ("manager", 404), ("qa_lead", 404), ("senior_leader", 404), ("admin", 404)],
+)  # fmt: skip
+def test_only_the_assigned_reviewer_opens_the_form(client, cast, review, person, status):
+    client.force_login(cast[person])
+    assert client.get(reverse("review_tasks", args=[review.id])).status_code == status
+    assert client.get(section_url(review, "standards")).status_code == status
+
+
+def test_saving_a_section_starts_the_review_and_keeps_history(client, cast, review):
+    client.force_login(cast["reviewer_independent"])
+    response = post_section(client, review, "standards", {**STANDARDS, "version": 0})
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.status == "in_progress" and review.basic_details == "met"
+    assert review.section_versions == {"standards": 1}
+    assert review.history.first().history_user == cast["reviewer_independent"]
+    assert [e.to_status for e in review.events.all()] == ["assigned", "in_progress"]
+
+
+def test_autosaves_answer_with_the_new_version_and_never_conflict_with_themselves(
+    client, cast, review
+):
+    client.force_login(cast["reviewer_independent"])
+    first = post_section(client, review, "grades", {"practice_grade": "good", "version": 0},
+                         autosave=True).json()  # fmt: skip
+    second = post_section(client, review, "grades",
+                          {"practice_grade": "outstanding", "version": first["version"]},
+                          autosave=True)  # fmt: skip
+    assert second.status_code == 200 and second.json()["version"] == 2
+    assert "saved_at" in second.json()
+    review.refresh_from_db()
+    assert review.practice_grade == "outstanding"
+
+
+def test_a_second_editor_of_the_same_section_is_told_and_nothing_is_overwritten(
+    client, cast, review
+):
+    client.force_login(cast["reviewer_independent"])
+    post_section(client, review, "grades", {"practice_grade": "good", "version": 0})
+    # A second tab that opened the section at version 0 saves a different grade.
+    stale = post_section(client, review, "grades", {"practice_grade": "inadequate", "version": 0})
+    page = stale.content.decode()
+    assert stale.status_code == 200
+    assert "Someone else saved this section while you were editing it" in page
+    assert "Good" in page and "Inadequate" in page
+    review.refresh_from_db()
+    assert review.practice_grade == "good"
+    stale_data = {"practice_grade": "inadequate", "version": 0}
+    autosave = post_section(client, review, "grades", stale_data, autosave=True)
+    assert autosave.status_code == 409 and autosave.json()["conflict"] == ["practice_grade"]
+    # Saving again from the conflict page (which carries the new version) is a deliberate choice.
+    again = post_section(client, review, "grades", {"practice_grade": "inadequate", "version": 1})
+    assert again.status_code == 302
+    review.refresh_from_db()
+    assert review.practice_grade == "inadequate"
+
+
+def test_editing_different_sections_at_once_never_conflicts(client, cast, review):
+    client.force_login(cast["reviewer_independent"])
+    post_section(client, review, "grades", {"practice_grade": "good", "version": 0})
+    response = post_section(client, review, "standards", {**STANDARDS, "version": 0})
+    assert response.status_code == 302
+
+
+def test_protected_fields_cannot_be_set_through_the_form(client, cast, review):
+    client.force_login(cast["reviewer_independent"])
+    post_section(client, review, "grades", {
+        "practice_grade": "good", "version": 0, "status": "final", "reviewer": staff("BA").id,
+        "moderated_practice_grade": "inadequate",
+    })  # fmt: skip
+    review.refresh_from_db()
+    assert review.status == "in_progress" and review.reviewer == staff("Independent Associate")
+    assert review.moderated_practice_grade is None
+
+
+def test_the_grades_page_shows_the_descriptors(client, cast, review):
+    client.force_login(cast["reviewer_independent"])
+    page = client.get(section_url(review, "grades")).content.decode()
+    assert "Grade descriptors" in page and "Descriptors version 1" in page
+
+
+def test_submitting_an_unfinished_review_names_what_is_missing(client, cast, review):
+    client.force_login(cast["reviewer_independent"])
+    post_section(client, review, "grades", {"practice_grade": "good", "version": 0})
+    page = client.post(reverse("review_submit", args=[review.id])).content.decode()
+    assert "The review is not finished" in page
+    assert "Give the reasons for the grade for social work practice" in page
+    review.refresh_from_db()
+    assert review.status == "in_progress"
+
+
+def test_the_whole_review_is_submitted_and_the_practitioner_and_manager_told(
+    client, cast, review, django_capture_on_commit_callbacks
+):
+    for person in ("practitioner", "manager"):
+        cast[person].email = f"{person}@council.example"
+        cast[person].save()
+    client.force_login(cast["reviewer_independent"])
+    complete(client, review)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("review_submit", args=[review.id]))
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.status == "submitted"
+    assert review.age_years == 17 and review.uasc is True
+    assert [e.to_status for e in review.events.all()][-1] == "submitted"
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert sorted(message.to) == ["manager@council.example", "practitioner@council.example"]
+    assert "SY" not in message.body and "Eritrean" not in message.body
+    assert client.get(section_url(review, "grades")).status_code == 404  # no more editing
+    assert cohort_figures(review.cohort)["practice_good_or_better_outcome_not"] == 1
+
+
+# -------------------------------------------------------------- after submission
+
+
+@pytest.fixture
+def submitted(client, cast, review):
+    client.force_login(cast["reviewer_independent"])
+    complete(client, review)
+    client.post(reverse("review_submit", args=[review.id]))
+    client.logout()
+    review.refresh_from_db()
+    assert review.status == "submitted"
+    return review
+
+
+def test_the_practitioner_reads_and_responds_without_changing_the_review(client, cast, submitted):
+    client.force_login(cast["practitioner"])
+    assert submitted.pk in [r.pk for r in client.get(reverse("home")).context["to_respond"]]
+    history = submitted.history.count()
+    response = client.post(reverse("review_respond", args=[submitted.id]),
+                           {"text": "I will update the pathway plan."}, follow=True)  # fmt: skip
+    assert "I will update the pathway plan." in response.content.decode()
+    assert submitted.history.count() == history
+    assert submitted.responses.get().by == cast["practitioner"]
+
+
+@pytest.mark.parametrize(("person", "status"), [
+    ("manager", 302), ("reviewer_independent", 404), ("qa_lead", 404), ("outsider", 404),
+    ("senior_leader", 404),
+])  # fmt: skip
+def test_only_the_practitioner_and_manager_respond(client, cast, submitted, person, status):
+    client.force_login(cast[person])
+    response = client.post(reverse("review_respond", args=[submitted.id]), {"text": "Noted."})
+    assert response.status_code == status
+
+
+def test_no_response_before_submission(client, cast, review):
+    client.force_login(cast["practitioner"])
+    assert (
+        client.post(reverse("review_respond", args=[review.id]), {"text": "x"}).status_code == 404
+    )
+
+
+def test_the_qa_lead_signs_off_and_reopens_with_a_reason(client, cast, submitted):
+    client.force_login(cast["qa_lead"])
+    client.post(reverse("review_sign_off", args=[submitted.id]))
+    submitted.refresh_from_db()
+    assert submitted.status == "final"
+    page = client.post(reverse("review_reopen", args=[submitted.id]), {"reason": ""})
+    assert "Enter reason for reopening the review" in page.content.decode()
+    client.post(reverse("review_reopen", args=[submitted.id]), {"reason": "Grade query."})
+    submitted.refresh_from_db()
+    assert submitted.status == "in_progress"
+    event = ReviewEvent.objects.filter(review=submitted).last()
+    assert (event.from_status, event.to_status, event.reason) == ("final", "in_progress",
+                                                                  "Grade query.")  # fmt: skip
+    page = client.get(reverse("review_detail", args=[submitted.id])).content.decode()
+    assert "Reason: Grade query." in page
+
+
+@pytest.mark.parametrize("person", ["senior_leader", "reviewer_independent", "manager"])
+def test_nobody_else_signs_off_or_reopens(client, cast, submitted, person):
+    client.force_login(cast[person])
+    assert client.post(reverse("review_sign_off", args=[submitted.id])).status_code == 404
+    assert client.post(reverse("review_reopen", args=[submitted.id]),
+                       {"reason": "x"}).status_code == 404  # fmt: skip
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"

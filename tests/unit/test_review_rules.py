@@ -1,0 +1,102 @@
+"""The pure rules of running a review: workflow, completeness, the practice window."""
+
+import datetime
+
+from practice_review.reviews import review_sections, workflow
+from practice_review.reviews.practice_window import practice_window
+from practice_review.reviews.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEYS
+
+
+def complete_answers(**changes):
+    answers = {
+        "review_date": datetime.date(2025, 1, 14),
+        "age_years": 16,
+        "gender": "male",
+        "legal_status": "looked_after",
+        **{key: "met" for key in PRACTICE_STANDARD_KEYS},
+        "findings": {theme: ("A strength", "") for theme in THEME_KEYS},
+        "conversations": 1,
+        "practice_grade": "outstanding",
+        "practice_rationale": "Because.",
+        "outcome_grade": "outstanding",
+        "outcome_rationale": "Because.",
+        "saved_sections": {"child"},
+    }
+    return {**answers, **changes}
+
+
+def test_a_complete_review_is_ready_to_submit():
+    assert review_sections.ready_to_submit(complete_answers())
+
+
+def test_submission_names_exactly_what_is_missing():
+    answers = complete_answers(
+        seen_alone=None, recording_up_to_date="not_met", conversations=0, practice_rationale=""
+    )
+    missing = review_sections.missing(answers)
+    assert missing["standards"] == [
+        "Say whether this standard is met: The child is seen alone where required",
+        "Say why this standard is not met: Recording is updated on the file in line with "
+        "practice standards",
+    ]
+    assert missing["conversations"] == [
+        "Record at least one conversation with the practitioner, manager, child or family"
+    ]
+    assert missing["grades"] == ["Give the reasons for the grade for social work practice"]
+    assert missing["child"] == [] and missing["themes"] == []
+
+
+def test_the_gap_between_good_practice_and_poor_outcomes_needs_a_reason():
+    answers = complete_answers(outcome_grade="requires_improvement")
+    assert (
+        "Say why outcomes are not good when practice is good or better"
+        in (review_sections.missing(answers)["grades"])
+    )
+    answers["practice_outcome_reason"] = "Will not engage despite persistent efforts."
+    assert review_sections.ready_to_submit(answers)
+    # No reason needed when practice itself is not good.
+    answers = complete_answers(practice_grade="requires_improvement",
+                               outcome_grade="requires_improvement")  # fmt: skip
+    assert review_sections.ready_to_submit(answers)
+
+
+def test_every_theme_needs_something_recorded():
+    findings = {theme: ("", "") for theme in THEME_KEYS}
+    findings["journey"] = ("", "An area for development")
+    missing = review_sections.missing(complete_answers(findings=findings))["themes"]
+    assert len(missing) == 4 and not any("journey of the child" in m for m in missing)
+
+
+def test_section_status_moves_from_not_started_to_completed():
+    empty = {"findings": {}, "saved_sections": set()}
+    assert review_sections.status("standards", empty) == review_sections.NOT_STARTED
+    assert review_sections.status("standards", {"basic_details": "met"}) == (
+        review_sections.IN_PROGRESS
+    )
+    assert review_sections.status("standards", complete_answers()) == review_sections.COMPLETED
+    assert review_sections.status("recommendations", empty) == review_sections.OPTIONAL
+
+
+def test_only_the_reviewer_submits_and_only_the_qa_lead_signs_off_or_reopens():
+    assert workflow.can("submit", "in_progress", "reviewer")
+    assert not workflow.can("submit", "assigned", "reviewer")
+    assert not workflow.can("submit", "in_progress", "qa_lead")
+    assert workflow.can("sign_off", "submitted", "qa_lead")
+    assert not workflow.can("sign_off", "submitted", "senior_leader")
+    assert workflow.can("reopen", "final", "qa_lead")
+    assert not workflow.can("reopen", "in_progress", "qa_lead")
+    assert workflow.TRANSITIONS["reopen"].needs_reason
+
+
+def test_the_practice_window_is_six_months_or_from_the_cases_start():
+    assert practice_window(datetime.date(2025, 1, 14)) == (
+        datetime.date(2024, 7, 14),
+        datetime.date(2025, 1, 14),
+    )
+    assert practice_window(datetime.date(2024, 8, 31))[0] == datetime.date(2024, 2, 29)
+    assert practice_window(datetime.date(2025, 1, 14), datetime.date(2024, 11, 1))[0] == (
+        datetime.date(2024, 11, 1)
+    )
+    assert practice_window(datetime.date(2025, 1, 14), datetime.date(2020, 1, 1))[0] == (
+        datetime.date(2024, 7, 14)
+    )
