@@ -11,6 +11,8 @@ def nav_items_for(request):
     items = [("Home", reverse("home"))]
     if user.role == "reviewer":
         items.append(("My reviews", reverse("my_reviews")))
+    if has_permission(user, Permission.VIEW_ALERTS):
+        items.append(("Alerts", reverse("alert_list")))
     if has_permission(user, Permission.IMPORT_REVIEWS):
         items.append(("Import reviews", reverse("import_reviews")))
     if has_permission(user, Permission.MANAGE_ACCOUNTS):

@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from practice_review.accounts.permissions import Permission, has_permission
 from practice_review.reports.figures import grade_summaries_by_cohort
+from practice_review.reviews.alerts import home_alerts
 from practice_review.reviews.presenters import CohortSummary
 from practice_review.reviews.queries import (
     cohorts_visible_to,
@@ -44,6 +45,7 @@ def home(request):
         "my_reviews": my_reviews,
         "overdue_count": sum(review.is_overdue for review in my_reviews or []),
         "to_respond": reviews_awaiting_response(user),
+        "home_alerts": home_alerts(user),
         "awaiting_sign_off": (
             reviews_visible_to(user).filter(status="submitted").select_related("child", "cohort")
             if has_permission(user, Permission.SIGN_OFF_REVIEWS)

@@ -72,7 +72,7 @@ def test_the_qa_lead_signs_in_with_the_keyboard_and_reads_a_review(drive, cast, 
         page.keyboard.press("Enter")
 
         expect(page).to_have_url(re.compile(r"/$"))
-        expect(page.get_by_role("heading", level=1)).to_contain_text("Cohorts")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Home")
         cohorts = page.get_by_role("table", name="Cohorts you can see")
         expect(cohorts.get_by_role("link", name=SEPTEMBER)).to_be_visible()
         expect(cohorts.get_by_role("link", name=JULY)).to_be_visible()
