@@ -54,6 +54,7 @@ class Command(BaseCommand):
         )
         if not result.ok:
             raise CommandError("; ".join(str(p) for p in result.problems))
+        _reviews_to_do(system_actor())
         password = demo_password()
         with transaction.atomic():
             for username, role, first, last, staff_name in DEMO_USERS:
@@ -85,3 +86,46 @@ class Command(BaseCommand):
         if not user.check_password(password):
             user.set_password(password)
         user.save()
+
+
+DEMO_COHORT = "Demo: reviews to do"
+
+
+@transaction.atomic
+def _reviews_to_do(by):
+    """A cohort of reviews still to do, so the reviewers' demo has work in it (once only)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from practice_review.reviews import actions
+    from practice_review.reviews.models import Child
+    from practice_review.reviews.queries import find_cohort
+
+    if find_cohort(DEMO_COHORT):
+        return
+    today = timezone.localdate()
+    cohort = actions.create_cohort(
+        by=by,
+        name=DEMO_COHORT,
+        period_start=today,
+        period_end=today + datetime.timedelta(days=30),
+        selected_by="Senior leadership team",
+        selection_reason="mixed",
+    )
+    staff = {member.name: member for member in StaffMember.objects.all()}
+    for case_ref, reviewer, reviewer_type, days in [
+        ("C1004", "Independent Associate", "independent", 14),
+        ("C1010", "Head of Safeguarding and QA", "internal", 21),
+    ]:
+        latest = Child.objects.get(case_ref=case_ref).reviews.order_by("-review_date").first()
+        actions.assign_review(
+            by=by,
+            cohort=cohort,
+            child=latest.child,
+            reviewer=staff[reviewer],
+            reviewer_type=reviewer_type,
+            due_date=today + datetime.timedelta(days=days),
+            social_worker=latest.social_worker,
+            supervisor=latest.supervisor,
+        )
