@@ -148,10 +148,12 @@ def _theme_values(review):
         values[f"strengths_{finding.theme}"] = finding.strengths
         values[f"development_{finding.theme}"] = finding.development
         values[f"topics_{finding.theme}"] = sorted(t.pk for t in finding.topics.all())
+        values[f"before_window_{finding.theme}"] = finding.before_window
     for theme in THEME_KEYS:
         values.setdefault(f"strengths_{theme}", "")
         values.setdefault(f"development_{theme}", "")
         values.setdefault(f"topics_{theme}", [])
+        values.setdefault(f"before_window_{theme}", False)
     return values
 
 
@@ -213,11 +215,13 @@ def _save_themes(review, values, by):
         strengths = values[f"strengths_{theme}"]
         development = values[f"development_{theme}"]
         topics = list(values[f"topics_{theme}"])
+        before_window = values[f"before_window_{theme}"]
         finding = existing.get(theme)
-        if finding is None and not (strengths or development or topics):
+        if finding is None and not (strengths or development or topics or before_window):
             continue
         finding = finding or ThemeFinding(review=review, theme=theme)
         finding.strengths, finding.development = strengths, development
+        finding.before_window = before_window
         finding._history_user = by
         finding.save()
         finding.topics.set(topics)

@@ -279,10 +279,19 @@ class ThemesSectionForm(SectionForm):
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )
+            self.fields[f"before_window_{key}"] = forms.BooleanField(
+                label="This includes a finding from before the practice window", required=False
+            )
 
     def groups(self):
         return [
-            (title, self[f"strengths_{key}"], self[f"development_{key}"], self[f"topics_{key}"])
+            (
+                title,
+                self[f"strengths_{key}"],
+                self[f"development_{key}"],
+                self[f"topics_{key}"],
+                self[f"before_window_{key}"],
+            )
             for key, title in v.THEMES
         ]
 
@@ -293,6 +302,7 @@ class ThemesSectionForm(SectionForm):
             values[f"strengths_{key}"] = data[f"strengths_{key}"].strip()
             values[f"development_{key}"] = data[f"development_{key}"].strip()
             values[f"topics_{key}"] = sorted(topic.pk for topic in data[f"topics_{key}"])
+            values[f"before_window_{key}"] = data[f"before_window_{key}"]
         return values
 
     @staticmethod

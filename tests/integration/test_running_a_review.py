@@ -169,8 +169,13 @@ def test_my_reviews_lists_what_is_due(client, cast, review):
 )  # fmt: skip
 def test_only_the_assigned_reviewer_opens_the_form(client, cast, review, person, status):
     client.force_login(cast[person])
-    assert client.get(reverse("review_tasks", args=[review.id])).status_code == status
-    assert client.get(section_url(review, "standards")).status_code == status
+    for name in ("review_tasks", "review_conversations", "review_recommendations",
+                 "review_submit"):  # fmt: skip
+        assert client.get(reverse(name, args=[review.id])).status_code == status
+    for section in ("child", "standards", "themes", "grades"):
+        assert client.get(section_url(review, section)).status_code == status
+    response = post_section(client, review, "grades", {"practice_grade": "good", "version": 0})
+    assert response.status_code == (302 if status == 200 else 404)
 
 
 def test_saving_a_section_starts_the_review_and_keeps_history(client, cast, review):
@@ -346,3 +351,17 @@ def test_nobody_else_signs_off_or_reopens(client, cast, submitted, person):
                        {"reason": "x"}).status_code == 404  # fmt: skip
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
+
+
+def test_a_finding_from_before_the_practice_window_is_marked(client, cast, review):
+    from practice_review.reviews.models import LearningTopic
+
+    client.force_login(cast["reviewer_independent"])
+    topic = LearningTopic.objects.get(name="Chronology")
+    data = {**THEMES, "version": 0, "before_window_journey": "on", "topics_journey": [topic.pk]}
+    assert post_section(client, review, "themes", data).status_code == 302
+    finding = review.findings.get(theme="journey")
+    assert finding.before_window and list(finding.topics.all()) == [topic]
+    page = client.get(reverse("review_detail", args=[review.id])).content.decode()
+    assert "Includes a finding from before the practice window" in page
+    assert "Learning topics: Chronology" in page
