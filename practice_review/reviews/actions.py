@@ -193,6 +193,11 @@ def save_section(*, review_id, section, values, seen_version, by):
     ]
     if seen_version != current and differences:
         return SaveResult(version=current, conflicts=differences)
+    new_date = values.get("review_date")
+    if new_date and new_date != review.review_date and Review.objects.filter(
+        cohort=review.cohort_id, child=review.child_id, review_date=new_date
+    ).exclude(pk=review.pk).exists():
+        raise NotAllowed("This child already has a review on that date in this cohort")
     if not differences:
         return SaveResult(version=current, saved_at=timezone.now())
     if section == "themes":

@@ -69,14 +69,19 @@ def review_section(request, review_id, section):
     conflicts = []
     if request.method == "POST":
         form = form_class(request.POST, **extra)
+        result = None
         if form.is_valid():
-            result = actions.save_section(
-                review_id=review.id,
-                section=section,
-                values=form.values(),
-                seen_version=form.cleaned_data["version"],
-                by=request.user,
-            )
+            try:
+                result = actions.save_section(
+                    review_id=review.id,
+                    section=section,
+                    values=form.values(),
+                    seen_version=form.cleaned_data["version"],
+                    by=request.user,
+                )
+            except actions.NotAllowed as refused:
+                form.add_error(None, str(refused))
+        if result is not None:
             if _is_autosave(request):
                 return _autosave_response(result)
             if result.ok:

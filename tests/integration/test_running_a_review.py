@@ -365,3 +365,14 @@ def test_a_finding_from_before_the_practice_window_is_marked(client, cast, revie
     page = client.get(reverse("review_detail", args=[review.id])).content.decode()
     assert "Includes a finding from before the practice window" in page
     assert "Learning topics: Chronology" in page
+
+
+def test_moving_the_review_date_onto_another_review_of_the_child_is_refused(client, cast, review):
+    other = Review.objects.get(child=review.child, cohort__name="September 2024 to February 2025")
+    Review.objects.filter(pk=other.pk).update(cohort=review.cohort)
+    client.force_login(cast["reviewer_independent"])
+    data = {**CHILD, "review_date": other.review_date.strftime("%d/%m/%Y"), "version": 0}
+    page = post_section(client, review, "child", data).content.decode()
+    assert "This child already has a review on that date in this cohort" in page
+    review.refresh_from_db()
+    assert review.review_date != other.review_date
