@@ -151,35 +151,38 @@ def _descriptors(review):
     }
 
 
-def review_conversations(request, review_id):
+def _item_list_page(request, review_id, *, form_class, add, message, template, items):
+    """A section that is a list: the items so far and a form to add one more."""
     review = get_review_to_edit(request.user, review_id)
-    form = ConversationForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.add_conversation(review=review, by=request.user, **form.cleaned_data)
-        messages.success(request, "Conversation added")
-        return redirect("review_conversations", review.id)
-    return render(
+        add(review=review, by=request.user, **form.cleaned_data)
+        messages.success(request, message)
+        return redirect(request.path)
+    return render(request, template, {"review": review, "form": form, "items": items(review)})
+
+
+def review_conversations(request, review_id):
+    return _item_list_page(
         request,
-        "reviews/form/conversations.html",
-        {"review": review, "form": form, "conversations": review.conversations.all()},
+        review_id,
+        form_class=ConversationForm,
+        add=actions.add_conversation,
+        message="Conversation added",
+        template="reviews/form/conversations.html",
+        items=lambda review: review.conversations.all(),
     )
 
 
 def review_recommendations(request, review_id):
-    review = get_review_to_edit(request.user, review_id)
-    form = RecommendationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        actions.add_recommendation(review=review, by=request.user, **form.cleaned_data)
-        messages.success(request, "Recommendation added")
-        return redirect("review_recommendations", review.id)
-    return render(
+    return _item_list_page(
         request,
-        "reviews/form/recommendations.html",
-        {
-            "review": review,
-            "form": form,
-            "recommendations": review.recommendations.select_related("owner"),
-        },
+        review_id,
+        form_class=RecommendationForm,
+        add=actions.add_recommendation,
+        message="Recommendation added",
+        template="reviews/form/recommendations.html",
+        items=lambda review: review.recommendations.select_related("owner"),
     )
 
 
