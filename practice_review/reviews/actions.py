@@ -194,9 +194,15 @@ def save_section(*, review_id, section, values, seen_version, by):
     if seen_version != current and differences:
         return SaveResult(version=current, conflicts=differences)
     new_date = values.get("review_date")
-    if new_date and new_date != review.review_date and Review.objects.filter(
-        cohort=review.cohort_id, child=review.child_id, review_date=new_date
-    ).exclude(pk=review.pk).exists():
+    if (
+        new_date
+        and new_date != review.review_date
+        and Review.objects.filter(
+            cohort=review.cohort_id, child=review.child_id, review_date=new_date
+        )
+        .exclude(pk=review.pk)
+        .exists()
+    ):
         raise NotAllowed("This child already has a review on that date in this cohort")
     if not differences:
         return SaveResult(version=current, saved_at=timezone.now())
@@ -275,9 +281,16 @@ def _mark_started(review, by):
         _save(review, by, status=workflow.IN_PROGRESS)
 
 
+def _locked(review):
+    """The review as it is now, locked for this transaction: two clicks on one button (or two
+    people) must not both pass a state check made on a copy loaded earlier."""
+    return Review.objects.select_for_update().get(pk=review.pk)
+
+
 @transaction.atomic
 def submit_review(*, review, by, answers):
     """Submit a complete review; `answers` is `queries.review_answers(review)`."""
+    review = _locked(review)
     if not workflow.can("submit", review.status, "reviewer"):
         raise NotAllowed("Only a review in progress can be submitted")
     if not ready_to_submit(answers):
@@ -287,24 +300,29 @@ def submit_review(*, review, by, answers):
     from practice_review.reviews.notifications import notify_review_submitted
 
     transaction.on_commit(lambda: notify_review_submitted(review))
+    return review
 
 
 @transaction.atomic
 def sign_off_review(*, review, by):
+    review = _locked(review)
     if not workflow.can("sign_off", review.status, by.role):
         raise NotAllowed("Only the QA lead signs off a submitted review")
     _event(review, review.status, workflow.FINAL, by, "Signed off by the QA lead")
     _save(review, by, status=workflow.FINAL, version=review.version + 1)
+    return review
 
 
 @transaction.atomic
 def reopen_review(*, review, by, reason):
+    review = _locked(review)
     if not workflow.can("reopen", review.status, by.role):
         raise NotAllowed("Only the QA lead reopens a submitted or final review")
     if not reason.strip():
         raise NotAllowed("Give the reason for reopening the review")
     _event(review, review.status, workflow.IN_PROGRESS, by, reason.strip())
     _save(review, by, status=workflow.IN_PROGRESS, version=review.version + 1)
+    return review
 
 
 @transaction.atomic

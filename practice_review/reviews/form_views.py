@@ -64,7 +64,7 @@ def review_section(request, review_id, section):
         raise Http404
     review = get_review_to_edit(request.user, review_id)
     form_class = SECTION_FORMS[section]
-    extra = {"child": review.child} if section == "child" else {}
+    extra = {"review": review}
     version = review.section_versions.get(section, 0)
     conflicts = []
     if request.method == "POST":
@@ -121,10 +121,10 @@ def _autosave_response(result):
 def _describe_conflicts(form, conflicts):
     rows = []
     for name, saved, yours in conflicts:
-        field = form.fields.get(name)
-        label = field.label if field else name
-        rows.append({"field": name, "label": label, "saved": _shown(field, saved),
-                     "yours": _shown(field, yours)})  # fmt: skip
+        field_name = "age_at_review" if name in ("age_years", "age_as_written") else name
+        field = form.fields.get(field_name)
+        rows.append({"field": field_name, "label": form.describe(name),
+                     "saved": _shown(field, saved), "yours": _shown(field, yours)})  # fmt: skip
     return rows
 
 
@@ -191,9 +191,10 @@ def review_submit(request, review_id):
     answers = review_answers(review)
     missing = review_sections.missing(answers)
     if request.method == "POST" and review_sections.ready_to_submit(answers):
-        if review.status == "assigned":
-            raise Http404
-        actions.submit_review(review=review, by=request.user, answers=answers)
+        try:
+            actions.submit_review(review=review, by=request.user, answers=answers)
+        except actions.NotAllowed:
+            raise Http404 from None  # already submitted (a second click), or not started
         messages.success(
             request, "Review submitted. The practitioner and their manager can now read it."
         )
@@ -216,7 +217,10 @@ def review_sign_off(request, review_id):
         or review.status != "submitted"
     ):
         raise Http404
-    actions.sign_off_review(review=review, by=request.user)
+    try:
+        actions.sign_off_review(review=review, by=request.user)
+    except actions.NotAllowed:
+        raise Http404 from None
     messages.success(request, "Review signed off: it is now final")
     return redirect("review_detail", review.id)
 
@@ -230,7 +234,12 @@ def review_reopen(request, review_id):
         raise Http404
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.reopen_review(review=review, by=request.user, reason=form.cleaned_data["reason"])
+        try:
+            actions.reopen_review(
+                review=review, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except actions.NotAllowed:
+            raise Http404 from None
         messages.success(request, "Review reopened: the reviewer can change it again")
         return redirect("review_detail", review.id)
     return render(request, "reviews/form/reopen.html", {"review": review, "form": form})

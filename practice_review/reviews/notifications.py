@@ -1,10 +1,14 @@
 """Emails about reviews. They carry a link and a reference, never a child's details."""
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 
 from practice_review.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 def review_reference(review):
@@ -26,6 +30,15 @@ def notify_review_submitted(review):
     if not recipients:
         return
     link = settings.SITE_URL + reverse("review_detail", args=[review.pk])
+    try:
+        _send(review, link, recipients)
+    except OSError:
+        # The review is submitted whatever the mail server does; the people concerned also
+        # see it on their home page. Log the reference only, never who or what.
+        logger.exception("Could not send the submission email for %s", review_reference(review))
+
+
+def _send(review, link, recipients):
     send_mail(
         subject=f"A practice review is ready for you to read ({review_reference(review)})",
         message=(

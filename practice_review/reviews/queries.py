@@ -113,5 +113,5 @@ def reviews_awaiting_response(user):
         reviews_visible_to(user)
         .exclude(responses__by=user)
         .select_related("child")
-        .order_by("-review_date")[:20]
+        .order_by("-review_date")
     )

@@ -4,7 +4,10 @@ Section forms accept partial answers (a draft is saved as it is typed); complete
 checked once, at submission, by review_sections.missing().
 """
 
+import datetime
+
 from django import forms
+from django.db.models import Q
 
 from practice_review.accounts.models import StaffMember
 from practice_review.reviews import vocabulary as v
@@ -15,8 +18,17 @@ DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("", "Not known")]
 
 
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
+
+
+def sensible_date(value):
+    if value and not EARLIEST <= value <= LATEST:
+        raise forms.ValidationError("Enter a date between 1900 and 2100")
+
+
 def date_field(label, required=True, help_text="For example, 17/09/2024"):
     return forms.DateField(
+        validators=[sensible_date],
         label=label,
         required=required,
         input_formats=DATE_FORMATS,
@@ -39,20 +51,26 @@ def radios(label, choices, required=True, message=None):
     )
 
 
-def text(label, required=False, long=False, help_text=""):
+def text(label, required=False, long=False, help_text="", max_length=None):
+    # Single-line answers fit their database columns; long answers are free text.
+    max_length = max_length or (None if long else 200)
     return forms.CharField(
         label=label,
         required=required,
+        max_length=max_length,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": 4}) if long else forms.TextInput,
         error_messages={"required": f"Enter {label.lower()}"},
     )
 
 
-def staff_choice(label, required=True):
+def staff_choice(label, required=True, reviewers_only=False):
+    staff = StaffMember.objects.order_by("name")
+    if reviewers_only:
+        staff = staff.filter(user__role="reviewer", user__is_active=True)
     return forms.ModelChoiceField(
         label=label,
-        queryset=StaffMember.objects.order_by("name"),
+        queryset=staff,
         required=required,
         empty_label="Choose a member of staff" if required else "None",
         error_messages={"required": f"Choose {label.lower()}"},
@@ -95,10 +113,12 @@ class CohortForm(forms.Form):
 class AddCaseForm(forms.Form):
     """Add a child's case to a cohort: an existing child by case reference, or a new one."""
 
-    case_ref = text("Case reference", required=True,
+    case_ref = text("Case reference", required=True, max_length=50,
                     help_text="From the case management system. An existing child is found "
                               "by it; otherwise fill in the child's details below.")  # fmt: skip
-    initials = text("Child's initials", help_text="Only for a child new to Practice Review")
+    initials = text(
+        "Child's initials", max_length=20, help_text="Only for a child new to Practice Review"
+    )
     gender = radios("Gender", v.GENDERS, required=False)
     date_of_birth = date_field("Date of birth", required=False)
     ethnicity = text("Ethnicity", help_text="As recorded, for example Iraqi (Kurd)")
@@ -113,7 +133,7 @@ class AddCaseForm(forms.Form):
     )
     supervisor = staff_choice("Social worker's supervisor", required=False)
     iro = staff_choice("Child's Independent Reviewing Officer", required=False)
-    reviewer = staff_choice("Reviewer")
+    reviewer = staff_choice("Reviewer", reviewers_only=True)
     reviewer_type = radios("Type of reviewer", v.REVIEWER_TYPES)
     due_date = date_field("Date the review is due")
     conflict_reason = text(
@@ -139,6 +159,9 @@ class AddCaseForm(forms.Form):
                 self.add_error("initials", "Enter the child's initials (this is a new child)")
             if not data.get("gender"):
                 self.add_error("gender", "Select the child's gender (this is a new child)")
+        born, due = data.get("date_of_birth"), data.get("due_date")
+        if born and due and born > due:
+            self.add_error("date_of_birth", "The date of birth must be before the review is due")
         if self.child and self.cohort and self.child.reviews.filter(cohort=self.cohort).exists():
             self.add_error("case_ref", "This child's case is already in the cohort")
         reasons = conflicts_of_interest(
@@ -161,9 +184,18 @@ class SectionForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review
+
+    def describe(self, name):
+        """The question a field answers, as a person would name it in a conflict."""
+        field = self.fields.get(name)
+        return field.label if field else name
+
 
 class ChildSectionForm(SectionForm):
-    review_date = date_field("Date of the review", required=False)
+    review_date = date_field("Date of the review")
     age_at_review = text("Age at the review", help_text="For example, 16, or 2 months. Worked "
                          "out from the date of birth when it is known.")  # fmt: skip
     case_start_date = date_field(
@@ -181,9 +213,21 @@ class ChildSectionForm(SectionForm):
     uasc = radios("Arrived as an unaccompanied asylum-seeking child", YES_NO_UNKNOWN,
                   required=False)  # fmt: skip
 
-    def __init__(self, *args, child=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.child = child
+        self.child = self.review.child if self.review else None
+
+    def describe(self, name):
+        if name in ("age_years", "age_as_written"):
+            return self.fields["age_at_review"].label
+        return super().describe(name)
+
+    def clean(self):
+        data = super().clean()
+        start, review_date = data.get("case_start_date"), data.get("review_date")
+        if start and review_date and start > review_date:
+            self.add_error("case_start_date", "The case must have started by the review date")
+        return data
 
     def clean_age_at_review(self):
         value = self.cleaned_data["age_at_review"].strip()
@@ -234,6 +278,12 @@ class ChildSectionForm(SectionForm):
 
 
 class StandardsSectionForm(SectionForm):
+    def describe(self, name):
+        for key, label in v.PRACTICE_STANDARDS:
+            if name.startswith(key):
+                return f"{label}: {self.fields[name].label.lower()}"
+        return super().describe(name)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, label in v.PRACTICE_STANDARDS:
@@ -267,9 +317,17 @@ class StandardsSectionForm(SectionForm):
 
 
 class ThemesSectionForm(SectionForm):
+    def describe(self, name):
+        for key, title in v.THEMES:
+            if name.endswith(f"_{key}"):
+                return f"{title}: {self.fields[name].label.lower()}"
+        return super().describe(name)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        topics = LearningTopic.objects.filter(active=True)
+        # Topics no longer offered stay on the findings that already use them.
+        in_use = Q(findings__review=self.review) if self.review else Q(pk__in=[])
+        topics = LearningTopic.objects.filter(Q(active=True) | in_use).distinct()
         for key, _title in v.THEMES:
             self.fields[f"strengths_{key}"] = text("Strengths", long=True)
             self.fields[f"development_{key}"] = text("Areas for development", long=True)

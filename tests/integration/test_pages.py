@@ -132,3 +132,10 @@ def test_a_missing_page_uses_the_service_404_page(client, cast):
     response = client.get("/reviews/999999/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_pages_for_a_signed_in_person_are_never_stored_by_the_browser(client, cast):
+    client.force_login(cast["qa_lead"])
+    assert "no-store" in client.get(reverse("home"))["Cache-Control"]
+    client.logout()
+    assert "no-store" not in client.get(reverse("accessibility")).get("Cache-Control", "")

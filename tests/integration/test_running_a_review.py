@@ -123,10 +123,11 @@ def test_the_qa_lead_adds_a_new_child_and_assigns_a_reviewer(client, cast, cohor
 
 def test_assigning_the_childs_own_worker_needs_a_recorded_reason(client, cast, cohort):
     client.force_login(cast["qa_lead"])
-    page = add_case(client, cohort, reviewer=staff("BA").id, reviewer_type="internal")
+    head = staff("Head of Safeguarding and QA").id  # an internal reviewer who supervises too
+    page = add_case(client, cohort, reviewer=head, supervisor=head, reviewer_type="internal")
     assert "The reviewer is the social worker&#x27;s supervisor" in page.content.decode()
     assert not Review.objects.filter(cohort=cohort).exists()
-    response = add_case(client, cohort, reviewer=staff("BA").id, reviewer_type="internal",
+    response = add_case(client, cohort, reviewer=head, supervisor=head, reviewer_type="internal",
                         conflict_reason="No other internal reviewer this month.")  # fmt: skip
     assert response.status_code == 302
     assert Review.objects.get(cohort=cohort).conflict_reason.startswith("No other")
@@ -376,3 +377,63 @@ def test_moving_the_review_date_onto_another_review_of_the_child_is_refused(clie
     assert "This child already has a review on that date in this cohort" in page
     review.refresh_from_db()
     assert review.review_date != other.review_date
+
+
+def test_only_people_who_review_can_be_chosen_as_reviewer(client, cast, cohort):
+    client.force_login(cast["qa_lead"])
+    page = add_case(client, cohort, reviewer=staff("BA").id).content.decode()
+    assert "Select a valid choice" in page
+    assert not Review.objects.filter(cohort=cohort).exists()
+
+
+def test_clearing_the_review_date_is_a_field_error_not_a_crash(client, cast, review):
+    client.force_login(cast["reviewer_independent"])
+    page = post_section(client, review, "child", {**CHILD, "review_date": "", "version": 0})
+    assert page.status_code == 200 and "Enter the date of the review" in page.content.decode()
+    autosave = post_section(client, review, "child", {**CHILD, "review_date": "", "version": 0},
+                            autosave=True)  # fmt: skip
+    assert autosave.status_code == 400
+
+
+@pytest.mark.parametrize("value", ["01/03/0001", "01/01/2999"])
+def test_dates_outside_any_sensible_range_are_refused(client, cast, review, value):
+    client.force_login(cast["reviewer_independent"])
+    page = post_section(client, review, "child", {**CHILD, "review_date": value, "version": 0})
+    assert "Enter a date between 1900 and 2100" in page.content.decode()
+    assert client.get(reverse("review_tasks", args=[review.id])).status_code == 200
+
+
+def test_conflicts_name_the_theme_or_standard_they_are_about(client, cast, review):
+    client.force_login(cast["reviewer_independent"])
+    post_section(client, review, "themes", {**THEMES, "version": 0})
+    stale = {**THEMES, "strengths_identity": "Another view", "version": 0}
+    page = post_section(client, review, "themes", stale).content.decode()
+    assert "Understanding of identity and its impact on practice" in page
+    assert ": strengths" in page
+
+
+def test_a_second_submit_is_refused_and_records_nothing(client, cast, review):
+    client.force_login(cast["reviewer_independent"])
+    complete(client, review)
+    assert client.post(reverse("review_submit", args=[review.id])).status_code == 302
+    # The stale page's second click: the review is no longer the reviewer's to submit.
+    assert client.post(reverse("review_submit", args=[review.id])).status_code == 404
+    with pytest.raises(actions.NotAllowed):
+        actions.submit_review(review=review, by=cast["reviewer_independent"], answers={})
+    assert review.events.filter(to_status="submitted").count() == 1
+
+
+def test_a_mail_server_failure_does_not_undo_or_break_a_submission(
+    client, cast, review, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    cast["practitioner"].email = "practitioner@council.example"
+    cast["practitioner"].save()
+    client.force_login(cast["reviewer_independent"])
+    complete(client, review)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("review_submit", args=[review.id]))
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.status == "submitted"

@@ -82,6 +82,8 @@ class Command(BaseCommand):
         user.role, user.first_name, user.last_name = role, first, last
         user.staff_member = staff
         user.is_active = True
+        # Demo emails go to the server's console; an address lets them be addressed at all.
+        user.email = f"{username}@demo.invalid"
         user.is_staff = role in ("admin", "qa_lead")  # the Django admin, for reference data
         if not user.check_password(password):
             user.set_password(password)
