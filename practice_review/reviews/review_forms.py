@@ -8,6 +8,7 @@ import datetime
 
 from django import forms
 from django.db.models import Q
+from django.utils.html import format_html
 
 from practice_review.accounts.models import StaffMember
 from practice_review.reviews import vocabulary as v
@@ -15,7 +16,7 @@ from practice_review.reviews.models import Child, Cohort, Conversation, Learning
 from practice_review.reviews.review_file import Bad, parse_age
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
-YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("", "Not known")]
+YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
 
 
 EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
@@ -78,11 +79,11 @@ def staff_choice(label, required=True, reviewers_only=False):
 
 
 def yes_no(value):
-    return {"yes": True, "no": False}.get(value)
+    return {"yes": True, "no": False}.get(value)  # "unknown" or blank: not recorded
 
 
 def yes_no_initial(value):
-    return {True: "yes", False: "no"}.get(value, "")
+    return {True: "yes", False: "no"}.get(value, "unknown")
 
 
 class CohortForm(forms.Form):
@@ -177,6 +178,12 @@ class AddCaseForm(forms.Form):
                 "the reason to assign them anyway",
             )
         return data
+
+
+def about(label, subject):
+    """A label that says, to screen readers, which standard or theme it belongs to: the page
+    shows that as a heading, but eight boxes all named "Comment" would be ambiguous."""
+    return format_html('{}<span class="govuk-visually-hidden"> ({})</span>', label, subject)
 
 
 class SectionForm(forms.Form):
@@ -278,19 +285,22 @@ class ChildSectionForm(SectionForm):
 
 
 class StandardsSectionForm(SectionForm):
+    PARTS = {"_comment": "comment", "_put_right": "put right during the review", "": "result"}
+
     def describe(self, name):
         for key, label in v.PRACTICE_STANDARDS:
-            if name.startswith(key):
-                return f"{label}: {self.fields[name].label.lower()}"
+            for suffix, part in self.PARTS.items():
+                if name == f"{key}{suffix}":
+                    return f"{label}: {part}"
         return super().describe(name)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, label in v.PRACTICE_STANDARDS:
             self.fields[key] = radios(label, v.STANDARD_RESULTS, required=False)
-            self.fields[f"{key}_comment"] = text("Comment", long=True)
+            self.fields[f"{key}_comment"] = text(about("Comment", label), long=True)
             self.fields[f"{key}_put_right"] = forms.BooleanField(
-                label="A deficit was put right during the review", required=False
+                label=about("A deficit was put right during the review", label), required=False
             )
 
     def groups(self):
@@ -317,10 +327,18 @@ class StandardsSectionForm(SectionForm):
 
 
 class ThemesSectionForm(SectionForm):
+    PARTS = {
+        "strengths": "strengths",
+        "development": "areas for development",
+        "topics": "learning topics",
+        "before_window": "finding from before the practice window",
+    }
+
     def describe(self, name):
         for key, title in v.THEMES:
-            if name.endswith(f"_{key}"):
-                return f"{title}: {self.fields[name].label.lower()}"
+            for prefix, part in self.PARTS.items():
+                if name == f"{prefix}_{key}":
+                    return f"{title}: {part}"
         return super().describe(name)
 
     def __init__(self, *args, **kwargs):
@@ -329,8 +347,10 @@ class ThemesSectionForm(SectionForm):
         in_use = Q(findings__review=self.review) if self.review else Q(pk__in=[])
         topics = LearningTopic.objects.filter(Q(active=True) | in_use).distinct()
         for key, _title in v.THEMES:
-            self.fields[f"strengths_{key}"] = text("Strengths", long=True)
-            self.fields[f"development_{key}"] = text("Areas for development", long=True)
+            self.fields[f"strengths_{key}"] = text(about("Strengths", _title), long=True)
+            self.fields[f"development_{key}"] = text(
+                about("Areas for development", _title), long=True
+            )
             self.fields[f"topics_{key}"] = forms.ModelMultipleChoiceField(
                 label="Learning topics",
                 queryset=topics,

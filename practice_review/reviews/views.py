@@ -14,7 +14,7 @@ from practice_review.reviews.queries import (
     get_review_for_user,
     reviews_visible_to,
 )
-from practice_review.reviews.vocabulary import PRACTICE_STANDARD_KEYS
+from practice_review.reviews.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEYS
 
 
 def cohort_detail(request, cohort_id):
@@ -49,7 +49,11 @@ def review_page(request, review, response_form=None):
         "reviews/review_detail.html",
         {
             "review": review,
-            "findings": review.findings.prefetch_related("topics"),
+            # In the form's (and domain.md's) order of themes, not alphabetical.
+            "findings": sorted(
+                review.findings.prefetch_related("topics"),
+                key=lambda finding: THEME_KEYS.index(finding.theme),
+            ),
             "events": review.events.select_related("by"),
             "responses": review.responses.select_related("by"),
             "conversations": review.conversations.all(),

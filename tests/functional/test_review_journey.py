@@ -806,12 +806,6 @@ def test_save_while_an_autosave_is_on_its_way_is_not_a_conflict(drive, cast):
 # --------------------------------------------------------------------------- bugs found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Bug: on the conflict page autosave starts again with the other person's version, "
-    "so the next keystroke silently saves the stale answers over theirs",
-)
 def test_typing_on_the_conflict_page_does_not_overwrite_the_other_save(drive, cast, live_server):
     review = assigned_review(cast)
     path = f"/reviews/{review.id}/form/grades/"
@@ -840,12 +834,6 @@ def test_typing_on_the_conflict_page_does_not_overwrite_the_other_save(drive, ca
     drive(journey)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Bug: the yes/no/not known radios leave out 'Not known' (its value is empty), so "
-    "an answer given by mistake cannot be taken back",
-)
 def test_needs_an_interpreter_offers_not_known(drive, cast):
     review = assigned_review(cast)
     path = f"/reviews/{review.id}/form/child/"
@@ -864,12 +852,6 @@ def test_needs_an_interpreter_offers_not_known(drive, cast):
     drive(journey)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Bug: the review page lists the themes in the alphabetical order of their keys, "
-    "not in the order of the form and domain.md",
-)
 def test_the_review_page_lists_the_themes_in_the_forms_order(drive, cast):
     review = assigned_review(cast)
     form = ThemesSectionForm(
@@ -893,13 +875,6 @@ def test_the_review_page_lists_the_themes_in_the_forms_order(drive, cast):
     drive(journey)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Accessibility (WCAG 1.3.1, 2.4.6; axe does not see it): the 8 comment boxes of the "
-    "standards page are all named 'Comment' and the 5 of the themes page 'Strengths', with "
-    "nothing in the markup tying each to its standard or theme",
-)
 def test_each_comment_box_says_which_standard_or_theme_it_is_for(drive, cast):
     review = assigned_review(cast)
     context_of = """(field) => {
