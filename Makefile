@@ -20,6 +20,7 @@ demo: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/pytest
+	@echo "Browser journeys are not part of 'make test': run 'make test-browser' (needs Debian's chromium)."
 
 # Browser journeys: need Debian's Chromium at /usr/bin/chromium and axe-core from npm.
 test-browser: $(BIN)/.installed node_modules/.installed
