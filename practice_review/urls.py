@@ -36,6 +36,11 @@ urlpatterns = [
         name="review_recommendations",
     ),
     path(
+        "reviews/<int:review_id>/form/<slug:kind>/<int:item_id>/remove/",
+        form_views.review_remove_item,
+        name="review_remove_item",
+    ),
+    path(
         "reviews/<int:review_id>/form/<slug:section>/",
         form_views.review_section,
         name="review_section",

@@ -275,6 +275,17 @@ def add_recommendation(*, review, by, action, owner, due_date, success_measure, 
     return recommendation
 
 
+@transaction.atomic
+def remove_item(*, review, item, by):
+    """Remove a conversation or recommendation added by mistake, before submission. The
+    deletion is kept in the item's history, with who did it."""
+    ensure_editable(review)
+    if item.review_id != review.pk:
+        raise NotAllowed("That item belongs to another review")
+    item._history_user = by
+    item.delete()
+
+
 def _mark_started(review, by):
     if review.status == workflow.ASSIGNED:
         _event(review, workflow.ASSIGNED, workflow.IN_PROGRESS, by)

@@ -3,7 +3,7 @@ reopening by the QA lead; responses by the practitioner and manager."""
 
 from django.contrib import messages
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -184,6 +184,18 @@ def review_recommendations(request, review_id):
         template="reviews/form/recommendations.html",
         items=lambda review: review.recommendations.select_related("owner"),
     )
+
+
+@require_POST
+def review_remove_item(request, review_id, kind, item_id):
+    review = get_review_to_edit(request.user, review_id)
+    items = {"conversations": review.conversations, "recommendations": review.recommendations}
+    if kind not in items:
+        raise Http404
+    item = get_object_or_404(items[kind], pk=item_id)
+    actions.remove_item(review=review, item=item, by=request.user)
+    messages.success(request, f"{kind[:-1].capitalize()} removed")
+    return redirect(f"review_{kind}", review.id)
 
 
 def review_submit(request, review_id):

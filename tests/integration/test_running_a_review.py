@@ -437,3 +437,30 @@ def test_a_mail_server_failure_does_not_undo_or_break_a_submission(
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.status == "submitted"
+
+
+def test_a_conversation_added_by_mistake_can_be_removed_and_history_keeps_it(client, cast, review):
+    client.force_login(cast["reviewer_independent"])
+    client.post(reverse("review_conversations", args=[review.id]), {
+        "held_with": "manager", "held_on": "10/03/2026", "method": "phone",
+        "their_words": "Wrong case.",
+    })  # fmt: skip
+    conversation = review.conversations.get()
+    url = reverse("review_remove_item", args=[review.id, "conversations", conversation.id])
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    assert not review.conversations.exists()
+    deleted = conversation.history.first()
+    assert (deleted.history_type, deleted.history_user) == ("-", cast["reviewer_independent"])
+
+
+@pytest.mark.parametrize("person", ["reviewer_internal", "practitioner", "qa_lead"])
+def test_nobody_else_removes_a_reviews_items(client, cast, review, person):
+    recommendation = actions.add_recommendation(
+        review=review, by=cast["reviewer_independent"], action="Update the plan",
+        owner=staff("RL"), due_date=datetime.date(2026, 12, 1), success_measure="Plan updated",
+    )  # fmt: skip
+    client.force_login(cast[person])
+    url = reverse("review_remove_item", args=[review.id, "recommendations", recommendation.id])
+    assert client.post(url).status_code == 404
+    assert review.recommendations.count() == 1
