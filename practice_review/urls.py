@@ -46,6 +46,7 @@ urlpatterns = [
         name="review_section",
     ),
     path("reviews/<int:review_id>/submit/", form_views.review_submit, name="review_submit"),
+    path("reviews/<int:review_id>/reassign/", cohort_views.review_reassign, name="review_reassign"),
     path("reviews/<int:review_id>/sign-off/", form_views.review_sign_off, name="review_sign_off"),
     path("reviews/<int:review_id>/reopen/", form_views.review_reopen, name="review_reopen"),
     path("reviews/<int:review_id>/respond/", form_views.review_respond, name="review_respond"),

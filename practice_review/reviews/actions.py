@@ -131,6 +131,35 @@ def assign_review(
     return review
 
 
+@transaction.atomic
+def reassign_review(*, review, by, reviewer, reviewer_type, due_date, conflict_reason=""):
+    """Give a review not yet submitted to another reviewer (or a new due date)."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    ensure_editable(review)
+    reasons = conflicts_of_interest(
+        reviewer=reviewer,
+        social_worker=review.social_worker,
+        supervisor=review.supervisor,
+        iro=review.independent_reviewing_officer,
+    )
+    if reasons and not conflict_reason.strip():
+        raise NotAllowed(f"The reviewer is {' and '.join(reasons)}: give a reason to go ahead")
+    note = f"Reassigned from {review.reviewer} to {reviewer}, due {due_date:%-d %B %Y}"
+    if conflict_reason.strip():
+        note += f". Reason: {conflict_reason.strip()}"
+    _event(review, review.status, review.status, by, note)
+    _save(
+        review,
+        by,
+        reviewer=reviewer,
+        reviewer_type=reviewer_type,
+        due_date=due_date,
+        conflict_reason=conflict_reason.strip(),
+        version=review.version + 1,
+    )
+    return review
+
+
 @dataclass
 class SaveResult:
     version: int

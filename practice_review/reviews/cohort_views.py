@@ -7,8 +7,12 @@ from django.shortcuts import redirect, render
 from practice_review.accounts.permissions import Permission, has_permission
 from practice_review.reviews import actions
 from practice_review.reviews.models import Child
-from practice_review.reviews.queries import get_cohort_for_user, reviews_assigned_to
-from practice_review.reviews.review_forms import AddCaseForm, CohortForm, yes_no
+from practice_review.reviews.queries import (
+    get_cohort_for_user,
+    get_review_for_user,
+    reviews_assigned_to,
+)
+from practice_review.reviews.review_forms import AddCaseForm, CohortForm, ReassignForm, yes_no
 
 
 def _require(user, permission):
@@ -68,6 +72,25 @@ def _new_child(data, by):
     child._history_user = by
     child.save()
     return child
+
+
+def review_reassign(request, review_id):
+    """The QA lead gives a review not yet submitted to another reviewer, or a new due date."""
+    _require(request.user, Permission.MANAGE_COHORTS)
+    review = get_review_for_user(request.user, review_id)
+    if review.status not in ("assigned", "in_progress"):
+        raise Http404
+    initial = {
+        "reviewer": review.reviewer_id,
+        "reviewer_type": review.reviewer_type,
+        "due_date": review.due_date,
+    }
+    form = ReassignForm(request.POST or None, initial=initial, review=review)
+    if request.method == "POST" and form.is_valid():
+        actions.reassign_review(review=review, by=request.user, **form.cleaned_data)
+        messages.success(request, f"Review assigned to {form.cleaned_data['reviewer']}")
+        return redirect("review_detail", review.id)
+    return render(request, "reviews/reassign.html", {"form": form, "review": review})
 
 
 def my_reviews(request):

@@ -186,6 +186,40 @@ def about(label, subject):
     return format_html('{}<span class="govuk-visually-hidden"> ({})</span>', label, subject)
 
 
+class ReassignForm(forms.Form):
+    reviewer = staff_choice("Reviewer", reviewers_only=True)
+    reviewer_type = radios("Type of reviewer", v.REVIEWER_TYPES)
+    due_date = date_field("Date the review is due")
+    conflict_reason = text(
+        "Reason to assign this reviewer anyway",
+        long=True,
+        help_text="Only needed when the reviewer is the child's social worker, their "
+        "supervisor or the child's IRO",
+    )
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review
+
+    def clean(self):
+        from practice_review.reviews.actions import conflicts_of_interest
+
+        data = super().clean()
+        reasons = conflicts_of_interest(
+            reviewer=data.get("reviewer"),
+            social_worker=self.review.social_worker,
+            supervisor=self.review.supervisor,
+            iro=self.review.independent_reviewing_officer,
+        )
+        if reasons and not (data.get("conflict_reason") or "").strip():
+            self.add_error(
+                "conflict_reason",
+                f"The reviewer is {' and '.join(reasons)}. Choose another reviewer, or give "
+                "the reason to assign them anyway",
+            )
+        return data
+
+
 class SectionForm(forms.Form):
     """A section of the review form; `version` is the section's version the page started from."""
 

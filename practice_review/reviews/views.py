@@ -63,6 +63,8 @@ def review_page(request, review, response_form=None):
             "response_form": response_form or (ResponseForm() if may_respond else None),
             "can_sign_off": may_sign_off and review.status == "submitted",
             "can_reopen": may_sign_off and review.status in ("submitted", "final"),
+            "can_reassign": has_permission(user, Permission.MANAGE_COHORTS)
+            and review.status in ("assigned", "in_progress"),
         },
     )
 

@@ -906,3 +906,23 @@ def test_each_comment_box_says_which_standard_or_theme_it_is_for(drive, cast):
         assert not unnamed, f"named without their standard or theme: {unnamed}"
 
     drive(journey)
+
+
+def test_the_qa_lead_changes_the_reviewer(drive, cast, axe):
+    review = assigned_review(cast)
+
+    def journey(page):
+        sign_in(page, "qa.lead")
+        page.goto(f"/reviews/{review.id}/")
+        page.get_by_role("link", name="Change the reviewer or due date").click()
+        axe(page)
+        page.get_by_label("Reviewer", exact=True).select_option(label="Head of Safeguarding and QA")
+        page.get_by_label("Internal").check()
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator(".govuk-notification-banner")).to_contain_text(
+            "Review assigned to Head of Safeguarding and QA"
+        )
+        expect(page.get_by_role("main")).to_contain_text("Reassigned from Independent Associate")
+        axe(page)
+
+    drive(journey)

@@ -464,3 +464,27 @@ def test_nobody_else_removes_a_reviews_items(client, cast, review, person):
     url = reverse("review_remove_item", args=[review.id, "recommendations", recommendation.id])
     assert client.post(url).status_code == 404
     assert review.recommendations.count() == 1
+
+
+def test_the_qa_lead_reassigns_a_review_and_the_timeline_says_so(client, cast, review):
+    client.force_login(cast["qa_lead"])
+    internal = staff("Head of Safeguarding and QA")
+    response = client.post(reverse("review_reassign", args=[review.id]), {
+        "reviewer": internal.id, "reviewer_type": "internal", "due_date": "01/12/2026",
+    })  # fmt: skip
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.reviewer == internal and review.due_date == datetime.date(2026, 12, 1)
+    assert "Reassigned from Independent Associate to Head of Safeguarding and QA" in (
+        review.events.last().reason
+    )
+    client.force_login(cast["reviewer_independent"])
+    assert client.get(reverse("review_tasks", args=[review.id])).status_code == 404
+    client.force_login(cast["reviewer_internal"])
+    assert client.get(reverse("review_tasks", args=[review.id])).status_code == 200
+
+
+@pytest.mark.parametrize("person", ["senior_leader", "reviewer_independent", "manager"])
+def test_only_the_qa_lead_reassigns(client, cast, review, person):
+    client.force_login(cast[person])
+    assert client.get(reverse("review_reassign", args=[review.id])).status_code == 404
