@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 UV_VERSION := 0.9.30
 
-.PHONY: demo test test-browser lint check ci frontend lock benchmark clean
+.PHONY: demo test test-browser test-pdf lint check ci frontend lock benchmark clean
 
 # Create the virtual environment and install the locked dependencies when they change.
 $(BIN)/.installed: pyproject.toml requirements.lock
@@ -20,7 +20,12 @@ demo: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/pytest
-	@echo "Browser journeys are not part of 'make test': run 'make test-browser' (needs Debian's chromium)."
+	@echo "Browser journeys and PDF tests are not part of 'make test': run 'make test-browser'"
+	@echo "(needs Debian's chromium) and 'make test-pdf' (needs libharfbuzz-subset0 and poppler-utils)."
+
+# PDF reports: WeasyPrint needs Debian's Pango and HarfBuzz; pdftotext reads the PDFs back.
+test-pdf: $(BIN)/.installed
+	$(BIN)/pytest -m pdf
 
 # Browser journeys: need Debian's Chromium at /usr/bin/chromium and axe-core from npm.
 test-browser: $(BIN)/.installed node_modules/.installed

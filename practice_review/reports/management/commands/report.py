@@ -4,13 +4,15 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from practice_review.reports.figures import cohort_figures
+from practice_review.reports.renderers import RENDERERS
+from practice_review.reports.summary import summary_report
 from practice_review.reviews.queries import find_cohort
 
 FORMATS = ["json", "html", "docx", "pdf"]
 
 
 class Command(BaseCommand):
-    help = "A summary report for a cohort: json figures (to stdout without --output)."
+    help = "A cohort's summary report: json figures (stdout without --output), html, docx, pdf."
 
     def add_arguments(self, parser):
         parser.add_argument("--cohort", required=True)
@@ -21,18 +23,22 @@ class Command(BaseCommand):
     def handle(self, cohort, compare=None, format="json", output=None, **options):
         found = self._cohort(cohort)
         comparator = self._cohort(compare) if compare else None
-        if format != "json":
-            # The HTML, DOCX and PDF renderers arrive with the summary report (issue 4).
-            raise CommandError(f"the {format} report is not available yet; use --format json")
-        text = json.dumps(cohort_figures(found, compare=comparator), indent=2) + "\n"
-        if output:
-            try:
-                with open(output, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-            except OSError as error:
-                raise CommandError(f"cannot write {output}: {error.strerror}") from None
+        if format == "json":
+            content = json.dumps(cohort_figures(found, compare=comparator), indent=2) + "\n"
+            content = content.encode("utf-8")
+        elif not output:
+            raise CommandError(f"--format {format} needs --output PATH")
         else:
-            sys.stdout.write(text)
+            report = summary_report(found, compare=comparator)
+            content = RENDERERS[format]().render(report)
+        if not output:
+            sys.stdout.write(content.decode("utf-8"))
+            return
+        try:
+            with open(output, "wb") as handle:
+                handle.write(content)
+        except OSError as error:
+            raise CommandError(f"cannot write {output}: {error.strerror}") from None
 
     def _cohort(self, name):
         cohort = find_cohort(name)

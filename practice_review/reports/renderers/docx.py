@@ -1,0 +1,58 @@
+import io
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+
+def _repeat_header_row(row):
+    """Mark a table's first row as a header row that repeats on each page (screen readers
+    and Word's accessibility checker read it as the header)."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+class DocxRenderer:
+    format = "docx"
+    content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+    def render(self, report):
+        document = Document()
+        document.core_properties.title = f"{report.title}: {report.subtitle}"
+        document.core_properties.author = report.council
+        document.styles["Normal"].font.name = "Arial"
+        document.styles["Normal"].font.size = Pt(11)
+        document.add_heading(report.title, level=0)
+        document.add_paragraph(f"{report.council}. {report.subtitle}")
+        for section in report.sections:
+            self._section(document, section, level=1)
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+
+    def _section(self, document, section, level):
+        document.add_heading(f"{section.number}. {section.title}", level=level)
+        for paragraph in section.paragraphs:
+            document.add_paragraph(paragraph)
+        for bullet in section.bullets:
+            document.add_paragraph(bullet, style="List Bullet")
+        for table in section.tables:
+            self._table(document, table)
+        for subsection in section.subsections:
+            self._section(document, subsection, level=level + 1)
+
+    def _table(self, document, table):
+        document.add_paragraph(table.caption, style="Caption")
+        word_table = document.add_table(rows=1, cols=len(table.header))
+        word_table.style = "Table Grid"
+        for cell, text in zip(word_table.rows[0].cells, table.header, strict=True):
+            cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        _repeat_header_row(word_table.rows[0])
+        for row in table.rows:
+            for cell, text in zip(word_table.add_row().cells, row, strict=True):
+                cell.text = str(text)

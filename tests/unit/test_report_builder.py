@@ -1,0 +1,81 @@
+"""The report builder, without a database: figures in, a document structure out."""
+
+import json
+from pathlib import Path
+
+from practice_review.reports.builder import ReportData, build_report
+
+# The seed cohorts' figures as `practice-review report --format json` prints them.
+FIGURES = json.loads((Path(__file__).parent / "data" / "seed-figures.json").read_text())
+DATA = ReportData(
+    cohort_rows=[
+        {
+            "initials": "VB",
+            "gender": "Male",
+            "age": "2 months",
+            "ethnicity": "British",
+            "status": "Child in care (looked after)",
+            "social_worker": "RL",
+            "supervisor": "BA",
+        }
+    ],  # fmt: skip
+    gap_cases=[("AS-S", "Outstanding", "Requires improvement to be good", "Will not engage.")],
+    findings={"journey": {"strengths": ["Timely safeguarding action."], "development": []}},
+    put_right={"basic_details": 1},
+)
+
+
+def report():
+    return build_report(council="A Council", figures=FIGURES, data=DATA)
+
+
+def text_of(section):
+    parts = [section.title, *section.paragraphs, *section.bullets]
+    for table in section.tables:
+        parts += [table.caption, *table.header, *(str(c) for row in table.rows for c in row)]
+    for subsection in section.subsections:
+        parts.append(text_of(subsection))
+    return "\n".join(parts)
+
+
+def test_the_report_follows_the_reference_reports_six_sections():
+    titles = [f"{s.number}. {s.title}" for s in report().sections]
+    assert titles == [
+        "1. Introduction and methodology",
+        "2. Overview of the cohort",
+        "3. Overall gradings and summary of findings",
+        "4. Areas of strength in practice",
+        "5. Areas for development",
+        "6. Closing remarks",
+    ]
+    assert [s.title for s in report().sections[3].subsections][0] == "The journey of the child"
+
+
+def test_every_figure_is_written_as_n_of_n_from_the_figures():
+    intro, overview, gradings = (text_of(s) for s in report().sections[:3])
+    assert (
+        "Independent reviewers completed 8 of 10 (80%) and internal reviewers 2 of 10 (20%)"
+        in intro
+    )
+    assert "between 17 September 2024 and 11 February 2025" in intro
+    assert "4 of 10 (40%) aged 21 or over" in overview  # exactly what is counted, not "over 21"
+    assert "Care leaver / care experienced\n6 of 10 (60%)" in overview
+    assert "outcomes for the child in 8 of 10 (80%)" in gradings
+    assert "6 of 10 (60%) reviews were outstanding on both grades" in gradings
+    assert "12 of 14 (86%)" in gradings  # the comparator's practice good or better
+
+
+def test_small_cohorts_carry_a_warning_about_chance():
+    assert "differences from another cohort may be chance" in text_of(report().sections[0])
+
+
+def test_gap_cases_are_listed_with_their_reasons_and_findings_by_theme():
+    gradings = report().sections[2]
+    assert gradings.bullets == [
+        "AS-S: practice outstanding, outcomes requires improvement to be good. Will not engage."
+    ]
+    strengths = report().sections[3].subsections[0]
+    assert strengths.bullets == ["Timely safeguarding action."]
+    assert report().sections[4].subsections[0].paragraphs == [
+        "No areas for development were recorded under this theme."
+    ]
