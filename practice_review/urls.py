@@ -24,6 +24,11 @@ urlpatterns = [
     path("cohorts/<int:cohort_id>/add/", cohort_views.cohort_add_case, name="cohort_add_case"),
     path("my-reviews/", cohort_views.my_reviews, name="my_reviews"),
     path("reviews/<int:review_id>/", review_views.review_detail, name="review_detail"),
+    path(
+        "reviews/<int:review_id>/document.<slug:format>",
+        review_views.review_document,
+        name="review_document",
+    ),
     path("reviews/<int:review_id>/form/", form_views.review_tasks, name="review_tasks"),
     path(
         "reviews/<int:review_id>/form/conversations/",

@@ -222,3 +222,92 @@ def build_report(*, council, figures, data):
             ),  # fmt: skip
         ],
     )
+
+
+def build_review_document(*, council, data):
+    """One review as a document for the child's case file, in the same house style.
+
+    `data` is plain data from report_data.review_document_data(): no database here.
+    """
+    child = data["child"]
+    grades = data["grades"]
+    sections = [
+        Section(
+            "1",
+            "The review",
+            tables=[
+                Table(
+                    "About this review",
+                    ["Question", "Answer"],
+                    [
+                        ["Cohort", data["cohort"]],
+                        ["Date of the review", data["review_date"]],
+                        ["Reviewer", data["reviewer"]],
+                        ["Status", data["status"]],
+                        ["Practice window", data["practice_window"]],
+                    ],
+                )
+            ],
+        ),  # fmt: skip
+        Section(
+            "2",
+            "The child at the review",
+            tables=[
+                Table(
+                    "The child's details as they were at the review",
+                    ["Question", "Answer"],
+                    [[label, value] for label, value in child],
+                )
+            ],
+        ),  # fmt: skip
+        Section(
+            "3",
+            "Practice standards",
+            tables=[
+                Table(
+                    "The 8 practice standards",
+                    ["Standard", "Result", "Comment", "Put right"],
+                    data["standards"],
+                )
+            ],
+        ),  # fmt: skip
+        Section(
+            "4",
+            "Strengths and areas for development",
+            subsections=[
+                Section(f"4.{index}", title, paragraphs=texts or ["Nothing recorded."])
+                for index, (title, texts) in enumerate(data["themes"], start=1)
+            ],
+        ),  # fmt: skip
+        Section(
+            "5",
+            "Conversations",
+            bullets=data["conversations"],
+            paragraphs=[] if data["conversations"] else ["None recorded."],
+        ),  # fmt: skip
+        Section(
+            "6",
+            "Grades",
+            tables=[Table("Grades and their reasons", ["Grade for", "Grade", "Reasons"], grades)],
+            paragraphs=data["grade_notes"],
+        ),  # fmt: skip
+        Section(
+            "7",
+            "Recommendations",
+            bullets=data["recommendations"],
+            paragraphs=[] if data["recommendations"] else ["None."],
+        ),  # fmt: skip
+        Section(
+            "8",
+            "Reflections and responses",
+            bullets=data["responses"],
+            paragraphs=[] if data["responses"] else ["None yet."],
+        ),  # fmt: skip
+        Section("9", "Timeline", bullets=data["timeline"]),
+    ]
+    return Report(
+        council=council,
+        title="Practice and Impact Review",
+        subtitle=f"{data['reference']}: {data['initials']}, reviewed {data['review_date']}",
+        sections=sections,
+    )

@@ -55,3 +55,105 @@ def report_data(cohort, reviews):
     return ReportData(
         cohort_rows=rows, gap_cases=gaps, findings=dict(findings), put_right=put_right
     )
+
+
+def _day(value):
+    return f"{value:%-d %B %Y}" if value else "—"
+
+
+def review_document_data(review):
+    """One review as plain data for builder.build_review_document()."""
+    from practice_review.reviews.notifications import review_reference
+    from practice_review.reviews.practice_window import practice_window
+
+    yes_no = {True: "Yes", False: "No", None: "Not recorded"}
+    window = practice_window(review.review_date, review.case_start_date)
+    findings = {f.theme: f for f in review.findings.all()}
+    themes = []
+    for key, title in v.THEMES:
+        finding = findings.get(key)
+        texts = []
+        if finding and finding.strengths:
+            texts.append(f"Strengths: {finding.strengths}")
+        if finding and finding.development:
+            texts.append(f"Areas for development: {finding.development}")
+        if finding and finding.before_window:
+            texts.append("Includes a finding from before the practice window.")
+        themes.append((title, texts))
+    grade_notes = []
+    if review.practice_outcome_reason:
+        grade_notes.append(f"Why outcomes differ from practice: {review.practice_outcome_reason}")
+    for axis, name in (("practice", "practice"), ("outcome", "outcomes")):
+        moderated = getattr(review, f"moderated_{axis}_grade")
+        if moderated:
+            grade_notes.append(
+                f"The {name} grade was moderated to {v.label_for(v.GRADES, moderated)}."
+            )
+    return {
+        "reference": review_reference(review),
+        "initials": review.child.initials,
+        "cohort": review.cohort.name,
+        "review_date": _day(review.review_date),
+        "reviewer": f"{review.reviewer or '—'} ({review.get_reviewer_type_display().lower()})",
+        "status": review.get_status_display(),
+        "practice_window": f"{_day(window[0])} to {_day(window[1])}",
+        "child": [
+            ["Initials", review.child.initials],
+            ["Age", review.age_as_written or "Not recorded"],
+            ["Gender", review.get_gender_display()],
+            ["Ethnicity", review.ethnicity or "Not recorded"],
+            ["Religion", review.religion or "Not recorded"],
+            ["First language", review.first_language or "Not recorded"],
+            ["Needs an interpreter", yes_no[review.interpreter_needed]],
+            ["Legal or practice framework", review.get_legal_status_display()],
+            ["Arrived as an unaccompanied asylum-seeking child", yes_no[review.uasc]],
+            [
+                "Social worker",
+                str(review.social_worker or "—")
+                + (" (student)" if review.social_worker_was_student else ""),
+            ],
+            ["Supervisor", str(review.supervisor or "—")],
+        ],  # fmt: skip
+        "standards": [
+            [
+                label,
+                v.label_for(v.STANDARD_RESULTS, result) if result else "Not checked",
+                comment,
+                "Yes" if put_right else "",
+            ]
+            for _key, label, result, comment, put_right in review.standards()
+        ],  # fmt: skip
+        "themes": themes,
+        "conversations": [
+            f"{c.get_held_with_display()}, {_day(c.held_on)} ({c.get_method_display().lower()}): "
+            f"{c.their_words}"
+            for c in review.conversations.all()
+        ],  # fmt: skip
+        "grades": [
+            [
+                "Social work practice",
+                v.label_for(v.GRADES, review.practice_grade or "—"),
+                review.practice_rationale,
+            ],
+            [
+                "Outcomes for the child",
+                v.label_for(v.GRADES, review.outcome_grade or "—"),
+                review.outcome_rationale,
+            ],
+        ],  # fmt: skip
+        "grade_notes": grade_notes,
+        "recommendations": [
+            f"{r.action} Owner: {r.owner or '—'}. By {_day(r.due_date)}. "
+            f"Success: {r.success_measure}"
+            for r in review.recommendations.select_related("owner")
+        ],  # fmt: skip
+        "responses": [
+            f"{r.by}, {r.at:%-d %B %Y %H:%M}: {r.text}"
+            for r in review.responses.select_related("by")
+        ],  # fmt: skip
+        "timeline": [
+            f"{e.at:%-d %B %Y %H:%M}: {e.get_to_status_display()}, by {e.by}"
+            + (f". {e.reason}" if e.reason else "")
+            for e in review.events.select_related("by")
+        ],  # fmt: skip
+    }

@@ -69,6 +69,30 @@ def review_page(request, review, response_form=None):
     )
 
 
+def review_document(request, review_id, format):
+    """The review as a Word or PDF document for the child's case file (scoped like the page)."""
+    from django.conf import settings
+    from django.http import HttpResponse
+
+    from practice_review.reports.builder import build_review_document
+    from practice_review.reports.renderers import RENDERERS
+    from practice_review.reports.report_data import review_document_data
+    from practice_review.reviews.notifications import review_reference
+
+    if format not in ("docx", "pdf"):
+        raise Http404
+    review = get_review_for_user(request.user, review_id)
+    document = build_review_document(
+        council=settings.COUNCIL_NAME, data=review_document_data(review)
+    )
+    renderer = RENDERERS[format]()
+    response = HttpResponse(renderer.render(document), content_type=renderer.content_type)
+    # The file name carries the reference only, never the child's initials.
+    name = f"practice-review-{review_reference(review).lower()}.{format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 def import_reviews(request):
     """The QA lead uploads a review file; every problem is listed and nothing is written."""
     if not has_permission(request.user, Permission.IMPORT_REVIEWS):

@@ -66,3 +66,48 @@ def test_the_pdf_is_a4_with_page_numbers_and_the_same_figures(seeded, tmp_path):
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True)
     assert "(A4)" in info.stdout
     assert "Tagged:          yes" in info.stdout
+
+
+def test_a_review_downloads_as_a_word_document_for_the_case_file(client, cast):
+    from practice_review.reviews.models import Review
+
+    review = Review.objects.get(child__case_ref="C1006")  # MW: RL is not the worker, BA supervises
+    client.force_login(cast["manager"])
+    response = client.get(f"/reviews/{review.id}/document.docx")
+    assert response.status_code == 200
+    assert "MW" not in response["Content-Disposition"]  # the reference only, never initials
+    import io
+
+    document = docx.Document(io.BytesIO(response.content))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[:3] == ["1. The review", "2. The child at the review", "3. Practice standards"]
+    cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
+    assert "Eritrean" in cells and "Requires improvement to be good" in cells
+
+
+@pytest.mark.parametrize(("person", "status"), [
+    ("qa_lead", 200), ("manager", 200), ("practitioner", 404), ("admin", 404),
+    ("reviewer_internal", 404),
+])  # fmt: skip
+def test_review_documents_are_scoped_like_the_review(client, cast, person, status):
+    from practice_review.reviews.models import Review
+
+    review = Review.objects.get(child__case_ref="C1006")
+    client.force_login(cast[person])
+    assert client.get(f"/reviews/{review.id}/document.docx").status_code == status
+    assert client.get(f"/reviews/{review.id}/document.txt").status_code == 404
+
+
+@pytest.mark.pdf
+def test_a_review_downloads_as_a_tagged_pdf(client, cast, tmp_path):
+    from practice_review.reviews.models import Review
+
+    review = Review.objects.get(child__case_ref="C1006")
+    client.force_login(cast["qa_lead"])
+    response = client.get(f"/reviews/{review.id}/document.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    out = tmp_path / "review.pdf"
+    out.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    assert "Practice and Impact Review" in text and "Religion not recorded" in text
