@@ -1,0 +1,128 @@
+"""The figure check: numbers an author typed into the narrative, checked against the figures.
+
+Pure Python. Every "n of N", "n out of N", "n of the N", "n/N", fraction word ("two thirds",
+"half") and percentage is checked: its percentage must match its fraction, N must be the
+cohort's or the comparator's size, and n must be one of the computed figures over that N.
+The reference report fails these checks in the places domain.md lists; ours cannot publish
+until they pass or are overridden with a reason.
+"""
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from practice_review.reports.numbers import round_half_up
+
+FRACTION_WORDS = {
+    "a half": Fraction(1, 2), "half": Fraction(1, 2), "one half": Fraction(1, 2),
+    "a third": Fraction(1, 3), "one third": Fraction(1, 3), "two thirds": Fraction(2, 3),
+    "a quarter": Fraction(1, 4), "one quarter": Fraction(1, 4),
+    "three quarters": Fraction(3, 4), "a fifth": Fraction(1, 5), "one fifth": Fraction(1, 5),
+    "two fifths": Fraction(2, 5), "three fifths": Fraction(3, 5), "four fifths": Fraction(4, 5),
+    "all": Fraction(1), "none": Fraction(0),
+}  # fmt: skip
+_WORDS = "|".join(sorted((re.escape(w) for w in FRACTION_WORDS if w not in ("all", "none")),
+                         key=len, reverse=True))  # fmt: skip
+_PERCENT = r"(\d{1,3}(?:\.\d)?)\s*%"
+# "8 of 10", "8 out of 10", "6 of the 10", optionally followed by "(80%)".
+_OF = re.compile(
+    rf"\b(\d{{1,5}})\s+(?:out\s+)?of\s+(?:the\s+)?(\d{{1,5}})\b(?:[^()\d%]{{0,40}}?\(\s*{_PERCENT}\s*\))?",
+    re.I,
+)
+# "6/10" (not part of a date such as 17/09/2024), with an optional fraction word or percentage
+# just before it: "two thirds (6/10)", "20% (2/10)".
+_SLASH = re.compile(
+    rf"(?:\b({_WORDS})\s*|{_PERCENT}\s*)?\(?\s*(?<![\d/])(\d{{1,5}})\s*/\s*(\d{{1,5}})(?![\d/])\s*\)?",
+    re.I,
+)
+_BARE_PERCENT = re.compile(rf"(?<![\d.]){_PERCENT}")
+_OVER = re.compile(r"\baged\s+over\s+(\d{1,2})\b", re.I)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    start: int
+    end: int
+    text: str
+    problem: str
+
+
+def computed_counts(figures):
+    """{N: {every count computed over N}} for the cohort and its comparator."""
+    counts = {}
+    for block in (figures, figures.get("comparison") or {}):
+        if not block:
+            continue
+        total = block["cohort"]["reviews"]
+        counts.setdefault(total, set()).update(_integers(block) | {total})
+    return counts
+
+
+def _integers(value):
+    if isinstance(value, bool):
+        return set()
+    if isinstance(value, int):
+        return {value}
+    if isinstance(value, dict):
+        found = set()
+        for key, item in value.items():
+            if key not in ("comparison", "agreement", "cohort"):
+                found |= _integers(item)
+        return found
+    return set()
+
+
+def _percent_matches(stated, n, total):
+    exact = Fraction(100 * n, total)
+    stated = Fraction(stated)
+    return stated in (round_half_up(exact, 0), round_half_up(exact, 1))
+
+
+def _check_fraction(n, total, counts, where, text, problems):
+    if total == 0 or n > total:
+        problems.append(Mismatch(*where, text, f"{n} of {total} is not a possible figure"))
+    elif total not in counts:
+        sizes = " or ".join(str(size) for size in sorted(counts))
+        problems.append(Mismatch(*where, text, f"{total} is not the number of reviews ({sizes})"))
+    elif n not in counts[total]:
+        problems.append(Mismatch(*where, text,
+                                 f"{n} of {total} is not one of the computed figures"))  # fmt: skip
+
+
+def check_figures(text, figures):
+    """Every mismatch in `text`, in order, each saying what is wrong."""
+    counts = computed_counts(figures)
+    problems, covered = [], []
+    for match in _OF.finditer(text):
+        n, total = int(match[1]), int(match[2])
+        where = (match.start(), match.end())
+        covered.append(where)
+        _check_fraction(n, total, counts, where, match[0], problems)
+        if match[3] and total and not _percent_matches(match[3], n, total):
+            actual = round_half_up(Fraction(100 * n, total), 0)
+            problems.append(
+                Mismatch(*where, match[0], f"{n} of {total} is {actual}%, not {match[3]}%")
+            )
+    for match in _SLASH.finditer(text):
+        n, total = int(match[3]), int(match[4])
+        where = (match.start(), match.end())
+        covered.append(where)
+        _check_fraction(n, total, counts, where, match[0].strip(), problems)
+        if match[1] and total and FRACTION_WORDS[match[1].lower()] != Fraction(n, total):
+            problems.append(Mismatch(*where, match[0].strip(),
+                                     f"{n}/{total} is not {match[1].lower()}"))  # fmt: skip
+        if match[2] and total and not _percent_matches(match[2], n, total):
+            problems.append(Mismatch(*where, match[0].strip(), f"{n}/{total} is not {match[2]}%"))
+    for match in _BARE_PERCENT.finditer(text):
+        if any(start <= match.start() < end for start, end in covered):
+            continue
+        stated = match[1]
+        if not any(_percent_matches(stated, n, total) for total, ns in counts.items()
+                   for n in ns if total):  # fmt: skip
+            problems.append(Mismatch(match.start(), match.end(), match[0],
+                                     f"no computed figure is {stated}%"))  # fmt: skip
+    for match in _OVER.finditer(text):
+        age = match[1]
+        problem = f"the figures count 'aged {age} or over': say exactly that"
+        problems.append(Mismatch(match.start(), match.end(), match[0], problem))
+    return sorted(problems, key=lambda problem: problem.start)
