@@ -7,6 +7,7 @@ renderers (HTML, DOCX, PDF) only lay the structure out, so the formats cannot di
 from dataclasses import dataclass, field
 from datetime import date
 
+from practice_review.reports.charts import Chart
 from practice_review.reports.numbers import n_of_n
 from practice_review.reviews import vocabulary as v
 
@@ -28,6 +29,7 @@ class Section:
     bullets: list = field(default_factory=list)
     tables: list = field(default_factory=list)
     subsections: list = field(default_factory=list)
+    charts: list = field(default_factory=list)
 
 
 @dataclass
@@ -174,7 +176,44 @@ def _gradings(figures, data):
     bullets = [f"{initials}: practice {practice.lower()}, outcomes {outcome.lower()}. {reason}"
                for initials, practice, outcome, reason in data.gap_cases]  # fmt: skip
     return Section("3", "Overall gradings and summary of findings", paragraphs=paragraphs,
-                   bullets=bullets, tables=[_grade_table(figures), standards])  # fmt: skip
+                   bullets=bullets, tables=[_grade_table(figures), standards],
+                   charts=_charts(figures))  # fmt: skip
+
+
+def _charts(figures):
+    """Practice against outcomes; this cohort against the comparator; standards met."""
+    grades = [label for _, label in v.GRADES]
+    charts = [
+        Chart(
+            "Social work practice and outcomes for the child",
+            grades,
+            [
+                ("Social work practice", [figures["practice"][key] for key, _ in v.GRADES]),
+                ("Outcomes for the child", [figures["outcome"][key] for key, _ in v.GRADES]),
+            ],
+        ),  # fmt: skip
+    ]
+    comparison = figures.get("comparison")
+    if comparison and comparison["cohort"]["reviews"] and figures["cohort"]["reviews"]:
+
+        def good(block):
+            return [block["practice"]["good_or_better_pct"], block["outcome"]["good_or_better_pct"]]
+
+        charts.append(Chart(
+            "Good or better: this cohort and the comparator",
+            ["Social work practice", "Outcomes for the child"],
+            [(figures["cohort"]["name"], good(figures)),
+             (comparison["cohort"]["name"], good(comparison))],
+            unit="per cent of reviews",
+        ))  # fmt: skip
+    charts.append(Chart(
+        "Practice standards met",
+        [label.split(" (")[0] for _, label in v.PRACTICE_STANDARDS],
+        [("Met", [figures["practice_standards"][key]["met"] for key in v.PRACTICE_STANDARD_KEYS]),
+         ("Not met", [figures["practice_standards"][key]["not_met"]
+                      for key in v.PRACTICE_STANDARD_KEYS])],
+    ))  # fmt: skip
+    return charts
 
 
 def _by_theme(number, title, data, kind, empty):

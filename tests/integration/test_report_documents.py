@@ -111,3 +111,15 @@ def test_a_review_downloads_as_a_tagged_pdf(client, cast, tmp_path):
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout  # fmt: skip
     assert "Practice and Impact Review" in text and "Religion not recorded" in text
+
+
+def test_charts_are_images_with_alternative_text_in_word_and_html(seeded, tmp_path):
+    out = tmp_path / "report.docx"
+    call_command("report", cohort=SEPTEMBER, compare=JULY, format="docx", output=str(out))
+    document = docx.Document(out)
+    descriptions = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
+    assert len(descriptions) == 3
+    assert all(d.startswith("Bar chart, ") for d in descriptions)
+    html = RENDERERS["html"]().render(summary_report(find_cohort(SEPTEMBER))).decode()
+    assert html.count('<img src="data:image/svg+xml;base64,') == 2  # no comparator: 2 charts
+    assert 'alt="Bar chart, Practice standards met, in reviews. Met: Basic details' in html

@@ -79,3 +79,28 @@ def test_gap_cases_are_listed_with_their_reasons_and_findings_by_theme():
     assert report().sections[4].subsections[0].paragraphs == [
         "No areas for development were recorded under this theme."
     ]
+
+
+def test_the_gradings_section_carries_three_charts_with_their_data_in_words():
+    charts = report().sections[2].charts
+    assert [c.title for c in charts] == [
+        "Social work practice and outcomes for the child",
+        "Good or better: this cohort and the comparator",
+        "Practice standards met",
+    ]
+    assert charts[0].alt == (
+        "Bar chart, Social work practice and outcomes for the child, in reviews. "
+        "Social work practice: Outstanding 8, Good 2, Requires improvement to be good 0, "
+        "Inadequate 0; Outcomes for the child: Outstanding 6, Good 2, Requires improvement to be "
+        "good 2, Inadequate 0."
+    )
+    assert "July 2024 Practice Assurance Fortnight: Social work practice 85.7" in charts[1].alt
+
+
+def test_charts_draw_as_svg_with_text_and_as_png():
+    from practice_review.reports.charts import render_png, render_svg
+
+    chart = report().sections[2].charts[0]
+    svg = render_svg(chart)
+    assert svg.lstrip().startswith("<?xml") and "Outstanding" in svg  # text kept as text
+    assert render_png(chart)[:8] == b"\x89PNG\r\n\x1a\n"

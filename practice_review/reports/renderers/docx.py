@@ -3,7 +3,9 @@ import io
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Inches, Pt
+
+from practice_review.reports.charts import render_png
 
 
 def _repeat_header_row(row):
@@ -41,8 +43,19 @@ class DocxRenderer:
             document.add_paragraph(bullet, style="List Bullet")
         for table in section.tables:
             self._table(document, table)
+        for chart in section.charts:
+            self._chart(document, chart)
         for subsection in section.subsections:
             self._section(document, subsection, level=level + 1)
+
+    def _chart(self, document, chart):
+        document.add_picture(io.BytesIO(render_png(chart)), width=Inches(6))
+        picture = document.inline_shapes[-1]
+        # Word's alternative text lives in the picture's docPr (title and description).
+        properties = picture._inline.docPr
+        properties.set("title", chart.title)
+        properties.set("descr", chart.alt)
+        document.add_paragraph(f"Figure: {chart.title}", style="Caption")
 
     def _table(self, document, table):
         document.add_paragraph(table.caption, style="Caption")

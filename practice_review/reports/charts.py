@@ -1,0 +1,87 @@
+"""The report's charts: a plain description (built with the report) drawn by matplotlib as SVG
+for HTML and PDF, or PNG for Word. Every chart's data is also in a table beside it, and its
+alternative text says what it shows."""
+
+import io
+import re
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+
+# GOV.UK colours with enough contrast against white and against each other.
+COLOURS = ["#1d70b8", "#f47738", "#505a5f", "#00703c"]
+FONTS = ["Arial", "Liberation Sans", "DejaVu Sans"]
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    categories: list  # along the axis
+    series: list  # (name, [value per category])
+    unit: str = "reviews"
+
+    @property
+    def alt(self):
+        """Alternative text: the chart's data in words."""
+        parts = []
+        for name, values in self.series:
+            listed = ", ".join(f"{c} {v:g}" for c, v in zip(self.categories, values, strict=True))
+            parts.append(f"{name}: {listed}")
+        return f"Bar chart, {self.title}, in {self.unit}. " + "; ".join(parts) + "."
+
+
+def _figure(chart):
+    figure = Figure(figsize=(7.5, 0.3 * len(chart.categories) * len(chart.series) + 1.6))
+    axes = figure.subplots()
+    height = 0.8 / len(chart.series)
+    positions = range(len(chart.categories))
+    for index, (name, values) in enumerate(chart.series):
+        offsets = [p + index * height for p in positions]
+        bars = axes.barh(offsets, values, height=height, label=name,
+                         color=COLOURS[index % len(COLOURS)])  # fmt: skip
+        axes.bar_label(bars, labels=[f"{v:g}" for v in values], padding=3, fontsize=9)
+    axes.set_yticks([p + height * (len(chart.series) - 1) / 2 for p in positions])
+    axes.set_yticklabels([_wrap(c) for c in chart.categories], fontsize=9)
+    axes.invert_yaxis()
+    axes.set_xlabel(chart.unit.capitalize(), fontsize=9)
+    axes.spines[["top", "right"]].set_visible(False)
+    largest = max((max(values) for _, values in chart.series if values), default=0)
+    axes.set_xlim(0, (largest or 1) * 1.12)  # room for the value labels
+    if len(chart.series) > 1:
+        # Below the plot, so it never covers a bar.
+        axes.legend(fontsize=9, frameon=False, loc="upper center", ncols=len(chart.series),
+                    bbox_to_anchor=(0.5, -0.22))  # fmt: skip
+    figure.tight_layout()
+    return figure
+
+
+def _wrap(text, width=32):
+    return re.sub(rf"(.{{1,{width}}})(\s+|$)", "\\1\n", text).strip()
+
+
+def render_png(chart, dpi=150):
+    out = io.BytesIO()
+    with _fonts():
+        _figure(chart).savefig(out, format="png", dpi=dpi)
+    return out.getvalue()
+
+
+def render_svg(chart):
+    """A standalone SVG document, its text kept as text."""
+    out = io.StringIO()
+    with _fonts():
+        _figure(chart).savefig(out, format="svg", metadata={"Title": chart.title})
+    return out.getvalue()
+
+
+class _fonts:
+    def __enter__(self):
+        import matplotlib
+
+        self.context = matplotlib.rc_context(
+            {"font.family": "sans-serif", "font.sans-serif": FONTS, "svg.fonttype": "none"}
+        )
+        self.context.__enter__()
+
+    def __exit__(self, *exc):
+        return self.context.__exit__(*exc)
