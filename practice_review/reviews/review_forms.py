@@ -111,7 +111,51 @@ class CohortForm(forms.Form):
         return data
 
 
-class AddCaseForm(forms.Form):
+class AssignmentForm(forms.Form):
+    """Who reviews a case and by when; refused when the reviewer is too close to the case."""
+
+    reviewer = staff_choice("Reviewer", reviewers_only=True)
+    reviewer_type = radios("Type of reviewer", v.REVIEWER_TYPES)
+    due_date = date_field("Date the review is due")
+    conflict_reason = text(
+        "Reason to assign this reviewer anyway",
+        long=True,
+        help_text="Only needed when the reviewer is the child's social worker, their "
+        "supervisor or the child's IRO",
+    )
+
+    def check_conflicts(self, social_worker, supervisor, iro):
+        from practice_review.reviews.actions import conflicts_of_interest
+
+        reasons = conflicts_of_interest(
+            reviewer=self.cleaned_data.get("reviewer"),
+            social_worker=social_worker,
+            supervisor=supervisor,
+            iro=iro,
+        )
+        if reasons and not (self.cleaned_data.get("conflict_reason") or "").strip():
+            self.add_error(
+                "conflict_reason",
+                f"The reviewer is {' and '.join(reasons)}. Choose another reviewer, or give "
+                "the reason to assign them anyway",
+            )
+
+
+class ReassignForm(AssignmentForm):
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review
+
+    def clean(self):
+        data = super().clean()
+        review = self.review
+        self.check_conflicts(
+            review.social_worker, review.supervisor, review.independent_reviewing_officer
+        )
+        return data
+
+
+class AddCaseForm(AssignmentForm):
     """Add a child's case to a cohort: an existing child by case reference, or a new one."""
 
     case_ref = text("Case reference", required=True, max_length=50,
@@ -134,15 +178,14 @@ class AddCaseForm(forms.Form):
     )
     supervisor = staff_choice("Social worker's supervisor", required=False)
     iro = staff_choice("Child's Independent Reviewing Officer", required=False)
-    reviewer = staff_choice("Reviewer", reviewers_only=True)
-    reviewer_type = radios("Type of reviewer", v.REVIEWER_TYPES)
-    due_date = date_field("Date the review is due")
-    conflict_reason = text(
-        "Reason to assign this reviewer anyway",
-        long=True,
-        help_text="Only needed when the reviewer is the child's social worker, their "
-        "supervisor or the child's IRO",
-    )
+
+    # The page's order, so the error summary lists problems in the order they appear.
+    field_order = [
+        "case_ref", "initials", "gender", "date_of_birth", "ethnicity", "religion",
+        "first_language", "interpreter_needed", "uasc", "social_worker",
+        "social_worker_is_student", "supervisor", "iro", "reviewer", "reviewer_type",
+        "due_date", "conflict_reason",
+    ]  # fmt: skip
 
     def __init__(self, *args, cohort=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +193,6 @@ class AddCaseForm(forms.Form):
         self.child = None
 
     def clean(self):
-        from practice_review.reviews.actions import conflicts_of_interest
 
         data = super().clean()
         ref = (data.get("case_ref") or "").strip()
@@ -165,18 +207,7 @@ class AddCaseForm(forms.Form):
             self.add_error("date_of_birth", "The date of birth must be before the review is due")
         if self.child and self.cohort and self.child.reviews.filter(cohort=self.cohort).exists():
             self.add_error("case_ref", "This child's case is already in the cohort")
-        reasons = conflicts_of_interest(
-            reviewer=data.get("reviewer"),
-            social_worker=data.get("social_worker"),
-            supervisor=data.get("supervisor"),
-            iro=data.get("iro"),
-        )
-        if reasons and not (data.get("conflict_reason") or "").strip():
-            self.add_error(
-                "conflict_reason",
-                f"The reviewer is {' and '.join(reasons)}. Choose another reviewer, or give "
-                "the reason to assign them anyway",
-            )
+        self.check_conflicts(data.get("social_worker"), data.get("supervisor"), data.get("iro"))
         return data
 
 
@@ -184,40 +215,6 @@ def about(label, subject):
     """A label that says, to screen readers, which standard or theme it belongs to: the page
     shows that as a heading, but eight boxes all named "Comment" would be ambiguous."""
     return format_html('{}<span class="govuk-visually-hidden"> ({})</span>', label, subject)
-
-
-class ReassignForm(forms.Form):
-    reviewer = staff_choice("Reviewer", reviewers_only=True)
-    reviewer_type = radios("Type of reviewer", v.REVIEWER_TYPES)
-    due_date = date_field("Date the review is due")
-    conflict_reason = text(
-        "Reason to assign this reviewer anyway",
-        long=True,
-        help_text="Only needed when the reviewer is the child's social worker, their "
-        "supervisor or the child's IRO",
-    )
-
-    def __init__(self, *args, review=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.review = review
-
-    def clean(self):
-        from practice_review.reviews.actions import conflicts_of_interest
-
-        data = super().clean()
-        reasons = conflicts_of_interest(
-            reviewer=data.get("reviewer"),
-            social_worker=self.review.social_worker,
-            supervisor=self.review.supervisor,
-            iro=self.review.independent_reviewing_officer,
-        )
-        if reasons and not (data.get("conflict_reason") or "").strip():
-            self.add_error(
-                "conflict_reason",
-                f"The reviewer is {' and '.join(reasons)}. Choose another reviewer, or give "
-                "the reason to assign them anyway",
-            )
-        return data
 
 
 class SectionForm(forms.Form):
