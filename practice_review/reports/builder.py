@@ -81,6 +81,11 @@ def _day(iso):
 def _introduction(figures):
     cohort, total = figures["cohort"], figures["cohort"]["reviews"]
     reviewers = figures["reviewers"]
+    if not total:
+        return Section("1", "Introduction and methodology", paragraphs=[
+            "No reviews have been completed in this cohort yet, so it has no figures."
+        ])  # fmt: skip
+    moderated = figures["moderated"]
     paragraphs = [
         f"{total} Practice and Impact Review{'s were' if total != 1 else ' was'} completed in "
         f"this cohort, between {_day(cohort['first_review'])} and {_day(cohort['last_review'])}. "
@@ -91,15 +96,14 @@ def _introduction(figures):
         "where possible, the children, young people and families.",
         "Social work practice and outcomes for the child are graded separately on the Ofsted "
         "ILACS scale. Where a grade was changed at moderation, the moderated grade is counted "
-        f"({figures['moderated']} review{'s' if figures['moderated'] != 1 else ''} moderated; "
+        f"({n_of_n(moderated, total)} reviews moderated; "
         f"{figures['grades_changed_at_moderation']['practice']} practice and "
         f"{figures['grades_changed_at_moderation']['outcome']} outcome grades changed).",
     ]
     if total < SMALL_COHORT:
         paragraphs.append(
-            f"With {total} reviews, one case moves a percentage by "
-            f"{100 / total if total else 0:.0f} points: differences from another cohort may be "
-            "chance."
+            f"With {total} review{'s' if total != 1 else ''}, one case moves a percentage by "
+            f"{100 / total:.0f} points: differences from another cohort may be chance."
         )
     return Section("1", "Introduction and methodology", paragraphs=paragraphs)
 
@@ -131,9 +135,9 @@ def _overview(figures, data):
     paragraphs = [
         f"{n_of_n(figures['gender']['male'], total)} reviews related to children and young "
         f"people identified as male and {n_of_n(figures['gender']['female'], total)} as female.",
-        f"{n_of_n(age['aged_18_or_over'], total)} of the young people were aged 18 or over at "
-        f"the review, and {n_of_n(age['aged_21_or_over'], total)} aged 21 or over. "
-        f"{n_of_n(figures['uasc'], total)} arrived as unaccompanied asylum-seeking children.",
+        f"Aged 18 or over at the review: {n_of_n(age['aged_18_or_over'], total)}. Aged 21 or "
+        f"over: {n_of_n(age['aged_21_or_over'], total)}. Arrived as unaccompanied "
+        f"asylum-seeking children: {n_of_n(figures['uasc'], total)}.",
     ]
     comparison = figures.get("comparison")
     if comparison:
@@ -171,7 +175,8 @@ def _gradings(figures, data):
         f"{n_of_n(figures['both_outstanding'], total)} reviews were outstanding on both grades.",
         f"In {n_of_n(figures['practice_good_or_better_outcome_not'], total)} reviews practice was "
         "good or better while outcomes were not.",
-        f"Alerts raised: {figures['alerts']}.",
+        f"Alerts raised: {figures['alerts']} (an alert is counted each time one is raised, so "
+        "this is a number of alerts, not of reviews).",
     ]
     bullets = [f"{initials}: practice {practice.lower()}, outcomes {outcome.lower()}. {reason}"
                for initials, practice, outcome, reason in data.gap_cases]  # fmt: skip

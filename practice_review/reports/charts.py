@@ -37,7 +37,7 @@ def _figure(chart):
     positions = range(len(chart.categories))
     for index, (name, values) in enumerate(chart.series):
         offsets = [p + index * height for p in positions]
-        bars = axes.barh(offsets, values, height=height, label=name,
+        bars = axes.barh(offsets, values, height=height, label=_plain(name),
                          color=COLOURS[index % len(COLOURS)])  # fmt: skip
         axes.bar_label(bars, labels=[f"{v:g}" for v in values], padding=3, fontsize=9)
     axes.set_yticks([p + height * (len(chart.series) - 1) / 2 for p in positions])
@@ -56,7 +56,12 @@ def _figure(chart):
 
 
 def _wrap(text, width=32):
-    return re.sub(rf"(.{{1,{width}}})(\s+|$)", "\\1\n", text).strip()
+    return re.sub(rf"(.{{1,{width}}})(\s+|$)", "\\1\n", _plain(text)).strip()
+
+
+def _plain(text):
+    """Matplotlib reads text between two $ signs as a formula; names are never formulas."""
+    return str(text).replace("$", r"\$")
 
 
 def render_png(chart, dpi=150):

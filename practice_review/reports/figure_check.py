@@ -23,7 +23,7 @@ FRACTION_WORDS = {
 }  # fmt: skip
 _WORDS = "|".join(sorted((re.escape(w) for w in FRACTION_WORDS if w not in ("all", "none")),
                          key=len, reverse=True))  # fmt: skip
-_PERCENT = r"(\d{1,3}(?:\.\d)?)\s*%"
+_PERCENT = r"(\d{1,3}(?:\.\d+)?)\s*%"
 # "8 of 10", "8 out of 10", "6 of the 10", optionally followed by "(80%)".
 _OF = re.compile(
     rf"\b(\d{{1,5}})\s+(?:out\s+)?of\s+(?:the\s+)?(\d{{1,5}})\b(?:[^()\d%]{{0,40}}?\(\s*{_PERCENT}\s*\))?",
@@ -74,11 +74,18 @@ def _integers(value):
 
 def _percent_matches(stated, n, total):
     exact = Fraction(100 * n, total)
-    stated = Fraction(stated)
-    return stated in (round_half_up(exact, 0), round_half_up(exact, 1))
+    places = len(stated.partition(".")[2])
+    return Fraction(stated) == round_half_up(exact, places) or Fraction(stated) == exact
 
 
-def _check_fraction(n, total, counts, where, text, problems):
+# A fraction whose base is no review count is only about reviews if reviews are mentioned
+# near it: "24/7 support" and "every 2/3 weeks" are not figures.
+_ABOUT_REVIEWS = re.compile(r"review|child|young|case|famil|cohort|care leaver", re.I)
+
+
+def _check_fraction(n, total, counts, where, text, problems, context=""):
+    if total not in counts and not _ABOUT_REVIEWS.search(context):
+        return
     if total == 0 or n > total:
         problems.append(Mismatch(*where, text, f"{n} of {total} is not a possible figure"))
     elif total not in counts:
@@ -97,7 +104,8 @@ def check_figures(text, figures):
         n, total = int(match[1]), int(match[2])
         where = (match.start(), match.end())
         covered.append(where)
-        _check_fraction(n, total, counts, where, match[0], problems)
+        context = text[match.start() : match.end() + 40]
+        _check_fraction(n, total, counts, where, match[0], problems, context)
         if match[3] and total and not _percent_matches(match[3], n, total):
             actual = round_half_up(Fraction(100 * n, total), 0)
             problems.append(
@@ -107,7 +115,8 @@ def check_figures(text, figures):
         n, total = int(match[3]), int(match[4])
         where = (match.start(), match.end())
         covered.append(where)
-        _check_fraction(n, total, counts, where, match[0].strip(), problems)
+        context = text[max(0, match.start() - 40) : match.end() + 40]
+        _check_fraction(n, total, counts, where, match[0].strip(), problems, context)
         if match[1] and total and FRACTION_WORDS[match[1].lower()] != Fraction(n, total):
             problems.append(Mismatch(*where, match[0].strip(),
                                      f"{n}/{total} is not {match[1].lower()}"))  # fmt: skip

@@ -123,3 +123,14 @@ def test_charts_are_images_with_alternative_text_in_word_and_html(seeded, tmp_pa
     html = RENDERERS["html"]().render(summary_report(find_cohort(SEPTEMBER))).decode()
     assert html.count('<img src="data:image/svg+xml;base64,') == 2  # no comparator: 2 charts
     assert 'alt="Bar chart, Practice standards met, in reviews. Met: Basic details' in html
+
+
+def test_a_control_character_in_a_finding_does_not_stop_the_word_document(seeded, tmp_path):
+    from practice_review.reviews.models import ThemeFinding
+
+    ThemeFinding.objects.filter(review__child__case_ref="C1003").update(
+        strengths="Pasted\x0cfrom Word"
+    )
+    out = tmp_path / "report.docx"
+    call_command("report", cohort=SEPTEMBER, format="docx", output=str(out))
+    assert "Pasted from Word" in "\n".join(p.text for p in docx.Document(out).paragraphs)

@@ -65,3 +65,14 @@ def test_mismatches_say_where_they_are():
     text = "All good. Outstanding in two thirds (6/10) of reviews."
     [mismatch] = check_figures(text, FIGURES)
     assert text[mismatch.start : mismatch.end].strip() == "two thirds (6/10)"
+
+
+@pytest.mark.parametrize("sentence", ["Support is available 24/7.", "visits every 2/3 weeks"])
+def test_fractions_that_are_not_about_reviews_are_left_alone(sentence):
+    assert problems(sentence) == []
+
+
+def test_percentages_with_more_decimals_are_checked():
+    assert problems("good or better in 57.14% of reviews") == [
+        ("57.14%", "no computed figure is 57.14%")
+    ]

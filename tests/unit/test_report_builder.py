@@ -58,7 +58,7 @@ def test_every_figure_is_written_as_n_of_n_from_the_figures():
         in intro
     )
     assert "between 17 September 2024 and 11 February 2025" in intro
-    assert "4 of 10 (40%) aged 21 or over" in overview  # exactly what is counted, not "over 21"
+    assert "Aged 21 or over: 4 of 10 (40%)" in overview  # exactly what is counted
     assert "Care leaver / care experienced\n6 of 10 (60%)" in overview
     assert "outcomes for the child in 8 of 10 (80%)" in gradings
     assert "6 of 10 (60%) reviews were outstanding on both grades" in gradings
@@ -104,3 +104,19 @@ def test_charts_draw_as_svg_with_text_and_as_png():
     svg = render_svg(chart)
     assert svg.lstrip().startswith("<?xml") and "Outstanding" in svg  # text kept as text
     assert render_png(chart)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_an_empty_cohort_says_so_instead_of_printing_zero_figures():
+    empty = json.loads(json.dumps(FIGURES))
+    empty["cohort"].update(reviews=0, first_review=None, last_review=None)
+    intro = build_report(council="A Council", figures=empty, data=DATA).sections[0]
+    assert intro.paragraphs == [
+        "No reviews have been completed in this cohort yet, so it has no figures."
+    ]
+
+
+def test_dollar_signs_in_names_are_drawn_as_text():
+    from practice_review.reports.charts import Chart, render_png
+
+    chart = Chart("t", ["x", "y"], [(r"Cohort $\frac{$", [1, 2]), ("Budget $1 to $2", [3, 4])])
+    assert render_png(chart)[:4] == b"\x89PNG"

@@ -1,4 +1,5 @@
 import io
+import re
 
 from docx import Document
 from docx.oxml import OxmlElement
@@ -6,6 +7,13 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 
 from practice_review.reports.charts import render_png
+
+# Word's XML cannot hold these control characters; a pasted form feed must not stop a report.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _text(value):
+    return _NOT_XML.sub(" ", str(value))
 
 
 def _repeat_header_row(row):
@@ -23,12 +31,12 @@ class DocxRenderer:
 
     def render(self, report):
         document = Document()
-        document.core_properties.title = f"{report.title}: {report.subtitle}"
+        document.core_properties.title = _text(f"{report.title}: {report.subtitle}")
         document.core_properties.author = report.council
         document.styles["Normal"].font.name = "Arial"
         document.styles["Normal"].font.size = Pt(11)
-        document.add_heading(report.title, level=0)
-        document.add_paragraph(f"{report.council}. {report.subtitle}")
+        document.add_heading(_text(report.title), level=0)
+        document.add_paragraph(_text(f"{report.council}. {report.subtitle}"))
         for section in report.sections:
             self._section(document, section, level=1)
         out = io.BytesIO()
@@ -36,11 +44,11 @@ class DocxRenderer:
         return out.getvalue()
 
     def _section(self, document, section, level):
-        document.add_heading(f"{section.number}. {section.title}", level=level)
+        document.add_heading(_text(f"{section.number}. {section.title}"), level=level)
         for paragraph in section.paragraphs:
-            document.add_paragraph(paragraph)
+            document.add_paragraph(_text(paragraph))
         for bullet in section.bullets:
-            document.add_paragraph(bullet, style="List Bullet")
+            document.add_paragraph(_text(bullet), style="List Bullet")
         for table in section.tables:
             self._table(document, table)
         for chart in section.charts:
@@ -53,19 +61,19 @@ class DocxRenderer:
         picture = document.inline_shapes[-1]
         # Word's alternative text lives in the picture's docPr (title and description).
         properties = picture._inline.docPr
-        properties.set("title", chart.title)
-        properties.set("descr", chart.alt)
-        document.add_paragraph(f"Figure: {chart.title}", style="Caption")
+        properties.set("title", _text(chart.title))
+        properties.set("descr", _text(chart.alt))
+        document.add_paragraph(_text(f"Figure: {chart.title}"), style="Caption")
 
     def _table(self, document, table):
-        document.add_paragraph(table.caption, style="Caption")
+        document.add_paragraph(_text(table.caption), style="Caption")
         word_table = document.add_table(rows=1, cols=len(table.header))
         word_table.style = "Table Grid"
         for cell, text in zip(word_table.rows[0].cells, table.header, strict=True):
-            cell.text = text
+            cell.text = _text(text)
             for run in cell.paragraphs[0].runs:
                 run.bold = True
         _repeat_header_row(word_table.rows[0])
         for row in table.rows:
             for cell, text in zip(word_table.add_row().cells, row, strict=True):
-                cell.text = str(text)
+                cell.text = _text(text)
