@@ -5,8 +5,8 @@ renderers (HTML, DOCX, PDF) only lay the structure out, so the formats cannot di
 """
 
 from dataclasses import dataclass, field
-from datetime import date
 
+from practice_review.core.text import long_date
 from practice_review.reports.charts import Chart
 from practice_review.reports.numbers import n_of_n
 from practice_review.reviews import vocabulary as v
@@ -74,10 +74,6 @@ def _grade_table(figures):
     return Table("Grades: social work practice and outcomes for the child", header, rows)
 
 
-def _day(iso):
-    return f"{date.fromisoformat(iso):%-d %B %Y}" if iso else "—"
-
-
 def _introduction(figures):
     cohort, total = figures["cohort"], figures["cohort"]["reviews"]
     reviewers = figures["reviewers"]
@@ -86,9 +82,10 @@ def _introduction(figures):
             "No reviews have been completed in this cohort yet, so it has no figures."
         ])  # fmt: skip
     moderated = figures["moderated"]
+    first, last = long_date(cohort["first_review"]), long_date(cohort["last_review"])
     paragraphs = [
         f"{total} Practice and Impact Review{'s were' if total != 1 else ' was'} completed in "
-        f"this cohort, between {_day(cohort['first_review'])} and {_day(cohort['last_review'])}. "
+        f"this cohort, between {first} and {last}. "
         f"Independent reviewers completed {n_of_n(reviewers['independent'], total)} and internal "
         f"reviewers {n_of_n(reviewers['internal'], total)}.",
         "Reviewers looked at the practice window: the 6 months before each review, or from the "

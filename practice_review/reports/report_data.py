@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
+from practice_review.core.text import long_date
 from practice_review.reports.builder import ReportData
 from practice_review.reviews import vocabulary as v
 from practice_review.reviews.models import ThemeFinding
@@ -57,10 +58,6 @@ def report_data(cohort, reviews):
     )
 
 
-def _day(value):
-    return f"{value:%-d %B %Y}" if value else "—"
-
-
 def review_document_data(review):
     """One review as plain data for builder.build_review_document()."""
     from practice_review.reviews.notifications import review_reference
@@ -93,10 +90,10 @@ def review_document_data(review):
         "reference": review_reference(review),
         "initials": review.child.initials,
         "cohort": review.cohort.name,
-        "review_date": _day(review.review_date),
+        "review_date": long_date(review.review_date),
         "reviewer": f"{review.reviewer or '—'} ({review.get_reviewer_type_display().lower()})",
         "status": review.get_status_display(),
-        "practice_window": f"{_day(window[0])} to {_day(window[1])}",
+        "practice_window": f"{long_date(window[0])} to {long_date(window[1])}",
         "child": [
             ["Initials", review.child.initials],
             ["Age", review.age_as_written or "Not recorded"],
@@ -125,8 +122,8 @@ def review_document_data(review):
         ],  # fmt: skip
         "themes": themes,
         "conversations": [
-            f"{c.get_held_with_display()}, {_day(c.held_on)} ({c.get_method_display().lower()}): "
-            f"{c.their_words}"
+            f"{c.get_held_with_display()}, {long_date(c.held_on)} "
+            f"({c.get_method_display().lower()}): {c.their_words}"
             for c in review.conversations.all()
         ],  # fmt: skip
         "grades": [
@@ -143,7 +140,7 @@ def review_document_data(review):
         ],  # fmt: skip
         "grade_notes": grade_notes,
         "recommendations": [
-            f"{r.action} Owner: {r.owner or '—'}. By {_day(r.due_date)}. "
+            f"{r.action} Owner: {r.owner or '—'}. By {long_date(r.due_date)}. "
             f"Success: {r.success_measure}"
             for r in review.recommendations.select_related("owner")
         ],  # fmt: skip

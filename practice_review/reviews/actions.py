@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from practice_review.core.history import delete_as, save_as
 from practice_review.reviews import workflow
 from practice_review.reviews.models import (
     Cohort,
@@ -70,8 +71,7 @@ def _event(review, from_status, to_status, by, reason=""):
 def _save(review, by, **changes):
     for name, value in changes.items():
         setattr(review, name, value)
-    review._history_user = by
-    review.save()
+    save_as(review, by)
 
 
 @transaction.atomic
@@ -84,8 +84,7 @@ def create_cohort(*, by, name, period_start, period_end, selected_by, selection_
         selection_reason=selection_reason,
         theme=theme,
     )
-    cohort._history_user = by
-    cohort.save()
+    save_as(cohort, by)
     return cohort
 
 
@@ -262,8 +261,7 @@ def _save_themes(review, values, by):
         finding = finding or ThemeFinding(review=review, theme=theme)
         finding.strengths, finding.development = strengths, development
         finding.before_window = before_window
-        finding._history_user = by
-        finding.save()
+        save_as(finding, by)
         finding.topics.set(topics)
 
 
@@ -278,8 +276,7 @@ def add_conversation(*, review, by, held_with, held_on, method, their_words):
     conversation = Conversation(
         review=review, held_with=held_with, held_on=held_on, method=method, their_words=their_words
     )
-    conversation._history_user = by
-    conversation.save()
+    save_as(conversation, by)
     _mark_started(review, by)
     return conversation
 
@@ -298,8 +295,7 @@ def add_recommendation(*, review, by, action, owner, due_date, success_measure, 
         success_measure=success_measure,
         created_by=by,
     )
-    recommendation._history_user = by
-    recommendation.save()
+    save_as(recommendation, by)
     _mark_started(review, by)
     return recommendation
 
@@ -311,8 +307,7 @@ def remove_item(*, review, item, by):
     ensure_editable(review)
     if item.review_id != review.pk:
         raise NotAllowed("That item belongs to another review")
-    item._history_user = by
-    item.delete()
+    delete_as(item, by)
 
 
 def _mark_started(review, by):
@@ -371,6 +366,5 @@ def record_response(*, review, by, text):
     if review.status not in (workflow.SUBMITTED, workflow.FINAL):
         raise NotAllowed("Responses are recorded once a review is submitted")
     response = ReviewResponse(review=review, by=by, text=text.strip())
-    response._history_user = by
-    response.save()
+    save_as(response, by)
     return response

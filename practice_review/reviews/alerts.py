@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from practice_review.accounts.models import User
 from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.history import save_as
 from practice_review.reviews.models import Alert
 from practice_review.reviews.queries import reviews_visible_to
 from practice_review.reviews.working_days import acknowledgement_deadline
@@ -146,8 +147,7 @@ def raise_alert(*, review, concern, severity, must_act, by):
         raised_by=by,
         acknowledge_by=deadline_from(now),
     )
-    alert._history_user = by
-    alert.save()
+    save_as(alert, by)
     recipients = managers_of(review) + people_with_role("qa_lead")
     _email_on_commit(alert, recipients, _raised_email(alert))
     return alert
@@ -164,8 +164,7 @@ def acknowledge_alert(*, alert, by):
         raise AlertNotAllowed(f"This alert was already acknowledged by {alert.acknowledged_by}")
     alert.acknowledged_by = by
     alert.acknowledged_at = timezone.now()
-    alert._history_user = by
-    alert.save()
+    save_as(alert, by)
     return alert
 
 
@@ -184,8 +183,7 @@ def close_alert(*, alert, action_taken, by):
         alert.acknowledged_by, alert.acknowledged_at = by, now
     alert.action_taken = action_taken.strip()
     alert.closed_by, alert.closed_at = by, now
-    alert._history_user = by
-    alert.save()
+    save_as(alert, by)
     return alert
 
 

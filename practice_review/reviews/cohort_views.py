@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.history import save_as
 from practice_review.reviews import actions
 from practice_review.reviews.models import Child
 from practice_review.reviews.queries import (
@@ -69,8 +70,7 @@ def _new_child(data, by):
         interpreter_needed=yes_no(data["interpreter_needed"]),
         uasc=yes_no(data["uasc"]),
     )
-    child._history_user = by
-    child.save()
+    save_as(child, by)
     return child
 
 

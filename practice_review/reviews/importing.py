@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from practice_review.accounts.models import StaffMember, normalise_name
+from practice_review.core.history import save_as
 from practice_review.core.text import pluralize
 from practice_review.reviews import vocabulary as v
 from practice_review.reviews.models import (
@@ -257,8 +258,7 @@ def _cohorts(rows, by):
         end = max(filter(None, [cohort.period_end, last]))
         if cohort.pk is None or (start, end) != (cohort.period_start, cohort.period_end):
             cohort.period_start, cohort.period_end = start, end
-            cohort._history_user = by
-            cohort.save()
+            save_as(cohort, by)
         cohorts[key] = cohort
     return cohorts
 
@@ -296,8 +296,7 @@ class _StaffDirectory:
             return next(iter(matches))
         looks_like_initials = " " not in name and len(name) <= 6 and name.isupper()
         member = StaffMember(name=name, initials=name if looks_like_initials else "")
-        member._history_user = self.by
-        member.save()
+        save_as(member, self.by)
         self._remember(member)
         return member.id
 
@@ -472,5 +471,4 @@ def _update_children(rows, children, by):
             if changes:
                 for name, value in changes.items():
                     setattr(child, name, value)
-                child._history_user = by
-                child.save()
+                save_as(child, by)

@@ -300,14 +300,15 @@ class Review(models.Model):
         return f"Review of {self.child} on {self.review_date:%-d %B %Y}"
 
     @property
+    def is_open(self):
+        """Still with the reviewer: assigned or in progress."""
+        return self.status in ("assigned", "in_progress")
+
+    @property
     def is_overdue(self):
         from django.utils import timezone
 
-        return bool(
-            self.due_date
-            and self.status in ("assigned", "in_progress")
-            and self.due_date < timezone.localdate()
-        )
+        return bool(self.due_date and self.is_open and self.due_date < timezone.localdate())
 
     @property
     def counted_practice(self):

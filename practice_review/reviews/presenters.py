@@ -1,7 +1,6 @@
 """Presenters turn records and counts into what templates show, so templates hold no logic."""
 
-from datetime import date
-
+from practice_review.core.text import long_date
 from practice_review.reports.numbers import n_of_n
 from practice_review.reviews import vocabulary as v
 
@@ -11,8 +10,8 @@ def describe_period(start, end):
     if not start:
         return ""
     if not end or end == start:
-        return f"{start:%-d %B %Y}"
-    return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
+        return long_date(start)
+    return f"{long_date(start)} to {long_date(end)}"
 
 
 class CohortSummary:
@@ -42,10 +41,7 @@ class FiguresPresenter:
     @property
     def review_dates(self):
         cohort = self.figures["cohort"]
-        first, last = cohort["first_review"], cohort["last_review"]
-        return describe_period(
-            first and date.fromisoformat(first), last and date.fromisoformat(last)
-        )
+        return describe_period(cohort["first_review"], cohort["last_review"])
 
     def _rows(self, counts, vocabulary):
         return [(label, n_of_n(counts[key], self.total)) for key, label in vocabulary]
