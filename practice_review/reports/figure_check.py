@@ -1,8 +1,10 @@
 """The figure check: numbers an author typed into the narrative, checked against the figures.
 
 Pure Python. Every "n of N", "n out of N", "n of the N", "n/N", fraction word ("two thirds",
-"half") and percentage is checked: its percentage must match its fraction, N must be the
-cohort's or the comparator's size, and n must be one of the computed figures over that N.
+"half") and percentage ("80%", "80 per cent") is checked: its percentage must match its fraction,
+N must be the cohort's or the comparator's size, and n must be one of the computed figures over
+that N. A fraction word with no n/N beside it ("two thirds of the young people") must be exactly
+some computed figure, and one hedged with "about", "nearly" and the like is always flagged.
 The reference report fails these checks in the places domain.md lists; ours cannot publish
 until they pass or are overridden with a reason.
 """
@@ -21,9 +23,12 @@ FRACTION_WORDS = {
     "two fifths": Fraction(2, 5), "three fifths": Fraction(3, 5), "four fifths": Fraction(4, 5),
     "all": Fraction(1), "none": Fraction(0),
 }  # fmt: skip
-_WORDS = "|".join(sorted((re.escape(w) for w in FRACTION_WORDS if w not in ("all", "none")),
-                         key=len, reverse=True))  # fmt: skip
-_PERCENT = r"(\d{1,3}(?:\.\d+)?)\s*%"
+# Longest first, so "two thirds" wins over "third"; words may be split across a line break.
+_WORDS = "|".join(sorted((r"\s+".join(map(re.escape, w.split())) for w in FRACTION_WORDS
+                          if w not in ("all", "none")), key=len, reverse=True))  # fmt: skip
+# "percent\b" so that "percentage points" and "percentile" are not percentages. "pc" is left
+# out: in social care writing it is as often a police constable as a percentage.
+_PERCENT = r"(\d{1,3}(?:\.\d+)?)\s*(?:%|per[\s-]?cent\b)"
 # "8 of 10", "8 out of 10", "6 of the 10", optionally followed by "(80%)".
 _OF = re.compile(
     rf"\b(\d{{1,5}})\s+(?:out\s+)?of\s+(?:the\s+)?(\d{{1,5}})\b(?:[^()\d%]{{0,40}}?\(\s*{_PERCENT}\s*\))?",
@@ -36,6 +41,21 @@ _SLASH = re.compile(
     re.I,
 )
 _BARE_PERCENT = re.compile(rf"(?<![\d.]){_PERCENT}")
+# Hedges an author puts before a fraction word; longer ones first so "just over" beats "over".
+_HEDGE = (
+    r"just\s+over|just\s+under|more\s+than|less\s+than|fewer\s+than|close\s+to|at\s+least|"
+    r"at\s+most|approximately|roughly|around|about|nearly|almost|over|under"
+)
+# "two thirds of the young people", "half the reviews", "nearly half of": only before "of" or
+# "the", so that "half-term", "a half-day" and "half an hour" are not figures.
+_FRACTION_WORD = re.compile(rf"\b(?:({_HEDGE})\s+)?({_WORDS})(?=\s+(?:of|the)\b)", re.I)
+# "the first half of the year" is a stretch of time, not a share of the reviews.
+_PERIOD = re.compile(r"\b(?:first|second|last|final|latter|former|top|bottom)\s+$", re.I)
+# The n/N an author gives in brackets a few words after a fraction word, in the same clause:
+# "half of the reviews (5/10)", "two thirds of them (6 of 10)".
+_BRACKETED = re.compile(
+    r"[^().,;:\d%]{0,40}?\(\s*(\d{1,5})\s*(?:/|(?:out\s+)?of\s+(?:the\s+)?)\s*(\d{1,5})\b", re.I
+)
 _OVER = re.compile(r"\baged\s+over\s+(\d{1,2})\b", re.I)
 
 
@@ -45,6 +65,11 @@ class Mismatch:
     end: int
     text: str
     problem: str
+
+
+def _fraction_word(word):
+    """The FRACTION_WORDS key for a word as typed ("Two\nthirds" is "two thirds")."""
+    return " ".join(word.lower().split())
 
 
 def computed_counts(figures):
@@ -117,9 +142,10 @@ def check_figures(text, figures):
         covered.append(where)
         context = text[max(0, match.start() - 40) : match.end() + 40]
         _check_fraction(n, total, counts, where, match[0].strip(), problems, context)
-        if match[1] and total and FRACTION_WORDS[match[1].lower()] != Fraction(n, total):
+        word = match[1] and _fraction_word(match[1])
+        if word and total and FRACTION_WORDS[word] != Fraction(n, total):
             problems.append(Mismatch(*where, match[0].strip(),
-                                     f"{n}/{total} is not {match[1].lower()}"))  # fmt: skip
+                                     f"{n}/{total} is not {word}"))  # fmt: skip
         if match[2] and total and not _percent_matches(match[2], n, total):
             problems.append(Mismatch(*where, match[0].strip(), f"{n}/{total} is not {match[2]}%"))
     for match in _BARE_PERCENT.finditer(text):
@@ -130,8 +156,37 @@ def check_figures(text, figures):
                    for n in ns if total):  # fmt: skip
             problems.append(Mismatch(match.start(), match.end(), match[0],
                                      f"no computed figure is {stated}%"))  # fmt: skip
+    for match in _FRACTION_WORD.finditer(text):
+        if _PERIOD.search(text[max(0, match.start() - 20) : match.start()]) or any(
+            start < match.end() and match.start() < end for start, end in covered
+        ):
+            continue
+        problem = _fraction_word_problem(match, text, counts)
+        if problem:
+            problems.append(Mismatch(match.start(), match.end(), match[0], problem))
     for match in _OVER.finditer(text):
         age = match[1]
         problem = f"the figures count 'aged {age} or over': say exactly that"
         problems.append(Mismatch(match.start(), match.end(), match[0], problem))
     return sorted(problems, key=lambda problem: problem.start)
+
+
+def _fraction_word_problem(match, text, counts):
+    """What is wrong with a fraction word such as "nearly two thirds", or None."""
+    hedge, word = match[1], _fraction_word(match[2])
+    fraction = FRACTION_WORDS[word]
+    given = _BRACKETED.match(text, match.end())
+    if given and int(given[2]):
+        # The author has said which figure they mean, so the word must be that figure; whether
+        # the figure itself was computed is the n/N check's business.
+        n, total = int(given[1]), int(given[2])
+        if Fraction(n, total) != fraction:
+            return f"{n}/{total} is not {word}"
+    elif not any(Fraction(n, total) == fraction for total, ns in counts.items() if total
+                 for n in ns):  # fmt: skip
+        return f"no computed figure is exactly {word}: write the figure as 'n of N' instead"
+    if hedge:
+        # Even when some figure is exactly this fraction, "about half" says it is not quite.
+        said = " ".join(match[0].split())
+        return f"'{said}' is an approximation: write the figure as 'n of N' instead"
+    return None
