@@ -57,5 +57,6 @@ urlpatterns = [
     path("reviews/<int:review_id>/respond/", form_views.review_respond, name="review_respond"),
     path("import/", review_views.import_reviews, name="import_reviews"),
     path("alerts/", include("practice_review.reviews.alert_urls")),
+    path("reports/", include("practice_review.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,8 @@ class Permission(Enum):
     VIEW_ALERTS = "view_alerts"
     RAISE_ALERTS = "raise_alerts"
     ACT_ON_ALERTS = "act_on_alerts"
+    VIEW_REPORTS = "view_reports"
+    WRITE_REPORTS = "write_reports"
 
 
 ROLE_PERMISSIONS = {
@@ -31,12 +33,15 @@ ROLE_PERMISSIONS = {
         Permission.VIEW_ALERTS,
         Permission.RAISE_ALERTS,
         Permission.ACT_ON_ALERTS,
+        Permission.VIEW_REPORTS,
+        Permission.WRITE_REPORTS,
     },
     "senior_leader": {
         Permission.VIEW_ALL_CASES,
         Permission.VIEW_CASES,
         Permission.VIEW_ALERTS,
         Permission.ACT_ON_ALERTS,
+        Permission.VIEW_REPORTS,
     },
     "reviewer": {Permission.VIEW_CASES, Permission.VIEW_ALERTS, Permission.RAISE_ALERTS},
     "practitioner": {Permission.VIEW_CASES},

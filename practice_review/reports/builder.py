@@ -4,14 +4,19 @@ Every number comes from the figures module (interchange.md) and is written as "n
 renderers (HTML, DOCX, PDF) only lay the structure out, so the formats cannot disagree.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
-from practice_review.core.text import long_date
 from practice_review.reports.charts import Chart
+from practice_review.reports.narrative import SMALL_COUNT, Block, Run, blocks, placeholders
 from practice_review.reports.numbers import n_of_n
 from practice_review.reviews import vocabulary as v
 
 SMALL_COHORT = 20
+# Above this many reviews the one-row-per-review cohort table gives way to summary tables.
+COHORT_TABLE_LIMIT = 40
+# Above this many findings under a theme the prefilled narrative lists the latest few.
+FINDINGS_LISTED = 12
+INTERNAL, WIDER = "internal", "wider"
 
 
 @dataclass
@@ -30,6 +35,8 @@ class Section:
     tables: list = field(default_factory=list)
     subsections: list = field(default_factory=list)
     charts: list = field(default_factory=list)
+    narrative: list = field(default_factory=list)  # narrative.Block, shown first
+    part: str = ""  # the narrative part this section shows, for "Change" links
 
 
 @dataclass
@@ -38,6 +45,7 @@ class Report:
     title: str
     subtitle: str
     sections: list
+    edition: str = ""  # "For wider circulation" on that version
 
 
 @dataclass
@@ -48,9 +56,170 @@ class ReportData:
     gap_cases: list  # (initials, practice label, outcome label, reason)
     findings: dict  # theme key -> {"strengths": [text], "development": [text]}
     put_right: dict  # standard key -> how many reviews put a deficit right during the review
+    recommendations: dict = field(default_factory=dict)  # theme key -> [service-level action]
+    child_recommendations: dict = field(default_factory=dict)  # theme key -> how many
+    topics: dict = field(default_factory=dict)  # theme key -> [(topic, findings tagged)]
 
 
-def _grade_table(figures):
+class Counts:
+    """Writes counts as "n of N (p%)"; in the version for wider circulation a count of 1 or 2
+    reads "fewer than 3", so a reader cannot single out a child."""
+
+    def __init__(self, wider):
+        self.wider = wider
+
+    def hidden(self, count):
+        return self.wider and 0 < count < SMALL_COUNT
+
+    def of(self, count, total):
+        return (
+            f"fewer than {SMALL_COUNT} of {total}" if self.hidden(count) else n_of_n(count, total)
+        )
+
+    def plain(self, count):
+        return f"fewer than {SMALL_COUNT}" if self.hidden(count) else str(count)
+
+    def value(self, count, shown=None):
+        """For a chart: None (drawn as "fewer than 3") when hidden."""
+        return None if self.hidden(count) else (count if shown is None else shown)
+
+
+# -- The narrative each section starts with (the author edits it before publishing) -----------
+
+
+def narrative_parts():
+    """(key, where it appears) for every part of the narrative, in the report's order."""
+    parts = [
+        ("introduction", "1. Introduction and methodology"),
+        ("overview", "2. Overview of the cohort"),
+        ("gradings", "3. Overall gradings and summary of findings"),
+    ]
+    parts += [(f"strengths.{key}", f"4.{index}. {title}")
+              for index, (key, title) in enumerate(v.THEMES, start=1)]  # fmt: skip
+    parts += [(f"development.{key}", f"5.{index}. {title}")
+              for index, (key, title) in enumerate(v.THEMES, start=1)]  # fmt: skip
+    parts += [
+        ("recommendations", f"5.{len(v.THEMES) + 1}. Service-level recommendations"),
+        ("closing", "6. Closing remarks"),
+    ]
+    return parts
+
+
+def default_narrative(figures, data):
+    """{part: Markdown}: the draft's narrative, its figures as placeholders so they stay live."""
+    total = figures["cohort"]["reviews"]
+    narrative = {
+        "introduction": _introduction_text(figures),
+        "overview": _overview_text(figures) if total else "",
+        "gradings": _gradings_text(figures) if total else "",
+        "recommendations": _bullets(
+            [action for actions in data.recommendations.values() for action in actions]
+        ),
+        "closing": _closing_text(figures) if total else "",
+    }
+    for key, _title in v.THEMES:
+        for kind in ("strengths", "development"):
+            narrative[f"{kind}.{key}"] = _findings_text(data, key, kind)
+        made = data.child_recommendations.get(key, 0)
+        if made:
+            narrative[f"development.{key}"] += (
+                f"\n\nReviewers made {made} recommendation{'s' if made != 1 else ''} for "
+                "individual children under this theme; each is tracked to completion."
+            )
+    return narrative
+
+
+def _introduction_text(figures):
+    total = figures["cohort"]["reviews"]
+    if not total:
+        return "No reviews have been completed in this cohort yet, so it has no figures."
+    were = "reviews were" if total != 1 else "review was"
+    return (
+        f"{{reviews}} Practice and Impact {were.replace('review', 'Review')} completed in "
+        "{cohort.name}, between {cohort.first_review} and {cohort.last_review}. Independent "
+        "reviewers completed {reviewers.independent} and internal reviewers "
+        "{reviewers.internal}.\n\n"
+        "Reviewers looked at the practice window: the 6 months before each review, or from the "
+        "start of the case if that was later, speaking with practitioners, their managers and, "
+        "where possible, the children, young people and families.\n\n"
+        "Social work practice and outcomes for the child are graded separately on the Ofsted "
+        "ILACS scale. Where a grade was changed at moderation, the moderated grade is counted "
+        "({moderated} reviews moderated; {changed_at_moderation.practice} practice and "
+        "{changed_at_moderation.outcome} outcome grades changed)."
+    )
+
+
+def _overview_text(figures):
+    text = (
+        "{gender.male} reviews related to children and young people identified as male and "
+        "{gender.female} as female.\n\n"
+        "Aged 18 or over at the review: {age.aged_18_or_over}. Aged 21 or over: "
+        "{age.aged_21_or_over}. Arrived as unaccompanied asylum-seeking children: {uasc}."
+    )
+    if figures.get("comparison"):
+        text += (
+            "\n\nIn {comparison.cohort.name}: {comparison.gender.male} male; "
+            "{comparison.age.aged_18_or_over} aged 18 or over; "
+            "{comparison.age.aged_21_or_over} aged 21 or over."
+        )
+    return text
+
+
+def _gradings_text(figures):
+    text = (
+        "Social work practice was good or better in {practice.good_or_better} reviews, and "
+        "outcomes for the child in {outcome.good_or_better}.\n\n"
+        "{both_outstanding} reviews were outstanding on both grades. In "
+        "{practice_good_or_better_outcome_not} reviews practice was good or better while "
+        "outcomes were not.\n\n"
+        "Alerts raised: {alerts} (an alert is counted each time one is raised, so this is a "
+        "number of alerts, not of reviews)."
+    )
+    if figures.get("comparison"):
+        text += (
+            "\n\nIn {comparison.cohort.name}, practice was good or better in "
+            "{comparison.practice.good_or_better} reviews and outcomes in "
+            "{comparison.outcome.good_or_better}."
+        )
+    return text
+
+
+def _closing_text(figures):
+    return (
+        "Across {reviews} reviews, social work practice was good or better in "
+        "{practice.good_or_better} and outcomes for the child in {outcome.good_or_better}. "
+        "The areas for development above are followed up through the Recommendation and "
+        "Impact Tracker, and the next cohort will show whether they have made a difference."
+    )
+
+
+def _findings_text(data, theme, kind):
+    """The reviewers' findings under a theme as a list; for a large cohort, the learning topics
+    they were tagged with and the latest findings, so the draft stays readable."""
+    texts = data.findings.get(theme, {}).get(kind, [])
+    if len(texts) <= FINDINGS_LISTED:
+        return _bullets(texts)
+    lines = []
+    topics = data.topics.get(theme, [])
+    if topics:
+        lines.append("Learning topics the reviewers tagged most often:\n")
+        lines.append(_bullets([f"{topic}: {count} findings" for topic, count in topics[:8]]))
+        lines.append("")
+    lines.append(f"The latest {FINDINGS_LISTED} of {len(texts)} findings under this theme "
+                 "(all of them are in the individual reviews):\n")  # fmt: skip
+    lines.append(_bullets(texts[-FINDINGS_LISTED:]))
+    return "\n".join(lines)
+
+
+def _bullets(texts):
+    # Each finding on one line, so a reviewer's own line breaks cannot end the list early.
+    return "\n".join(f"- {' '.join(str(text).split())}" for text in texts)
+
+
+# -- The computed parts of each section --------------------------------------------------------
+
+
+def _grade_table(figures, counts):
     total = figures["cohort"]["reviews"]
     comparison = figures.get("comparison")
     header = ["Grade", "Social work practice", "Outcomes for the child"]
@@ -61,128 +230,95 @@ def _grade_table(figures):
     for key, label in v.GRADES + [("good_or_better", "Good or better")]:
         row = [
             label,
-            n_of_n(figures["practice"][key], total),
-            n_of_n(figures["outcome"][key], total),
+            counts.of(figures["practice"][key], total),
+            counts.of(figures["outcome"][key], total),
         ]
         if comparison:
             base = comparison["cohort"]["reviews"]
             row += [
-                n_of_n(comparison["practice"][key], base),
-                n_of_n(comparison["outcome"][key], base),
+                counts.of(comparison["practice"][key], base),
+                counts.of(comparison["outcome"][key], base),
             ]
         rows.append(row)
     return Table("Grades: social work practice and outcomes for the child", header, rows)
 
 
-def _introduction(figures):
-    cohort, total = figures["cohort"], figures["cohort"]["reviews"]
-    reviewers = figures["reviewers"]
-    if not total:
-        return Section("1", "Introduction and methodology", paragraphs=[
-            "No reviews have been completed in this cohort yet, so it has no figures."
-        ])  # fmt: skip
-    moderated = figures["moderated"]
-    first, last = long_date(cohort["first_review"]), long_date(cohort["last_review"])
-    paragraphs = [
-        f"{total} Practice and Impact Review{'s were' if total != 1 else ' was'} completed in "
-        f"this cohort, between {first} and {last}. "
-        f"Independent reviewers completed {n_of_n(reviewers['independent'], total)} and internal "
-        f"reviewers {n_of_n(reviewers['internal'], total)}.",
-        "Reviewers looked at the practice window: the 6 months before each review, or from the "
-        "start of the case if that was later, speaking with practitioners, their managers and, "
-        "where possible, the children, young people and families.",
-        "Social work practice and outcomes for the child are graded separately on the Ofsted "
-        "ILACS scale. Where a grade was changed at moderation, the moderated grade is counted "
-        f"({n_of_n(moderated, total)} reviews moderated; "
-        f"{figures['grades_changed_at_moderation']['practice']} practice and "
-        f"{figures['grades_changed_at_moderation']['outcome']} outcome grades changed).",
-    ]
-    if total < SMALL_COHORT:
+def _introduction(figures, narrative):
+    total = figures["cohort"]["reviews"]
+    paragraphs = []
+    if 0 < total < SMALL_COHORT:
         paragraphs.append(
             f"With {total} review{'s' if total != 1 else ''}, one case moves a percentage by "
             f"{100 / total:.0f} points: differences from another cohort may be chance."
         )
-    return Section("1", "Introduction and methodology", paragraphs=paragraphs)
+    return Section("1", "Introduction and methodology", paragraphs=paragraphs,
+                   narrative=narrative("introduction"), part="introduction")  # fmt: skip
 
 
-def _overview(figures, data):
+def _overview(figures, data, counts, narrative):
     total = figures["cohort"]["reviews"]
-    cohort_table = Table(
-        "The reviews in this cohort",
-        ["Initials", "Gender", "Age", "Ethnicity", "Status", "Social worker", "Supervisor"],
-        [
-            [
-                r["initials"],
-                r["gender"],
-                r["age"],
-                r["ethnicity"],
-                r["status"],
-                r["social_worker"],
-                r["supervisor"],
-            ]
-            for r in data.cohort_rows
-        ],  # fmt: skip
-    )
-    framework = Table(
+    tables, paragraphs = [], []
+    if counts.wider:
+        paragraphs.append(
+            "This version is for wider circulation: it leaves out the table of the reviews and "
+            'staff initials, and shows counts under 3 as "fewer than 3".'
+        )
+    elif len(data.cohort_rows) > COHORT_TABLE_LIMIT:
+        tables.append(_ethnicity_table(data.cohort_rows, total))
+    else:
+        tables.append(Table(
+            "The reviews in this cohort",
+            ["Initials", "Gender", "Age", "Ethnicity", "Status", "Social worker", "Supervisor"],
+            [[r["initials"], r["gender"], r["age"], r["ethnicity"], r["status"],
+              r["social_worker"], r["supervisor"]] for r in data.cohort_rows],
+        ))  # fmt: skip
+    tables.append(Table(
         "Legal or practice framework at the review",
         ["Framework", "Reviews"],
-        [[label, n_of_n(figures["legal_status"][key], total)] for key, label in v.LEGAL_STATUSES],
-    )
-    age = figures["age"]
-    paragraphs = [
-        f"{n_of_n(figures['gender']['male'], total)} reviews related to children and young "
-        f"people identified as male and {n_of_n(figures['gender']['female'], total)} as female.",
-        f"Aged 18 or over at the review: {n_of_n(age['aged_18_or_over'], total)}. Aged 21 or "
-        f"over: {n_of_n(age['aged_21_or_over'], total)}. Arrived as unaccompanied "
-        f"asylum-seeking children: {n_of_n(figures['uasc'], total)}.",
-    ]
-    comparison = figures.get("comparison")
-    if comparison:
-        base, name = comparison["cohort"]["reviews"], comparison["cohort"]["name"]
-        paragraphs.append(
-            f"In {name}: {n_of_n(comparison['gender']['male'], base)} male; "
-            f"{n_of_n(comparison['age']['aged_18_or_over'], base)} aged 18 or over; "
-            f"{n_of_n(comparison['age']['aged_21_or_over'], base)} aged 21 or over."
-        )
-    return Section("2", "Overview of the cohort", paragraphs=paragraphs,
-                   tables=[cohort_table, framework])  # fmt: skip
+        [[label, counts.of(figures["legal_status"][key], total)]
+         for key, label in v.LEGAL_STATUSES],
+    ))  # fmt: skip
+    return Section("2", "Overview of the cohort", paragraphs=paragraphs, tables=tables,
+                   narrative=narrative("overview"), part="overview")  # fmt: skip
 
 
-def _gradings(figures, data):
+def _ethnicity_table(rows, total):
+    """A large cohort's reviews by ethnicity as recorded, most frequent first."""
+    tally = {}
+    for row in rows:
+        ethnicity = row["ethnicity"] or "Not recorded"
+        tally[ethnicity] = tally.get(ethnicity, 0) + 1
+    ordered = sorted(tally.items(), key=lambda item: (-item[1], item[0]))
+    return Table("The reviews by ethnicity as recorded", ["Ethnicity", "Reviews"],
+                 [[name, n_of_n(count, total)] for name, count in ordered])  # fmt: skip
+
+
+def _gradings(figures, data, counts, narrative):
     total = figures["cohort"]["reviews"]
     standards = Table(
         "Practice standards",
         ["Standard", "Met", "Not met", "Not applicable", "Put right during the review"],
-        [
-            [
-                label,
-                *(
-                    n_of_n(figures["practice_standards"][key][r], total)
-                    for r in v.STANDARD_RESULT_KEYS
-                ),
-                str(data.put_right.get(key, 0)),
-            ]
-            for key, label in v.PRACTICE_STANDARDS
-        ],  # fmt: skip
-    )
-    paragraphs = [
-        f"Social work practice was good or better in "
-        f"{n_of_n(figures['practice']['good_or_better'], total)} reviews, and outcomes for the "
-        f"child in {n_of_n(figures['outcome']['good_or_better'], total)}.",
-        f"{n_of_n(figures['both_outstanding'], total)} reviews were outstanding on both grades.",
-        f"In {n_of_n(figures['practice_good_or_better_outcome_not'], total)} reviews practice was "
-        "good or better while outcomes were not.",
-        f"Alerts raised: {figures['alerts']} (an alert is counted each time one is raised, so "
-        "this is a number of alerts, not of reviews).",
-    ]
-    bullets = [f"{initials}: practice {practice.lower()}, outcomes {outcome.lower()}. {reason}"
-               for initials, practice, outcome, reason in data.gap_cases]  # fmt: skip
+        [[label,
+          *(counts.of(figures["practice_standards"][key][r], total)
+            for r in v.STANDARD_RESULT_KEYS),
+          counts.plain(data.put_right.get(key) or 0)]
+         for key, label in v.PRACTICE_STANDARDS],
+    )  # fmt: skip
+    bullets = []
+    for initials, practice, outcome, reason in data.gap_cases:
+        who = "One review" if counts.wider else initials
+        bullets.append(f"{who}: practice {practice.lower()}, outcomes {outcome.lower()}. {reason}")
+    paragraphs = []
+    if bullets:
+        paragraphs.append("Where practice was good or better but outcomes were not, the "
+                          "reviewers gave these reasons:")  # fmt: skip
     return Section("3", "Overall gradings and summary of findings", paragraphs=paragraphs,
-                   bullets=bullets, tables=[_grade_table(figures), standards],
-                   charts=_charts(figures))  # fmt: skip
+                   bullets=bullets, tables=[_grade_table(figures, counts), standards],
+                   charts=_charts(figures, counts), narrative=narrative("gradings"),
+                   part="gradings")  # fmt: skip
 
 
-def _charts(figures):
+def _charts(figures, counts):
     """Practice against outcomes; this cohort against the comparator; standards met."""
     grades = [label for _, label in v.GRADES]
     charts = [
@@ -190,16 +326,19 @@ def _charts(figures):
             "Social work practice and outcomes for the child",
             grades,
             [
-                ("Social work practice", [figures["practice"][key] for key, _ in v.GRADES]),
-                ("Outcomes for the child", [figures["outcome"][key] for key, _ in v.GRADES]),
+                ("Social work practice",
+                 [counts.value(figures["practice"][key]) for key, _ in v.GRADES]),
+                ("Outcomes for the child",
+                 [counts.value(figures["outcome"][key]) for key, _ in v.GRADES]),
             ],
-        ),  # fmt: skip
-    ]
+        ),
+    ]  # fmt: skip
     comparison = figures.get("comparison")
     if comparison and comparison["cohort"]["reviews"] and figures["cohort"]["reviews"]:
 
         def good(block):
-            return [block["practice"]["good_or_better_pct"], block["outcome"]["good_or_better_pct"]]
+            return [counts.value(block[axis]["good_or_better"], block[axis]["good_or_better_pct"])
+                    for axis in ("practice", "outcome")]  # fmt: skip
 
         charts.append(Chart(
             "Good or better: this cohort and the comparator",
@@ -208,61 +347,90 @@ def _charts(figures):
              (comparison["cohort"]["name"], good(comparison))],
             unit="per cent of reviews",
         ))  # fmt: skip
+    standards = figures["practice_standards"]
     charts.append(Chart(
         "Practice standards met",
         [label.split(" (")[0] for _, label in v.PRACTICE_STANDARDS],
-        [("Met", [figures["practice_standards"][key]["met"] for key in v.PRACTICE_STANDARD_KEYS]),
-         ("Not met", [figures["practice_standards"][key]["not_met"]
+        [("Met", [counts.value(standards[key]["met"]) for key in v.PRACTICE_STANDARD_KEYS]),
+         ("Not met", [counts.value(standards[key]["not_met"])
                       for key in v.PRACTICE_STANDARD_KEYS])],
     ))  # fmt: skip
     return charts
 
 
-def _by_theme(number, title, data, kind, empty):
-    subsections = [
-        Section(
-            f"{number}.{index}",
-            theme_title,
-            bullets=list(data.findings.get(key, {}).get(kind, [])),
-            paragraphs=[] if data.findings.get(key, {}).get(kind) else [empty],
-        )  # fmt: skip
-        for index, (key, theme_title) in enumerate(v.THEMES, start=1)
-    ]
-    return Section(str(number), title, subsections=subsections)
+def _by_theme(number, title, kind, empty, narrative):
+    subsections = []
+    for index, (key, theme_title) in enumerate(v.THEMES, start=1):
+        blocks = narrative(f"{kind}.{key}")
+        subsections.append(Section(f"{number}.{index}", theme_title,
+                                   paragraphs=[] if blocks else [empty], narrative=blocks,
+                                   part=f"{kind}.{key}"))  # fmt: skip
+    return subsections
 
 
-def build_report(*, council, figures, data):
-    """The summary report for one cohort (with its comparator inside `figures`)."""
-    name = figures["cohort"]["name"]
+def build_report(*, council, figures, data, narrative=None, audience=INTERNAL, marks=None):
+    """The summary report over one set of reviews (its comparator inside `figures`).
+
+    `narrative` is {part: Markdown}; parts left out take the default draft. `audience` WIDER
+    gives the version for wider circulation. `marks` is {part: [text]} to highlight (the figure
+    check's problems, on the draft page only).
+    """
+    wider = audience == WIDER
+    counts = Counts(wider)
+    texts = default_narrative(figures, data) | (narrative or {})
+    table = placeholders(figures, wider=wider)
+    marks = marks or {}
+
+    def blocks_for(part):
+        return blocks(texts.get(part, ""), table, marks.get(part, ()))
+
+    total = figures["cohort"]["reviews"]
+    sections = [_introduction(figures, blocks_for)]
+    if total:
+        sections += [
+            _overview(figures, data, counts, blocks_for),
+            _gradings(figures, data, counts, blocks_for),
+            Section("4", "Areas of strength in practice", subsections=_by_theme(
+                4, "Areas of strength in practice", "strengths",
+                "No strengths were recorded under this theme.", blocks_for)),
+            Section("5", "Areas for development and recommendations", subsections=_by_theme(
+                5, "Areas for development", "development",
+                "No areas for development were recorded under this theme.", blocks_for) + [
+                Section(f"5.{len(v.THEMES) + 1}", "Service-level recommendations",
+                        narrative=blocks_for("recommendations"), part="recommendations",
+                        paragraphs=[] if blocks_for("recommendations") else [
+                            "No service-level recommendations have been recorded yet."])]),
+            Section("6", "Closing remarks", narrative=blocks_for("closing"), part="closing"),
+        ]  # fmt: skip
     return Report(
         council=council,
         title="Children's Services Practice and Impact Review Summary",
-        subtitle=name,
-        sections=[
-            _introduction(figures),
-            _overview(figures, data),
-            _gradings(figures, data),
-            _by_theme(
-                4,
-                "Areas of strength in practice",
-                data,
-                "strengths",
-                "No strengths were recorded under this theme.",
-            ),  # fmt: skip
-            _by_theme(
-                5,
-                "Areas for development",
-                data,
-                "development",
-                "No areas for development were recorded under this theme.",
-            ),  # fmt: skip
-            Section(
-                "6",
-                "Closing remarks",
-                paragraphs=["To be written by the report's author before the report is published."],
-            ),  # fmt: skip
-        ],
+        subtitle=figures["cohort"]["name"],
+        sections=sections,
+        edition="For wider circulation" if wider else "",
     )
+
+
+def report_to_dict(report):
+    """The report as plain JSON data, to keep a published version exactly as it was."""
+    return asdict(report)
+
+
+def report_from_dict(data):
+    def section(item):
+        return Section(
+            **{**item,
+               "tables": [Table(**table) for table in item["tables"]],
+               "charts": [Chart(chart["title"], chart["categories"],
+                                [tuple(series) for series in chart["series"]], chart["unit"])
+                          for chart in item["charts"]],
+               "narrative": [Block(block["kind"], [[Run(**run) for run in runs]
+                                                   for runs in block["items"]])
+                             for block in item["narrative"]],
+               "subsections": [section(sub) for sub in item["subsections"]]}
+        )  # fmt: skip
+
+    return Report(**{**data, "sections": [section(item) for item in data["sections"]]})
 
 
 def build_review_document(*, council, data):

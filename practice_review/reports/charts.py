@@ -17,7 +17,7 @@ FONTS = ["Arial", "Liberation Sans", "DejaVu Sans"]
 class Chart:
     title: str
     categories: list  # along the axis
-    series: list  # (name, [value per category])
+    series: list  # (name, [value per category]); None is a count under 3, kept from view
     unit: str = "reviews"
 
     @property
@@ -25,7 +25,8 @@ class Chart:
         """Alternative text: the chart's data in words."""
         parts = []
         for name, values in self.series:
-            listed = ", ".join(f"{c} {v:g}" for c, v in zip(self.categories, values, strict=True))
+            listed = ", ".join(f"{c} {_label(v)}"
+                               for c, v in zip(self.categories, values, strict=True))  # fmt: skip
             parts.append(f"{name}: {listed}")
         return f"Bar chart, {self.title}, in {self.unit}. " + "; ".join(parts) + "."
 
@@ -37,22 +38,27 @@ def _figure(chart):
     positions = range(len(chart.categories))
     for index, (name, values) in enumerate(chart.series):
         offsets = [p + index * height for p in positions]
-        bars = axes.barh(offsets, values, height=height, label=_plain(name),
-                         color=COLOURS[index % len(COLOURS)])  # fmt: skip
-        axes.bar_label(bars, labels=[f"{v:g}" for v in values], padding=3, fontsize=9)
+        # A hidden count has no bar, only its label: a bar would show what the label hides.
+        bars = axes.barh(offsets, [value or 0 for value in values], height=height,
+                         label=_plain(name), color=COLOURS[index % len(COLOURS)])  # fmt: skip
+        axes.bar_label(bars, labels=[_label(v) for v in values], padding=3, fontsize=9)
     axes.set_yticks([p + height * (len(chart.series) - 1) / 2 for p in positions])
     axes.set_yticklabels([_wrap(c) for c in chart.categories], fontsize=9)
     axes.invert_yaxis()
     axes.set_xlabel(chart.unit.capitalize(), fontsize=9)
     axes.spines[["top", "right"]].set_visible(False)
-    largest = max((max(values) for _, values in chart.series if values), default=0)
-    axes.set_xlim(0, (largest or 1) * 1.12)  # room for the value labels
+    largest = max((value or 0 for _, values in chart.series for value in values), default=0)
+    axes.set_xlim(0, (largest or 1) * 1.18)  # room for the value labels
     if len(chart.series) > 1:
         # Below the plot, so it never covers a bar.
         axes.legend(fontsize=9, frameon=False, loc="upper center", ncols=len(chart.series),
                     bbox_to_anchor=(0.5, -0.22))  # fmt: skip
     figure.tight_layout()
     return figure
+
+
+def _label(value):
+    return "fewer than 3" if value is None else f"{value:g}"
 
 
 def _wrap(text, width=32):

@@ -138,17 +138,24 @@ def figures_from_counts(name, counts):
     }
 
 
-def cohort_figures(cohort, reviews=None, compare=None):
-    """Figures for a cohort, over `reviews` (the user's scope; all reviews when None)."""
-    reviews = Review.objects.all() if reviews is None else reviews
-    figures = figures_from_counts(cohort.name, count_reviews(reviews.filter(cohort=cohort)))
+def figures_for(name, reviews, compare=None):
+    """Figures for a set of reviews called `name`; `compare` is (name, reviews) or None."""
+    figures = figures_from_counts(name, count_reviews(reviews))
     if compare is not None:
-        comparison = figures_from_counts(
-            compare.name, count_reviews(reviews.filter(cohort=compare))
-        )
+        comparison = figures_from_counts(compare[0], count_reviews(compare[1]))
         del comparison["comparison"]
         figures["comparison"] = comparison
     return figures
+
+
+def cohort_figures(cohort, reviews=None, compare=None):
+    """Figures for a cohort, over `reviews` (the user's scope; all reviews when None)."""
+    reviews = Review.objects.all() if reviews is None else reviews
+    return figures_for(
+        cohort.name,
+        reviews.filter(cohort=cohort),
+        compare=compare and (compare.name, reviews.filter(cohort=compare)),
+    )
 
 
 def grade_summaries_by_cohort(reviews):

@@ -8,15 +8,16 @@ from django.db.models import Count, Q
 from practice_review.core.text import long_date
 from practice_review.reports.builder import ReportData
 from practice_review.reviews import vocabulary as v
-from practice_review.reviews.models import ThemeFinding
+from practice_review.reviews.models import Recommendation, ThemeFinding
 
 BAD_OUTCOMES = [key for key in v.GRADE_KEYS if key not in v.GOOD_OR_BETTER]
 
 
-def report_data(cohort, reviews):
+def report_data(reviews):
+    """For the completed reviews among `reviews` (already narrowed to what the report covers
+    and to what its reader may see)."""
     completed = (
-        reviews.filter(cohort=cohort)
-        .completed()
+        reviews.completed()
         .with_counted_grades()
         .select_related("child", "social_worker", "supervisor")
         .order_by("review_date", "id")
@@ -53,8 +54,35 @@ def report_data(cohort, reviews):
         key: Count("id", filter=Q(**{f"{key}_put_right": True}))
         for key in v.PRACTICE_STANDARD_KEYS
     })  # fmt: skip
+    recommendations = defaultdict(list)
+    service_level = Recommendation.objects.filter(
+        level="service", cohort__in=completed.values("cohort")
+    ).order_by("theme", "id")
+    for recommendation in service_level:
+        recommendations[recommendation.theme].append(recommendation.action)
+    child_level = (
+        Recommendation.objects.filter(level="child", review__in=completed)
+        .values("theme")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    topics = defaultdict(list)
+    tagged = (
+        ThemeFinding.objects.filter(review__in=completed, topics__isnull=False)
+        .values("theme", "topics__name")
+        .annotate(n=Count("id"))
+        .order_by("theme", "-n", "topics__name")
+    )
+    for row in tagged:
+        topics[row["theme"]].append((row["topics__name"], row["n"]))
     return ReportData(
-        cohort_rows=rows, gap_cases=gaps, findings=dict(findings), put_right=put_right
+        cohort_rows=rows,
+        gap_cases=gaps,
+        findings=dict(findings),
+        put_right=put_right,
+        recommendations=dict(recommendations),
+        child_recommendations={row["theme"]: row["n"] for row in child_level},
+        topics=dict(topics),
     )
 
 

@@ -1,15 +1,85 @@
-from django.conf import settings
+"""What a summary report covers, and the report built from the reviews it covers."""
 
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Min
+from django.db.models.functions import Coalesce
+
+from practice_review.core.text import long_date
 from practice_review.reports.builder import build_report
-from practice_review.reports.figures import cohort_figures
+from practice_review.reports.figures import figures_for
 from practice_review.reports.report_data import report_data
-from practice_review.reviews.models import Review
+from practice_review.reviews.models import Cohort, Review
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The reviews a report covers: some cohorts, a date range of review dates, or both."""
+
+    cohorts: tuple = ()
+    date_from: object = None
+    date_to: object = None
+
+    @property
+    def name(self):
+        names = [cohort.name for cohort in self.cohorts]
+        if not names and not (self.date_from or self.date_to):
+            return "All reviews"
+        joined = (
+            " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + f" and {names[-1]}"
+        )
+        if not (self.date_from or self.date_to):
+            return joined
+        if self.date_from and self.date_to:
+            dates = f"from {long_date(self.date_from)} to {long_date(self.date_to)}"
+        elif self.date_from:
+            dates = f"from {long_date(self.date_from)}"
+        else:
+            dates = f"up to {long_date(self.date_to)}"
+        return f"{joined}: reviews {dates}" if names else f"Reviews {dates}"
+
+    def of(self, reviews):
+        if self.cohorts:
+            reviews = reviews.filter(cohort__in=[cohort.pk for cohort in self.cohorts])
+        if self.date_from:
+            reviews = reviews.filter(review_date__gte=self.date_from)
+        if self.date_to:
+            reviews = reviews.filter(review_date__lte=self.date_to)
+        return reviews
+
+
+def previous_cohort(coverage):
+    """The comparator by default: the latest cohort that started before this coverage did.
+
+    A cohort starts at its period's start or, with no period recorded (imported cohorts),
+    at its first review.
+    """
+    cohorts = Cohort.objects.annotate(
+        starts=Coalesce("period_start", Min("reviews__review_date"))
+    ).exclude(starts=None)
+    starts = [c.starts for c in cohorts.filter(pk__in=[c.pk for c in coverage.cohorts])]
+    if coverage.date_from:
+        starts.append(coverage.date_from)
+    if not starts:
+        return None
+    return (
+        cohorts.filter(starts__lt=min(starts))
+        .exclude(pk__in=[c.pk for c in coverage.cohorts])
+        .order_by("-starts", "-pk")
+        .first()
+    )
+
+
+def report_inputs(coverage, comparator=None, reviews=None):
+    """(figures, data) for the builder, over `reviews` (the reader's scope; all when None)."""
+    reviews = Review.objects.all() if reviews is None else reviews
+    covered = coverage.of(reviews)
+    compare = comparator and (comparator.name, reviews.filter(cohort=comparator))
+    return figures_for(coverage.name, covered, compare=compare), report_data(covered)
 
 
 def summary_report(cohort, compare=None, reviews=None):
-    """The summary report of a cohort over `reviews` (the reader's scope; all when None)."""
-    reviews = Review.objects.all() if reviews is None else reviews
-    figures = cohort_figures(cohort, reviews=reviews, compare=compare)
-    return build_report(
-        council=settings.COUNCIL_NAME, figures=figures, data=report_data(cohort, reviews)
-    )
+    """A cohort's summary report with the default narrative (the `report` command's)."""
+    figures, data = report_inputs(Coverage(cohorts=(cohort,)), compare, reviews)
+    return build_report(council=settings.COUNCIL_NAME, figures=figures, data=data)

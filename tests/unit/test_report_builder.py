@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from practice_review.reports.builder import ReportData, build_report
+from practice_review.reports.narrative import plain_text
 
 # The seed cohorts' figures as `practice-review report --format json` prints them.
 FIGURES = json.loads((Path(__file__).parent / "data" / "seed-figures.json").read_text())
@@ -30,7 +31,7 @@ def report():
 
 
 def text_of(section):
-    parts = [section.title, *section.paragraphs, *section.bullets]
+    parts = [section.title, plain_text(section.narrative), *section.paragraphs, *section.bullets]
     for table in section.tables:
         parts += [table.caption, *table.header, *(str(c) for row in table.rows for c in row)]
     for subsection in section.subsections:
@@ -45,7 +46,7 @@ def test_the_report_follows_the_reference_reports_six_sections():
         "2. Overview of the cohort",
         "3. Overall gradings and summary of findings",
         "4. Areas of strength in practice",
-        "5. Areas for development",
+        "5. Areas for development and recommendations",
         "6. Closing remarks",
     ]
     assert [s.title for s in report().sections[3].subsections][0] == "The journey of the child"
@@ -75,7 +76,7 @@ def test_gap_cases_are_listed_with_their_reasons_and_findings_by_theme():
         "AS-S: practice outstanding, outcomes requires improvement to be good. Will not engage."
     ]
     strengths = report().sections[3].subsections[0]
-    assert strengths.bullets == ["Timely safeguarding action."]
+    assert plain_text(strengths.narrative) == "Timely safeguarding action."
     assert report().sections[4].subsections[0].paragraphs == [
         "No areas for development were recorded under this theme."
     ]
@@ -110,9 +111,10 @@ def test_an_empty_cohort_says_so_instead_of_printing_zero_figures():
     empty = json.loads(json.dumps(FIGURES))
     empty["cohort"].update(reviews=0, first_review=None, last_review=None)
     intro = build_report(council="A Council", figures=empty, data=DATA).sections[0]
-    assert intro.paragraphs == [
+    assert plain_text(intro.narrative) == (
         "No reviews have been completed in this cohort yet, so it has no figures."
-    ]
+    )
+    assert len(build_report(council="A Council", figures=empty, data=DATA).sections) == 1
 
 
 def test_dollar_signs_in_names_are_drawn_as_text():

@@ -37,6 +37,8 @@ class DocxRenderer:
         document.styles["Normal"].font.size = Pt(11)
         document.add_heading(_text(report.title), level=0)
         document.add_paragraph(_text(f"{report.council}. {report.subtitle}"))
+        if report.edition:
+            document.add_paragraph(_text(report.edition))
         for section in report.sections:
             self._section(document, section, level=1)
         out = io.BytesIO()
@@ -45,6 +47,8 @@ class DocxRenderer:
 
     def _section(self, document, section, level):
         document.add_heading(_text(f"{section.number}. {section.title}"), level=level)
+        for block in section.narrative:
+            self._block(document, block, level)
         for paragraph in section.paragraphs:
             document.add_paragraph(_text(paragraph))
         for bullet in section.bullets:
@@ -55,6 +59,18 @@ class DocxRenderer:
             self._chart(document, chart)
         for subsection in section.subsections:
             self._section(document, subsection, level=level + 1)
+
+    def _block(self, document, block, level):
+        if block.kind == "heading":
+            paragraphs = [document.add_heading(level=level + 1)]
+        else:
+            style = {"bullets": "List Bullet", "numbers": "List Number"}.get(block.kind)
+            paragraphs = [document.add_paragraph(style=style) for _ in block.items]
+        for paragraph, runs in zip(paragraphs, block.items, strict=False):
+            for run in runs:
+                word_run = paragraph.add_run(_text(run.text))
+                word_run.bold = run.bold or None
+                word_run.italic = run.italic or None
 
     def _chart(self, document, chart):
         document.add_picture(io.BytesIO(render_png(chart)), width=Inches(6))

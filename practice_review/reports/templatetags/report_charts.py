@@ -1,6 +1,7 @@
 import base64
 
 from django import template
+from django.utils.html import conditional_escape, format_html, format_html_join
 
 from practice_review.reports.charts import render_svg
 
@@ -14,3 +15,30 @@ def chart_data_uri(chart):
     inside one chart cannot clash with another's."""
     encoded = base64.b64encode(render_svg(chart).encode("utf-8")).decode("ascii")
     return f"data:image/svg+xml;base64,{encoded}"
+
+
+@register.filter
+def runs_html(runs):
+    """A paragraph's text runs as HTML: every text escaped, styles as <strong>, <em>, <mark>."""
+    html = []
+    for run in runs:
+        text = conditional_escape(run.text)
+        if run.bold:
+            text = format_html("<strong>{}</strong>", text)
+        if run.italic:
+            text = format_html("<em>{}</em>", text)
+        if run.marked:
+            text = format_html('<mark class="app-figure-problem">{}</mark>', text)
+        html.append(text)
+    return format_html_join("", "{}", ((piece,) for piece in html))
+
+
+@register.simple_tag
+def problems_in(draft, part):
+    """The figure-check problems in one part of a draft's narrative."""
+    return draft.problems_in(part)
+
+
+@register.simple_tag
+def part_edited(draft, part):
+    return draft.edited(part)

@@ -1,0 +1,92 @@
+"""The checks a draft report must pass before it is published. Pure Python.
+
+The figure check finds numbers the author typed that the figures do not bear out, and
+placeholders that name no figure: these block publishing until fixed or overridden with a
+reason. The disclosure check warns where a report could identify a child; it never blocks,
+because only the author can judge who will read the report.
+"""
+
+import re
+from dataclasses import dataclass
+
+from practice_review.reports.figure_check import check_figures
+from practice_review.reports.narrative import (
+    SMALL_COUNT,
+    unknown_placeholders,
+    without_placeholders,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    part: str  # the narrative part it is in ("" for the report as a whole)
+    text: str  # what the author wrote, quoted
+    problem: str  # what is wrong, in plain words
+
+
+def figure_problems(narrative, figures, placeholder_table, parts):
+    """Every figure-check problem in the narrative, in the report's order of parts."""
+    problems = []
+    for part, _where in parts:
+        text = narrative.get(part, "")
+        for name in unknown_placeholders(text, placeholder_table):
+            problems.append(Problem(part, f"{{{name}}}", f"no figure is called {name}"))
+        for mismatch in check_figures(without_placeholders(text), figures):
+            problems.append(Problem(part, mismatch.text, mismatch.problem))
+    return problems
+
+
+_SMALL = re.compile(rf"\b([1-{SMALL_COUNT - 1}])\s*(?:out\s+of|of|/)\s*(?:the\s+)?(\d+)\b", re.I)
+
+
+def disclosure_warnings(narrative, data, parts):
+    """Where the report could identify a child, for the author to judge.
+
+    The full report's table of the reviews always earns a warning; the narrative is the same in
+    both editions, so initials, staff names and counts under 3 typed into it are flagged too.
+    """
+    warnings = []
+    if data.cohort_rows:
+        warnings.append(
+            Problem(
+                "",
+                "The table of the reviews",
+                "lists each child's initials with their age, ethnicity and legal status: in a "
+                "small authority that can identify a child. Share the full report only with "
+                "people who need it, and the version for wider circulation with anyone else.",
+            )
+        )
+    children = {row["initials"] for row in data.cohort_rows if len(row["initials"]) >= 2}
+    staff = {
+        name
+        for row in data.cohort_rows
+        for name in (row["social_worker"].removesuffix(" (student)"), row["supervisor"])
+        if len(name) >= 2
+    }
+    for part, _where in parts:
+        text = narrative.get(part, "")
+        for initials in sorted(children):
+            if re.search(rf"(?<![\w-]){re.escape(initials)}(?![\w-])", text):
+                warnings.append(
+                    Problem(part, initials, "a child's initials: both editions show the narrative")
+                )
+        for name in sorted(staff - children):
+            if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+                warnings.append(
+                    Problem(
+                        part,
+                        name,
+                        "a member of staff named in the narrative: both editions show it",
+                    )
+                )
+        for match in _SMALL.finditer(without_placeholders(text)):
+            warnings.append(
+                Problem(
+                    part,
+                    match[0],
+                    f"a count under {SMALL_COUNT}, typed: the "
+                    "version for wider circulation shows it as typed; use a "
+                    "placeholder, which it hides",
+                )
+            )
+    return warnings

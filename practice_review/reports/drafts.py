@@ -1,0 +1,85 @@
+"""A draft summary report as it stands now: its figures, narrative, checks and document."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.conf import settings
+
+from practice_review.reports.builder import (
+    INTERNAL,
+    build_report,
+    default_narrative,
+    narrative_parts,
+)
+from practice_review.reports.checks import disclosure_warnings, figure_problems
+from practice_review.reports.narrative import placeholders
+from practice_review.reports.summary import Coverage, report_inputs
+
+
+def coverage_of(report):
+    return Coverage(
+        tuple(report.cohorts.order_by("period_start", "name")), report.date_from, report.date_to
+    )
+
+
+@dataclass
+class Draft:
+    report: object  # SummaryReport
+    reviews: object  # the reviews its reader may see
+
+    @cached_property
+    def inputs(self):
+        return report_inputs(coverage_of(self.report), self.report.comparator, self.reviews)
+
+    @property
+    def figures(self):
+        return self.inputs[0]
+
+    @property
+    def data(self):
+        return self.inputs[1]
+
+    @cached_property
+    def defaults(self):
+        return default_narrative(self.figures, self.data)
+
+    @cached_property
+    def narrative(self):
+        """{part: Markdown}: what the author wrote, and the default where they have not."""
+        stored = self.report.narrative
+        return {part: stored.get(part, self.defaults.get(part, "")) for part, _ in self.parts}
+
+    @property
+    def parts(self):
+        return narrative_parts()
+
+    def edited(self, part):
+        return part in self.report.narrative
+
+    def placeholders(self, audience=INTERNAL):
+        return placeholders(self.figures, wider=audience != INTERNAL)
+
+    @cached_property
+    def problems(self):
+        return figure_problems(self.narrative, self.figures, self.placeholders(), self.parts)
+
+    @cached_property
+    def warnings(self):
+        return disclosure_warnings(self.narrative, self.data, self.parts)
+
+    def problems_in(self, part):
+        return [problem for problem in self.problems if problem.part == part]
+
+    def document(self, audience=INTERNAL, marked=False):
+        marks = {}
+        if marked:
+            for problem in self.problems:
+                marks.setdefault(problem.part, []).append(problem.text)
+        return build_report(
+            council=settings.COUNCIL_NAME,
+            figures=self.figures,
+            data=self.data,
+            narrative=self.narrative,
+            audience=audience,
+            marks=marks,
+        )

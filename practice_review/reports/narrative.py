@@ -1,0 +1,294 @@
+"""The report's narrative: Markdown the author writes, with live figures by placeholder. Pure.
+
+A placeholder names a figure in braces, `{practice.good_or_better}`, and is replaced by what the
+figures say ("8 of 10 (80%)"): looked up by name in a dictionary, never by running a template
+engine on what the author wrote. The Markdown is parsed (CommonMark, raw HTML off) into plain
+blocks of text runs; each renderer lays those out with its own escaping, so nothing the author
+types reaches a page as markup.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+
+from practice_review.core.text import long_date
+from practice_review.reports.numbers import n_of_n, whole_percentage
+from practice_review.reviews import vocabulary as v
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
+# Counts under this are shown as "fewer than 3" in the version for wider circulation.
+SMALL_COUNT = 3
+
+_PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    marked: bool = False  # a figure-check problem, highlighted on the draft page only
+
+
+@dataclass
+class Block:
+    kind: str  # "paragraph", "heading", "bullets" or "numbers"
+    items: list = field(default_factory=list)  # one list of Runs per paragraph or list item
+
+
+# -- The figures a placeholder can name --------------------------------------------------------
+
+
+def _count_entries(prefix, block):
+    """(name, count, total, description) for every count in one figures block."""
+    total = block["cohort"]["reviews"]
+    entries = [
+        (
+            f"{prefix}reviewers.{key}",
+            block["reviewers"][key],
+            total,
+            f"reviews by {label.lower()} reviewers",
+        )
+        for key, label in v.REVIEWER_TYPES
+    ]
+    for axis, axis_label in (("practice", "social work practice"), ("outcome", "outcomes")):
+        for key, label in v.GRADES + [("good_or_better", "Good or better")]:
+            entries.append(
+                (
+                    f"{prefix}{axis}.{key}",
+                    block[axis][key],
+                    total,
+                    f"{axis_label} graded {label.lower()}",
+                )
+            )
+    entries += [
+        (
+            f"{prefix}both_outstanding",
+            block["both_outstanding"],
+            total,
+            "outstanding on both grades",
+        ),
+        (
+            f"{prefix}practice_good_or_better_outcome_not",
+            block["practice_good_or_better_outcome_not"],
+            total,
+            "practice good or better, outcomes not",
+        ),
+        (
+            f"{prefix}uasc",
+            block.get("uasc", 0),
+            total,
+            "arrived as unaccompanied asylum-seeking children",
+        ),
+        (f"{prefix}moderated", block.get("moderated", 0), total, "reviews moderated"),
+    ]
+    for key, label in v.GENDERS:
+        entries.append((f"{prefix}gender.{key}", block["gender"][key], total, label.lower()))
+    for key, label in (
+        ("under_18", "under 18"),
+        ("aged_18_or_over", "aged 18 or over"),
+        ("aged_21_or_over", "aged 21 or over"),
+    ):
+        entries.append((f"{prefix}age.{key}", block["age"][key], total, label))
+    for key, label in v.LEGAL_STATUSES:
+        entries.append((f"{prefix}legal_status.{key}", block["legal_status"][key], total, label))
+    for key, label in v.PRACTICE_STANDARDS:
+        for result, result_label in v.STANDARD_RESULTS:
+            entries.append(
+                (
+                    f"{prefix}standards.{key}.{result}",
+                    block["practice_standards"][key][result],
+                    total,
+                    f"{label.split(' (')[0]}: {result_label.lower()}",
+                )
+            )
+    return entries
+
+
+def placeholders(figures, wider=False):
+    """{name: (what it shows, description)} for every placeholder, in a stable order.
+
+    A count has three forms: `{name}` "8 of 10 (80%)", `{name.count}` "8" and `{name.percent}`
+    "80%". In the version for wider circulation counts under 3 read "fewer than 3".
+    """
+    table = {}
+    blocks = [("", figures)]
+    if figures.get("comparison"):
+        blocks.append(("comparison.", figures["comparison"]))
+    for prefix, block in blocks:
+        cohort, total = block["cohort"], block["cohort"]["reviews"]
+        about = "the comparator" if prefix else "this report"
+        table[f"{prefix}cohort.name"] = (cohort["name"], f"the name of {about}")
+        table[f"{prefix}reviews"] = (str(total), f"completed reviews in {about}")
+        table[f"{prefix}cohort.first_review"] = (
+            long_date(cohort["first_review"]),
+            f"the date of the first review in {about}",
+        )
+        table[f"{prefix}cohort.last_review"] = (
+            long_date(cohort["last_review"]),
+            f"the date of the last review in {about}",
+        )
+        table[f"{prefix}alerts"] = (str(block["alerts"]), f"alerts raised in {about}")
+        changed = block.get("grades_changed_at_moderation") or {}
+        for axis in ("practice", "outcome"):
+            table[f"{prefix}changed_at_moderation.{axis}"] = (
+                str(changed.get(axis, 0)),
+                f"{axis} grades changed at moderation in {about}",
+            )
+        for name, count, base, description in _count_entries(prefix, block):
+            hidden = wider and 0 < count < SMALL_COUNT
+            if hidden:
+                shown = (
+                    f"fewer than {SMALL_COUNT} of {base}",
+                    f"fewer than {SMALL_COUNT}",
+                    f"under {whole_percentage(SMALL_COUNT, base)}%",
+                )
+            else:
+                percent = whole_percentage(count, base)
+                shown = (
+                    n_of_n(count, base),
+                    str(count),
+                    "no reviews" if percent is None else f"{percent}%",
+                )
+            table[name] = (shown[0], description)
+            table[f"{name}.count"] = (shown[1], f"{description} (the count only)")
+            table[f"{name}.percent"] = (shown[2], f"{description} (the percentage only)")
+    return table
+
+
+def unknown_placeholders(text, table):
+    """The placeholder names in `text` that name no figure, in order, each once."""
+    found = [match[1] for match in PLACEHOLDER.finditer(text) if match[1] not in table]
+    return list(dict.fromkeys(found))
+
+
+def without_placeholders(text):
+    """`text` with each placeholder blanked to spaces of the same length, so the figure check
+    sees only numbers the author typed and its positions still point into `text`."""
+    return PLACEHOLDER.sub(lambda match: " " * len(match[0]), text)
+
+
+def fill(text, table):
+    """Each known placeholder replaced by what it shows; unknown ones are left as typed."""
+    return PLACEHOLDER.sub(lambda match: table.get(match[1], (match[0],))[0], text)
+
+
+# -- Markdown to blocks ------------------------------------------------------------------------
+
+
+def blocks(markdown, table=None, marks=()):
+    """The narrative as Blocks, placeholders filled from `table`, each text in `marks` flagged.
+
+    Nested lists are flattened and images keep only their description: a summary report
+    needs paragraphs, short headings and lists, and every format can show those faithfully.
+    """
+    table = table or {}
+    result, lists, items = [], [], []  # open lists and open list items, innermost last
+    for token in _PARSER.parse(markdown or ""):
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            lists.append(Block("bullets" if kind == "bullet_list_open" else "numbers"))
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            finished = lists.pop()
+            if lists:
+                lists[-1].items.extend(finished.items)  # a nested list joins its parent
+            elif finished.items:
+                result.append(finished)
+        elif kind == "list_item_open":
+            items.append(([], len(lists[-1].items)))  # its runs, and where it goes in its list
+        elif kind == "list_item_close":
+            runs, position = items.pop()
+            if runs:
+                lists[-1].items.insert(position, runs)  # before any items nested inside it
+        elif kind == "inline" or kind in ("fence", "code_block"):
+            runs = _runs(token, table, marks)
+            if not runs:
+                continue
+            if items:
+                item = items[-1][0]
+                item.extend(([Run(" ")] if item else []) + runs)
+            else:
+                heading = _previous_type(token) == "heading_open"
+                result.append(Block("heading" if heading else "paragraph", [runs]))
+    return result
+
+
+def _previous_type(token):
+    return token.meta.get("previous") if token.meta else None
+
+
+def _runs(token, table, marks):
+    if token.type in ("fence", "code_block"):
+        return _marked([Run(fill(token.content.strip(), table))], marks)
+    runs, bold, italic, link = [], 0, 0, None
+    for child in token.children or []:
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            runs.append(Run(child.content, bold > 0, italic > 0))
+        elif kind in ("softbreak", "hardbreak"):
+            runs.append(Run(" ", bold > 0, italic > 0))
+        elif kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "link_open":
+            link = child.attrGet("href")
+        elif kind == "link_close" and link:
+            runs.append(Run(f" ({link})", bold > 0, italic > 0))  # the address stays readable
+            link = None
+        elif kind == "image":
+            runs.append(Run(child.content, bold > 0, italic > 0))
+    # Filled after joining, so a placeholder the parser split into pieces is still whole.
+    filled = [Run(fill(run.text, table), run.bold, run.italic) for run in _joined(runs)]
+    return _marked(filled, marks)
+
+
+def _joined(runs):
+    """Neighbouring runs in the same style joined, so a sentence is one run."""
+    joined = []
+    for run in runs:
+        if joined and (joined[-1].bold, joined[-1].italic) == (run.bold, run.italic):
+            joined[-1] = Run(joined[-1].text + run.text, run.bold, run.italic)
+        elif run.text:
+            joined.append(run)
+    return joined
+
+
+def _marked(runs, marks):
+    """Runs split so that each text in `marks` is its own run, flagged."""
+    for mark in marks:
+        if not mark.strip():
+            continue
+        split = []
+        for run in runs:
+            if run.marked or mark not in run.text:
+                split.append(run)
+                continue
+            before, _, after = run.text.partition(mark)
+            split += [Run(before, run.bold, run.italic), Run(mark, run.bold, run.italic, True)]
+            split += _marked([Run(after, run.bold, run.italic)], [mark])
+        runs = [run for run in split if run.text]
+    return runs
+
+
+def plain_text(blocks_):
+    """The blocks as plain text, one line per paragraph or item (for checks and tests)."""
+    return "\n".join("".join(run.text for run in item) for block in blocks_ for item in block.items)
+
+
+def _tag_headings(tokens):
+    previous = None
+    for token in tokens:
+        if token.type == "inline":
+            token.meta = {"previous": previous}
+        previous = token.type
+    return tokens
+
+
+# markdown-it gives inline tokens no link to the block that opened them; record it once here.
+_PARSER.core.ruler.push("previous_block", lambda state: _tag_headings(state.tokens))

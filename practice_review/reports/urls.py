@@ -1,0 +1,47 @@
+from django.urls import path, register_converter
+
+from practice_review.reports import views
+
+
+class Edition:
+    regex = "full|wider-circulation"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class Format:
+    regex = "html|docx|pdf"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(Edition, "edition")
+register_converter(Format, "format")
+
+urlpatterns = [
+    path("", views.report_list, name="report_list"),
+    path("new/", views.report_create, name="report_create"),
+    path("<int:report_id>/", views.report_detail, name="report_detail"),
+    path("<int:report_id>/covers/", views.report_coverage, name="report_coverage"),
+    path("<int:report_id>/narrative/<str:part>/", views.report_part, name="report_part"),
+    path("<int:report_id>/publish/", views.report_publish, name="report_publish"),
+    path(
+        "<int:report_id>/draft-<edition:edition>.<format:format>",
+        views.report_draft_file,
+        name="report_draft_file",
+    ),
+    path("<int:report_id>/versions/<int:number>/", views.report_version, name="report_version"),
+    path(
+        "<int:report_id>/versions/<int:number>/<edition:edition>.<format:format>",
+        views.report_version_file,
+        name="report_version_file",
+    ),
+]

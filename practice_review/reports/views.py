@@ -1,0 +1,219 @@
+"""Summary reports in the app: the list, the builder, the narrative, publishing, downloads.
+
+QA leads write and publish; senior leaders read. Figures are computed over the reviews the
+reader may see (both roles see every review, as domain.md says).
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.reports import actions
+from practice_review.reports.builder import INTERNAL, WIDER, report_from_dict
+from practice_review.reports.drafts import Draft, coverage_of
+from practice_review.reports.forms import CoverageForm, NarrativeForm, PublishForm
+from practice_review.reports.models import AUDIENCES, SummaryReport
+from practice_review.reports.renderers import RENDERERS
+from practice_review.reviews.queries import reviews_visible_to
+
+EDITIONS = {INTERNAL: "full", WIDER: "wider-circulation"}
+
+
+def _require(user, permission):
+    if not has_permission(user, permission):
+        raise Http404
+
+
+def _report(request, report_id, permission=Permission.VIEW_REPORTS):
+    _require(request.user, permission)
+    return get_object_or_404(SummaryReport, pk=report_id)
+
+
+def _draft(request, report):
+    return Draft(report, reviews_visible_to(request.user))
+
+
+def report_list(request):
+    _require(request.user, Permission.VIEW_REPORTS)
+    reports = SummaryReport.objects.prefetch_related("versions", "cohorts")
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "reports": reports,
+            "can_write": has_permission(request.user, Permission.WRITE_REPORTS),
+        },
+    )
+
+
+def report_create(request):
+    _require(request.user, Permission.WRITE_REPORTS)
+    form = CoverageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        report = actions.create_report(by=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            "Draft report created from the reviews. Check it, write the "
+            "narrative, then publish it.",
+        )
+        return redirect("report_detail", report.pk)
+    return render(request, "reports/coverage_form.html", {"form": form, "report": None})
+
+
+def report_coverage(request, report_id):
+    report = _report(request, report_id, Permission.WRITE_REPORTS)
+    form = CoverageForm(request.POST or None, initial=CoverageForm.initial_for(report))
+    if request.method == "POST" and form.is_valid():
+        actions.change_coverage(by=request.user, report=report, **form.cleaned_data)
+        messages.success(request, "What the report covers has been changed.")
+        return redirect("report_detail", report.pk)
+    return render(request, "reports/coverage_form.html", {"form": form, "report": report})
+
+
+def report_detail(request, report_id, publish_form=None):
+    report = _report(request, report_id)
+    draft = _draft(request, report)
+    can_write = has_permission(request.user, Permission.WRITE_REPORTS)
+    return render(
+        request,
+        "reports/draft.html",
+        {
+            "report": report,
+            "draft": draft,
+            "coverage": coverage_of(report),
+            "document": draft.document(marked=True),
+            "can_write": can_write,
+            "publish_form": publish_form or PublishForm(problems=draft.problems),
+            "versions": report.versions.select_related("published_by"),
+            "formats": [(key, RENDERERS[key].content_type) for key in ("docx", "pdf")],
+        },
+        status=400 if publish_form else 200,
+    )
+
+
+def report_part(request, report_id, part):
+    report = _report(request, report_id, Permission.WRITE_REPORTS)
+    draft = _draft(request, report)
+    where = dict(draft.parts).get(part)
+    if where is None:
+        raise Http404
+    initial = {"text": draft.narrative[part], "version": report.version}
+    form = NarrativeForm(request.POST or None, initial=initial)
+    stale = False
+    if request.method == "POST" and "restore" in request.POST:
+        actions.restore_default(by=request.user, report=report, part=part)
+        messages.success(request, f"{where} now follows the reviews again.")
+        return redirect(f"{report.get_absolute_url()}#part-{part}")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_narrative(
+                by=request.user,
+                report=report,
+                part=part,
+                text=form.cleaned_data["text"],
+                version=form.cleaned_data["version"],
+            )
+        except actions.StaleNarrative:
+            stale = True
+            # Keep their words; the next save starts from the version now stored.
+            current = SummaryReport.objects.get(pk=report.pk)
+            form = NarrativeForm({"text": form.cleaned_data["text"], "version": current.version})
+        else:
+            saved = _draft(request, SummaryReport.objects.get(pk=report.pk))
+            found = saved.problems_in(part)
+            if found:
+                messages.warning(
+                    request,
+                    f"Saved. The figure check found {len(found)} "
+                    f"problem{'s' if len(found) != 1 else ''} in {where}.",
+                )
+            else:
+                messages.success(request, f"{where} saved.")
+            return redirect(f"{report.get_absolute_url()}#part-{part}")
+    return render(
+        request,
+        "reports/part_form.html",
+        {
+            "report": report,
+            "draft": draft,
+            "part": part,
+            "where": where,
+            "form": form,
+            "stale": stale,
+            "current_text": draft.narrative[part],
+            "problems": draft.problems_in(part),
+            "placeholders": draft.placeholders().items(),
+        },
+        status=409 if stale else 200,
+    )
+
+
+@require_POST
+def report_publish(request, report_id):
+    report = _report(request, report_id, Permission.WRITE_REPORTS)
+    draft = _draft(request, report)
+    form = PublishForm(request.POST, problems=draft.problems)
+    if not form.is_valid():
+        return report_detail(request, report_id, publish_form=form)
+    try:
+        version = actions.publish(
+            by=request.user,
+            report=report,
+            reviews=reviews_visible_to(request.user),
+            override_reason=form.cleaned_data["override_reason"],
+        )
+    except actions.Unchecked:  # the reviews changed between the page and the click
+        return report_detail(request, report_id, publish_form=form)
+    messages.success(request, f"Version {version.number} published.")
+    return redirect("report_version", report.pk, version.number)
+
+
+def report_draft_file(request, report_id, edition, format):
+    report = _report(request, report_id)
+    document = _draft(request, report).document(_audience(edition))
+    return _file(
+        RENDERERS[format]().render(document), format, f"{_slug(report.title)}-draft-{edition}"
+    )
+
+
+def report_version(request, report_id, number):
+    report = _report(request, report_id)
+    version = get_object_or_404(report.versions.select_related("published_by"), number=number)
+    return render(
+        request,
+        "reports/version.html",
+        {
+            "report": report,
+            "version": version,
+            "document": report_from_dict(version.documents[INTERNAL]),
+            "editions": [(EDITIONS[key], label) for key, label in AUDIENCES],
+        },
+    )
+
+
+def report_version_file(request, report_id, number, edition, format):
+    report = _report(request, report_id)
+    version = get_object_or_404(report.versions, number=number)
+    stored = actions.published_file(version, _audience(edition), format)
+    return _file(bytes(stored.content), format, f"{_slug(report.title)}-v{number}-{edition}")
+
+
+def _audience(edition):
+    for audience, name in EDITIONS.items():
+        if name == edition:
+            return audience
+    raise Http404
+
+
+def _file(content, format, name):
+    response = HttpResponse(content, content_type=RENDERERS[format].content_type)
+    disposition = "inline" if format == "html" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}.{format}"'
+    return response
+
+
+def _slug(title):
+    words = "".join(ch if ch.isalnum() else " " for ch in title.lower()).split()
+    return "-".join(words)[:80] or "report"

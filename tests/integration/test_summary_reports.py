@@ -1,0 +1,292 @@
+"""The report builder in the app: coverage, narrative with live figures, the figure and
+disclosure checks, publishing that freezes a version, and who may do what."""
+
+import io
+import re
+from html import unescape
+
+import docx
+import pytest
+from django.urls import reverse
+
+from practice_review.reports.models import PublishedFile, PublishedReport, SummaryReport
+from practice_review.reviews.models import Cohort, Review
+from practice_review.reviews.queries import find_cohort
+from tests.conftest import JULY, PASSWORD, SEPTEMBER
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def create(client, **fields):
+    data = {"title": "Summary, September 2024 cohort", "comparator": "previous"}
+    if "cohorts" not in fields and "date_from" not in fields:
+        data["cohorts"] = [find_cohort(SEPTEMBER).pk]
+    data |= fields
+    response = client.post(reverse("report_create"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return SummaryReport.objects.latest("id")
+
+
+def page_text(response):
+    html = response.content.decode()
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def save_part(client, report, part, text):
+    report.refresh_from_db()
+    return client.post(
+        reverse("report_part", args=[report.pk, part]), {"text": text, "version": report.version}
+    )
+
+
+def test_a_new_report_compares_with_the_previous_cohort_by_default(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    assert report.comparator == find_cohort(JULY)
+    text = page_text(client.get(reverse("report_detail", args=[report.pk])))
+    assert "Independent reviewers completed 8 of 10 (80%)" in text
+    assert (
+        "In July 2024 Practice Assurance Fortnight, practice was good or better in 12 of 14 (86%)"
+        in text
+    )
+    assert "Figure check: every number typed into the narrative matches the figures" in text
+
+
+def test_the_comparator_table_gives_july_practice_as_6_6_2_of_14(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    html = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+    table = html[html.index("Grades: social work practice") :]
+    rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table, re.S)[1:5]
+    july_practice = [re.findall(r"<td[^>]*>(.*?)</td>", row)[2] for row in rows]
+    assert july_practice == ["6 of 14 (43%)", "6 of 14 (43%)", "2 of 14 (14%)", "0 of 14 (0%)"]
+
+
+def test_several_cohorts_or_a_date_range_can_be_covered(client, cast):
+    signed_in(client, cast["qa_lead"])
+    both = create(client, cohorts=[c.pk for c in Cohort.objects.all()], comparator="none")
+    text = page_text(client.get(reverse("report_detail", args=[both.pk])))
+    assert "Completed reviews 24" in text
+    assert "No comparison" in text
+    dated = create(client, cohorts=[], date_from="1/1/2025", date_to="28/2/2025")
+    text = page_text(client.get(reverse("report_detail", args=[dated.pk])))
+    expected = Review.objects.filter(review_date__range=("2025-01-01", "2025-02-28")).count()
+    assert f"Completed reviews {expected}" in text
+    assert "Reviews from 1 January 2025 to 28 February 2025" in text
+
+
+def test_a_report_needs_something_to_cover_and_changes_nothing_when_refused(client, cast):
+    signed_in(client, cast["qa_lead"])
+    response = client.post(reverse("report_create"), {"title": "Nothing", "comparator": "none"})
+    assert response.status_code == 200
+    assert "Choose at least one cohort, or give a date range" in page_text(response)
+    response = client.post(
+        reverse("report_create"),
+        {
+            "title": "Backwards",
+            "comparator": "none",
+            "date_from": "2/2/2025",
+            "date_to": "1/1/2025",
+        },
+    )
+    assert "The end of the date range must be on or after its start" in page_text(response)
+    assert not SummaryReport.objects.exists()
+
+
+def test_placeholders_fill_from_the_figures_and_the_markdown_is_never_html(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    response = save_part(
+        client,
+        report,
+        "closing",
+        (
+            "Practice was **good or better** in {practice.good_or_better}, that is "
+            "{practice.good_or_better.percent}.\n\n<script>alert('x')</script> "
+            "[a link](javascript:alert(1))\n\n- one\n- two"
+        ),
+    )
+    assert response.status_code == 302
+    html = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+    assert "<strong>good or better</strong> in 10 of 10 (100%), that is 100%." in html
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+    assert 'href="javascript' not in html
+    assert SummaryReport.history.filter(id=report.pk).first().history_user == cast["qa_lead"]
+
+
+def test_the_figure_check_marks_typed_figures_in_place_and_blocks_publishing(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    # Two of the reference report's own mistakes, typed into the narrative.
+    save_part(
+        client,
+        report,
+        "gradings",
+        (
+            "Outcomes were outstanding in 5 of 10 reviews. Two thirds (6/10) of the young people "
+            "were care leavers."
+        ),
+    )
+    html = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+    assert '<mark class="app-figure-problem">5 of 10</mark>' in html
+    assert "6/10 is not two thirds" in html
+    response = client.post(reverse("report_publish", args=[report.pk]), {})
+    assert response.status_code == 400
+    assert "Fix the 2 figure-check problems, or say why" in page_text(response)
+    assert not PublishedReport.objects.exists()
+    response = client.post(
+        reverse("report_publish", args=[report.pk]),
+        {"override_reason": "Quoted from last year's report to show what changed."},
+    )
+    assert response.status_code == 302
+    version = PublishedReport.objects.get()
+    assert len(version.overridden_problems) == 2
+    assert "Quoted from last year" in version.override_reason
+
+
+def test_an_unknown_placeholder_is_a_figure_check_problem(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    save_part(client, report, "closing", "Outstanding: {practice.excellent}.")
+    text = page_text(client.get(reverse("report_detail", args=[report.pk])))
+    assert "no figure is called practice.excellent" in text
+
+
+def test_publishing_freezes_figures_narrative_and_files(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    save_part(client, report, "closing", "Good or better: {practice.good_or_better}.")
+    assert client.post(reverse("report_publish", args=[report.pk]), {}).status_code == 302
+    first = PublishedReport.objects.get()
+    url = reverse("report_version_file", args=[report.pk, 1, "full", "docx"])
+    before = client.get(url).content
+    # The reviews change after publishing: one practice grade drops to inadequate.
+    Review.objects.filter(cohort__name=SEPTEMBER).order_by("id").first()
+    review = Review.objects.filter(cohort=find_cohort(SEPTEMBER)).order_by("id").first()
+    review.practice_grade = review.moderated_practice_grade = "inadequate"
+    review.save()
+    assert client.get(url).content == before  # the same file, byte for byte
+    document = docx.Document(io.BytesIO(before))
+    assert "Good or better: 10 of 10 (100%)." in "\n".join(p.text for p in document.paragraphs)
+    version_text = page_text(client.get(reverse("report_version", args=[report.pk, 1])))
+    assert "Good or better: 10 of 10 (100%)." in version_text
+    # The draft follows the reviews; publishing again makes version 2 beside version 1.
+    draft_text = page_text(client.get(reverse("report_detail", args=[report.pk])))
+    assert "Good or better: 9 of 10 (90%)." in draft_text
+    client.post(reverse("report_publish", args=[report.pk]), {})
+    assert list(report.versions.values_list("number", flat=True)) == [2, 1]
+    assert first.figures["practice"]["good_or_better"] == 10
+    assert PublishedFile.objects.filter(version=first).count() == 1
+    with pytest.raises(ValueError):
+        first.save()
+
+
+def test_the_wider_circulation_edition_hides_the_table_initials_and_small_counts(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    client.post(reverse("report_publish", args=[report.pk]), {})
+    full = docx.Document(
+        io.BytesIO(
+            client.get(reverse("report_version_file", args=[report.pk, 1, "full", "docx"])).content
+        )
+    )
+    wider = docx.Document(
+        io.BytesIO(
+            client.get(
+                reverse("report_version_file", args=[report.pk, 1, "wider-circulation", "docx"])
+            ).content
+        )
+    )
+
+    def everything(document):
+        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+
+    assert "VB" in everything(full) and "RL" in everything(full)
+    assert "AS-S" in everything(full)
+    text = everything(wider)
+    assert "For wider circulation" in text
+    for initials in ("VB", "AS-S", "RL", "BA"):
+        assert not re.search(rf"(?<![\w-]){initials}(?![\w-])", text), initials
+    assert "Initials" not in text
+    assert "2 of 10 (20%)" not in text and "fewer than 3 of 10" in text
+    assert "One review: practice outstanding" in text
+
+
+def test_the_disclosure_check_warns_about_initials_typed_into_the_narrative(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    save_part(
+        client,
+        report,
+        "strengths.journey",
+        "VB's worker RL visited weekly; 1 of 10 reviews found this.",
+    )
+    text = page_text(client.get(reverse("report_detail", args=[report.pk])))
+    assert "Disclosure check: this report could identify a child" in text
+    assert "VB : a child's initials" in text
+    assert "a member of staff named in the narrative" in text
+    assert "a count under 3, typed" in text
+
+
+def test_two_authors_cannot_overwrite_each_other_unseen(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    report.refresh_from_db()
+    started_from = report.version
+    save_part(client, report, "closing", "First author's words.")
+    response = client.post(
+        reverse("report_part", args=[report.pk, "closing"]),
+        {"text": "Second author's words.", "version": started_from},
+    )
+    assert response.status_code == 409
+    text = page_text(response)
+    assert "Someone else changed this report while you were writing" in text
+    assert "Second author's words." in text and "First author's words." in text
+    report.refresh_from_db()
+    assert report.narrative["closing"] == "First author's words."
+
+
+def test_restoring_a_part_follows_the_reviews_again(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    save_part(client, report, "closing", "Mine.")
+    client.post(reverse("report_part", args=[report.pk, "closing"]), {"restore": "1"})
+    report.refresh_from_db()
+    assert "closing" not in report.narrative
+
+
+@pytest.mark.parametrize("role", ["reviewer_independent", "practitioner", "manager", "admin"])
+def test_only_qa_leads_and_senior_leaders_see_reports(client, cast, role):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    client.post(reverse("report_publish", args=[report.pk]), {})
+    client.logout()
+    signed_in(client, cast[role])
+    for url in (
+        reverse("report_list"),
+        reverse("report_detail", args=[report.pk]),
+        reverse("report_version", args=[report.pk, 1]),
+        reverse("report_version_file", args=[report.pk, 1, "full", "docx"]),
+        reverse("report_draft_file", args=[report.pk, "full", "docx"]),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_senior_leaders_read_reports_but_cannot_write_or_publish(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    client.logout()
+    signed_in(client, cast["senior_leader"])
+    response = client.get(reverse("report_detail", args=[report.pk]))
+    assert response.status_code == 200
+    assert "Publish version" not in response.content.decode()
+    assert client.post(reverse("report_publish", args=[report.pk]), {}).status_code == 404
+    assert client.get(reverse("report_part", args=[report.pk, "closing"])).status_code == 404
+    assert client.get(reverse("report_create")).status_code == 404
+    assert not PublishedReport.objects.exists()
