@@ -304,14 +304,16 @@ def _gradings(figures, data, counts, narrative):
           counts.plain(data.put_right.get(key) or 0)]
          for key, label in v.PRACTICE_STANDARDS],
     )  # fmt: skip
-    bullets = []
-    for initials, practice, outcome, reason in data.gap_cases:
-        who = "One review" if counts.wider else initials
-        bullets.append(f"{who}: practice {practice.lower()}, outcomes {outcome.lower()}. {reason}")
-    paragraphs = []
-    if bullets:
+    bullets, paragraphs = [], []
+    if data.gap_cases and counts.wider:
+        # A case's reasons describe one child's circumstances: only the full report has them.
+        paragraphs.append("The reviewers' reasons for each review where practice was good or "
+                          "better but outcomes were not are in the full report.")  # fmt: skip
+    elif data.gap_cases:
         paragraphs.append("Where practice was good or better but outcomes were not, the "
                           "reviewers gave these reasons:")  # fmt: skip
+        bullets = [f"{initials}: practice {practice.lower()}, outcomes {outcome.lower()}. {reason}"
+                   for initials, practice, outcome, reason in data.gap_cases]  # fmt: skip
     return Section("3", "Overall gradings and summary of findings", paragraphs=paragraphs,
                    bullets=bullets, tables=[_grade_table(figures, counts), standards],
                    charts=_charts(figures, counts), narrative=narrative("gradings"),

@@ -39,11 +39,12 @@ def figure_problems(narrative, figures, placeholder_table, parts):
 _SMALL = re.compile(rf"\b([1-{SMALL_COUNT - 1}])\s*(?:out\s+of|of|/)\s*(?:the\s+)?(\d+)\b", re.I)
 
 
-def disclosure_warnings(narrative, data, parts):
+def disclosure_warnings(narrative, data, parts, unedited=()):
     """Where the report could identify a child, for the author to judge.
 
     The full report's table of the reviews always earns a warning; the narrative is the same in
-    both editions, so initials, staff names and counts under 3 typed into it are flagged too.
+    both editions, so initials, staff names and counts under 3 typed into it are flagged too,
+    and so are findings the author has not yet edited (`unedited`: parts still as prefilled).
     """
     warnings = []
     if data.cohort_rows:
@@ -65,6 +66,16 @@ def disclosure_warnings(narrative, data, parts):
     }
     for part, _where in parts:
         text = narrative.get(part, "")
+        if part in unedited and part.startswith(("strengths.", "development.")) and text:
+            warnings.append(
+                Problem(
+                    part,
+                    "The reviewers' own words",
+                    "are still here as they "
+                    "wrote them about individual children: summarise them "
+                    "before the report goes beyond the service",
+                )
+            )
         for initials in sorted(children):
             if re.search(rf"(?<![\w-]){re.escape(initials)}(?![\w-])", text):
                 warnings.append(

@@ -65,7 +65,8 @@ class Draft:
 
     @cached_property
     def warnings(self):
-        return disclosure_warnings(self.narrative, self.data, self.parts)
+        unedited = [part for part, _ in self.parts if not self.edited(part)]
+        return disclosure_warnings(self.narrative, self.data, self.parts, unedited)
 
     def problems_in(self, part):
         return [problem for problem in self.problems if problem.part == part]

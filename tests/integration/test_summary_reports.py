@@ -215,7 +215,9 @@ def test_the_wider_circulation_edition_hides_the_table_initials_and_small_counts
         assert not re.search(rf"(?<![\w-]){initials}(?![\w-])", text), initials
     assert "Initials" not in text
     assert "2 of 10 (20%)" not in text and "fewer than 3 of 10" in text
-    assert "One review: practice outstanding" in text
+    assert "Young person refuses to meet services" in everything(full)
+    assert "Young person refuses to meet services" not in text  # one child's circumstances
+    assert "reasons for each review where practice was good or better" in text
 
 
 def test_the_disclosure_check_warns_about_initials_typed_into_the_narrative(client, cast):
@@ -232,6 +234,9 @@ def test_the_disclosure_check_warns_about_initials_typed_into_the_narrative(clie
     assert "VB : a child's initials" in text
     assert "a member of staff named in the narrative" in text
     assert "a count under 3, typed" in text
+    # Findings still in the reviewers' own words are flagged until the author edits them.
+    assert text.count("are still here as they wrote them about individual children") == 1
+    assert "The reviewers' own words" in text
 
 
 def test_two_authors_cannot_overwrite_each_other_unseen(client, cast):

@@ -59,6 +59,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             for username, role, first, last, staff_name in DEMO_USERS:
                 self._demo_user(username, role, first, last, staff_name, password)
+        _summary_report(User.objects.get(username=DEMO_USERS[0][0]))
         settings.DEMO_MODE_MARKER.touch()
         os.environ["PRACTICE_REVIEW_DEMO_MODE"] = "true"  # for the server started below
 
@@ -131,3 +132,36 @@ def _reviews_to_do(by):
             social_worker=latest.social_worker,
             supervisor=latest.supervisor,
         )
+
+
+DEMO_CLOSING = (
+    "Practice was good or better in {practice.good_or_better} reviews, against "
+    "{comparison.practice.good_or_better} in {comparison.cohort.name}. Outcomes for the child "
+    "were good or better in {outcome.good_or_better}.\n\n"
+    "The service's next step is to make sure that where practice is strong, outcomes follow: "
+    "the recommendations in section 5 are tracked to completion, and the next cohort will show "
+    "whether they made a difference."
+)
+
+
+def _summary_report(by):
+    """A published summary report of the September cohort against July's (once only)."""
+    from practice_review.reports import actions
+    from practice_review.reports.models import SummaryReport
+    from practice_review.reports.summary import Coverage, previous_cohort
+    from practice_review.reviews.models import Review
+    from practice_review.reviews.queries import find_cohort
+
+    september = find_cohort("September 2024 to February 2025")
+    if SummaryReport.objects.exists() or september is None:
+        return
+    report = actions.create_report(
+        by=by,
+        title="Practice and Impact Review summary, September 2024 to February 2025",
+        cohorts=[september],
+        comparator=previous_cohort(Coverage((september,))),
+    )
+    report = actions.save_narrative(
+        by=by, report=report, part="closing", text=DEMO_CLOSING, version=report.version
+    )
+    actions.publish(by=by, report=report, reviews=Review.objects.all())
