@@ -22,17 +22,18 @@ class Problem:
     part: str  # the narrative part it is in ("" for the report as a whole)
     text: str  # what the author wrote, quoted
     problem: str  # what is wrong, in plain words
+    where: str = ""  # the part's place in the report, "6. Closing remarks"
 
 
 def figure_problems(narrative, figures, placeholder_table, parts):
     """Every figure-check problem in the narrative, in the report's order of parts."""
     problems = []
-    for part, _where in parts:
+    for part, where in parts:
         text = narrative.get(part, "")
         for name in unknown_placeholders(text, placeholder_table):
-            problems.append(Problem(part, f"{{{name}}}", f"no figure is called {name}"))
+            problems.append(Problem(part, f"{{{name}}}", f"no figure is called {name}", where))
         for mismatch in check_figures(without_placeholders(text), figures):
-            problems.append(Problem(part, mismatch.text, mismatch.problem))
+            problems.append(Problem(part, mismatch.text, mismatch.problem, where))
     return problems
 
 
@@ -64,40 +65,28 @@ def disclosure_warnings(narrative, data, parts, unedited=()):
         for name in (row["social_worker"].removesuffix(" (student)"), row["supervisor"])
         if len(name) >= 2
     }
-    for part, _where in parts:
+    for part, where in parts:
         text = narrative.get(part, "")
+
+        def warn(quoted, problem, part=part, where=where):
+            warnings.append(Problem(part, quoted, problem, where))
+
         if part in unedited and part.startswith(("strengths.", "development.")) and text:
-            warnings.append(
-                Problem(
-                    part,
-                    "The reviewers' own words",
-                    "are still here as they "
-                    "wrote them about individual children: summarise them "
-                    "before the report goes beyond the service",
-                )
+            warn(
+                "The reviewers' own words",
+                "are still here as they wrote them about "
+                "individual children: summarise them before the report goes beyond the service",
             )
         for initials in sorted(children):
             if re.search(rf"(?<![\w-]){re.escape(initials)}(?![\w-])", text):
-                warnings.append(
-                    Problem(part, initials, "a child's initials: both editions show the narrative")
-                )
+                warn(initials, "a child's initials: both editions show the narrative")
         for name in sorted(staff - children):
             if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-                warnings.append(
-                    Problem(
-                        part,
-                        name,
-                        "a member of staff named in the narrative: both editions show it",
-                    )
-                )
+                warn(name, "a member of staff named in the narrative: both editions show it")
         for match in _SMALL.finditer(without_placeholders(text)):
-            warnings.append(
-                Problem(
-                    part,
-                    match[0],
-                    f"a count under {SMALL_COUNT}, typed: the "
-                    "version for wider circulation shows it as typed; use a "
-                    "placeholder, which it hides",
-                )
+            warn(
+                match[0],
+                f"a count under {SMALL_COUNT}, typed: the version for wider "
+                "circulation shows it as typed; use a placeholder, which it hides",
             )
     return warnings

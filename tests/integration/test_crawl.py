@@ -41,6 +41,16 @@ def live_work(cast):
 
     raise_alert(review=review, concern="A concern.", severity="high", must_act=staff["BA"],
                 by=cast["reviewer_independent"])  # fmt: skip
+    # A summary report with a published version, so the crawl reaches the report pages.
+    from practice_review.reports import actions as report_actions
+    from practice_review.reviews.models import Review
+    from practice_review.reviews.queries import find_cohort
+    from tests.conftest import JULY, SEPTEMBER
+
+    report = report_actions.create_report(
+        by=qa, title="Crawl report", cohorts=[find_cohort(SEPTEMBER)], comparator=find_cohort(JULY)
+    )
+    report_actions.publish(by=qa, report=report, reviews=Review.objects.all())
     return review
 
 
@@ -80,3 +90,5 @@ def test_every_link_a_person_is_shown_works_for_them(client, cast, live_work, pe
     seen, problems = crawl(client)
     assert problems == []
     assert len(seen) >= (2 if person in ("admin", "outsider") else 5)
+    reached_reports = any(url.startswith("/reports/") for url in seen)
+    assert reached_reports == (person in ("qa_lead", "senior_leader"))

@@ -231,7 +231,7 @@ def test_the_disclosure_check_warns_about_initials_typed_into_the_narrative(clie
     )
     text = page_text(client.get(reverse("report_detail", args=[report.pk])))
     assert "Disclosure check: this report could identify a child" in text
-    assert "VB : a child's initials" in text
+    assert "VB in 4.1. The journey of the child : a child's initials" in text
     assert "a member of staff named in the narrative" in text
     assert "a count under 3, typed" in text
     # Findings still in the reviewers' own words are flagged until the author edits them.

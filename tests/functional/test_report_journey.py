@@ -1,0 +1,118 @@
+"""The QA lead builds a summary report in a real Chromium: choose what it covers, write the
+narrative with a live figure and a mistyped one, meet the figure check, publish with a reason,
+and download the published Word document. axe-core runs on every page of the journey.
+
+Screenshots go to /tmp/screens/report/; `UPDATE_SCREENSHOTS=1` writes them to
+docs/screenshots/ (named report-*.png) for docs/summary-reports.md.
+"""
+
+import io
+import os
+
+import docx
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import JULY, PASSWORD, SEPTEMBER
+from tests.functional.conftest import ROOT, SCREENS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOT_DIR = (
+    ROOT / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") else SCREENS / "report"
+)
+CLOSING = (
+    "Practice was good or better in {practice.good_or_better} reviews.\n\n"
+    "Outcomes were outstanding in 5 of 10 reviews."  # the reference report's mistake: it is 6
+)
+
+
+def shot(page, name):
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"report-{name}.png"), full_page=True)
+
+
+def test_the_qa_lead_builds_checks_and_publishes_a_summary_report(drive, cast, axe):
+    def journey(page):
+        page.goto("/sign-in/")
+        page.get_by_label("Username").fill("qa.lead")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+
+        page.get_by_role("link", name="Reports").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Summary reports")
+        axe(page)
+        page.get_by_role("link", name="Create a summary report").click()
+
+        # Nothing chosen: the error summary says what is missing.
+        page.get_by_label("Title of the report").fill("Summary, September 2024 cohort")
+        page.get_by_role("button", name="Create draft report").click()
+        summary = page.locator(".govuk-error-summary")
+        expect(summary).to_contain_text("Choose at least one cohort, or give a date range")
+        expect(summary).to_be_focused()
+        axe(page)
+
+        page.get_by_role("checkbox", name=SEPTEMBER).check()
+        expect(page.get_by_label("The cohort before the one this report covers")).to_be_checked()
+        shot(page, "01-create")
+        page.get_by_role("button", name="Create draft report").click()
+
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Summary, September 2024")
+        expect(page.locator(".govuk-summary-list")).to_contain_text(JULY)
+        expect(
+            page.get_by_text("Figure check: every number typed into the narrative")
+        ).to_be_visible()
+        expect(page.locator("#part-introduction")).to_contain_text(
+            "Independent reviewers completed 8 of 10 (80%)"
+        )
+        axe(page)
+        shot(page, "02-draft")
+
+        page.get_by_role("link", name="Change the narrative of 6. Closing remarks").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("6. Closing remarks")
+        page.get_by_text("Figures you can put in the text").click()
+        expect(page.get_by_role("cell", name="{practice.good_or_better}")).to_be_visible()
+        axe(page)
+        page.get_by_label("Text").fill(CLOSING)
+        shot(page, "03-narrative")
+        page.get_by_role("button", name="Save", exact=True).click()
+
+        # Back on the draft: the live figure is filled in, the typed one is marked in place.
+        closing = page.locator("#part-closing")
+        expect(closing).to_contain_text("Practice was good or better in 10 of 10 (100%) reviews.")
+        expect(closing.locator("mark")).to_have_text("5 of 10")
+        banner = page.get_by_role("region", name="Figure check")
+        expect(banner).to_contain_text("5 of 10 is not one of the computed figures")
+        axe(page)
+        shot(page, "04-figure-check")
+
+        page.get_by_role("button", name="Publish version 1").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text(
+            "Fix the 1 figure-check problem, or say why"
+        )
+        axe(page)
+        page.get_by_label("Why publish with these figure-check problems").fill(
+            "The sentence quotes last year's report on purpose."
+        )
+        page.get_by_role("button", name="Publish version 1").click()
+
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Summary, September 2024")
+        expect(page.locator(".govuk-caption-l")).to_have_text("Published summary report, version 1")
+        expect(
+            page.get_by_text("The sentence quotes last year's report on purpose.")
+        ).to_be_visible()
+        axe(page)
+        shot(page, "05-published")
+
+        with page.expect_download() as download:
+            page.locator(".govuk-summary-list__row", has_text="Full report").get_by_role(
+                "link", name="Word"
+            ).click()
+        return download.value.path().read_bytes()
+
+    content = drive(journey)
+    document = docx.Document(io.BytesIO(content))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "Practice was good or better in 10 of 10 (100%) reviews." in text
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[-1] == "6. Closing remarks"
