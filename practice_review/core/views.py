@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from practice_review.accounts.permissions import Permission, has_permission
 from practice_review.reports.figures import grade_summaries_by_cohort
+from practice_review.reports.models import SummaryReport
 from practice_review.reviews.alerts import home_alerts
 from practice_review.reviews.presenters import CohortSummary
 from practice_review.reviews.queries import (
@@ -49,6 +50,11 @@ def home(request):
         "awaiting_sign_off": (
             reviews_visible_to(user).filter(status="submitted").select_related("child", "cohort")
             if has_permission(user, Permission.SIGN_OFF_REVIEWS)
+            else []
+        ),
+        "latest_reports": (
+            SummaryReport.objects.prefetch_related("versions")[:3]
+            if has_permission(user, Permission.VIEW_REPORTS)
             else []
         ),
     }

@@ -7,7 +7,7 @@ from django.db.models import Min
 from django.db.models.functions import Coalesce
 
 from practice_review.core.text import long_date
-from practice_review.reports.builder import build_report
+from practice_review.reports.builder import INTERNAL, build_report
 from practice_review.reports.figures import figures_for
 from practice_review.reports.report_data import report_data
 from practice_review.reviews.models import Cohort, Review
@@ -79,7 +79,9 @@ def report_inputs(coverage, comparator=None, reviews=None):
     return figures_for(coverage.name, covered, compare=compare), report_data(covered)
 
 
-def summary_report(cohort, compare=None, reviews=None):
+def summary_report(cohort, compare=None, reviews=None, audience=INTERNAL):
     """A cohort's summary report with the default narrative (the `report` command's)."""
     figures, data = report_inputs(Coverage(cohorts=(cohort,)), compare, reviews)
-    return build_report(council=settings.COUNCIL_NAME, figures=figures, data=data)
+    return build_report(
+        council=settings.COUNCIL_NAME, figures=figures, data=data, audience=audience
+    )

@@ -135,6 +135,13 @@ def test_demo_sets_up_idempotently_with_a_private_generated_password(tmp_path):
         env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert check.stdout.strip() == "True"
+    reports = subprocess.run(
+        [COMMAND, "shell", "-v0", "-c",
+         "from practice_review.reports.models import PublishedReport as P;"
+         "print(P.objects.count(), P.objects.get().figures['comparison']['cohort']['name'])"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert reports.stdout.strip() == f"1 {JULY}"  # published once, against the cohort before
 
 
 def test_report_to_an_unwritable_path_is_a_plain_error(workspace):
@@ -144,3 +151,24 @@ def test_report_to_an_unwritable_path_is_a_plain_error(workspace):
     assert result.returncode != 0
     assert "cannot write /nonexistent/figures.json" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_report_for_wider_circulation_leaves_out_the_table_of_the_reviews(workspace):
+    import docx
+
+    folder, run = workspace
+    run("import-reviews", str(SEED_FILE))
+    full, wider = folder / "full.docx", folder / "wider.docx"
+    assert (
+        run("report", "--cohort", SEPTEMBER, "--format", "docx", "--output", str(full)).returncode
+        == 0
+    )
+    result = run("report", "--cohort", SEPTEMBER, "--format", "docx", "--output", str(wider),
+                 "--wider-circulation")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+    def first_headers(path):
+        return [table.rows[0].cells[0].text for table in docx.Document(path).tables]
+
+    assert "Initials" in first_headers(full)
+    assert "Initials" not in first_headers(wider)

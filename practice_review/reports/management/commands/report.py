@@ -3,6 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from practice_review.reports.builder import INTERNAL, WIDER
 from practice_review.reports.figures import cohort_figures
 from practice_review.reports.renderers import RENDERERS
 from practice_review.reports.summary import summary_report
@@ -19,8 +20,16 @@ class Command(BaseCommand):
         parser.add_argument("--compare", help="a cohort to compare with")
         parser.add_argument("--format", choices=FORMATS, default="json")
         parser.add_argument("--output", help="where to write the report")
+        parser.add_argument(
+            "--wider-circulation",
+            action="store_true",
+            help="the version for wider circulation: no table of the reviews, no initials, "
+            "counts under 3 shown as 'fewer than 3' (html, docx, pdf)",
+        )
 
-    def handle(self, cohort, compare=None, format="json", output=None, **options):
+    def handle(
+        self, cohort, compare=None, format="json", output=None, wider_circulation=False, **options
+    ):
         found = self._cohort(cohort)
         comparator = self._cohort(compare) if compare else None
         if format == "json":
@@ -29,7 +38,8 @@ class Command(BaseCommand):
         elif not output:
             raise CommandError(f"--format {format} needs --output PATH")
         else:
-            report = summary_report(found, compare=comparator)
+            audience = WIDER if wider_circulation else INTERNAL
+            report = summary_report(found, compare=comparator, audience=audience)
             content = RENDERERS[format]().render(report)
         if not output:
             sys.stdout.write(content.decode("utf-8"))
