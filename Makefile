@@ -51,6 +51,7 @@ lock: $(BIN)/.installed
 
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/import_and_figures.py
+	$(BIN)/python benchmarks/report_documents.py
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -5,7 +5,9 @@
 
 Runs on a fresh SQLite database in a temporary folder (the real settings: WAL, IMMEDIATE).
 Times are medians over --repeats, measured in-process after one warm-up, so Django's start-up
-is not counted; the baseline is computing the same cohort's figures alone.
+is not counted; the baseline is computing the same cohort's figures alone. "draft" is the work
+behind the report's draft page (figures, narrative, figure and disclosure checks, document);
+"publish" freezes a version (both editions, no files yet).
 """
 
 import argparse
@@ -47,10 +49,13 @@ def main(argv=None):
     from import_and_figures import generate_review_file
 
     from practice_review.accounts.models import system_actor
+    from practice_review.reports import actions as report_actions
+    from practice_review.reports.drafts import Draft
     from practice_review.reports.figures import cohort_figures
     from practice_review.reports.renderers import RENDERERS
     from practice_review.reports.summary import summary_report
     from practice_review.reviews.importing import import_reviews
+    from practice_review.reviews.models import Review
     from practice_review.reviews.queries import find_cohort
 
     call_command("migrate", verbosity=0)
@@ -61,19 +66,32 @@ def main(argv=None):
     result = import_reviews(data=big, file_name="big.csv", by=actor, default_cohort=None)
     assert result.ok, result.problems[:3]
     large = result.cohorts[0]
-    print(f"{'cohort':<34} {'reviews':>7} {'figures s':>10} {'docx s':>8} {'pdf s':>8}")
+    print(f"{'cohort':<34} {'reviews':>7} {'figures s':>10} {'draft s':>8} {'publish s':>9} "
+          f"{'docx s':>8} {'pdf s':>8}")  # fmt: skip
+    reviews = Review.objects.all()
     for name in ("September 2024 to February 2025", large):
         cohort = find_cohort(name)
         figures = median_seconds(lambda c=cohort: cohort_figures(c), args.repeats)
+        report = report_actions.create_report(by=actor, title=name, cohorts=[cohort])
+
+        def draft_page(report=report):
+            draft = Draft(report, reviews)
+            return draft.problems, draft.warnings, draft.document(marked=True)
+
+        draft = median_seconds(draft_page, args.repeats)
+        publish = median_seconds(
+            lambda r=report: report_actions.publish(by=actor, report=r, reviews=reviews),
+            args.repeats,
+        )
         timings = {}
         for fmt in ("docx", "pdf"):
             renderer = RENDERERS[fmt]()
             timings[fmt] = median_seconds(
                 lambda c=cohort, r=renderer: r.render(summary_report(c)), args.repeats
             )
-        reviews = cohort_figures(cohort)["cohort"]["reviews"]
-        print(f"{name[:34]:<34} {reviews:>7} {figures:>10.3f} {timings['docx']:>8.2f} "
-              f"{timings['pdf']:>8.2f}")  # fmt: skip
+        count = cohort_figures(cohort)["cohort"]["reviews"]
+        print(f"{name[:34]:<34} {count:>7} {figures:>10.3f} {draft:>8.2f} {publish:>9.2f} "
+              f"{timings['docx']:>8.2f} {timings['pdf']:>8.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":
