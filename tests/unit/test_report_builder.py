@@ -122,3 +122,57 @@ def test_dollar_signs_in_names_are_drawn_as_text():
 
     chart = Chart("t", ["x", "y"], [(r"Cohort $\frac{$", [1, 2]), ("Budget $1 to $2", [3, 4])])
     assert render_png(chart)[:4] == b"\x89PNG"
+
+
+def _large_data(reviews=60, findings=30):
+    rows = [dict(DATA.cohort_rows[0], initials=f"C{i}", ethnicity="British" if i % 3 else
+                 "Eritrean") for i in range(reviews)]  # fmt: skip
+    return ReportData(
+        cohort_rows=rows,
+        gap_cases=[],
+        findings={
+            "journey": {"strengths": [f"Finding {i}." for i in range(findings)], "development": []}
+        },  # fmt: skip
+        put_right={},
+        topics={"journey": [("Chronology", 12), ("Recording", 7)]},
+    )
+
+
+def test_a_large_cohort_gets_summary_tables_and_summarised_findings():
+    figures = json.loads(json.dumps(FIGURES))
+    figures["cohort"]["reviews"] = 60
+    built = build_report(council="A Council", figures=figures, data=_large_data())
+    captions = [table.caption for table in built.sections[1].tables]
+    assert captions == ["The reviews by ethnicity as recorded",
+                        "Legal or practice framework at the review"]  # fmt: skip
+    assert built.sections[1].tables[0].rows == [
+        ["British", "40 of 60 (67%)"],
+        ["Eritrean", "20 of 60 (33%)"],
+    ]
+    strengths = plain_text(built.sections[3].subsections[0].narrative)
+    assert "Chronology: 12 findings" in strengths
+    assert "The latest 12 of 30 findings under this theme" in strengths
+    assert "Finding 29." in strengths and "Finding 17." not in strengths
+
+
+def test_the_wider_edition_leaves_out_the_table_and_initials_and_hides_small_counts():
+    wider = build_report(council="A Council", figures=FIGURES, data=DATA, audience="wider")
+    assert wider.edition == "For wider circulation"
+    overview = text_of(wider.sections[1])
+    assert "Initials" not in overview and "VB" not in overview and "RL" not in overview
+    assert "Child in care (looked after)\nfewer than 3 of 10" in overview
+    gradings = wider.sections[2]
+    assert gradings.bullets == [] and "AS-S" not in text_of(gradings)
+    assert "Requires improvement to be good\n0 of 10 (0%)\nfewer than 3 of 10" in text_of(gradings)
+    outcomes = dict(zip(gradings.charts[0].categories, gradings.charts[0].series[1][1]))
+    assert outcomes["Requires improvement to be good"] is None  # no bar, a label
+    assert "Requires improvement to be good fewer than 3" in gradings.charts[0].alt
+
+
+def test_a_built_report_survives_its_round_trip_through_json():
+    from practice_review.reports.builder import report_from_dict, report_to_dict
+
+    built = build_report(council="A Council", figures=FIGURES, data=DATA,
+                         narrative={"closing": "**Bold** {practice.good_or_better}."})  # fmt: skip
+    data = json.loads(json.dumps(report_to_dict(built)))
+    assert report_from_dict(data) == built
