@@ -164,9 +164,10 @@ def test_the_wider_edition_leaves_out_the_table_and_initials_and_hides_small_cou
     gradings = wider.sections[2]
     assert gradings.bullets == [] and "AS-S" not in text_of(gradings)
     assert "Requires improvement to be good\n0 of 10 (0%)\nfewer than 3 of 10" in text_of(gradings)
-    outcomes = dict(zip(gradings.charts[0].categories, gradings.charts[0].series[1][1]))
+    chart = gradings.charts[0]
+    outcomes = dict(zip(chart.categories, chart.series[1][1], strict=True))
     assert outcomes["Requires improvement to be good"] is None  # no bar, a label
-    assert "Requires improvement to be good fewer than 3" in gradings.charts[0].alt
+    assert "Requires improvement to be good fewer than 3" in chart.alt
 
 
 def test_a_built_report_survives_its_round_trip_through_json():
