@@ -295,3 +295,30 @@ def test_senior_leaders_read_reports_but_cannot_write_or_publish(client, cast):
     assert client.get(reverse("report_part", args=[report.pk, "closing"])).status_code == 404
     assert client.get(reverse("report_create")).status_code == 404
     assert not PublishedReport.objects.exists()
+
+
+@pytest.mark.pdf
+def test_a_published_version_downloads_as_pdf_in_both_editions(client, cast, tmp_path):
+    import shutil
+    import subprocess
+
+    assert shutil.which("pdftotext"), "pdftotext is missing: apt-get install poppler-utils"
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    save_part(client, report, "closing", "Good or better: {practice.good_or_better}.")
+    client.post(reverse("report_publish", args=[report.pk]), {})
+    texts = {}
+    for edition in ("full", "wider-circulation"):
+        url = reverse("report_version_file", args=[report.pk, 1, edition, "pdf"])
+        response = client.get(url)
+        assert response["Content-Type"] == "application/pdf"
+        out = tmp_path / f"{edition}.pdf"
+        out.write_bytes(response.content)
+        assert client.get(url).content == response.content  # kept, not made again
+        texts[edition] = subprocess.run(["pdftotext", str(out), "-"], capture_output=True,
+                                        text=True, check=True).stdout  # fmt: skip
+        info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True)
+        assert "Tagged:          yes" in info.stdout
+    assert "Good or better: 10 of 10 (100%)." in texts["full"]
+    assert "AS-S" in texts["full"] and "AS-S" not in texts["wider-circulation"]
+    assert "fewer than 3 of 10" in texts["wider-circulation"]
