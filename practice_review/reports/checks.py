@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from practice_review.reports.figure_check import check_figures
 from practice_review.reports.narrative import (
     SMALL_COUNT,
+    for_checking,
     unknown_placeholders,
-    without_placeholders,
 )
 
 
@@ -32,20 +32,28 @@ def figure_problems(narrative, figures, placeholder_table, parts):
         text = narrative.get(part, "")
         for name in unknown_placeholders(text, placeholder_table):
             problems.append(Problem(part, f"{{{name}}}", f"no figure is called {name}", where))
-        for mismatch in check_figures(without_placeholders(text), figures):
+        for mismatch in check_figures(for_checking(text, placeholder_table), figures):
             problems.append(Problem(part, mismatch.text, mismatch.problem, where))
     return problems
 
 
-_SMALL = re.compile(rf"\b([1-{SMALL_COUNT - 1}])\s*(?:out\s+of|of|/)\s*(?:the\s+)?(\d+)\b", re.I)
+# "1 of 10", "2 out of the 14", "2/14", but not a date such as 1/2/2025.
+_SMALL = re.compile(
+    rf"(?<![\d/.])\b([1-{SMALL_COUNT - 1}])\s*(?:out\s+of|of|/)\s*(?:the\s+)?(\d+)\b(?![/.]\d)",
+    re.I,
+)
+# A name or initials as a whole word: not inside another word or a hyphenated name, while an
+# underscore (Markdown emphasis, "_VB_") still counts as a boundary.
+_BEFORE, _AFTER = r"(?<![^\W_])(?<!-)", r"(?![^\W_])(?!-)"
 
 
-def disclosure_warnings(narrative, data, parts, unedited=()):
+def disclosure_warnings(narrative, data, parts, unedited=(), placeholder_table=None):
     """Where the report could identify a child, for the author to judge.
 
     The full report's table of the reviews always earns a warning; the narrative is the same in
     both editions, so initials, staff names and counts under 3 typed into it are flagged too,
     and so are findings the author has not yet edited (`unedited`: parts still as prefilled).
+    `placeholder_table` is the wider edition's, so a count is judged as that edition shows it.
     """
     warnings = []
     if data.cohort_rows:
@@ -81,7 +89,7 @@ def disclosure_warnings(narrative, data, parts, unedited=()):
             warn(initials, "a child's initials: both editions show the narrative")
         for name in _whole_words(staff - children, text):
             warn(name, "a member of staff named in the narrative: both editions show it")
-        for match in _SMALL.finditer(without_placeholders(text)):
+        for match in _SMALL.finditer(for_checking(text, placeholder_table or {})):
             warn(
                 match[0],
                 f"a count under {SMALL_COUNT}, typed: the version for wider "
@@ -98,5 +106,5 @@ def _whole_words(words, text):
         return []
     longest_first = sorted(words, key=lambda word: (-len(word), word))
     pattern = "|".join(re.escape(word) for word in longest_first)
-    found = {match[0] for match in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", text)}
+    found = {match[0] for match in re.finditer(rf"{_BEFORE}(?:{pattern}){_AFTER}", text)}
     return sorted(found)

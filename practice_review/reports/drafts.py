@@ -7,6 +7,7 @@ from django.conf import settings
 
 from practice_review.reports.builder import (
     INTERNAL,
+    WIDER,
     build_report,
     default_narrative,
     narrative_parts,
@@ -66,7 +67,9 @@ class Draft:
     @cached_property
     def warnings(self):
         unedited = [part for part, _ in self.parts if not self.edited(part)]
-        return disclosure_warnings(self.narrative, self.data, self.parts, unedited)
+        return disclosure_warnings(
+            self.narrative, self.data, self.parts, unedited, self.placeholders(WIDER)
+        )
 
     def problems_in(self, part):
         return [problem for problem in self.problems if problem.part == part]

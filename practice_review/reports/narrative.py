@@ -163,10 +163,20 @@ def unknown_placeholders(text, table):
     return list(dict.fromkeys(found))
 
 
-def without_placeholders(text):
-    """`text` with each placeholder blanked to spaces of the same length, so the figure check
-    sees only numbers the author typed and its positions still point into `text`."""
-    return PLACEHOLDER.sub(lambda match: " " * len(match[0]), text)
+_NUMBER = re.compile(r"\d+%?")
+
+
+def for_checking(text, table):
+    """`text` as the checks should read it: a placeholder that stands for a bare number
+    (`{reviews}`, `{x.count}`, `{x.percent}`) becomes that number, so "5 of {reviews}" is read
+    as the "5 of 10" a reader will see; any other placeholder is blanked, since its figures are
+    right by construction and a cohort's name is not a claim about the figures."""
+
+    def value(match):
+        shown = table.get(match[1], ("",))[0]
+        return shown if _NUMBER.fullmatch(shown) else " " * len(match[0])
+
+    return PLACEHOLDER.sub(value, text)
 
 
 def fill(text, table):
@@ -260,17 +270,20 @@ def _joined(runs):
 
 
 def _marked(runs, marks):
-    """Runs split so that each text in `marks` is its own run, flagged."""
+    """Runs split so that each text in `marks` is its own run, flagged. Any run of spaces or
+    line breaks in a mark matches any other, since Markdown joins lines with a space."""
     for mark in marks:
         if not mark.strip():
             continue
+        pattern = re.compile(r"\s+".join(re.escape(word) for word in mark.split()))
         split = []
         for run in runs:
-            if run.marked or mark not in run.text:
+            found = None if run.marked else pattern.search(run.text)
+            if not found:
                 split.append(run)
                 continue
-            before, _, after = run.text.partition(mark)
-            split += [Run(before, run.bold, run.italic), Run(mark, run.bold, run.italic, True)]
+            before, after = run.text[: found.start()], run.text[found.end() :]
+            split += [Run(before, run.bold, run.italic), Run(found[0], run.bold, run.italic, True)]
             split += _marked([Run(after, run.bold, run.italic)], [mark])
         runs = [run for run in split if run.text]
     return runs

@@ -1,0 +1,291 @@
+"""The checks a draft report must pass: the figure check and the disclosure warnings."""
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from practice_review.reports.builder import ReportData, default_narrative, narrative_parts
+from practice_review.reports.checks import Problem, disclosure_warnings, figure_problems
+from practice_review.reports.narrative import placeholders
+
+# The seed cohorts' figures as `practice-review report --format json` prints them.
+FIGURES = json.loads((Path(__file__).parent / "data" / "seed-figures.json").read_text())
+TABLE = placeholders(FIGURES)
+WIDER_TABLE = placeholders(FIGURES, wider=True)
+PARTS = narrative_parts()
+
+
+def row(initials, social_worker, supervisor):
+    return {
+        "initials": initials,
+        "gender": "Male",
+        "age": "17",
+        "ethnicity": "Iraqi (Kurd)",
+        "status": "Care leaver / care experienced",
+        "social_worker": social_worker,
+        "supervisor": supervisor,
+    }
+
+
+DATA = ReportData(
+    cohort_rows=[
+        row("VB", "RL (student)", "BA"),
+        row("AS-S", "Jo Bloggs", "KT"),
+        row("A", "", ""),  # one letter: too short to look for
+        row("MN", "RL", "VB"),  # a supervisor whose initials are also a child's
+    ],
+    gap_cases=[("AS-S", "Outstanding", "Requires improvement to be good", "Will not engage.")],
+    findings={"journey": {"strengths": ["Timely safeguarding action."], "development": []}},
+    put_right={},
+)
+NO_ROWS = ReportData(cohort_rows=[], gap_cases=[], findings={}, put_right={})
+
+
+def figure_check(text, part="gradings", figures=FIGURES, table=TABLE):
+    return [(p.part, p.text, p.problem) for p in figure_problems({part: text}, figures, table,
+                                                                 PARTS)]  # fmt: skip
+
+
+def warned(text, data=DATA, part="overview"):
+    """The typed texts the disclosure check warns about in one part (the table warning aside)."""
+    warnings = disclosure_warnings({part: text}, data, PARTS, placeholder_table=WIDER_TABLE)
+    return [p.text for p in warnings if p.part]
+
+
+# -- The figure check --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quoted", "problem"),
+    [
+        # 3.3 of the reference report: outcomes 5/3/2, where the figures say 6/2/2.
+        ("Outcomes were Outstanding for 5 of the 10 reviews.", "5 of the 10",
+         "5 of 10 is not one of the computed figures"),
+        # 2.1.1: 6 of 10 called two thirds.
+        ("Outcomes were rated as Outstanding in two thirds (6/10).", "two thirds (6/10)",
+         "6/10 is not two thirds"),
+        # 2.2.5: four young people exactly 21 called "aged over 21".
+        ("4 out of 10 (40%) of the young people were aged over 21.", "aged over 21",
+         "the figures count 'aged 21 or over': say exactly that"),
+        # 2.2.5: 5 care leavers where the cohort table has 6.
+        ("care leavers: this time 5 out of 10 (50%)", "5 out of 10 (50%)",
+         "5 of 10 is not one of the computed figures"),
+    ],
+)  # fmt: skip
+def test_the_reference_reports_typed_mistakes_are_problems(sentence, quoted, problem):
+    assert ("gradings", quoted, problem) in figure_check(sentence)
+
+
+def test_the_figures_as_they_are_pass():
+    assert figure_check(
+        "Outcomes were Outstanding for 6 of the 10, Good for 2 of the 10 and Requires "
+        "improvement for 2 of the 10. 4 of 10 (40%) were aged 21 or over."
+    ) == []  # fmt: skip
+
+
+def test_a_problem_quotes_the_part_and_what_was_typed():
+    [problem] = figure_problems({"closing": "In two thirds (6/10) of reviews."}, FIGURES, TABLE,
+                                PARTS)  # fmt: skip
+    assert problem == Problem(
+        "closing", "two thirds (6/10)", "6/10 is not two thirds", "6. Closing remarks"
+    )
+
+
+def test_problems_follow_the_reports_order_of_parts():
+    narrative = {
+        "closing": "aged over 21",
+        "strengths.journey": "5 of 10",
+        "introduction": "{nope}",
+        "not a part": "aged over 21",  # only the report's parts are checked
+    }
+    assert [p.part for p in figure_problems(narrative, FIGURES, TABLE, PARTS)] == [
+        "introduction",
+        "strengths.journey",
+        "closing",
+    ]
+
+
+def test_numbers_produced_by_placeholders_are_not_checked():
+    assert figure_check(
+        "Outcomes were Outstanding in {outcome.outstanding}, Good in {outcome.good.count} of "
+        "{reviews} ({outcome.good.percent}); {age.aged_21_or_over} were aged 21 or over."
+    ) == []  # fmt: skip
+
+
+def test_a_placeholder_is_not_checked_even_where_its_words_would_be():
+    named = copy.deepcopy(FIGURES)
+    named["cohort"]["name"] = "Care leavers aged over 21, two thirds (6/10) pilot"
+    table = placeholders(named)
+    assert figure_check("In {cohort.name}.", figures=named, table=table) == []
+    assert len(figure_check(named["cohort"]["name"], figures=named, table=table)) == 2
+
+
+def test_what_the_wider_version_shows_is_checked_only_when_typed():
+    wider = placeholders(FIGURES, wider=True)
+    assert wider["comparison.gender.female"][0] == "fewer than 3 of 14"
+    assert figure_check("Female: {comparison.gender.female}.", table=wider) == []
+    assert figure_check("Female: fewer than 3 of 14.", table=wider) == [
+        ("gradings", "3 of 14", "3 of 14 is not one of the computed figures")
+    ]
+
+
+def test_unknown_placeholders_are_problems_once_each_in_order():
+    assert figure_check("{nope} and {practice.good_or_beter}, {nope} and {reviews}") == [
+        ("gradings", "{nope}", "no figure is called nope"),
+        ("gradings", "{practice.good_or_beter}", "no figure is called practice.good_or_beter"),
+    ]
+
+
+def test_unknown_placeholders_come_before_the_typed_mistakes_of_their_part():
+    assert figure_check("5 of 10 in {nope}") == [
+        ("gradings", "{nope}", "no figure is called nope"),
+        ("gradings", "5 of 10", "5 of 10 is not one of the computed figures"),
+    ]
+
+
+def test_the_default_narrative_passes_the_figure_check():
+    narrative = default_narrative(FIGURES, DATA)
+    assert figure_problems(narrative, FIGURES, TABLE, PARTS) == []
+    wider = placeholders(FIGURES, wider=True)
+    assert figure_problems(narrative, FIGURES, wider, PARTS) == []
+
+
+def test_an_empty_narrative_has_no_problems():
+    assert figure_problems({}, FIGURES, TABLE, PARTS) == []
+
+
+def test_a_typed_count_over_a_placeholder_base_is_checked():
+    assert figure_check("Outcomes were Outstanding for 5 of {reviews} reviews.") != []
+
+
+# -- The disclosure warnings -------------------------------------------------------------------
+
+
+def test_the_table_of_the_reviews_earns_a_warning_when_it_has_rows():
+    [warning] = disclosure_warnings({}, DATA, PARTS)
+    assert (warning.part, warning.text, warning.where) == ("", "The table of the reviews", "")
+    assert "initials" in warning.problem
+
+
+def test_no_rows_no_table_warning():
+    assert disclosure_warnings({}, NO_ROWS, PARTS) == []
+    assert disclosure_warnings({"overview": "A plain sentence."}, NO_ROWS, PARTS) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("AS-S moved to supported housing.", ["AS-S"]),
+        ("AS-S's placement was stable.", ["AS-S"]),
+        ("Reviews of VB and AS-S.", ["AS-S", "VB"]),
+        ("(VB)", ["VB"]),
+        ("**VB** was seen alone.", ["VB"]),
+        ("VB.", ["VB"]),
+        # Whole words only, and as typed.
+        ("We ASK every young person.", []),
+        ("as agreed, as before", []),
+        ("AS was not a child in this cohort", []),
+        ("AS-SB or XAS-S", []),
+        ("VBX and XVB", []),
+        ("vb in lower case", []),
+        ("A review.", []),  # one-letter initials are not looked for
+    ],
+)
+def test_a_childs_initials_are_found_as_whole_words_only(text, found):
+    children = [p.text for p in disclosure_warnings({"overview": text}, DATA, PARTS)
+                if p.problem.startswith("a child's initials")]  # fmt: skip
+    assert children == found
+
+
+def test_a_childs_initials_are_warned_about_in_the_part_they_are_in():
+    warnings = disclosure_warnings({"closing": "AS-S"}, DATA, PARTS)
+    assert warnings[1:] == [
+        Problem(
+            "closing",
+            "AS-S",
+            "a child's initials: both editions show the narrative",
+            "6. Closing remarks",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("RL supervised the case.", ["RL"]),  # recorded as "RL (student)"
+        ("Jo Bloggs and BA met weekly.", ["BA", "Jo Bloggs"]),
+        ("KT's oversight", ["KT"]),
+        ("BAT and RLS and jo bloggs", []),
+        ("A note.", []),  # blank and one-letter names are not looked for
+    ],
+)
+def test_staff_names_are_found(text, found):
+    staff = [p.text for p in disclosure_warnings({"overview": text}, DATA, PARTS)
+             if p.problem.startswith("a member of staff")]  # fmt: skip
+    assert staff == found
+
+
+def test_initials_that_are_a_child_and_a_member_of_staff_are_warned_about_once_as_a_child():
+    assert [(p.text, p.problem[:20]) for p in disclosure_warnings({"overview": "VB"}, DATA, PARTS)
+            if p.part] == [("VB", "a child's initials: ")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Female: 1 of 10.", ["1 of 10"]),
+        ("compared with 2/14 in July", ["2/14"]),
+        ("2 out of the 14 were female", ["2 out of the 14"]),
+        ("1 Out Of 10 and 2 of 10", ["1 Out Of 10", "2 of 10"]),
+        # Not a count under 3.
+        ("12 of 14 and 3 of 10 and 0 of 10 and 21/14", []),
+        # Placeholders are hidden in the wider version, so they are never warned about.
+        ("{standards.basic_details.not_met} and {practice.good.count} of {reviews}", []),
+        ("{comparison.gender.female}", []),
+    ],
+)
+def test_typed_counts_under_3_are_warned_about_and_placeholders_are_not(text, found):
+    assert warned(text, NO_ROWS) == found
+
+
+def test_a_small_count_warning_says_to_use_a_placeholder():
+    [warning] = disclosure_warnings({"gradings": "1 of 10"}, NO_ROWS, PARTS)
+    assert warning.part == "gradings" and "placeholder" in warning.problem
+
+
+def test_warnings_follow_the_reports_order_of_parts():
+    narrative = {"closing": "1 of 10", "introduction": "AS-S", "overview": "Jo Bloggs"}
+    assert [(p.part, p.text) for p in disclosure_warnings(narrative, DATA, PARTS)] == [
+        ("", "The table of the reviews"),
+        ("introduction", "AS-S"),
+        ("overview", "Jo Bloggs"),
+        ("closing", "1 of 10"),
+    ]
+
+
+def test_findings_still_as_the_reviewers_wrote_them_earn_a_warning():
+    narrative = {
+        "strengths.journey": "- Timely safeguarding action.",
+        "development.journey": "",  # nothing to summarise
+        "introduction": "As prefilled.",  # not the reviewers' words
+    }
+    unedited = ["strengths.journey", "development.journey", "introduction"]
+    warnings = disclosure_warnings(narrative, NO_ROWS, PARTS, unedited)
+    assert [(p.part, p.text, p.where) for p in warnings] == [
+        ("strengths.journey", "The reviewers' own words", "4.1. The journey of the child")
+    ]
+    assert disclosure_warnings(narrative, NO_ROWS, PARTS) == []
+
+
+def test_initials_in_underscore_emphasis_are_found():
+    assert set(warned("_AS-S_ and __VB__ and _Jo Bloggs_")) == {"AS-S", "VB", "Jo Bloggs"}
+
+
+def test_a_typed_small_count_over_a_placeholder_base_is_warned_about():
+    assert [text for text in warned("Female: 1 of {reviews}.", NO_ROWS) if text.startswith("1")]
+
+
+def test_a_date_is_not_a_small_count():
+    assert warned("The review on 1/2/2025 found practice outstanding.", NO_ROWS) == []
