@@ -27,9 +27,21 @@ CLOSING = (
 )
 
 
-def shot(page, name):
+MAX_SCREENSHOT_BYTES = 450_000
+
+
+def shot(page_or_part, name, top=None, full=False):
+    """A screenshot for the docs: the whole page, `top` pixels of it, or one part of it."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT_DIR / f"report-{name}.png"), full_page=True)
+    path = SCREENSHOT_DIR / f"report-{name}.png"
+    if top:
+        clip = {"x": 0, "y": 0, "width": 1280, "height": top}
+        page_or_part.screenshot(path=str(path), clip=clip, full_page=True)
+    elif full:
+        page_or_part.screenshot(path=str(path), full_page=True, animations="disabled")
+    else:
+        page_or_part.screenshot(path=str(path), animations="disabled")
+    assert path.stat().st_size < MAX_SCREENSHOT_BYTES, f"{path.name} is too large"
 
 
 def test_the_qa_lead_builds_checks_and_publishes_a_summary_report(drive, cast, axe):
@@ -54,7 +66,7 @@ def test_the_qa_lead_builds_checks_and_publishes_a_summary_report(drive, cast, a
 
         page.get_by_role("checkbox", name=SEPTEMBER).check()
         expect(page.get_by_label("The cohort before the one this report covers")).to_be_checked()
-        shot(page, "01-create")
+        shot(page, "01-create", full=True)
         page.get_by_role("button", name="Create draft report").click()
 
         expect(page.get_by_role("heading", level=1)).to_contain_text("Summary, September 2024")
@@ -66,15 +78,15 @@ def test_the_qa_lead_builds_checks_and_publishes_a_summary_report(drive, cast, a
             "Independent reviewers completed 8 of 10 (80%)"
         )
         axe(page)
-        shot(page, "02-draft")
+        shot(page, "02-draft", top=1500)
 
         page.get_by_role("link", name="Change the narrative of 6. Closing remarks").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("6. Closing remarks")
+        page.get_by_label("Text").fill(CLOSING)
+        shot(page, "03-narrative", top=1100)
         page.get_by_text("Figures you can put in the text").click()
         expect(page.get_by_role("cell", name="{practice.good_or_better}")).to_be_visible()
         axe(page)
-        page.get_by_label("Text").fill(CLOSING)
-        shot(page, "03-narrative")
         page.get_by_role("button", name="Save", exact=True).click()
 
         # Back on the draft: the live figure is filled in, the typed one is marked in place.
@@ -84,7 +96,8 @@ def test_the_qa_lead_builds_checks_and_publishes_a_summary_report(drive, cast, a
         banner = page.get_by_role("region", name="Figure check")
         expect(banner).to_contain_text("5 of 10 is not one of the computed figures")
         axe(page)
-        shot(page, "04-figure-check")
+        shot(page, "04-figure-check", top=1000)
+        shot(closing, "05-marked-in-place")
 
         page.get_by_role("button", name="Publish version 1").click()
         expect(page.locator(".govuk-error-summary")).to_contain_text(
@@ -102,7 +115,7 @@ def test_the_qa_lead_builds_checks_and_publishes_a_summary_report(drive, cast, a
             page.get_by_text("The sentence quotes last year's report on purpose.")
         ).to_be_visible()
         axe(page)
-        shot(page, "05-published")
+        shot(page, "06-published", top=1100)
 
         with page.expect_download() as download:
             page.locator(".govuk-summary-list__row", has_text="Full report").get_by_role(
