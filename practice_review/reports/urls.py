@@ -38,7 +38,13 @@ urlpatterns = [
         views.report_draft_file,
         name="report_draft_file",
     ),
+    path("<int:report_id>/figures.json", views.report_figures, name="report_figures"),
     path("<int:report_id>/versions/<int:number>/", views.report_version, name="report_version"),
+    path(
+        "<int:report_id>/versions/<int:number>/figures.json",
+        views.report_figures,
+        name="report_version_figures",
+    ),
     path(
         "<int:report_id>/versions/<int:number>/<edition:edition>.<format:format>",
         views.report_version_file,

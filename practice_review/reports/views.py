@@ -5,7 +5,7 @@ reader may see (both roles see every review, as domain.md says).
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -198,6 +198,22 @@ def report_version_file(request, report_id, number, edition, format):
     version = get_object_or_404(report.versions, number=number)
     stored = actions.published_file(version, _audience(edition), format)
     return _file(bytes(stored.content), format, f"{_slug(report.title)}-v{number}-{edition}")
+
+
+def report_figures(request, report_id, number=None):
+    """The figures as interchange.md's JSON: the draft's as they are now, or a version's as
+    they were published."""
+    report = _report(request, report_id)
+    if number is None:
+        figures = _draft(request, report).figures
+    else:
+        figures = get_object_or_404(report.versions, number=number).figures
+    response = JsonResponse(figures, json_dumps_params={"indent": 2})
+    suffix = f"v{number}" if number else "draft"
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_slug(report.title)}-{suffix}-figures.json"'
+    )
+    return response
 
 
 def _audience(edition):

@@ -181,6 +181,13 @@ def test_publishing_freezes_figures_narrative_and_files(client, cast):
     client.post(reverse("report_publish", args=[report.pk]), {})
     assert list(report.versions.values_list("number", flat=True)) == [2, 1]
     assert first.figures["practice"]["good_or_better"] == 10
+    frozen = client.get(reverse("report_version_figures", args=[report.pk, 1])).json()
+    assert frozen["schema"] == "practice-review/report-figures/1"
+    assert frozen["practice"]["good_or_better"] == 10
+    assert (
+        client.get(reverse("report_figures", args=[report.pk])).json()["practice"]["good_or_better"]
+        == 9
+    )
     assert PublishedFile.objects.filter(version=first).count() == 1
     with pytest.raises(ValueError):
         first.save()
@@ -279,6 +286,8 @@ def test_only_qa_leads_and_senior_leaders_see_reports(client, cast, role):
         reverse("report_version", args=[report.pk, 1]),
         reverse("report_version_file", args=[report.pk, 1, "full", "docx"]),
         reverse("report_draft_file", args=[report.pk, "full", "docx"]),
+        reverse("report_figures", args=[report.pk]),
+        reverse("report_version_figures", args=[report.pk, 1]),
     ):
         assert client.get(url).status_code == 404, url
 
