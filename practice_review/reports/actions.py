@@ -9,6 +9,7 @@ from django.db.models import Max
 
 from practice_review.core.history import save_as
 from practice_review.reports.builder import INTERNAL, WIDER, report_from_dict, report_to_dict
+from practice_review.reports.checks import problems_digest
 from practice_review.reports.drafts import Draft
 from practice_review.reports.models import PublishedFile, PublishedReport, SummaryReport
 from practice_review.reports.renderers import RENDERERS
@@ -64,24 +65,40 @@ def save_narrative(*, by, report, part, text, version):
     return report
 
 
-def restore_default(*, by, report, part):
+def restore_default(*, by, report, part, version):
     """Drop the author's text for one part, so it follows the reviews again."""
     with transaction.atomic():
         report = SummaryReport.objects.select_for_update().get(pk=report.pk)
+        if report.version != version:
+            raise StaleNarrative
         report.narrative = {key: text for key, text in report.narrative.items() if key != part}
         report.version += 1
         save_as(report, by)
     return report
 
 
-def publish(*, by, report, reviews, override_reason=""):
-    """Freeze the draft as the next version: figures, narrative and both editions."""
+def publish(*, by, report, reviews, version, seen_problems="", override_reason=""):
+    """Freeze the draft as the next version: figures, narrative and both editions.
+
+    `version` is the draft the author looked at and `seen_problems` the figure-check problems
+    they saw (checks.problems_digest): an override covers only those, and a draft that changed
+    since is refused, so nobody publishes words or problems they have not read.
+    """
+    # Built before taking the write lock: the figures and two editions take a moment, and
+    # every other writer would queue behind the lock meanwhile.
+    draft = Draft(SummaryReport.objects.get(pk=report.pk), reviews)
+    if draft.report.version != version:
+        raise StaleNarrative
+    override_reason = override_reason.strip()
+    if draft.problems and (not override_reason or problems_digest(draft.problems) != seen_problems):
+        raise Unchecked(draft.problems)
+    documents = {
+        audience: report_to_dict(draft.document(audience)) for audience in (INTERNAL, WIDER)
+    }
     with transaction.atomic():
         report = SummaryReport.objects.select_for_update().get(pk=report.pk)
-        draft = Draft(report, reviews)
-        override_reason = override_reason.strip()
-        if draft.problems and not override_reason:
-            raise Unchecked(draft.problems)
+        if report.version != version:
+            raise StaleNarrative
         number = (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
         return PublishedReport.objects.create(
             report=report,
@@ -90,9 +107,7 @@ def publish(*, by, report, reviews, override_reason=""):
             title=report.title,
             figures=draft.figures,
             narrative=draft.narrative,
-            documents={
-                audience: report_to_dict(draft.document(audience)) for audience in (INTERNAL, WIDER)
-            },
+            documents=documents,
             overridden_problems=[
                 {"part": p.part, "text": p.text, "problem": p.problem} for p in draft.problems
             ],

@@ -7,7 +7,8 @@ renderers (HTML, DOCX, PDF) only lay the structure out, so the formats cannot di
 from dataclasses import asdict, dataclass, field
 
 from practice_review.reports.charts import Chart
-from practice_review.reports.narrative import SMALL_COUNT, Block, Run, blocks, placeholders
+from practice_review.reports.disclosure import FEWER, Hidden, hide_small, masked
+from practice_review.reports.narrative import Block, Run, blocks, placeholders
 from practice_review.reports.numbers import n_of_n
 from practice_review.reviews import vocabulary as v
 
@@ -17,6 +18,11 @@ COHORT_TABLE_LIMIT = 40
 # Above this many findings under a theme the prefilled narrative lists the latest few.
 FINDINGS_LISTED = 12
 INTERNAL, WIDER = "internal", "wider"
+FINDINGS_PARTS = ("strengths.", "development.")
+UNSUMMARISED = (
+    "The reviewers' findings under this theme are in the full report: they describe individual "
+    "children, and have not yet been summarised for wider circulation."
+)
 
 
 @dataclass
@@ -62,26 +68,26 @@ class ReportData:
 
 
 class Counts:
-    """Writes counts as "n of N (p%)"; in the version for wider circulation a count of 1 or 2
-    reads "fewer than 3", so a reader cannot single out a child."""
+    """Writes counts as "n of N (p%)". In the version for wider circulation the figures come
+    masked (reports/disclosure.py): a hidden count reads "fewer than 3 of 10" or "not shown"."""
 
     def __init__(self, wider):
         self.wider = wider
 
-    def hidden(self, count):
-        return self.wider and 0 < count < SMALL_COUNT
-
     def of(self, count, total):
-        return (
-            f"fewer than {SMALL_COUNT} of {total}" if self.hidden(count) else n_of_n(count, total)
-        )
+        if count is FEWER:
+            return f"{count} of {total}"
+        return str(count) if isinstance(count, Hidden) else n_of_n(count, total)
 
-    def plain(self, count):
-        return f"fewer than {SMALL_COUNT}" if self.hidden(count) else str(count)
+    def own(self, count):
+        """A count no group adds up (put right during the review): hidden alone if small."""
+        return hide_small(count) if self.wider else count
 
     def value(self, count, shown=None):
-        """For a chart: None (drawn as "fewer than 3") when hidden."""
-        return None if self.hidden(count) else (count if shown is None else shown)
+        """For a chart: a hidden count is its label, drawn without a bar."""
+        if isinstance(count, Hidden):
+            return str(count)
+        return count if shown is None else shown
 
 
 # -- The narrative each section starts with (the author edits it before publishing) -----------
@@ -203,7 +209,8 @@ def _findings_text(data, theme, kind):
     topics = data.topics.get(theme, [])
     if topics:
         lines.append("Learning topics the reviewers tagged most often:\n")
-        lines.append(_bullets([f"{topic}: {count} findings" for topic, count in topics[:8]]))
+        lines.append(_bullets([f"{topic}: {count} finding{'s' if count != 1 else ''}"
+                               for topic, count in topics[:8]]))  # fmt: skip
         lines.append("")
     lines.append(f"The latest {FINDINGS_LISTED} of {len(texts)} findings under this theme "
                  "(all of them are in the individual reviews):\n")  # fmt: skip
@@ -301,7 +308,7 @@ def _gradings(figures, data, counts, narrative):
         [[label,
           *(counts.of(figures["practice_standards"][key][r], total)
             for r in v.STANDARD_RESULT_KEYS),
-          counts.plain(data.put_right.get(key) or 0)]
+          counts.of(counts.own(data.put_right.get(key) or 0), total)]
          for key, label in v.PRACTICE_STANDARDS],
     )  # fmt: skip
     bullets, paragraphs = [], []
@@ -370,28 +377,35 @@ def _by_theme(number, title, kind, empty, narrative):
     return subsections
 
 
-def build_report(*, council, figures, data, narrative=None, audience=INTERNAL, marks=None):
+def build_report(*, council, figures, data, narrative=None, audience=INTERNAL, marks=None,
+                 edited=None, draft=False):  # fmt: skip
     """The summary report over one set of reviews (its comparator inside `figures`).
 
-    `narrative` is {part: Markdown}; parts left out take the default draft. `audience` WIDER
-    gives the version for wider circulation. `marks` is {part: [text]} to highlight (the figure
-    check's problems, on the draft page only).
+    `narrative` is {part: Markdown}; parts left out take the default draft. `edited` names the
+    parts the author wrote (all of `narrative` when not given). `audience` WIDER gives the
+    version for wider circulation. `marks` is {part: [text]} to highlight (the figure check's
+    problems, on the draft page only). `draft` says so on the document.
     """
     wider = audience == WIDER
     counts = Counts(wider)
+    shown = masked(figures) if wider else figures
     texts = default_narrative(figures, data) | (narrative or {})
+    edited = set(narrative or {}) if edited is None else set(edited)
     table = placeholders(figures, wider=wider)
     marks = marks or {}
 
     def blocks_for(part):
+        if wider and part.startswith(FINDINGS_PARTS) and part not in edited:
+            # Still the reviewers' words about individual children: only the full report.
+            return blocks(UNSUMMARISED if texts.get(part) else "")
         return blocks(texts.get(part, ""), table, marks.get(part, ()))
 
     total = figures["cohort"]["reviews"]
     sections = [_introduction(figures, blocks_for)]
     if total:
         sections += [
-            _overview(figures, data, counts, blocks_for),
-            _gradings(figures, data, counts, blocks_for),
+            _overview(shown, data, counts, blocks_for),
+            _gradings(shown, data, counts, blocks_for),
             Section("4", "Areas of strength in practice", subsections=_by_theme(
                 4, "Areas of strength in practice", "strengths",
                 "No strengths were recorded under this theme.", blocks_for)),
@@ -404,12 +418,13 @@ def build_report(*, council, figures, data, narrative=None, audience=INTERNAL, m
                             "No service-level recommendations have been recorded yet."])]),
             Section("6", "Closing remarks", narrative=blocks_for("closing"), part="closing"),
         ]  # fmt: skip
+    editions = ["Draft, not published" if draft else "", "For wider circulation" if wider else ""]
     return Report(
         council=council,
         title="Children's Services Practice and Impact Review Summary",
         subtitle=figures["cohort"]["name"],
         sections=sections,
-        edition="For wider circulation" if wider else "",
+        edition=". ".join(edition for edition in editions if edition),
     )
 
 

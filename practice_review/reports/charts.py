@@ -17,7 +17,7 @@ FONTS = ["Arial", "Liberation Sans", "DejaVu Sans"]
 class Chart:
     title: str
     categories: list  # along the axis
-    series: list  # (name, [value per category]); None is a count under 3, kept from view
+    series: list  # (name, [value per category]); a text value is a count kept from view
     unit: str = "reviews"
 
     @property
@@ -39,7 +39,7 @@ def _figure(chart):
     for index, (name, values) in enumerate(chart.series):
         offsets = [p + index * height for p in positions]
         # A hidden count has no bar, only its label: a bar would show what the label hides.
-        bars = axes.barh(offsets, [value or 0 for value in values], height=height,
+        bars = axes.barh(offsets, [_number(value) for value in values], height=height,
                          label=_plain(name), color=COLOURS[index % len(COLOURS)])  # fmt: skip
         axes.bar_label(bars, labels=[_label(v) for v in values], padding=3, fontsize=9)
     axes.set_yticks([p + height * (len(chart.series) - 1) / 2 for p in positions])
@@ -47,7 +47,7 @@ def _figure(chart):
     axes.invert_yaxis()
     axes.set_xlabel(chart.unit.capitalize(), fontsize=9)
     axes.spines[["top", "right"]].set_visible(False)
-    largest = max((value or 0 for _, values in chart.series for value in values), default=0)
+    largest = max((_number(value) for _, values in chart.series for value in values), default=0)
     axes.set_xlim(0, (largest or 1) * 1.18)  # room for the value labels
     if len(chart.series) > 1:
         # Below the plot, so it never covers a bar.
@@ -58,7 +58,11 @@ def _figure(chart):
 
 
 def _label(value):
-    return "fewer than 3" if value is None else f"{value:g}"
+    return value if isinstance(value, str) else f"{value:g}"
+
+
+def _number(value):
+    return 0 if isinstance(value, str) else value
 
 
 def _wrap(text, width=32):

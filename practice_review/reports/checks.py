@@ -6,6 +6,7 @@ reason. The disclosure check warns where a report could identify a child; it nev
 because only the author can judge who will read the report.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -38,6 +39,13 @@ def figure_problems(narrative, figures, placeholder_table, parts):
 
 
 # "1 of 10", "2 out of the 14", "2/14", but not a date such as 1/2/2025.
+def problems_digest(problems):
+    """A short fingerprint of a list of problems, to tell whether the ones an author saw are
+    still the ones there are."""
+    text = "\n".join(f"{p.part}|{p.text}|{p.problem}" for p in problems)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 _SMALL = re.compile(
     rf"(?<![\d/.])\b([1-{SMALL_COUNT - 1}])\s*(?:out\s+of|of|/)\s*(?:the\s+)?(\d+)\b(?![/.]\d)",
     re.I,

@@ -74,7 +74,7 @@ class Draft:
     def problems_in(self, part):
         return [problem for problem in self.problems if problem.part == part]
 
-    def document(self, audience=INTERNAL, marked=False):
+    def document(self, audience=INTERNAL, marked=False, draft=False):
         marks = {}
         if marked:
             for problem in self.problems:
@@ -86,4 +86,6 @@ class Draft:
             narrative=self.narrative,
             audience=audience,
             marks=marks,
+            edited=self.report.narrative,
+            draft=draft,
         )

@@ -1,7 +1,7 @@
 from django import forms
 
 from practice_review.reports.summary import Coverage, previous_cohort
-from practice_review.reviews.models import Cohort
+from practice_review.reviews.models import Cohort, Review
 from practice_review.reviews.review_forms import date_field, text
 
 PREVIOUS, NONE = "previous", "none"
@@ -66,9 +66,11 @@ class CoverageForm(forms.Form):
         elif choice == NONE or choice is None:
             data["comparator"] = None
         else:
-            data["comparator"] = Cohort.objects.get(pk=choice)
-            if data["comparator"] in (cohorts or ()):
-                self.add_error("comparator", "Compare with a cohort the report does not cover")
+            comparator = data["comparator"] = Cohort.objects.get(pk=choice)
+            covers_something = cohorts or start or end
+            if covers_something and coverage.of(Review.objects.filter(cohort=comparator)).exists():
+                self.add_error("comparator", f"{comparator.name} has reviews this report covers: "
+                                             "compare with a cohort it does not cover")  # fmt: skip
         return data
 
 
@@ -86,6 +88,8 @@ class NarrativeForm(forms.Form):
 
 
 class PublishForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    seen_problems = forms.CharField(widget=forms.HiddenInput, required=False)
     override_reason = forms.CharField(
         label="Why publish with these figure-check problems",
         required=False,

@@ -82,7 +82,7 @@ class PublishedFile(models.Model):
     """A published version as a file, made from its frozen document and then kept byte for
     byte, so every later download is the same file."""
 
-    version = models.ForeignKey(PublishedReport, on_delete=models.CASCADE, related_name="files")
+    version = models.ForeignKey(PublishedReport, on_delete=models.PROTECT, related_name="files")
     audience = models.CharField(max_length=10, choices=AUDIENCES)
     format = models.CharField(max_length=10, choices=FORMATS)
     content = models.BinaryField()
@@ -97,3 +97,8 @@ class PublishedFile(models.Model):
 
     def __str__(self):
         return f"{self.version} ({self.get_audience_display()}, {self.format})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A published file is never changed.")
+        super().save(*args, **kwargs)

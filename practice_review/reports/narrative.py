@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 
 from practice_review.core.text import long_date
+from practice_review.reports.disclosure import FEWER, SMALL_COUNT, Hidden, masked
 from practice_review.reports.numbers import n_of_n, whole_percentage
 from practice_review.reviews import vocabulary as v
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
-# Counts under this are shown as "fewer than 3" in the version for wider circulation.
-SMALL_COUNT = 3
 
 _PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
@@ -106,12 +105,25 @@ def _count_entries(prefix, block):
     return entries
 
 
+def _forms(count, base):
+    """A count as `{name}`, `{name.count}` and `{name.percent}` show it."""
+    if count is FEWER:
+        return (f"{count} of {base}", str(count),
+                f"under {whole_percentage(SMALL_COUNT, base)}%")  # fmt: skip
+    if isinstance(count, Hidden):
+        return (str(count),) * 3
+    percent = whole_percentage(count, base)
+    return (n_of_n(count, base), str(count), "no reviews" if percent is None else f"{percent}%")
+
+
 def placeholders(figures, wider=False):
     """{name: (what it shows, description)} for every placeholder, in a stable order.
 
     A count has three forms: `{name}` "8 of 10 (80%)", `{name.count}` "8" and `{name.percent}`
-    "80%". In the version for wider circulation counts under 3 read "fewer than 3".
+    "80%". In the version for wider circulation, counts are kept from view as
+    reports/disclosure.py decides ("fewer than 3", "not shown").
     """
+    figures = masked(figures) if wider else figures
     table = {}
     blocks = [("", figures)]
     if figures.get("comparison"):
@@ -137,20 +149,7 @@ def placeholders(figures, wider=False):
                 f"{axis} grades changed at moderation in {about}",
             )
         for name, count, base, description in _count_entries(prefix, block):
-            hidden = wider and 0 < count < SMALL_COUNT
-            if hidden:
-                shown = (
-                    f"fewer than {SMALL_COUNT} of {base}",
-                    f"fewer than {SMALL_COUNT}",
-                    f"under {whole_percentage(SMALL_COUNT, base)}%",
-                )
-            else:
-                percent = whole_percentage(count, base)
-                shown = (
-                    n_of_n(count, base),
-                    str(count),
-                    "no reviews" if percent is None else f"{percent}%",
-                )
+            shown = _forms(count, base)
             table[name] = (shown[0], description)
             table[f"{name}.count"] = (shown[1], f"{description} (the count only)")
             table[f"{name}.percent"] = (shown[2], f"{description} (the percentage only)")

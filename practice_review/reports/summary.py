@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.db.models.functions import Coalesce
 
 from practice_review.core.text import long_date
@@ -50,25 +50,23 @@ class Coverage:
 
 
 def previous_cohort(coverage):
-    """The comparator by default: the latest cohort that started before this coverage did.
+    """The comparator by default: the latest cohort that ended before this coverage starts,
+    so that the two never share a review.
 
-    A cohort starts at its period's start or, with no period recorded (imported cohorts),
-    at its first review.
+    A cohort runs over its period or, with no period recorded (imported cohorts), from its
+    first review to its last.
     """
     cohorts = Cohort.objects.annotate(
-        starts=Coalesce("period_start", Min("reviews__review_date"))
-    ).exclude(starts=None)
+        starts=Coalesce("period_start", Min("reviews__review_date")),
+        ends=Coalesce("period_end", Max("reviews__review_date")),
+    ).exclude(ends=None)
     starts = [c.starts for c in cohorts.filter(pk__in=[c.pk for c in coverage.cohorts])]
     if coverage.date_from:
         starts.append(coverage.date_from)
+    starts = [start for start in starts if start]
     if not starts:
         return None
-    return (
-        cohorts.filter(starts__lt=min(starts))
-        .exclude(pk__in=[c.pk for c in coverage.cohorts])
-        .order_by("-starts", "-pk")
-        .first()
-    )
+    return cohorts.filter(ends__lt=min(starts)).order_by("-ends", "-pk").first()
 
 
 def report_inputs(coverage, comparator=None, reviews=None):

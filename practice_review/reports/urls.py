@@ -32,6 +32,11 @@ urlpatterns = [
     path("<int:report_id>/", views.report_detail, name="report_detail"),
     path("<int:report_id>/covers/", views.report_coverage, name="report_coverage"),
     path("<int:report_id>/narrative/<str:part>/", views.report_part, name="report_part"),
+    path(
+        "<int:report_id>/narrative/<str:part>/restore/",
+        views.report_part_restore,
+        name="report_part_restore",
+    ),
     path("<int:report_id>/publish/", views.report_publish, name="report_publish"),
     path(
         "<int:report_id>/draft-<edition:edition>.<format:format>",

@@ -7,11 +7,13 @@ reader may see (both roles see every review, as domain.md says).
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from practice_review.accounts.permissions import Permission, has_permission
 from practice_review.reports import actions
 from practice_review.reports.builder import INTERNAL, WIDER, report_from_dict
+from practice_review.reports.checks import problems_digest
 from practice_review.reports.drafts import Draft, coverage_of
 from practice_review.reports.forms import CoverageForm, NarrativeForm, PublishForm
 from practice_review.reports.models import AUDIENCES, SummaryReport
@@ -85,7 +87,7 @@ def report_detail(request, report_id, publish_form=None):
             "coverage": coverage_of(report),
             "document": draft.document(marked=True),
             "can_write": can_write,
-            "publish_form": publish_form or PublishForm(problems=draft.problems),
+            "publish_form": publish_form or _publish_form(draft),
             "versions": report.versions.select_related("published_by"),
             "formats": [(key, RENDERERS[key].content_type) for key in ("docx", "pdf")],
         },
@@ -93,68 +95,78 @@ def report_detail(request, report_id, publish_form=None):
     )
 
 
+STALE = "Someone else changed this report while you were writing"
+
+
 def report_part(request, report_id, part):
     report = _report(request, report_id, Permission.WRITE_REPORTS)
     draft = _draft(request, report)
-    where = dict(draft.parts).get(part)
-    if where is None:
-        raise Http404
+    where = _where(draft, part)
     initial = {"text": draft.narrative[part], "version": report.version}
     form = NarrativeForm(request.POST or None, initial=initial)
     stale = False
-    if request.method == "POST" and "restore" in request.POST:
-        actions.restore_default(by=request.user, report=report, part=part)
-        messages.success(request, f"{where} now follows the reviews again.")
-        return redirect(f"{report.get_absolute_url()}#part-{part}")
     if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
         try:
-            actions.save_narrative(
-                by=request.user,
-                report=report,
-                part=part,
-                text=form.cleaned_data["text"],
-                version=form.cleaned_data["version"],
-            )
+            actions.save_narrative(by=request.user, report=report, part=part, text=text,
+                                   version=form.cleaned_data["version"])  # fmt: skip
         except actions.StaleNarrative:
-            stale = True
             # Keep their words; the next save starts from the version now stored.
-            current = SummaryReport.objects.get(pk=report.pk)
-            form = NarrativeForm({"text": form.cleaned_data["text"], "version": current.version})
+            stale = True
+            form = NarrativeForm({"text": text, "version": report.version})
+            form.add_error(None, f"{STALE}: your text is not saved yet. Combine it with theirs "
+                                 "(below the box), then save again.")  # fmt: skip
         else:
-            saved = _draft(request, SummaryReport.objects.get(pk=report.pk))
-            found = saved.problems_in(part)
-            if found:
-                messages.warning(
-                    request,
-                    f"Saved. The figure check found {len(found)} "
-                    f"problem{'s' if len(found) != 1 else ''} in {where}.",
-                )
-            else:
-                messages.success(request, f"{where} saved.")
+            _say_what_the_check_found(request, report, part, where)
             return redirect(f"{report.get_absolute_url()}#part-{part}")
-    return render(
-        request,
-        "reports/part_form.html",
-        {
-            "report": report,
-            "draft": draft,
-            "part": part,
-            "where": where,
-            "form": form,
-            "stale": stale,
-            "current_text": draft.narrative[part],
-            "problems": draft.problems_in(part),
-            "placeholders": draft.placeholders().items(),
-        },
-        status=409 if stale else 200,
-    )
+    return render(request, "reports/part_form.html", {
+        "report": report, "draft": draft, "part": part, "where": where, "form": form,
+        "stale": stale, "current_text": draft.narrative[part],
+        "problems": draft.problems_in(part), "placeholders": draft.placeholders().items(),
+    }, status=409 if stale else 200)  # fmt: skip
+
+
+@require_POST
+def report_part_restore(request, report_id, part):
+    report = _report(request, report_id, Permission.WRITE_REPORTS)
+    where = _where(_draft(request, report), part)
+    try:
+        version = int(request.POST.get("version", ""))
+        actions.restore_default(by=request.user, report=report, part=part, version=version)
+    except (ValueError, actions.StaleNarrative):
+        messages.warning(request, f"{STALE}, so {where} was not started again. Check it now.")
+    else:
+        messages.success(request, f"{where} now follows the reviews again.")
+    return redirect(f"{report.get_absolute_url()}#part-{part}")
+
+
+def _where(draft, part):
+    where = dict(draft.parts).get(part)
+    if where is None:
+        raise Http404
+    return where
+
+
+def _say_what_the_check_found(request, report, part, where):
+    found = _draft(request, SummaryReport.objects.get(pk=report.pk)).problems_in(part)
+    if found:
+        count = len(found)
+        messages.warning(request, f"Saved. The figure check found {count} "
+                                  f"problem{'s' if count != 1 else ''} in {where}.")  # fmt: skip
+    else:
+        messages.success(request, f"{where} saved.")
+
+
+def _publish_form(draft, data=None):
+    initial = {"version": draft.report.version, "seen_problems": problems_digest(draft.problems)}
+    return PublishForm(data, initial=initial, problems=draft.problems)
 
 
 @require_POST
 def report_publish(request, report_id):
     report = _report(request, report_id, Permission.WRITE_REPORTS)
     draft = _draft(request, report)
-    form = PublishForm(request.POST, problems=draft.problems)
+    form = _publish_form(draft, request.POST)
     if not form.is_valid():
         return report_detail(request, report_id, publish_form=form)
     try:
@@ -162,17 +174,27 @@ def report_publish(request, report_id):
             by=request.user,
             report=report,
             reviews=reviews_visible_to(request.user),
+            version=form.cleaned_data["version"],
+            seen_problems=form.cleaned_data["seen_problems"],
             override_reason=form.cleaned_data["override_reason"],
         )
-    except actions.Unchecked:  # the reviews changed between the page and the click
-        return report_detail(request, report_id, publish_form=form)
+    except (actions.StaleNarrative, actions.Unchecked):
+        # The draft changed between the page and the click: show it as it is now, with the
+        # form set to publish that (and asking again for a reason if there are problems).
+        now = _draft(request, SummaryReport.objects.get(pk=report.pk))
+        fresh = _publish_form(now, {"version": now.report.version,
+                                    "seen_problems": problems_digest(now.problems)})  # fmt: skip
+        fresh.is_valid()
+        fresh.add_error(None, "The report changed after you opened it. Read it again as it is "
+                              "now, then publish.")  # fmt: skip
+        return report_detail(request, report_id, publish_form=fresh)
     messages.success(request, f"Version {version.number} published.")
     return redirect("report_version", report.pk, version.number)
 
 
 def report_draft_file(request, report_id, edition, format):
     report = _report(request, report_id)
-    document = _draft(request, report).document(_audience(edition))
+    document = _draft(request, report).document(_audience(edition), draft=True)
     return _file(
         RENDERERS[format]().render(document), format, f"{_slug(report.title)}-draft-{edition}"
     )
@@ -210,8 +232,8 @@ def report_figures(request, report_id, number=None):
         figures = get_object_or_404(report.versions, number=number).figures
     response = JsonResponse(figures, json_dumps_params={"indent": 2})
     suffix = f"v{number}" if number else "draft"
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_slug(report.title)}-{suffix}-figures.json"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{_slug(report.title)}-{suffix}-figures.json"
     )
     return response
 
@@ -226,7 +248,9 @@ def _audience(edition):
 def _file(content, format, name):
     response = HttpResponse(content, content_type=RENDERERS[format].content_type)
     disposition = "inline" if format == "html" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}.{format}"'
+    response["Content-Disposition"] = content_disposition_header(
+        disposition == "attachment", f"{name}.{format}"
+    )
     return response
 
 

@@ -92,7 +92,7 @@ def test_the_qa_lead_builds_checks_and_publishes_a_summary_report(drive, cast, a
         # Back on the draft: the live figure is filled in, the typed one is marked in place.
         closing = page.locator("#part-closing")
         expect(closing).to_contain_text("Practice was good or better in 10 of 10 (100%) reviews.")
-        expect(closing.locator("mark")).to_have_text("5 of 10")
+        expect(closing.locator("mark")).to_have_text("Figure-check problem: 5 of 10")
         banner = page.get_by_role("region", name="Figure check")
         expect(banner).to_contain_text("5 of 10 is not one of the computed figures")
         axe(page)

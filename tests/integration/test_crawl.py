@@ -50,7 +50,8 @@ def live_work(cast):
     report = report_actions.create_report(
         by=qa, title="Crawl report", cohorts=[find_cohort(SEPTEMBER)], comparator=find_cohort(JULY)
     )
-    report_actions.publish(by=qa, report=report, reviews=Review.objects.all())
+    report_actions.publish(by=qa, report=report, reviews=Review.objects.all(),
+                           version=report.version)  # fmt: skip
     return review
 
 

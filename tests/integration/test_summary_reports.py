@@ -37,6 +37,14 @@ def page_text(response):
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
+def publish(client, report, reason=""):
+    """Publish as the QA lead does: from the draft page, with what it showed."""
+    html = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+    hidden = dict(re.findall(r'name="(version|seen_problems)" value="([^"]*)"', html))
+    data = {**hidden, "override_reason": reason}
+    return client.post(reverse("report_publish", args=[report.pk]), data)
+
+
 def save_part(client, report, part, text):
     report.refresh_from_db()
     return client.post(
@@ -78,6 +86,17 @@ def test_several_cohorts_or_a_date_range_can_be_covered(client, cast):
     expected = Review.objects.filter(review_date__range=("2025-01-01", "2025-02-28")).count()
     assert f"Completed reviews {expected}" in text
     assert "Reviews from 1 January 2025 to 28 February 2025" in text
+
+
+def test_the_comparator_never_shares_a_review_with_the_report(client, cast):
+    signed_in(client, cast["qa_lead"])
+    dated = create(client, cohorts=[], date_from="1/1/2025", date_to="28/2/2025")
+    assert dated.comparator == find_cohort(JULY)  # September runs on into 2025
+    response = client.post(reverse("report_create"), {
+        "title": "Overlap", "date_from": "1/1/2025", "comparator": find_cohort(SEPTEMBER).pk,
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert f"{SEPTEMBER} has reviews this report covers" in page_text(response)
 
 
 def test_a_report_needs_something_to_cover_and_changes_nothing_when_refused(client, cast):
@@ -133,20 +152,38 @@ def test_the_figure_check_marks_typed_figures_in_place_and_blocks_publishing(cli
         ),
     )
     html = client.get(reverse("report_detail", args=[report.pk])).content.decode()
-    assert '<mark class="app-figure-problem">5 of 10</mark>' in html
+    assert (
+        '<mark class="app-figure-problem"><span class="govuk-visually-hidden">Figure-check '
+        "problem: </span>5 of 10</mark>"
+    ) in html
     assert "6/10 is not two thirds" in html
-    response = client.post(reverse("report_publish", args=[report.pk]), {})
+    response = publish(client, report)
     assert response.status_code == 400
     assert "Fix the 2 figure-check problems, or say why" in page_text(response)
     assert not PublishedReport.objects.exists()
-    response = client.post(
-        reverse("report_publish", args=[report.pk]),
-        {"override_reason": "Quoted from last year's report to show what changed."},
-    )
+    response = publish(client, report, "Quoted from last year's report to show what changed.")
     assert response.status_code == 302
     version = PublishedReport.objects.get()
     assert len(version.overridden_problems) == 2
     assert "Quoted from last year" in version.override_reason
+
+
+def test_an_override_covers_only_the_draft_and_problems_the_publisher_read(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    save_part(client, report, "closing", "Outstanding in 5 of 10.")
+    html = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+    seen = dict(re.findall(r'name="(version|seen_problems)" value="([^"]*)"', html))
+    # Meanwhile another author adds a mistake of their own.
+    save_part(client, report, "gradings", "Good in 3 of 10 (50%).")
+    response = client.post(reverse("report_publish", args=[report.pk]),
+                           {**seen, "override_reason": "Quoted on purpose."})  # fmt: skip
+    assert response.status_code == 400
+    assert "The report changed after you opened it" in page_text(response)
+    assert not PublishedReport.objects.exists()
+    # Reading it again and giving a reason for what is there now publishes it.
+    assert publish(client, report, "Both quoted on purpose.").status_code == 302
+    assert len(PublishedReport.objects.get().overridden_problems) == 2
 
 
 def test_an_unknown_placeholder_is_a_figure_check_problem(client, cast):
@@ -161,7 +198,7 @@ def test_publishing_freezes_figures_narrative_and_files(client, cast):
     signed_in(client, cast["qa_lead"])
     report = create(client)
     save_part(client, report, "closing", "Good or better: {practice.good_or_better}.")
-    assert client.post(reverse("report_publish", args=[report.pk]), {}).status_code == 302
+    assert publish(client, report).status_code == 302
     first = PublishedReport.objects.get()
     url = reverse("report_version_file", args=[report.pk, 1, "full", "docx"])
     before = client.get(url).content
@@ -178,7 +215,7 @@ def test_publishing_freezes_figures_narrative_and_files(client, cast):
     # The draft follows the reviews; publishing again makes version 2 beside version 1.
     draft_text = page_text(client.get(reverse("report_detail", args=[report.pk])))
     assert "Good or better: 9 of 10 (90%)." in draft_text
-    client.post(reverse("report_publish", args=[report.pk]), {})
+    publish(client, report)
     assert list(report.versions.values_list("number", flat=True)) == [2, 1]
     assert first.figures["practice"]["good_or_better"] == 10
     frozen = client.get(reverse("report_version_figures", args=[report.pk, 1])).json()
@@ -196,7 +233,7 @@ def test_publishing_freezes_figures_narrative_and_files(client, cast):
 def test_the_wider_circulation_edition_hides_the_table_initials_and_small_counts(client, cast):
     signed_in(client, cast["qa_lead"])
     report = create(client)
-    client.post(reverse("report_publish", args=[report.pk]), {})
+    publish(client, report)
     full = docx.Document(
         io.BytesIO(
             client.get(reverse("report_version_file", args=[report.pk, 1, "full", "docx"])).content
@@ -221,7 +258,10 @@ def test_the_wider_circulation_edition_hides_the_table_initials_and_small_counts
     for initials in ("VB", "AS-S", "RL", "BA"):
         assert not re.search(rf"(?<![\w-]){initials}(?![\w-])", text), initials
     assert "Initials" not in text
-    assert "2 of 10 (20%)" not in text and "fewer than 3 of 10" in text
+    assert "fewer than 3 of 10" in text and "not shown" in text
+    # Nothing hidden can be worked out by subtraction: 8 outstanding shown beside 0, 0 and a
+    # hidden "good" would give it away, so the outstanding count is kept from view too.
+    assert "8 of 10 (80%)\n6 of 10 (60%)" not in text
     assert "Young person refuses to meet services" in everything(full)
     assert "Young person refuses to meet services" not in text  # one child's circumstances
     assert "reasons for each review where practice was good or better" in text
@@ -268,28 +308,63 @@ def test_restoring_a_part_follows_the_reviews_again(client, cast):
     signed_in(client, cast["qa_lead"])
     report = create(client)
     save_part(client, report, "closing", "Mine.")
-    client.post(reverse("report_part", args=[report.pk, "closing"]), {"restore": "1"})
+    report.refresh_from_db()
+    client.post(reverse("report_part_restore", args=[report.pk, "closing"]),
+                {"version": report.version - 1})  # stale: someone saved since  # fmt: skip
+    report.refresh_from_db()
+    assert report.narrative["closing"] == "Mine."
+    client.post(reverse("report_part_restore", args=[report.pk, "closing"]),
+                {"version": report.version})  # fmt: skip
     report.refresh_from_db()
     assert "closing" not in report.narrative
 
 
-@pytest.mark.parametrize("role", ["reviewer_independent", "practitioner", "manager", "admin"])
-def test_only_qa_leads_and_senior_leaders_see_reports(client, cast, role):
+ROLES = ["qa_lead", "senior_leader", "reviewer_independent", "reviewer_internal",
+         "practitioner", "manager", "admin", "outsider"]  # fmt: skip
+READERS, WRITERS = {"qa_lead", "senior_leader"}, {"qa_lead"}
+
+
+def report_urls(report):
+    """(method, url, who may) for every report page and action."""
+    pk = report.pk
+    return [
+        ("get", reverse("report_list"), READERS),
+        ("get", reverse("report_detail", args=[pk]), READERS),
+        ("get", reverse("report_figures", args=[pk]), READERS),
+        ("get", reverse("report_draft_file", args=[pk, "full", "docx"]), READERS),
+        ("get", reverse("report_draft_file", args=[pk, "wider-circulation", "docx"]), READERS),
+        ("get", reverse("report_version", args=[pk, 1]), READERS),
+        ("get", reverse("report_version_figures", args=[pk, 1]), READERS),
+        ("get", reverse("report_version_file", args=[pk, 1, "full", "docx"]), READERS),
+        ("get", reverse("report_version_file", args=[pk, 1, "wider-circulation", "html"]),
+         READERS),
+        ("get", reverse("report_create"), WRITERS),
+        ("post", reverse("report_create"), WRITERS),
+        ("get", reverse("report_coverage", args=[pk]), WRITERS),
+        ("post", reverse("report_coverage", args=[pk]), WRITERS),
+        ("get", reverse("report_part", args=[pk, "closing"]), WRITERS),
+        ("post", reverse("report_part", args=[pk, "closing"]), WRITERS),
+        ("post", reverse("report_part_restore", args=[pk, "closing"]), WRITERS),
+        ("post", reverse("report_publish", args=[pk]), WRITERS),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_report_page_and_action_is_open_only_to_the_roles_it_is_for(client, cast, role):
     signed_in(client, cast["qa_lead"])
     report = create(client)
-    client.post(reverse("report_publish", args=[report.pk]), {})
+    publish(client, report)
     client.logout()
-    signed_in(client, cast[role])
-    for url in (
-        reverse("report_list"),
-        reverse("report_detail", args=[report.pk]),
-        reverse("report_version", args=[report.pk, 1]),
-        reverse("report_version_file", args=[report.pk, 1, "full", "docx"]),
-        reverse("report_draft_file", args=[report.pk, "full", "docx"]),
-        reverse("report_figures", args=[report.pk]),
-        reverse("report_version_figures", args=[report.pk, 1]),
-    ):
-        assert client.get(url).status_code == 404, url
+    client.force_login(cast[role])
+    before = (SummaryReport.objects.count(), PublishedReport.objects.count(),
+              SummaryReport.history.count())  # fmt: skip
+    for method, url, allowed in report_urls(report):
+        status = getattr(client, method)(url, {}).status_code
+        assert (status != 404) == (role in allowed), (method, url, status)
+    if role not in WRITERS:  # refused requests change nothing
+        after = (SummaryReport.objects.count(), PublishedReport.objects.count(),
+                 SummaryReport.history.count())  # fmt: skip
+        assert after == before
 
 
 def test_senior_leaders_read_reports_but_cannot_write_or_publish(client, cast):
@@ -315,7 +390,7 @@ def test_a_published_version_downloads_as_pdf_in_both_editions(client, cast, tmp
     signed_in(client, cast["qa_lead"])
     report = create(client)
     save_part(client, report, "closing", "Good or better: {practice.good_or_better}.")
-    client.post(reverse("report_publish", args=[report.pk]), {})
+    publish(client, report)
     texts = {}
     for edition in ("full", "wider-circulation"):
         url = reverse("report_version_file", args=[report.pk, 1, edition, "pdf"])

@@ -28,7 +28,9 @@ def runs_html(runs):
         if run.italic:
             text = format_html("<em>{}</em>", text)
         if run.marked:
-            text = format_html('<mark class="app-figure-problem">{}</mark>', text)
+            # <mark> alone is not announced by screen readers; the hidden words are.
+            text = format_html('<mark class="app-figure-problem"><span class="govuk-visually-'
+                               'hidden">Figure-check problem: </span>{}</mark>', text)  # fmt: skip
         html.append(text)
     return format_html_join("", "{}", ((piece,) for piece in html))
 

@@ -164,4 +164,4 @@ def _summary_report(by):
     report = actions.save_narrative(
         by=by, report=report, part="closing", text=DEMO_CLOSING, version=report.version
     )
-    actions.publish(by=by, report=report, reviews=Review.objects.all())
+    actions.publish(by=by, report=report, reviews=Review.objects.all(), version=report.version)

@@ -32,6 +32,9 @@ class Command(BaseCommand):
     ):
         found = self._cohort(cohort)
         comparator = self._cohort(compare) if compare else None
+        if format == "json" and wider_circulation:
+            raise CommandError("--wider-circulation is for html, docx and pdf: the figures are "
+                               "the same in both versions")  # fmt: skip
         if format == "json":
             content = json.dumps(cohort_figures(found, compare=comparator), indent=2) + "\n"
             content = content.encode("utf-8")

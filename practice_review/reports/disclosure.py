@@ -1,0 +1,126 @@
+"""Small counts kept from view in the version for wider circulation. Pure Python.
+
+A count of 1 or 2 can single out a child, so it reads "fewer than 3" (primary suppression). But
+counts that add up to a known total would give it away by subtraction: with 8 outstanding, 0 and
+0 shown out of 10, the hidden "good" must be 2. So in each such group one more count, large
+enough to leave the hidden ones ambiguous, reads "not shown" (secondary suppression), and a
+total made of a group's counts is shown only when that cannot give a hidden count away.
+
+This is the usual practice of official statistics, kept simple: it protects each table on its
+own, not every combination of tables with the narrative, which is why the disclosure check
+also asks the author to read the narrative.
+"""
+
+import copy
+from dataclasses import dataclass
+
+from practice_review.reviews import vocabulary as v
+
+SMALL_COUNT = 3
+# A secondary count must be at least this, or "fewer than 3" beside it could still be solved.
+SECONDARY_AT_LEAST = 4
+
+
+@dataclass(frozen=True)
+class Hidden:
+    label: str
+
+    def __str__(self):
+        return self.label
+
+
+FEWER = Hidden(f"fewer than {SMALL_COUNT}")
+NOT_SHOWN = Hidden("not shown")
+
+GOOD, NOT_GOOD = list(v.GOOD_OR_BETTER), [k for k in v.GRADE_KEYS if k not in v.GOOD_OR_BETTER]
+# Counts of reviews on their own (no group adds them up to a known total).
+SINGLE_COUNTS = [("both_outstanding",), ("practice_good_or_better_outcome_not",), ("uasc",),
+                 ("moderated",), ("alerts",), ("age", "aged_21_or_over"),
+                 ("grades_changed_at_moderation", "practice"),
+                 ("grades_changed_at_moderation", "outcome")]  # fmt: skip
+
+
+def small(count):
+    return isinstance(count, int) and 0 < count < SMALL_COUNT
+
+
+def hide_small(count):
+    """A count on its own, as the version for wider circulation shows it."""
+    return FEWER if small(count) else count
+
+
+def masked(figures):
+    """A copy of `figures` (interchange.md's shape) with counts kept from view replaced by
+    FEWER or NOT_SHOWN; the comparator's block is masked the same way."""
+    result = copy.deepcopy(figures)
+    for block in (result, result.get("comparison")):
+        if block:
+            _mask_block(block)
+    return result
+
+
+def _mask_block(block):
+    for axis in ("practice", "outcome"):
+        _mask_grades(block[axis])
+    _protect(block["gender"])
+    _protect(block["legal_status"])
+    _protect(block["age"], keys=["under_18", "aged_18_or_over"])
+    for results in block["practice_standards"].values():
+        _protect(results)
+    for path in SINGLE_COUNTS:
+        *parents, key = path
+        container = block
+        for parent in parents:
+            container = container.get(parent) or {}
+        if key in container:
+            container[key] = hide_small(container[key])
+
+
+def _mask_grades(grades):
+    """The four grades, and "good or better" made of the first two: protect each side of that
+    total on its own; where a side cannot be protected, hide the total and protect all four."""
+    hidden = {}
+    sides_safe = _protect_cells(grades, GOOD, hidden) and _protect_cells(grades, NOT_GOOD, hidden)
+    if not sides_safe:
+        grades["good_or_better"] = NOT_SHOWN
+        grades["good_or_better_pct"] = NOT_SHOWN
+        if not _protect_cells(grades, v.GRADE_KEYS, hidden):
+            _hide_the_rest(grades, v.GRADE_KEYS, hidden)
+    elif small(grades["good_or_better"]):
+        grades["good_or_better"], grades["good_or_better_pct"] = FEWER, NOT_SHOWN
+    for key, label in hidden.items():
+        grades[key] = label
+
+
+def _protect(counts, keys=None):
+    keys = list(counts) if keys is None else keys
+    hidden = {}
+    if not _protect_cells(counts, keys, hidden):
+        _hide_the_rest(counts, keys, hidden)
+    for key, label in hidden.items():
+        counts[key] = label
+
+
+def _protect_cells(counts, keys, hidden):
+    """Hide the small counts among `keys` and, if any, one more to keep them ambiguous.
+    False when no count is large enough to be that one more."""
+    for key in keys:
+        if small(counts[key]):
+            hidden[key] = FEWER
+    in_group = [key for key in keys if key in hidden]
+    if not in_group or any(hidden[key] is NOT_SHOWN for key in in_group):
+        return True
+    candidates = sorted((counts[key], key) for key in keys
+                        if key not in hidden and counts[key] >= SECONDARY_AT_LEAST)  # fmt: skip
+    if not candidates:
+        return False
+    hidden[candidates[0][1]] = NOT_SHOWN
+    return True
+
+
+def _hide_the_rest(counts, keys, hidden):
+    """No count is large enough to hide beside the small ones: every count but the zeros reads
+    "not shown", the small ones too, so that none of them is bounded and none can be solved."""
+    for key in keys:
+        if key in hidden or counts[key]:
+            hidden[key] = NOT_SHOWN
