@@ -111,7 +111,8 @@ def _forms(count, base):
         return (f"{count} of {base}", str(count),
                 f"under {whole_percentage(SMALL_COUNT, base)}%")  # fmt: skip
     if isinstance(count, Hidden):
-        return (str(count),) * 3
+        # In a sentence ("good or better in [not shown]") brackets read as a redaction.
+        return (f"[{count}]",) * 3
     percent = whole_percentage(count, base)
     return (n_of_n(count, base), str(count), "no reviews" if percent is None else f"{percent}%")
 

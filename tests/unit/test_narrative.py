@@ -146,7 +146,7 @@ def test_the_wider_table_hides_every_count_of_1_or_2_and_says_how():
         if count in (1, 2):
             assert shown == "fewer than 3", name
         else:  # shown as it is, or kept from view so that a small one cannot be worked out
-            assert shown in (str(count), "not shown"), name
+            assert shown in (str(count), "[not shown]"), name
 
 
 def test_the_wider_table_reaches_the_blocks():
