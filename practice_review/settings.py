@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "practice_review.accounts",
     "practice_review.reviews",
     "practice_review.reports",
+    "practice_review.moderation",
+    "practice_review.tracker",
 ]
 
 MIDDLEWARE = [

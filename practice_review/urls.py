@@ -58,5 +58,8 @@ urlpatterns = [
     path("import/", review_views.import_reviews, name="import_reviews"),
     path("alerts/", include("practice_review.reviews.alert_urls")),
     path("reports/", include("practice_review.reports.urls")),
+    path("moderation/", include("practice_review.moderation.urls")),
+    path("agreement/", include("practice_review.reports.agreement_urls")),
+    path("recommendations/", include("practice_review.tracker.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,11 @@ class Permission(Enum):
     ACT_ON_ALERTS = "act_on_alerts"
     VIEW_REPORTS = "view_reports"
     WRITE_REPORTS = "write_reports"
+    MODERATE = "moderate"  # run moderation meetings and record their decisions
+    VIEW_MODERATION = "view_moderation"
+    VIEW_AGREEMENT = "view_agreement"  # agreement between reviewers, across all reviews
+    MANAGE_RECOMMENDATIONS = "manage_recommendations"  # every recommendation, sign-offs
+    VIEW_ALL_RECOMMENDATIONS = "view_all_recommendations"
 
 
 ROLE_PERMISSIONS = {
@@ -35,6 +40,11 @@ ROLE_PERMISSIONS = {
         Permission.ACT_ON_ALERTS,
         Permission.VIEW_REPORTS,
         Permission.WRITE_REPORTS,
+        Permission.MODERATE,
+        Permission.VIEW_MODERATION,
+        Permission.VIEW_AGREEMENT,
+        Permission.MANAGE_RECOMMENDATIONS,
+        Permission.VIEW_ALL_RECOMMENDATIONS,
     },
     "senior_leader": {
         Permission.VIEW_ALL_CASES,
@@ -42,6 +52,9 @@ ROLE_PERMISSIONS = {
         Permission.VIEW_ALERTS,
         Permission.ACT_ON_ALERTS,
         Permission.VIEW_REPORTS,
+        Permission.VIEW_MODERATION,
+        Permission.VIEW_AGREEMENT,
+        Permission.VIEW_ALL_RECOMMENDATIONS,
     },
     "reviewer": {Permission.VIEW_CASES, Permission.VIEW_ALERTS, Permission.RAISE_ALERTS},
     "practitioner": {Permission.VIEW_CASES},
