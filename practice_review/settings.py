@@ -72,6 +72,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "practice-review@local
 # Alerts must be acknowledged within this many working days; weekends and these bank holidays
 # (ISO dates, comma-separated; England and Wales by default) do not count.
 ALERT_ACKNOWLEDGE_WORKING_DAYS = int(os.environ.get("PRACTICE_REVIEW_ALERT_WORKING_DAYS", 1))
+# Moderation meetings are held every this many months (domain.md: every two months).
+MODERATION_EVERY_MONTHS = int(os.environ.get("PRACTICE_REVIEW_MODERATION_EVERY_MONTHS", 2))
 BANK_HOLIDAYS = env_list(
     "PRACTICE_REVIEW_BANK_HOLIDAYS",
     [

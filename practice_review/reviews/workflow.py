@@ -1,7 +1,8 @@
 """The review's states and who may move it between them (domain.md). Pure Python.
 
-assigned -> in progress -> submitted -> final. Final comes from moderation (a later issue) or
-the QA lead's sign-off; only the QA lead reopens, with a reason.
+assigned -> in progress -> submitted -> final. Final comes from moderation or the QA lead's
+sign-off; only the QA lead reopens, with a reason. A review signed off may still be taken to a
+moderation meeting (it stays final); a reopened one comes back to moderation once resubmitted.
 """
 
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ TRANSITIONS = {
         Transition("start", (ASSIGNED,), IN_PROGRESS, frozenset({"reviewer"})),
         Transition("submit", (IN_PROGRESS,), SUBMITTED, frozenset({"reviewer"})),
         Transition("sign_off", (SUBMITTED,), FINAL, frozenset({"qa_lead"})),
+        Transition("moderate", (SUBMITTED, FINAL), FINAL, frozenset({"qa_lead"})),
         Transition("reopen", (SUBMITTED, FINAL), IN_PROGRESS, frozenset({"qa_lead"}), True),
     ]
 }

@@ -50,6 +50,17 @@ def live_work(cast):
     report = report_actions.create_report(
         by=qa, title="Crawl report", cohorts=[find_cohort(SEPTEMBER)], comparator=find_cohort(JULY)
     )
+    # A moderation meeting with the submitted review on its agenda and one decision.
+    from practice_review.moderation import actions as moderation_actions
+
+    submitted = Review.objects.filter(cohort__name=SEPTEMBER).first()
+    Review.objects.filter(pk=submitted.pk).update(status="submitted")
+    submitted.refresh_from_db()
+    meeting = moderation_actions.plan_meeting(
+        by=qa, held_on=datetime.date(2026, 11, 25), attendees="QA lead", reviews=[submitted]
+    )
+    moderation_actions.moderate(by=qa, item=meeting.agenda.get(), practice_grade="good",
+                                outcome_grade="good", reason="Agreed at the meeting.")  # fmt: skip
     report_actions.publish(by=qa, report=report, reviews=Review.objects.all(),
                            version=report.version)  # fmt: skip
     return review
@@ -91,5 +102,6 @@ def test_every_link_a_person_is_shown_works_for_them(client, cast, live_work, pe
     seen, problems = crawl(client)
     assert problems == []
     assert len(seen) >= (2 if person in ("admin", "outsider") else 5)
-    reached_reports = any(url.startswith("/reports/") for url in seen)
-    assert reached_reports == (person in ("qa_lead", "senior_leader"))
+    for section in ("/reports/", "/moderation/"):
+        reached = any(url.startswith(section) for url in seen)
+        assert reached == (person in ("qa_lead", "senior_leader")), section

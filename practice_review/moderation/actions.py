@@ -1,0 +1,105 @@
+"""Writes for moderation meetings. Each takes `by`, runs in one transaction and keeps history."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from practice_review.core.history import save_as
+from practice_review.moderation.agenda import reasons_for
+from practice_review.moderation.models import (
+    AgendaReview,
+    LearningPoint,
+    Meeting,
+    MeetingRecommendation,
+)
+from practice_review.reviews import workflow
+from practice_review.reviews.actions import NotAllowed
+from practice_review.reviews.models import Recommendation, Review, ReviewEvent
+
+
+@transaction.atomic
+def plan_meeting(*, by, held_on, attendees, reviews):
+    """A meeting and its agenda: `reviews` is the sample the QA lead chose (all by default)."""
+    meeting = save_as(Meeting(held_on=held_on, attendees=attendees.strip(), created_by=by), by)
+    for review in reviews:
+        if review.status != workflow.SUBMITTED:
+            raise NotAllowed(f"{review} is not waiting for moderation")
+        save_as(AgendaReview(meeting=meeting, review=review, reasons=reasons_for(review)), by)
+    return meeting
+
+
+@transaction.atomic
+def moderate(*, by, item, practice_grade, outcome_grade, reason=""):
+    """The meeting's decision on one review: each grade confirmed or changed (with a reason).
+
+    The reviewer's grades stay as they were; the moderated grades are the ones counted, and the
+    review becomes final. Deciding again (the meeting changes its mind) replaces the decision.
+    """
+    item = AgendaReview.objects.select_for_update().get(pk=item.pk)
+    review = Review.objects.select_for_update().get(pk=item.review_id)
+    if item.meeting.closed_at:
+        raise NotAllowed("The meeting is closed: its decisions are kept as they were")
+    if by.role != "qa_lead":
+        raise NotAllowed("Only the QA lead records the meeting's decisions")
+    if not workflow.can("moderate", review.status, by.role):
+        raise NotAllowed("Only a submitted or final review can be moderated")
+    reason = reason.strip()
+    changed = (practice_grade, outcome_grade) != (review.practice_grade, review.outcome_grade)
+    if changed and not reason:
+        raise NotAllowed("Give the reason for changing the grade")
+    item.original_practice_grade, item.original_outcome_grade = (
+        review.practice_grade,
+        review.outcome_grade,
+    )
+    item.practice_grade, item.outcome_grade, item.reason = practice_grade, outcome_grade, reason
+    item.decided_by, item.decided_at = by, timezone.now()
+    save_as(item, by)
+    what = "changed" if changed else "confirmed"
+    note = f"Moderated at the {item.meeting}: grades {what}" + (f". {reason}" if reason else "")
+    ReviewEvent.objects.create(
+        review=review, from_status=review.status, to_status=workflow.FINAL, by=by, reason=note
+    )
+    review.moderated_practice_grade, review.moderated_outcome_grade = practice_grade, outcome_grade
+    review.moderation_reason = reason
+    review.status = workflow.FINAL
+    review.version += 1
+    save_as(review, by)
+    return item
+
+
+@transaction.atomic
+def add_learning_point(*, by, meeting, text, theme=""):
+    _open(meeting)
+    return save_as(LearningPoint(meeting=meeting, text=text.strip(), theme=theme, by=by), by)
+
+
+@transaction.atomic
+def raise_recommendation(*, by, meeting, action, theme, owner, due_date, success_measure):
+    """A service-level recommendation the meeting agreed, tracked like every other one."""
+    _open(meeting)
+    recommendation = save_as(
+        Recommendation(
+            level="service",
+            theme=theme,
+            action=action.strip(),
+            owner=owner,
+            due_date=due_date,
+            success_measure=success_measure.strip(),
+            created_by=by,
+        ),
+        by,
+    )
+    MeetingRecommendation.objects.create(meeting=meeting, recommendation=recommendation)
+    return recommendation
+
+
+@transaction.atomic
+def close_meeting(*, by, meeting):
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _open(meeting)
+    meeting.closed_at = timezone.now()
+    return save_as(meeting, by)
+
+
+def _open(meeting):
+    if meeting.closed_at:
+        raise NotAllowed("The meeting is closed")

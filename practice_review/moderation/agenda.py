@@ -1,0 +1,54 @@
+"""Why a review goes to a moderation meeting. Pure Python.
+
+The agenda is built, not typed: every review submitted and not yet final, and among them the
+cases where practice was good or better but outcomes were not, and the dual reviews where the
+two reviewers disagreed. Reviews imported as final never appear: they were moderated before
+they reached Practice Review.
+"""
+
+import calendar
+import datetime
+
+from practice_review.reviews import vocabulary as v
+
+SUBMITTED, GAP, DISAGREEMENT = "submitted", "gap", "disagreement"
+REASONS = {
+    SUBMITTED: "Submitted since the last meeting",
+    GAP: "Practice good or better, outcomes not",
+    DISAGREEMENT: "The two reviewers disagreed",
+}
+
+
+def reasons_for(review):
+    """Why `review` is on the agenda, in the order the meeting takes them."""
+    reasons = [SUBMITTED]
+    if (
+        review.practice_grade in v.GOOD_OR_BETTER
+        and review.outcome_grade
+        and review.outcome_grade not in v.GOOD_OR_BETTER
+    ):
+        reasons.append(GAP)
+    if disagreement(review):
+        reasons.append(DISAGREEMENT)
+    return reasons
+
+
+def disagreement(review):
+    """The axes ("practice", "outcome") on which a dual review's two reviewers differ."""
+    axes = []
+    for axis in ("practice", "outcome"):
+        first, second = getattr(review, f"{axis}_grade"), getattr(review, f"second_{axis}_grade")
+        if first and second and first != second:
+            axes.append(axis)
+    return axes
+
+
+def next_meeting_due(last_held_on, every_months):
+    """The date the next meeting is due: `every_months` after the last one, same day of the
+    month or the month's last day."""
+    if last_held_on is None:
+        return None
+    month_index = last_held_on.month - 1 + every_months
+    year, month = last_held_on.year + month_index // 12, month_index % 12 + 1
+    day = min(last_held_on.day, calendar.monthrange(year, month)[1])
+    return datetime.date(year, month, day)

@@ -1,0 +1,183 @@
+"""Moderation meetings in the app. The QA lead plans and runs them; senior leaders read them."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.moderation import actions, queries
+from practice_review.moderation.agenda import REASONS, disagreement, next_meeting_due
+from practice_review.moderation.forms import (
+    DecisionForm,
+    LearningPointForm,
+    MeetingForm,
+    RecommendationForm,
+)
+from practice_review.moderation.models import AgendaReview, Meeting
+from practice_review.reviews.actions import NotAllowed
+
+
+def _require(user, permission):
+    if not has_permission(user, permission):
+        raise Http404
+
+
+def meeting_list(request):
+    _require(request.user, Permission.VIEW_MODERATION)
+    last = queries.previous_meeting()
+    return render(
+        request,
+        "moderation/list.html",
+        {
+            "meetings": queries.meetings_with_counts(),
+            "waiting": queries.reviews_awaiting_moderation().count(),
+            "next_due": next_meeting_due(last and last.held_on, settings.MODERATION_EVERY_MONTHS),
+            "can_moderate": has_permission(request.user, Permission.MODERATE),
+            "every_months": settings.MODERATION_EVERY_MONTHS,
+        },
+    )
+
+
+def meeting_create(request):
+    _require(request.user, Permission.MODERATE)
+    form = MeetingForm(request.POST or None, candidates=queries.reviews_awaiting_moderation())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        meeting = actions.plan_meeting(
+            by=request.user,
+            held_on=data["held_on"],
+            attendees=data["attendees"],
+            reviews=data["reviews"],
+        )
+        messages.success(request, f"Meeting planned with {meeting.agenda.count()} reviews.")
+        return redirect("meeting_detail", meeting.pk)
+    return render(request, "moderation/meeting_form.html", {"form": form})
+
+
+def meeting_detail(request, meeting_id, forms=None):
+    _require(request.user, Permission.VIEW_MODERATION)
+    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    agenda = list(
+        meeting.agenda.select_related(
+            "review__child", "review__cohort", "review__reviewer", "review__second_reviewer"
+        )
+    )
+    forms = forms or {}
+    return render(
+        request,
+        "moderation/meeting.html",
+        {
+            "meeting": meeting,
+            "agenda": agenda,
+            "gaps": [item for item in agenda if "gap" in item.reasons],
+            "disagreements": [
+                (item, disagreement(item.review))
+                for item in agenda
+                if "disagreement" in item.reasons
+            ],
+            "reasons": REASONS,
+            "alerts": queries.open_alerts(),
+            "overdue": queries.overdue_recommendations(),
+            "learning_points": meeting.learning_points.select_related("by"),
+            "raised": meeting.raised.select_related("recommendation__owner"),
+            "can_moderate": has_permission(request.user, Permission.MODERATE)
+            and not meeting.closed_at,
+            "learning_form": forms.get("learning") or LearningPointForm(),
+            "recommendation_form": forms.get("recommendation") or RecommendationForm(),
+        },
+        status=400 if forms else 200,
+    )
+
+
+def decide(request, meeting_id, item_id):
+    _require(request.user, Permission.MODERATE)
+    item = get_object_or_404(
+        AgendaReview.objects.select_related("review__child", "meeting"),
+        pk=item_id,
+        meeting_id=meeting_id,
+    )
+    review = item.review
+    initial = {
+        "practice_grade": item.practice_grade or review.practice_grade,
+        "outcome_grade": item.outcome_grade or review.outcome_grade,
+        "reason": item.reason,
+    }
+    form = DecisionForm(request.POST or None, initial=initial, review=review)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.moderate(by=request.user, item=item, **form.cleaned_data)
+        except NotAllowed as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"Decision recorded for {review.child.initials}.")
+            return redirect(f"{_meeting_url(item.meeting)}#agenda")
+    return render(
+        request,
+        "moderation/decide.html",
+        {
+            "item": item,
+            "review": review,
+            "form": form,
+            "reasons": [REASONS[reason] for reason in item.reasons],
+            "disagreement": disagreement(review),
+        },
+    )
+
+
+@require_POST
+def add_learning_point(request, meeting_id):
+    return _meeting_write(
+        request,
+        meeting_id,
+        "learning",
+        LearningPointForm,
+        actions.add_learning_point,
+        "Learning point added.",
+    )
+
+
+@require_POST
+def raise_recommendation(request, meeting_id):
+    return _meeting_write(
+        request,
+        meeting_id,
+        "recommendation",
+        RecommendationForm,
+        actions.raise_recommendation,
+        "Recommendation raised.",
+    )
+
+
+@require_POST
+def close_meeting(request, meeting_id):
+    _require(request.user, Permission.MODERATE)
+    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    try:
+        actions.close_meeting(by=request.user, meeting=meeting)
+    except NotAllowed as refusal:
+        messages.warning(request, str(refusal))
+    else:
+        messages.success(request, "The meeting is closed. Its record is kept as it is.")
+    return redirect("meeting_detail", meeting.pk)
+
+
+def _meeting_write(request, meeting_id, name, form_class, action, done):
+    _require(request.user, Permission.MODERATE)
+    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return meeting_detail(request, meeting_id, forms={name: form})
+    try:
+        action(by=request.user, meeting=meeting, **form.cleaned_data)
+    except NotAllowed as refusal:
+        messages.warning(request, str(refusal))
+    else:
+        messages.success(request, done)
+    return redirect(f"{_meeting_url(meeting)}#{name}")
+
+
+def _meeting_url(meeting):
+    return reverse("meeting_detail", args=[meeting.pk])

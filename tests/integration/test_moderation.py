@@ -1,0 +1,203 @@
+"""Moderation meetings: the agenda built from the reviews, decisions that keep the reviewer's
+grade beside the moderated one, learning points, recommendations raised, who may do what."""
+
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from practice_review.accounts.models import StaffMember
+from practice_review.moderation.models import AgendaReview, Meeting
+from practice_review.reports.figures import cohort_figures
+from practice_review.reviews.models import Recommendation, Review
+from practice_review.reviews.queries import find_cohort
+from tests.conftest import PASSWORD, SEPTEMBER
+
+pytestmark = pytest.mark.django_db
+
+
+def page_text(response):
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+@pytest.fixture
+def submitted(cast):
+    """Three September reviews back to "submitted", as if just sent in by their reviewers: the
+    gap case AS-S (outstanding practice, outcomes requiring improvement), a dual review whose
+    reviewers disagree, and a plain one."""
+    september = Review.objects.filter(cohort=find_cohort(SEPTEMBER))
+    gap = september.get(child__initials="AS-S")
+    plain = september.filter(practice_grade="outstanding", outcome_grade="outstanding").first()
+    dual = september.exclude(pk__in=[gap.pk, plain.pk]).first()
+    Review.objects.filter(pk=dual.pk).update(
+        second_reviewer=StaffMember.objects.get(name="Head of Safeguarding and QA"),
+        second_practice_grade="requires_improvement",
+        second_outcome_grade=dual.outcome_grade,
+    )
+    Review.objects.filter(pk__in=[gap.pk, plain.pk, dual.pk]).update(
+        status="submitted", moderated_practice_grade=None, moderated_outcome_grade=None
+    )
+    return {"gap": gap, "dual": dual, "plain": plain}
+
+
+def signed_in(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def plan(client, reviews=None, held_on="15/1/2027"):
+    data = {"held_on": held_on, "attendees": "Head of QA; two reviewers; Service Manager"}
+    if reviews is not None:
+        data["reviews"] = [review.pk for review in reviews]
+    response = client.post(reverse("meeting_create"), data)
+    assert response.status_code == 302, page_text(response)[:2000]
+    return Meeting.objects.latest("id")
+
+
+def test_the_agenda_offers_every_submitted_review_and_never_an_imported_final_one(
+    client, cast, submitted
+):
+    signed_in(client, cast["qa_lead"])
+    form = page_text(client.get(reverse("meeting_create")))
+    assert form.count("reviewed") == 3  # the three submitted, none of the 21 imported finals
+    response = client.get(reverse("meeting_create"))
+    assert len(re.findall(r'name="reviews"[^>]*checked', response.content.decode())) == 3
+    meeting = plan(client, reviews=submitted.values())
+    reasons = {item.review_id: item.reasons for item in meeting.agenda.all()}
+    assert reasons[submitted["gap"].pk] == ["submitted", "gap"]
+    assert reasons[submitted["dual"].pk] == ["submitted", "disagreement"]
+    assert reasons[submitted["plain"].pk] == ["submitted"]
+    text = page_text(client.get(reverse("meeting_detail", args=[meeting.pk])))
+    assert "AS-S: practice outstanding, outcomes requires improvement to be good" in text
+    assert "The two reviewers disagreed" in text
+
+
+def test_the_qa_lead_may_take_a_sample(client, cast, submitted):
+    signed_in(client, cast["qa_lead"])
+    meeting = plan(client, reviews=[submitted["gap"]])
+    assert list(meeting.agenda.values_list("review", flat=True)) == [submitted["gap"].pk]
+
+
+def test_changing_a_grade_needs_a_reason_and_keeps_the_reviewers_grade(client, cast, submitted):
+    signed_in(client, cast["qa_lead"])
+    meeting = plan(client, reviews=submitted.values())
+    item = meeting.agenda.get(review=submitted["gap"])
+    url = reverse("meeting_decide", args=[meeting.pk, item.pk])
+    before = cohort_figures(find_cohort(SEPTEMBER))
+    response = client.post(url, {"practice_grade": "good", "outcome_grade": "requires_improvement"})
+    assert response.status_code == 200
+    assert "Give the reason for changing the grade" in page_text(response)
+    review = Review.objects.get(pk=submitted["gap"].pk)
+    assert (review.status, review.moderated_practice_grade) == ("submitted", None)
+
+    response = client.post(
+        url,
+        {
+            "practice_grade": "good",
+            "outcome_grade": "requires_improvement",
+            "reason": "No evidence of impact.",
+        },
+    )
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.status == "final"
+    assert (review.practice_grade, review.moderated_practice_grade) == ("outstanding", "good")
+    assert review.events.last().reason.startswith("Moderated at the Moderation meeting")
+    after = cohort_figures(find_cohort(SEPTEMBER))
+    assert after["practice"]["outstanding"] == before["practice"]["outstanding"] - 1
+    assert after["grades_changed_at_moderation"]["practice"] == 1
+    detail = page_text(client.get(reverse("review_detail", args=[review.pk])))
+    assert "Outstanding Moderated: Good" in detail  # the original beside the moderated grade
+
+
+def test_confirming_grades_makes_the_review_final_and_counts_it_moderated(client, cast, submitted):
+    signed_in(client, cast["qa_lead"])
+    meeting = plan(client, reviews=submitted.values())
+    review = submitted["plain"]
+    item = meeting.agenda.get(review=review)
+    client.post(
+        reverse("meeting_decide", args=[meeting.pk, item.pk]),
+        {"practice_grade": review.practice_grade, "outcome_grade": review.outcome_grade},
+    )
+    item.refresh_from_db()
+    assert item.decided and not item.changed
+    review.refresh_from_db()
+    assert review.status == "final" and review.moderated_practice_grade == review.practice_grade
+    figures = cohort_figures(find_cohort(SEPTEMBER))
+    assert figures["moderated"] == 1 and figures["grades_changed_at_moderation"]["practice"] == 0
+
+
+def test_learning_points_and_recommendations_belong_to_the_meeting(client, cast, submitted):
+    signed_in(client, cast["qa_lead"])
+    meeting = plan(client, reviews=[])
+    client.post(
+        reverse("meeting_learning", args=[meeting.pk]),
+        {"text": "Chronologies are not kept up to date.", "theme": "journey"},
+    )
+    owner = StaffMember.objects.get(name="BA")
+    response = client.post(
+        reverse("meeting_recommendation", args=[meeting.pk]),
+        {
+            "action": "Team managers check chronologies in supervision.",
+            "theme": "management_oversight",
+            "owner": owner.pk,
+            "due_date": "31/3/2027",
+            "success_measure": "Audit shows 90%.",
+        },
+    )
+    assert response.status_code == 302
+    recommendation = Recommendation.objects.get(level="service")
+    assert recommendation.raised_at_meeting.meeting == meeting
+    assert recommendation.owner == owner and recommendation.created_by == cast["qa_lead"]
+    text = page_text(client.get(reverse("meeting_detail", args=[meeting.pk])))
+    assert "The journey of the child: Chronologies are not kept up to date." in text
+    assert "Team managers check chronologies in supervision." in text
+    response = client.post(reverse("meeting_recommendation", args=[meeting.pk]), {"action": ""})
+    assert response.status_code == 400
+    assert "Enter what should be done" in page_text(response)
+    assert Recommendation.objects.filter(level="service").count() == 1
+
+
+def test_a_closed_meeting_keeps_its_record(client, cast, submitted):
+    signed_in(client, cast["qa_lead"])
+    meeting = plan(client, reviews=submitted.values())
+    item = meeting.agenda.first()
+    client.post(reverse("meeting_close", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert meeting.closed_at
+    response = client.post(
+        reverse("meeting_decide", args=[meeting.pk, item.pk]),
+        {"practice_grade": "good", "outcome_grade": "good", "reason": "x"},
+    )
+    assert "The meeting is closed" in page_text(response)
+    assert not AgendaReview.objects.get(pk=item.pk).decided
+    client.post(reverse("meeting_learning", args=[meeting.pk]), {"text": "Late."})
+    assert not meeting.learning_points.exists()
+
+
+ROLES = ["qa_lead", "senior_leader", "reviewer_independent", "practitioner", "manager", "admin"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_qa_lead_runs_meetings_and_senior_leaders_read_them(client, cast, submitted, role):
+    signed_in(client, cast["qa_lead"])
+    meeting = plan(client, reviews=submitted.values())
+    item = meeting.agenda.first()
+    client.logout()
+    client.force_login(cast[role])
+    readers, writers = {"qa_lead", "senior_leader"}, {"qa_lead"}
+    for method, url, allowed in [
+        ("get", reverse("meeting_list"), readers),
+        ("get", reverse("meeting_detail", args=[meeting.pk]), readers),
+        ("get", reverse("meeting_create"), writers),
+        ("post", reverse("meeting_create"), writers),
+        ("get", reverse("meeting_decide", args=[meeting.pk, item.pk]), writers),
+        ("post", reverse("meeting_decide", args=[meeting.pk, item.pk]), writers),
+        ("post", reverse("meeting_learning", args=[meeting.pk]), writers),
+        ("post", reverse("meeting_recommendation", args=[meeting.pk]), writers),
+        ("post", reverse("meeting_close", args=[meeting.pk]), writers),  # last: it closes
+    ]:
+        status = getattr(client, method)(url, {}).status_code
+        assert (status != 404) == (role in allowed), (method, url, status)
+    assert (Meeting.objects.get(pk=meeting.pk).closed_at is None) == (role not in writers)

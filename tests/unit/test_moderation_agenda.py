@@ -1,0 +1,54 @@
+"""Why a review goes to moderation, and when the next meeting is due. No database."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from practice_review.moderation.agenda import disagreement, next_meeting_due, reasons_for
+
+
+def review(practice="good", outcome="good", second_practice=None, second_outcome=None):
+    return SimpleNamespace(practice_grade=practice, outcome_grade=outcome,
+                           second_practice_grade=second_practice,
+                           second_outcome_grade=second_outcome)  # fmt: skip
+
+
+def test_every_review_is_there_because_it_was_submitted():
+    assert reasons_for(review()) == ["submitted"]
+
+
+@pytest.mark.parametrize(
+    ("practice", "outcome", "gap"),
+    [
+        ("outstanding", "requires_improvement", True),
+        ("good", "inadequate", True),
+        ("good", "outstanding", False),
+        ("requires_improvement", "inadequate", False),
+        ("outstanding", "", False),  # not graded yet: nothing to compare
+    ],
+)
+def test_a_practice_and_outcome_gap_is_picked_out(practice, outcome, gap):
+    assert ("gap" in reasons_for(review(practice, outcome))) is gap
+
+
+def test_a_dual_review_disagreement_names_the_axes():
+    both = review("good", "good", "outstanding", "requires_improvement")
+    assert disagreement(both) == ["practice", "outcome"]
+    assert reasons_for(both) == ["submitted", "disagreement"]
+    assert disagreement(review("good", "good", "good", None)) == []
+    assert disagreement(review("good", "good")) == []
+
+
+@pytest.mark.parametrize(
+    ("last", "months", "due"),
+    [
+        (datetime.date(2026, 1, 15), 2, datetime.date(2026, 3, 15)),
+        (datetime.date(2025, 12, 31), 2, datetime.date(2026, 2, 28)),
+        (datetime.date(2027, 12, 31), 2, datetime.date(2028, 2, 29)),
+        (datetime.date(2026, 11, 30), 3, datetime.date(2027, 2, 28)),
+        (None, 2, None),
+    ],
+)
+def test_the_next_meeting_is_due_months_after_the_last(last, months, due):
+    assert next_meeting_due(last, months) == due
