@@ -93,6 +93,23 @@ def raise_recommendation(*, by, meeting, action, theme, owner, due_date, success
 
 
 @transaction.atomic
+def raise_for_finding(*, by, action, theme, owner, due_date, success_measure):
+    """A service-level recommendation for a recurring finding, outside a meeting."""
+    return save_as(
+        Recommendation(
+            level="service",
+            theme=theme,
+            action=action.strip(),
+            owner=owner,
+            due_date=due_date,
+            success_measure=success_measure.strip(),
+            created_by=by,
+        ),
+        by,
+    )
+
+
+@transaction.atomic
 def close_meeting(*, by, meeting):
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _open(meeting)

@@ -1,10 +1,14 @@
 """What a moderation meeting needs to see, read from the database."""
 
+from django.db.models import Count, Min
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from practice_review.moderation.models import Meeting
+from practice_review.moderation.recurring import findings
+from practice_review.reviews import vocabulary as v
 from practice_review.reviews import workflow
-from practice_review.reviews.models import Alert, Recommendation, Review
+from practice_review.reviews.models import Alert, Cohort, Recommendation, Review, ThemeFinding
 
 OPEN_RECOMMENDATIONS = ["open", "in_progress"]
 
@@ -45,3 +49,29 @@ def overdue_recommendations(today=None):
 
 def meetings_with_counts():
     return Meeting.objects.prefetch_related("agenda").order_by("-held_on", "-id")
+
+
+def recurring_findings(reviews):
+    """(cohort names in order, findings) over `reviews` (the reader's scope)."""
+    completed = reviews.completed()
+    cohorts = list(
+        Cohort.objects.filter(reviews__in=completed)
+        .annotate(starts=Coalesce("period_start", Min("reviews__review_date")))
+        .distinct()
+        .order_by("starts", "name")
+    )
+    names = [cohort.name for cohort in cohorts]
+    standards = {}
+    for key in v.PRACTICE_STANDARD_KEYS:
+        rows = completed.filter(**{key: "not_met"}).values("cohort__name").annotate(n=Count("id"))
+        for row in rows.order_by():
+            standards[(row["cohort__name"], key)] = row["n"]
+    tagged = (
+        ThemeFinding.objects.filter(review__in=completed, topics__isnull=False)
+        .values("review__cohort__name", "topics__name")
+        .annotate(n=Count("review", distinct=True))
+        .order_by()
+    )
+    topics = {(row["review__cohort__name"], row["topics__name"]): row["n"] for row in tagged}
+    labels = {key: label.split(" (")[0] for key, label in v.PRACTICE_STANDARDS}
+    return names, findings(names, standards, topics, labels)

@@ -18,6 +18,7 @@ from practice_review.moderation.forms import (
 )
 from practice_review.moderation.models import AgendaReview, Meeting
 from practice_review.reviews.actions import NotAllowed
+from practice_review.reviews.queries import reviews_visible_to
 
 
 def _require(user, permission):
@@ -162,6 +163,33 @@ def close_meeting(request, meeting_id):
     else:
         messages.success(request, "The meeting is closed. Its record is kept as it is.")
     return redirect("meeting_detail", meeting.pk)
+
+
+def recurring(request):
+    _require(request.user, Permission.VIEW_MODERATION)
+    cohorts, found = queries.recurring_findings(reviews_visible_to(request.user))
+    return render(
+        request,
+        "moderation/recurring.html",
+        {
+            "cohorts": cohorts,
+            "findings": found,
+            "can_raise": has_permission(request.user, Permission.MODERATE),
+        },
+    )
+
+
+def raise_for_finding(request):
+    """A service-level recommendation for a recurring finding, the form filled in from it."""
+    _require(request.user, Permission.MODERATE)
+    label = request.GET.get("finding", "")[:300]
+    initial = {"action": f"Address the recurring finding \u201c{label}\u201d." if label else ""}
+    form = RecommendationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.raise_for_finding(by=request.user, **form.cleaned_data)
+        messages.success(request, "Recommendation raised. It is tracked with every other one.")
+        return redirect("recurring_findings")
+    return render(request, "moderation/raise.html", {"form": form, "finding": label})
 
 
 def _meeting_write(request, meeting_id, name, form_class, action, done):

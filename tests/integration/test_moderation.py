@@ -201,3 +201,34 @@ def test_only_the_qa_lead_runs_meetings_and_senior_leaders_read_them(client, cas
         status = getattr(client, method)(url, {}).status_code
         assert (status != 404) == (role in allowed), (method, url, status)
     assert (Meeting.objects.get(pk=meeting.pk).closed_at is None) == (role not in writers)
+
+
+def test_recurring_findings_are_flagged_and_become_a_recommendation_in_one_step(client, cast):
+    signed_in(client, cast["qa_lead"])
+    response = client.get(reverse("recurring_findings"))
+    text = page_text(response)
+    assert "Not met: Basic details are up to date on the system" in text
+    row = re.search(r"Not met: Basic details.*?</tr>", response.content.decode(), re.S)[0]
+    assert "Recurring" in row  # not met in July 2024 and again in September
+    link = re.search(r'href="(/moderation/recurring/raise/\?finding=[^"]+)"', row)[1]
+    form = client.get(unescape(link))
+    assert "Address the recurring finding" in page_text(form)
+    owner = StaffMember.objects.get(name="BA")
+    response = client.post(
+        unescape(link),
+        {
+            "action": "Record religion at the first visit.",
+            "theme": "identity",
+            "owner": owner.pk,
+            "due_date": "30/4/2027",
+            "success_measure": "No review finds it missing.",
+        },
+    )
+    assert response.status_code == 302
+    assert (
+        Recommendation.objects.get(level="service").action == "Record religion at the first visit."
+    )
+    client.logout()
+    client.force_login(cast["practitioner"])
+    assert client.get(reverse("recurring_findings")).status_code == 404
+    assert client.get(unescape(link)).status_code == 404

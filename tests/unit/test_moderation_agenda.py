@@ -52,3 +52,21 @@ def test_a_dual_review_disagreement_names_the_axes():
 )
 def test_the_next_meeting_is_due_months_after_the_last(last, months, due):
     assert next_meeting_due(last, months) == due
+
+
+def test_a_finding_seen_in_two_cohorts_is_recurring_and_comes_first():
+    from practice_review.moderation.recurring import findings
+
+    found = findings(
+        ["July", "September"],
+        {("July", "basic_details"): 2, ("September", "basic_details"): 1,
+         ("September", "recording"): 2},
+        {("July", "Chronology"): 1},
+        {"basic_details": "Basic details", "recording": "Recording"},
+    )  # fmt: skip
+    assert [(f.label, f.counts, f.recurring) for f in found] == [
+        ("Not met: Basic details", (2, 1), True),
+        ("Not met: Recording", (0, 2), False),
+        ("Learning topic: Chronology", (1, 0), False),
+    ]
+    assert findings(["July"], {}, {}, {}) == []
