@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from practice_review.core import views as core_views
-from practice_review.reviews import cohort_views, form_views
+from practice_review.reviews import cohort_views, dual_views, form_views
 from practice_review.reviews import views as review_views
 
 urlpatterns = [
@@ -52,6 +52,12 @@ urlpatterns = [
     ),
     path("reviews/<int:review_id>/submit/", form_views.review_submit, name="review_submit"),
     path("reviews/<int:review_id>/reassign/", cohort_views.review_reassign, name="review_reassign"),
+    path(
+        "reviews/<int:review_id>/second-reviewer/",
+        dual_views.second_reviewer,
+        name="review_second_reviewer",
+    ),
+    path("reviews/<int:review_id>/second-grades/", dual_views.second_grades, name="second_grades"),
     path("reviews/<int:review_id>/sign-off/", form_views.review_sign_off, name="review_sign_off"),
     path("reviews/<int:review_id>/reopen/", form_views.review_reopen, name="review_reopen"),
     path("reviews/<int:review_id>/respond/", form_views.review_respond, name="review_respond"),

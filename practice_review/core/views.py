@@ -9,9 +9,11 @@ from practice_review.reviews.alerts import home_alerts
 from practice_review.reviews.presenters import CohortSummary
 from practice_review.reviews.queries import (
     cohorts_visible_to,
+    graded_reviews_visible_to,
     reviews_assigned_to,
     reviews_awaiting_response,
     reviews_visible_to,
+    second_reviews_to_grade,
 )
 
 
@@ -37,13 +39,14 @@ def home(request):
     """What this person needs to do next, then the cohorts they may see with their figures."""
     user = request.user
     cohorts = cohorts_visible_to(user)
-    summaries = grade_summaries_by_cohort(reviews_visible_to(user))
+    summaries = grade_summaries_by_cohort(graded_reviews_visible_to(user))
     my_reviews = list(reviews_assigned_to(user)) if user.role == "reviewer" else None
     context = {
         "cohorts": [CohortSummary(cohort, summaries.get(cohort.id)) for cohort in cohorts],
         "can_import": has_permission(user, Permission.IMPORT_REVIEWS),
         "can_manage_cohorts": has_permission(user, Permission.MANAGE_COHORTS),
         "my_reviews": my_reviews,
+        "second_reviews": second_reviews_to_grade(user),
         "overdue_count": sum(review.is_overdue for review in my_reviews or []),
         "to_respond": reviews_awaiting_response(user),
         "home_alerts": home_alerts(user),

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from practice_review.core.history import delete_as, save_as
-from practice_review.reviews import workflow
+from practice_review.reviews import dual_review, workflow
 from practice_review.reviews.models import (
     Cohort,
     Conversation,
@@ -368,3 +368,37 @@ def record_response(*, review, by, text):
     response = ReviewResponse(review=review, by=by, text=text.strip())
     save_as(response, by)
     return response
+
+
+@transaction.atomic
+def assign_second_reviewer(*, review, by, second_reviewer):
+    """A second, blind reviewer for a dual review (the QA lead), until they have graded it."""
+    review = _locked(review)
+    if dual_review.second_graded(review):
+        raise NotAllowed("The second reviewer has already graded this review")
+    if second_reviewer.pk == review.reviewer_id:
+        raise NotAllowed("The second reviewer must be someone other than the first")
+    reasons = conflicts_of_interest(
+        reviewer=second_reviewer, social_worker=review.social_worker,
+        supervisor=review.supervisor, iro=review.independent_reviewing_officer,
+    )  # fmt: skip
+    if reasons:
+        raise NotAllowed(f"{second_reviewer} is {reasons[0]}: choose someone independent")
+    _save(review, by, second_reviewer=second_reviewer)
+    return review
+
+
+@transaction.atomic
+def record_second_grades(*, review, by, practice_grade, outcome_grade, rationale):
+    """The second reviewer's own grades, recorded once: after that both reviewers' grades
+    can be compared, and changing one would defeat the comparison."""
+    review = _locked(review)
+    if by.staff_member_id is None or by.staff_member_id != review.second_reviewer_id:
+        raise NotAllowed("Only the second reviewer records the second grades")
+    if dual_review.second_graded(review):
+        raise NotAllowed("The second grades are already recorded")
+    if not rationale.strip():
+        raise NotAllowed("Give the reasons for your grades")
+    _save(review, by, second_practice_grade=practice_grade, second_outcome_grade=outcome_grade,
+          second_rationale=rationale.strip(), second_graded_at=timezone.now())  # fmt: skip
+    return review

@@ -12,6 +12,7 @@ from practice_review.reviews.queries import (
     get_cohort_for_user,
     get_review_for_user,
     reviews_assigned_to,
+    second_reviews_to_grade,
 )
 from practice_review.reviews.review_forms import AddCaseForm, CohortForm, ReassignForm, yes_no
 
@@ -97,5 +98,10 @@ def my_reviews(request):
     if request.user.role != "reviewer":
         raise Http404
     return render(
-        request, "reviews/my_reviews.html", {"reviews": reviews_assigned_to(request.user)}
+        request,
+        "reviews/my_reviews.html",
+        {
+            "reviews": reviews_assigned_to(request.user),
+            "second_reviews": second_reviews_to_grade(request.user),
+        },
     )

@@ -258,10 +258,13 @@ class Review(models.Model):
     moderated_outcome_grade = GradeField()
     moderation_reason = models.TextField(blank=True)
 
-    # A dual review: a second, blind reviewer's grades.
+    # A dual review: a second, blind reviewer's grades (reviews/dual_review.py says who sees
+    # which grades when).
     second_reviewer = staff_link()
     second_practice_grade = GradeField()
     second_outcome_grade = GradeField()
+    second_rationale = models.TextField("second reviewer's reasons", blank=True)
+    second_graded_at = models.DateTimeField(null=True, blank=True)
 
     # Alerts counted in an imported file; alerts raised in the app are Alert records.
     alerts_in_file = models.PositiveIntegerField(default=0)

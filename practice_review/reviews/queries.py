@@ -115,3 +115,36 @@ def reviews_awaiting_response(user):
         .select_related("child")
         .order_by("-review_date")
     )
+
+
+def graded_reviews_visible_to(user, reviews=None):
+    """The reviews whose grades `user` may see: as `reviews_visible_to`, less the dual reviews
+    they are grading blind as second reviewer (dual_review.py), so no figure gives the first
+    reviewer's grades away."""
+    visible = reviews_visible_to(user, reviews)
+    staff = user.staff_member_id if user.is_authenticated else None
+    if staff is None or user.role != "reviewer":
+        return visible
+    blind = (
+        Q(second_reviewer=staff)
+        & ~Q(reviewer=staff)
+        & (
+            ~Q(status__in=COMPLETED_STATES)
+            | Q(second_practice_grade__isnull=True)
+            | Q(second_outcome_grade__isnull=True)
+        )
+    )
+    return visible.exclude(blind)
+
+
+def second_reviews_to_grade(user):
+    """Dual reviews waiting for this reviewer's own grades as second reviewer."""
+    if user.role != "reviewer" or user.staff_member_id is None:
+        return Review.objects.none()
+    return (
+        reviews_visible_to(user)
+        .filter(second_reviewer=user.staff_member_id)
+        .filter(Q(second_practice_grade__isnull=True) | Q(second_outcome_grade__isnull=True))
+        .select_related("child", "cohort")
+        .order_by("due_date", "id")
+    )

@@ -486,3 +486,18 @@ SECTION_FORMS = {
     "themes": ThemesSectionForm,
     "grades": GradesSectionForm,
 }
+
+
+class SecondReviewerForm(forms.Form):
+    second_reviewer = staff_choice("Second reviewer", reviewers_only=True)
+
+
+class SecondGradesForm(forms.Form):
+    practice_grade = radios("Social work practice", v.GRADES)
+    outcome_grade = radios("Outcomes for the child", v.GRADES)
+    rationale = text(
+        "Your reasons for these grades",
+        required=True,
+        long=True,
+        help_text="What in the case file and the conversations led you to them",
+    )

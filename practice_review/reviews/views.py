@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from practice_review.accounts.permissions import Permission, has_permission
 from practice_review.core.text import pluralize
 from practice_review.reports.figures import cohort_figures
+from practice_review.reviews import dual_review
 from practice_review.reviews.forms import ReviewFileForm
 from practice_review.reviews.importing import import_reviews as import_review_file
 from practice_review.reviews.presenters import FiguresPresenter
@@ -12,6 +13,7 @@ from practice_review.reviews.queries import (
     can_edit_review,
     get_cohort_for_user,
     get_review_for_user,
+    graded_reviews_visible_to,
     reviews_visible_to,
 )
 from practice_review.reviews.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEYS
@@ -23,12 +25,20 @@ def cohort_detail(request, cohort_id):
     reviews = visible.filter(cohort=cohort).select_related(
         "child", "social_worker", "supervisor", "reviewer"
     )
-    figures = FiguresPresenter(cohort_figures(cohort, reviews=visible))
+    graded = graded_reviews_visible_to(request.user)
+    figures = FiguresPresenter(cohort_figures(cohort, reviews=graded))
     can_manage = has_permission(request.user, Permission.MANAGE_COHORTS)
+    blind = set(reviews.values_list("pk", flat=True)) - set(graded.values_list("pk", flat=True))
     return render(
         request,
         "reviews/cohort_detail.html",
-        {"cohort": cohort, "reviews": reviews, "figures": figures, "can_manage": can_manage},
+        {
+            "cohort": cohort,
+            "reviews": reviews,
+            "figures": figures,
+            "can_manage": can_manage,
+            "blind": blind,
+        },
     )
 
 
@@ -65,6 +75,15 @@ def review_page(request, review, response_form=None):
             "can_reopen": may_sign_off and review.status in ("submitted", "final"),
             "can_reassign": has_permission(user, Permission.MANAGE_COHORTS)
             and review.status in ("assigned", "in_progress"),
+            # Dual review: who may see which grades, and what they may do.
+            "hide_first_grades": dual_review.first_grades_hidden_from(user, review),
+            "hide_second_grades": dual_review.second_grades_hidden_from(user, review),
+            "second_graded": dual_review.second_graded(review),
+            "can_add_second_reviewer": has_permission(user, Permission.MANAGE_COHORTS)
+            and not dual_review.second_graded(review),
+            "can_grade_second": user.staff_member_id is not None
+            and user.staff_member_id == review.second_reviewer_id
+            and not dual_review.second_graded(review),
         },
     )
 
@@ -82,6 +101,8 @@ def review_document(request, review_id, format):
     if format not in ("docx", "pdf"):
         raise Http404
     review = get_review_for_user(request.user, review_id)
+    if dual_review.first_grades_hidden_from(request.user, review):
+        raise Http404  # the document shows the grades the second reviewer must not see yet
     document = build_review_document(
         council=settings.COUNCIL_NAME, data=review_document_data(review)
     )

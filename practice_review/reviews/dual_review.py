@@ -1,0 +1,38 @@
+"""Dual review: a second reviewer grades the same case blind. Pure rules.
+
+Neither reviewer sees the other's grades until both have graded: the first reviewer by
+submitting the review, the second by recording their grades. (Reviews imported with both
+reviewers' grades were graded before Practice Review saw them.) The QA lead and senior leaders
+see both at any time; practitioners and managers see reviews only once submitted, and the
+second grades once both are in.
+"""
+
+from practice_review.reviews import vocabulary as v
+
+
+def second_graded(review):
+    return bool(review.second_practice_grade and review.second_outcome_grade)
+
+
+def both_graded(review):
+    return review.status in v.COMPLETED_STATES and second_graded(review)
+
+
+def first_grades_hidden_from(user, review):
+    """The second reviewer may not see the first reviewer's grades before grading their own."""
+    staff = getattr(user, "staff_member_id", None)
+    return (
+        staff is not None
+        and staff == review.second_reviewer_id
+        and staff != review.reviewer_id
+        and not both_graded(review)
+    )
+
+
+def second_grades_hidden_from(user, review):
+    """Nobody below the QA lead and senior leaders sees the second grades until both are in."""
+    if user.role in ("qa_lead", "senior_leader"):
+        return False
+    if getattr(user, "staff_member_id", None) == review.second_reviewer_id:
+        return False  # their own grades
+    return not both_graded(review)
