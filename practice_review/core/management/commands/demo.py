@@ -59,7 +59,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             for username, role, first, last, staff_name in DEMO_USERS:
                 self._demo_user(username, role, first, last, staff_name, password)
-        _summary_report(User.objects.get(username=DEMO_USERS[0][0]))
+        qa_lead = User.objects.get(username=DEMO_USERS[0][0])
+        _summary_report(qa_lead)
+        _moderation(qa_lead)
         settings.DEMO_MODE_MARKER.touch()
         os.environ["PRACTICE_REVIEW_DEMO_MODE"] = "true"  # for the server started below
 
@@ -165,3 +167,49 @@ def _summary_report(by):
         by=by, report=report, part="closing", text=DEMO_CLOSING, version=report.version
     )
     actions.publish(by=by, report=report, reviews=Review.objects.all(), version=report.version)
+
+
+def _moderation(by):
+    """A past moderation meeting with a learning point and a recommendation it raised, and a
+    dual review: the internal reviewer grades the independent reviewer's demo case blind."""
+    import datetime
+
+    from practice_review.moderation import actions
+    from practice_review.moderation.models import Meeting
+    from practice_review.reviews.actions import assign_second_reviewer
+    from practice_review.reviews.models import Review
+
+    if Meeting.objects.exists():
+        return
+    meeting = actions.plan_meeting(
+        by=by,
+        held_on=datetime.date(2025, 3, 12),
+        reviews=[],
+        attendees="Head of Safeguarding and QA; Independent Associate; Service Manager, "
+        "Children in Care; Service Manager, Care Leavers",
+    )
+    actions.add_learning_point(
+        by=by,
+        meeting=meeting,
+        theme="identity",
+        text="Religion and first language are often missing from the child's record, and "
+        "interpreters are not always arranged for conversations with the young person.",
+    )
+    owner = StaffMember.objects.filter(name="BA").first()
+    actions.raise_recommendation(
+        by=by,
+        meeting=meeting,
+        theme="identity",
+        owner=owner,
+        action="Team managers check religion, first language and interpreter needs are "
+        "recorded at every supervision of a new case.",
+        due_date=datetime.date(2025, 6, 30),
+        success_measure="No review in the next cohort finds them missing.",
+    )
+    actions.close_meeting(by=by, meeting=meeting)
+    demo_case = Review.objects.filter(
+        cohort__name=DEMO_COHORT, reviewer__name="Independent Associate"
+    ).first()
+    second = StaffMember.objects.filter(name="Head of Safeguarding and QA").first()
+    if demo_case and second:
+        assign_second_reviewer(review=demo_case, by=by, second_reviewer=second)
