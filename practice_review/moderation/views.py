@@ -86,8 +86,9 @@ def meeting_detail(request, meeting_id, forms=None):
             "raised": meeting.raised.select_related("recommendation__owner"),
             "can_moderate": has_permission(request.user, Permission.MODERATE)
             and not meeting.closed_at,
-            "learning_form": forms.get("learning") or LearningPointForm(),
-            "recommendation_form": forms.get("recommendation") or RecommendationForm(),
+            "learning_form": forms.get("learning") or LearningPointForm(prefix="learning"),
+            "recommendation_form": forms.get("recommendation")
+            or RecommendationForm(prefix="recommendation"),
         },
         status=400 if forms else 200,
     )
@@ -195,7 +196,8 @@ def raise_for_finding(request):
 def _meeting_write(request, meeting_id, name, form_class, action, done):
     _require(request.user, Permission.MODERATE)
     meeting = get_object_or_404(Meeting, pk=meeting_id)
-    form = form_class(request.POST)
+    # Prefixed: two forms on one page must not share field ids.
+    form = form_class(request.POST, prefix=name)
     if not form.is_valid():
         return meeting_detail(request, meeting_id, forms={name: form})
     try:

@@ -133,17 +133,17 @@ def test_learning_points_and_recommendations_belong_to_the_meeting(client, cast,
     meeting = plan(client, reviews=[])
     client.post(
         reverse("meeting_learning", args=[meeting.pk]),
-        {"text": "Chronologies are not kept up to date.", "theme": "journey"},
+        {"learning-text": "Chronologies are not kept up to date.", "learning-theme": "journey"},
     )
     owner = StaffMember.objects.get(name="BA")
     response = client.post(
         reverse("meeting_recommendation", args=[meeting.pk]),
         {
-            "action": "Team managers check chronologies in supervision.",
-            "theme": "management_oversight",
-            "owner": owner.pk,
-            "due_date": "31/3/2027",
-            "success_measure": "Audit shows 90%.",
+            "recommendation-action": "Team managers check chronologies in supervision.",
+            "recommendation-theme": "management_oversight",
+            "recommendation-owner": owner.pk,
+            "recommendation-due_date": "31/3/2027",
+            "recommendation-success_measure": "Audit shows 90%.",
         },
     )
     assert response.status_code == 302
@@ -153,7 +153,9 @@ def test_learning_points_and_recommendations_belong_to_the_meeting(client, cast,
     text = page_text(client.get(reverse("meeting_detail", args=[meeting.pk])))
     assert "The journey of the child: Chronologies are not kept up to date." in text
     assert "Team managers check chronologies in supervision." in text
-    response = client.post(reverse("meeting_recommendation", args=[meeting.pk]), {"action": ""})
+    response = client.post(
+        reverse("meeting_recommendation", args=[meeting.pk]), {"recommendation-action": ""}
+    )
     assert response.status_code == 400
     assert "Enter what should be done" in page_text(response)
     assert Recommendation.objects.filter(level="service").count() == 1
@@ -172,7 +174,7 @@ def test_a_closed_meeting_keeps_its_record(client, cast, submitted):
     )
     assert "The meeting is closed" in page_text(response)
     assert not AgendaReview.objects.get(pk=item.pk).decided
-    client.post(reverse("meeting_learning", args=[meeting.pk]), {"text": "Late."})
+    client.post(reverse("meeting_learning", args=[meeting.pk]), {"learning-text": "Late."})
     assert not meeting.learning_points.exists()
 
 
