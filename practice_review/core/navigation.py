@@ -17,6 +17,8 @@ def nav_items_for(request):
         items.append(("Moderation", reverse("meeting_list")))
     if has_permission(user, Permission.VIEW_REPORTS):
         items.append(("Reports", reverse("report_list")))
+    if has_permission(user, Permission.VIEW_AGREEMENT):
+        items.append(("Agreement", reverse("agreement")))
     if has_permission(user, Permission.IMPORT_REVIEWS):
         items.append(("Import reviews", reverse("import_reviews")))
     if has_permission(user, Permission.MANAGE_ACCOUNTS):

@@ -3,11 +3,14 @@
 interchange.md: quadratic-weighted Cohen's kappa and Gwet's AC1 (unweighted, four categories,
 marginals averaged over both raters), rounded half up to 3 places; None where undefined.
 Computed with Fractions so the same pairs always give the same digits.
+
+The agreement page (issue 5) reads the same figures through `agreement_summary`, and compares
+each reviewer's own grades with the grades agreed at moderation (`agreement_with_moderation`).
 """
 
 from fractions import Fraction
 
-from practice_review.reports.numbers import round_half_up
+from practice_review.reports.numbers import n_of_n, round_half_up
 from practice_review.reviews.vocabulary import GRADE_KEYS
 
 
@@ -49,12 +52,16 @@ def quadratic_weighted_kappa(pairs):
     return (observed - expected) / (1 - expected)
 
 
-def gwet_ac1(pairs):
-    """Gwet's AC1: (pa - pe) / (1 - pe), pe = sum(pi_k (1 - pi_k)) / (q - 1)."""
+def gwet_ac1(pairs, categories=None):
+    """Gwet's AC1: (pa - pe) / (1 - pe), pe = sum(pi_k (1 - pi_k)) / (q - 1).
+
+    q is `categories`, how many grades the reviewers could choose from: by default the four of
+    the ILACS scale. Chance agreement depends on it, so a published two-category example (yes/no)
+    is reproduced with categories=2 over the first two grades.
+    """
     if not sum(pairs.values()):
         return None
     cells, _ = _proportions(pairs)
-    q = len(GRADE_KEYS)
     observed = sum(p for (i, j), p in cells.items() if i == j)
     pi = [
         Fraction(
@@ -62,21 +69,95 @@ def gwet_ac1(pairs):
             + sum(p for (_, j), p in cells.items() if j == c),
             2,
         )
-        for c in range(q)
+        for c in range(len(GRADE_KEYS))
     ]
+    q = categories or len(GRADE_KEYS)
     expected = sum(share * (1 - share) for share in pi) / (q - 1)
     return (observed - expected) / (1 - expected)
 
 
 def agreement_figures(pairs):
     """The JSON `agreement` entry for one axis, from {(first grade, second grade): count}."""
-
-    def rounded(value, places):
-        return None if value is None else float(round_half_up(value, places))
-
     return {
         "pairs": sum(pairs.values()),
-        "exact_agreement_pct": rounded(exact_agreement(pairs), 1),
-        "weighted_kappa": rounded(quadratic_weighted_kappa(pairs), 3),
-        "gwet_ac1": rounded(gwet_ac1(pairs), 3),
+        "exact_agreement_pct": _rounded(exact_agreement(pairs), 1),
+        "weighted_kappa": _rounded(quadratic_weighted_kappa(pairs), 3),
+        "gwet_ac1": _rounded(gwet_ac1(pairs), 3),
+    }
+
+
+def _rounded(value, places):
+    return None if value is None else float(round_half_up(value, places))
+
+
+# With fewer pairs than this the page leads with exact agreement and puts kappa and AC1 under a
+# caution (issue 5): with a dozen pairs one case moving a grade swings kappa by 0.1 or more.
+FEW_PAIRS = 20
+
+
+def _agreed(pairs):
+    return sum(count for (first, second), count in pairs.items() if first == second)
+
+
+def _three_places(value):
+    # The JSON already holds the value rounded half up to 3 places; the page shows the same
+    # digits, padded ("0.600"), so it can be read against the JSON figure for figure.
+    return None if value is None else f"{value:.3f}"
+
+
+def agreement_summary(pairs):
+    """Everything the agreement page shows for one grade axis, from
+    {(first reviewer's grade, second reviewer's grade): count}.
+
+    The figures are `agreement_figures` itself, so the page and the JSON cannot drift apart;
+    the rest is how the page words them.
+    """
+    figures = agreement_figures(pairs)
+    total, agreed = figures["pairs"], _agreed(pairs)
+    return {
+        **figures,
+        "agreed": agreed,
+        "exact_agreement": n_of_n(agreed, total),
+        "weighted_kappa_text": _three_places(figures["weighted_kappa"]),
+        "gwet_ac1_text": _three_places(figures["gwet_ac1"]),
+        # Kappa is 0/0 when every grade, from both reviewers, is the same one: say so rather
+        # than show a number (interchange.md: null where undefined).
+        "kappa_undefined": bool(total) and figures["weighted_kappa"] is None,
+        "few_pairs": total < FEW_PAIRS,
+    }
+
+
+def _kept_at_moderation(pairs):
+    """One reviewer's grades on one axis against the grades agreed at moderation."""
+    total, kept = sum(pairs.values()), _agreed(pairs)
+    return {
+        "pairs": total,
+        "kept": kept,
+        "changed": total - kept,
+        "exact_agreement_pct": _rounded(exact_agreement(pairs), 1),
+        "exact_agreement": n_of_n(kept, total),
+    }
+
+
+def agreement_with_moderation(pairs_by_reviewer):
+    """Each reviewer's own grades against the grades moderation agreed, axis by axis.
+
+    `pairs_by_reviewer` is {reviewer: {"practice": {(reviewer's grade, moderated grade): count},
+    "outcome": {...}}} over the moderated reviews only: a review not taken to moderation says
+    nothing about whether its grades would have stood. Rows come in reviewer order, then a row
+    for all reviewers together, whose "changed" is the figures' grades_changed_at_moderation.
+    """
+    rows = []
+    together = {"practice": {}, "outcome": {}}
+    for reviewer in sorted(pairs_by_reviewer, key=str.casefold):
+        row = {"reviewer": reviewer}
+        for axis in ("practice", "outcome"):
+            pairs = pairs_by_reviewer[reviewer].get(axis, {})
+            row[axis] = _kept_at_moderation(pairs)
+            for cell, count in pairs.items():
+                together[axis][cell] = together[axis].get(cell, 0) + count
+        rows.append(row)
+    return {
+        "reviewers": rows,
+        "all_reviewers": {axis: _kept_at_moderation(together[axis]) for axis in together},
     }

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from practice_review.reports import agreement_views
+
+urlpatterns = [
+    path("", agreement_views.agreement, name="agreement"),
+]

@@ -19,7 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from practice_review.reports.agreement import (
+    FEW_PAIRS,
     agreement_figures,
+    agreement_summary,
+    agreement_with_moderation,
     exact_agreement,
     gwet_ac1,
     quadratic_weighted_kappa,
@@ -194,6 +197,234 @@ def test_no_pairs_give_no_figures():
 )
 def test_exact_agreement_pct(pairs, expected):
     assert agreement_figures(pairs)["exact_agreement_pct"] == expected
+
+
+# ------------------------------------------------------------------- published examples
+
+
+@pytest.mark.parametrize(
+    ("pairs", "kappa", "printed"),
+    [
+        # Wikipedia, "Cohen's kappa", section "Same percentages but different numbers": both
+        # tables agree on 60 of 100 items, yet kappa is 0.1304 for one and 0.2593 for the other.
+        # First:  yes-yes 45, yes-no 15, no-yes 25, no-no 15; po = 0.6,
+        #         pe = 0.6 * 0.7 + 0.4 * 0.3 = 0.54, kappa = 0.06 / 0.46 = 3/23 = 0.1304.
+        # Second: yes-yes 25, yes-no 35, no-yes 5, no-no 35; po = 0.6,
+        #         pe = 0.6 * 0.3 + 0.4 * 0.7 = 0.46, kappa = 0.14 / 0.54 = 7/27 = 0.2593.
+        # Yes = outstanding, no = good: adjacent grades, so quadratic weights scale 1 - po and
+        # 1 - pe alike and the weighted kappa is the published unweighted one.
+        (
+            {(OUT, OUT): 45, (OUT, GOOD): 15, (GOOD, OUT): 25, (GOOD, GOOD): 15},
+            Fraction(3, 23),
+            0.130,
+        ),
+        (
+            {(OUT, OUT): 25, (OUT, GOOD): 35, (GOOD, OUT): 5, (GOOD, GOOD): 35},
+            Fraction(7, 27),
+            0.259,
+        ),
+    ],
+)
+def test_published_example_same_agreement_different_kappa(pairs, kappa, printed):
+    assert quadratic_weighted_kappa(pairs) == kappa
+    assert agreement_figures(pairs)["weighted_kappa"] == printed
+    assert agreement_figures(pairs)["exact_agreement_pct"] == 60.0
+
+
+# Wongpakaran N, Wongpakaran T, Wedding D, Gwet KL (2013). A comparison of Cohen's Kappa and
+# Gwet's AC1 when calculating inter-rater reliability coefficients: a study conducted with
+# personality disorder samples. BMC Medical Research Methodology 13:61. The schizoid criterion
+# for one rater pair: no-no 13, no-yes 2, yes-no 1, yes-yes 3 (19 patients); the paper gives
+# kappa .565 and AC1 .752 (its lowest AC1; the abstract's "ranging from .752").
+# By hand: pa = 16/19. Kappa: rater 1 says yes 4 times, rater 2 5 times;
+#   pe = (15 * 14 + 4 * 5) / 19^2 = 230/361; kappa = (304/361 - 230/361) / (131/361) = 74/131
+#   = 0.5649 -> .565.
+# AC1 over the paper's two categories: pi_yes = (4 + 5) / 38 = 9/38;
+#   pe = 2 * 9/38 * 29/38 / (2 - 1) = 261/722; AC1 = (608/722 - 261/722) / (461/722) = 347/461
+#   = 0.75271 (the paper prints .752, cut short rather than rounded).
+# Over our four grades pe is a third of that, 87/722: AC1 = (608 - 87) / (722 - 87) = 521/635.
+WONGPAKARAN_SCHIZOID = {(OUT, OUT): 13, (OUT, GOOD): 2, (GOOD, OUT): 1, (GOOD, GOOD): 3}
+
+
+def test_published_example_wongpakaran_kappa():
+    assert quadratic_weighted_kappa(WONGPAKARAN_SCHIZOID) == Fraction(74, 131)
+    assert agreement_figures(WONGPAKARAN_SCHIZOID)["weighted_kappa"] == 0.565
+
+
+def test_published_example_wongpakaran_ac1_over_two_categories():
+    ac1 = gwet_ac1(WONGPAKARAN_SCHIZOID, categories=2)
+    assert ac1 == Fraction(347, 461)
+    assert abs(float(ac1) - 0.752) < 0.001
+
+
+def test_ac1_over_the_four_grades_counts_chance_over_all_four():
+    assert gwet_ac1(WONGPAKARAN_SCHIZOID) == Fraction(521, 635)
+    assert agreement_figures(WONGPAKARAN_SCHIZOID)["gwet_ac1"] == 0.820  # 0.82047...
+
+
+# ---------------------------------------------------------------------- worked by hand
+
+
+def test_four_by_four_quadratic_weighted_kappa_and_ac1():
+    # Twenty dual reviews over all four grades (rows the first reviewer, columns the second):
+    #              OUT GOOD  RI INAD
+    #   OUT          8    2   0    0
+    #   GOOD         1    5   1    0
+    #   RI           0    1   1    0
+    #   INAD         0    0   0    1
+    # Kappa as 1 - Do / De. Do = sum p_ij (i - j)^2 = (2 + 1 + 1 + 1) / 20 = 1/4.
+    # With independent ratings De = var(a) + var(b) + (mean a - mean b)^2:
+    #   a = (10, 7, 2, 1) / 20: mean 14/20 = 0.7, mean square 24/20 = 1.2, variance 0.71;
+    #   b = (9, 8, 2, 1) / 20:  mean 15/20 = 0.75, mean square 25/20 = 1.25, variance 0.6875;
+    #   De = 0.71 + 0.6875 + 0.0025 = 1.4 = 7/5. kappa = 1 - (1/4) / (7/5) = 1 - 5/28 = 23/28
+    #   = 0.82142... -> 0.821.
+    # AC1: pa = 15/20; pi = (19, 15, 4, 2) / 40;
+    #   sum pi (1 - pi) = (19 * 21 + 15 * 25 + 4 * 36 + 2 * 38) / 1600 = 994/1600;
+    #   pe = 994/4800 = 497/2400; AC1 = (1800 - 497) / (2400 - 497) = 1303/1903 = 0.68471...
+    pairs = {
+        (OUT, OUT): 8, (OUT, GOOD): 2,
+        (GOOD, OUT): 1, (GOOD, GOOD): 5, (GOOD, RI): 1,
+        (RI, GOOD): 1, (RI, RI): 1,
+        (INAD, INAD): 1,
+    }  # fmt: skip
+    assert quadratic_weighted_kappa(pairs) == Fraction(23, 28)
+    assert gwet_ac1(pairs) == Fraction(1303, 1903)
+    assert agreement_figures(pairs) == {
+        "pairs": 20,
+        "exact_agreement_pct": 75.0,
+        "weighted_kappa": 0.821,
+        "gwet_ac1": 0.685,
+    }
+
+
+def test_grades_bunched_on_outstanding_sink_kappa_but_not_ac1():
+    # The reference cohort's shape: 80% outstanding. 20 pairs, (OUT, OUT) 16, (OUT, GOOD) 2,
+    # (GOOD, OUT) 2: the reviewers agree on 16 of 20 cases.
+    # a = b = (18/20, 2/20, 0, 0), adjacent grades, so kappa is the unweighted one:
+    #   pe = 0.9^2 + 0.1^2 = 0.82; kappa = (0.8 - 0.82) / 0.18 = -1/9 = -0.111: "worse than
+    #   chance" although they agreed 80% of the time. This is why the page shows AC1.
+    # AC1: pi = (0.9, 0.1, 0, 0); pe = (0.09 + 0.09) / 3 = 0.06; AC1 = 0.74 / 0.94 = 37/47
+    #   = 0.787.
+    pairs = {(OUT, OUT): 16, (OUT, GOOD): 2, (GOOD, OUT): 2}
+    assert quadratic_weighted_kappa(pairs) == Fraction(-1, 9)
+    assert gwet_ac1(pairs) == Fraction(37, 47)
+    assert agreement_figures(pairs) == {
+        "pairs": 20,
+        "exact_agreement_pct": 80.0,
+        "weighted_kappa": -0.111,
+        "gwet_ac1": 0.787,
+    }
+
+
+def test_all_agree_on_outstanding_leaves_kappa_undefined():
+    # Every grade from both reviewers outstanding: kappa's chance agreement is 1 (0/0).
+    # AC1: pa = 1, pi = (1, 0, 0, 0), pe = 0: AC1 = 1.
+    pairs = {(OUT, OUT): 12}
+    assert quadratic_weighted_kappa(pairs) is None
+    assert gwet_ac1(pairs) == 1
+    summary = agreement_summary(pairs)
+    assert summary["kappa_undefined"] is True
+    assert summary["weighted_kappa"] is None and summary["weighted_kappa_text"] is None
+    assert summary["gwet_ac1_text"] == "1.000"
+    assert summary["exact_agreement"] == "12 of 12 (100%)"
+
+
+def test_all_agree_over_several_grades_gives_kappa_one():
+    # po = 1 and pe < 1 (two grades in use), so kappa = (1 - pe) / (1 - pe) = 1.
+    pairs = {(OUT, OUT): 3, (RI, RI): 2, (INAD, INAD): 1}
+    assert quadratic_weighted_kappa(pairs) == 1
+    assert gwet_ac1(pairs) == 1
+    assert agreement_summary(pairs)["kappa_undefined"] is False
+
+
+def test_each_reviewer_bunched_on_a_different_grade_is_defined():
+    # First reviewer always outstanding, second always good: a = (1, 0, 0, 0), b = (0, 1, 0, 0).
+    # po = w(0, 1) = 8/9 = pe, so kappa = 0: no better than chance, but not undefined.
+    # AC1: pa = 0; pi = (1/2, 1/2, 0, 0); pe = 1/6; AC1 = (-1/6) / (5/6) = -1/5.
+    pairs = {(OUT, GOOD): 5}
+    assert quadratic_weighted_kappa(pairs) == 0
+    assert gwet_ac1(pairs) == Fraction(-1, 5)
+    assert agreement_summary(pairs)["kappa_undefined"] is False
+
+
+# ------------------------------------------------------------------ the page's summary
+
+
+def test_summary_is_the_json_figures_plus_how_the_page_words_them():
+    pairs = {(OUT, OUT): 4, (OUT, GOOD): 1, (GOOD, OUT): 1, (GOOD, GOOD): 4}
+    summary = agreement_summary(pairs)
+    assert {key: summary[key] for key in agreement_figures(pairs)} == agreement_figures(pairs)
+    assert summary["agreed"] == 8
+    assert summary["exact_agreement"] == "8 of 10 (80%)"
+    assert summary["weighted_kappa_text"] == "0.600"
+    assert summary["gwet_ac1_text"] == "0.760"
+    assert summary["few_pairs"] is True
+
+
+def test_few_pairs_means_fewer_than_twenty():
+    assert FEW_PAIRS == 20
+    assert agreement_summary({(OUT, OUT): 10, (GOOD, GOOD): 9})["few_pairs"] is True
+    assert agreement_summary({(OUT, OUT): 10, (GOOD, GOOD): 10})["few_pairs"] is False
+
+
+def test_negative_kappa_keeps_its_sign_on_the_page():
+    summary = agreement_summary({(OUT, GOOD): 1, (GOOD, OUT): 1})
+    assert summary["weighted_kappa_text"] == "-1.000"
+    assert summary["gwet_ac1_text"] == "-0.200"
+
+
+def test_summary_of_no_pairs_says_nothing_is_undefined_yet():
+    summary = agreement_summary({})
+    assert summary["pairs"] == 0
+    assert summary["kappa_undefined"] is False
+    assert summary["weighted_kappa_text"] is None and summary["gwet_ac1_text"] is None
+    assert summary["exact_agreement"] == "0 of 0"
+
+
+# ----------------------------------------------------------- reviewers against moderation
+
+
+def test_each_reviewers_grades_against_moderation():
+    by_reviewer = {
+        # 3 moderated on practice: 1 changed (outstanding -> good). Outcome: 2, both kept.
+        "Independent Associate": {
+            "practice": {(OUT, OUT): 2, (OUT, GOOD): 1},
+            "outcome": {(GOOD, GOOD): 2},
+        },
+        # Only the outcome grade was taken to moderation, and changed.
+        "Head of Safeguarding and QA": {"outcome": {(RI, GOOD): 1}},
+    }
+    result = agreement_with_moderation(by_reviewer)
+    names = [row["reviewer"] for row in result["reviewers"]]
+    assert names == ["Head of Safeguarding and QA", "Independent Associate"]
+    head, associate = result["reviewers"]
+    assert associate["practice"] == {
+        "pairs": 3,
+        "kept": 2,
+        "changed": 1,
+        "exact_agreement_pct": 66.7,
+        "exact_agreement": "2 of 3 (67%)",
+    }
+    assert associate["outcome"]["exact_agreement"] == "2 of 2 (100%)"
+    assert associate["outcome"]["changed"] == 0
+    assert head["practice"] == {
+        "pairs": 0,
+        "kept": 0,
+        "changed": 0,
+        "exact_agreement_pct": None,
+        "exact_agreement": "0 of 0",
+    }
+    assert head["outcome"]["changed"] == 1
+    # All reviewers together: what the figures call grades_changed_at_moderation.
+    together = result["all_reviewers"]
+    assert (together["practice"]["changed"], together["outcome"]["changed"]) == (1, 1)
+    assert together["outcome"]["exact_agreement"] == "2 of 3 (67%)"
+
+
+def test_no_moderated_reviews_give_no_rows():
+    result = agreement_with_moderation({})
+    assert result["reviewers"] == []
+    assert result["all_reviewers"]["practice"]["pairs"] == 0
 
 
 # ---------------------------------------------------------------------------- properties
