@@ -74,6 +74,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "practice-review@local
 ALERT_ACKNOWLEDGE_WORKING_DAYS = int(os.environ.get("PRACTICE_REVIEW_ALERT_WORKING_DAYS", 1))
 # Moderation meetings are held every this many months (domain.md: every two months).
 MODERATION_EVERY_MONTHS = int(os.environ.get("PRACTICE_REVIEW_MODERATION_EVERY_MONTHS", 2))
+# Recommendation owners are emailed this many days before the due date (and when overdue); the
+# impact check of a completed recommendation is due this many months after completion.
+RECOMMENDATION_REMINDER_DAYS = int(os.environ.get("PRACTICE_REVIEW_REMINDER_DAYS", 7))
+IMPACT_CHECK_MONTHS = int(os.environ.get("PRACTICE_REVIEW_IMPACT_CHECK_MONTHS", 3))
 BANK_HOLIDAYS = env_list(
     "PRACTICE_REVIEW_BANK_HOLIDAYS",
     [

@@ -13,6 +13,8 @@ def nav_items_for(request):
         items.append(("My reviews", reverse("my_reviews")))
     if has_permission(user, Permission.VIEW_ALERTS):
         items.append(("Alerts", reverse("alert_list")))
+    if has_permission(user, Permission.VIEW_CASES):  # MANAGE_RECOMMENDATIONS roles have it too
+        items.append(("Recommendations", reverse("tracker_list")))
     if has_permission(user, Permission.VIEW_MODERATION):
         items.append(("Moderation", reverse("meeting_list")))
     if has_permission(user, Permission.VIEW_REPORTS):

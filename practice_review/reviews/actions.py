@@ -307,7 +307,22 @@ def remove_item(*, review, item, by):
     ensure_editable(review)
     if item.review_id != review.pk:
         raise NotAllowed("That item belongs to another review")
+    if isinstance(item, Recommendation) and _tracked(item):
+        raise NotAllowed(
+            "This recommendation is already being tracked: change its status in the tracker "
+            "(for example, superseded) instead of removing it"
+        )
     delete_as(item, by)
+
+
+def _tracked(recommendation):
+    """A recommendation with tracker records (updates, an impact check, reminders sent) keeps
+    them: removing it would lose that history."""
+    return (
+        recommendation.updates.exists()
+        or recommendation.reminders.exists()
+        or hasattr(recommendation, "impact_check")
+    )
 
 
 def _mark_started(review, by):

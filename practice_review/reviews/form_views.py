@@ -193,8 +193,12 @@ def review_remove_item(request, review_id, kind, item_id):
     if kind not in items:
         raise Http404
     item = get_object_or_404(items[kind], pk=item_id)
-    actions.remove_item(review=review, item=item, by=request.user)
-    messages.success(request, f"{kind[:-1].capitalize()} removed")
+    try:
+        actions.remove_item(review=review, item=item, by=request.user)
+    except actions.NotAllowed as refused:
+        messages.warning(request, str(refused))
+    else:
+        messages.success(request, f"{kind[:-1].capitalize()} removed")
     return redirect(f"review_{kind}", review.id)
 
 

@@ -454,6 +454,22 @@ def test_a_conversation_added_by_mistake_can_be_removed_and_history_keeps_it(cli
     assert (deleted.history_type, deleted.history_user) == ("-", cast["reviewer_independent"])
 
 
+def test_a_tracked_recommendation_is_not_removed_from_a_reopened_review(client, cast, review):
+    from practice_review.tracker.models import RecommendationUpdate
+
+    recommendation = actions.add_recommendation(
+        review=review, by=cast["reviewer_independent"], action="Update the plan",
+        owner=staff("RL"), due_date=datetime.date(2026, 12, 1), success_measure="Plan updated",
+    )  # fmt: skip
+    RecommendationUpdate.objects.create(recommendation=recommendation, text="Started.",
+                                        by=cast["practitioner"])  # fmt: skip
+    client.force_login(cast["reviewer_independent"])
+    url = reverse("review_remove_item", args=[review.id, "recommendations", recommendation.id])
+    response = client.post(url, follow=True)
+    assert "already being tracked" in response.content.decode()
+    assert review.recommendations.count() == 1
+
+
 @pytest.mark.parametrize("person", ["reviewer_internal", "practitioner", "qa_lead"])
 def test_nobody_else_removes_a_reviews_items(client, cast, review, person):
     recommendation = actions.add_recommendation(

@@ -1,0 +1,121 @@
+"""What the tracker adds to a recommendation (reviews.Recommendation): dated updates, the impact
+check and the reminders sent. The recommendation's own status and reason stay on it, with its
+history; these models live here so the reviews app needs no migration.
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from practice_review.tracker import rules
+
+
+class AppendOnly(models.Model):
+    """Rows that are written once and never changed or removed through the app."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError(f"a {self._meta.verbose_name} cannot be changed once recorded")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"a {self._meta.verbose_name} cannot be removed")
+
+
+class RecommendationUpdate(AppendOnly):
+    """A dated note on progress; a status change is recorded as one too, with from and to."""
+
+    recommendation = models.ForeignKey(
+        "reviews.Recommendation", on_delete=models.PROTECT, related_name="updates"
+    )
+    text = models.TextField(blank=True)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "recommendation update"
+
+    def __str__(self):
+        return f"Update to {rules.reference(self.recommendation_id)} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_status_change(self):
+        return bool(self.to_status)
+
+    @property
+    def from_label(self):
+        return rules.status_label(self.from_status)
+
+    @property
+    def to_label(self):
+        return rules.status_label(self.to_status)
+
+
+class ImpactCheck(models.Model):
+    """Whether a completed recommendation made a difference: due some months after completion,
+    recorded by a manager or the QA lead, then signed off by the QA lead."""
+
+    recommendation = models.OneToOneField(
+        "reviews.Recommendation", on_delete=models.PROTECT, related_name="impact_check"
+    )
+    completed_at = models.DateTimeField(help_text="When the recommendation was completed.")
+    due_on = models.DateField()
+    made_difference = models.CharField(max_length=10, choices=rules.IMPACT_RESULTS, blank=True)
+    difference_for = models.CharField(
+        "for whom", max_length=10, choices=rules.IMPACT_FOR, blank=True
+    )
+    evidence = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self):
+        return f"Impact check of {rules.reference(self.recommendation_id)}"
+
+    @property
+    def recorded(self):
+        return self.recorded_at is not None
+
+    @property
+    def signed_off(self):
+        return self.signed_off_at is not None
+
+
+class ReminderSent(AppendOnly):
+    """A reminder emailed to a recommendation's owner: at most one a day for each."""
+
+    KINDS = [(rules.DUE_SOON, "Due soon"), (rules.OVERDUE, "Overdue")]
+
+    recommendation = models.ForeignKey(
+        "reviews.Recommendation", on_delete=models.PROTECT, related_name="reminders"
+    )
+    kind = models.CharField(max_length=10, choices=KINDS)
+    sent_on = models.DateField()
+    due_date = models.DateField(help_text="The due date the reminder was about.")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "id"]
+        verbose_name = "reminder sent"
+        verbose_name_plural = "reminders sent"
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "sent_on"], name="one_reminder_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} reminder for {rules.reference(self.recommendation_id)}"

@@ -1,0 +1,125 @@
+"""The tracker's rules as plain Python: statuses and their transitions, what counts as overdue or
+due for an impact check, who may do what, and when an owner is reminded (domain.md step 6).
+
+No Django here, so the rules are tested without a database; actions.py and queries.py apply them.
+"""
+
+import calendar
+from datetime import date, timedelta
+
+OPEN, IN_PROGRESS, COMPLETED = "open", "in_progress", "completed"
+NOT_ACCEPTED, SUPERSEDED, CASE_CLOSED = "not_accepted", "superseded", "case_closed"
+
+STATUS_LABELS = {
+    OPEN: "Open",
+    IN_PROGRESS: "In progress",
+    COMPLETED: "Completed",
+    NOT_ACCEPTED: "Not accepted",
+    SUPERSEDED: "Superseded",
+    CASE_CLOSED: "Case closed or transferred",
+}
+# Still being worked on: these can be overdue, and their owners are reminded.
+ACTIVE_STATUSES = (OPEN, IN_PROGRESS)
+# Closing a recommendation without doing it needs the reason on record (issue 5).
+NEEDS_REASON = (NOT_ACCEPTED, SUPERSEDED, CASE_CLOSED)
+# A closed recommendation stays closed: if the work has to start again, raise a new one, so the
+# record of what was decided (and any impact check) is never rewritten.
+TRANSITIONS = {
+    OPEN: (IN_PROGRESS, COMPLETED, NOT_ACCEPTED, SUPERSEDED, CASE_CLOSED),
+    IN_PROGRESS: (COMPLETED, NOT_ACCEPTED, SUPERSEDED, CASE_CLOSED),
+    COMPLETED: (),
+    NOT_ACCEPTED: (),
+    SUPERSEDED: (),
+    CASE_CLOSED: (),
+}
+
+# The impact check falls due this many months after completion, unless the council changes it.
+IMPACT_CHECK_MONTHS = 3
+IMPACT_RESULTS = [("yes", "Yes"), ("partly", "Partly"), ("no", "No")]
+IMPACT_FOR = [("child", "The child"), ("service", "The service")]
+# Who may record an impact check. The owner's manager is meant to, but which manager users stand
+# over an owner is not recorded reliably (a StaffMember has no line manager), so the rule is: any
+# manager or the QA lead who can see the recommendation, never the owner checking their own work.
+IMPACT_CHECKER_ROLES = ("manager", "qa_lead")
+
+DUE_SOON, OVERDUE = "due_soon", "overdue"
+DEFAULT_REMINDER_DAYS = 7
+
+
+class NotAllowed(Exception):
+    """The change is refused: the message says why, in words a person can act on."""
+
+
+def status_label(status):
+    return STATUS_LABELS.get(status, status)
+
+
+def check_status_change(current, new, reason):
+    """Raise NotAllowed unless `current` may move to `new` with this `reason`."""
+    if new not in STATUS_LABELS:
+        raise NotAllowed("Select a status from the list")
+    if new == current:
+        raise NotAllowed(f"The recommendation is already {status_label(current).lower()}")
+    if new not in TRANSITIONS[current]:
+        raise NotAllowed(
+            f"A recommendation that is {status_label(current).lower()} cannot be changed; "
+            "raise a new recommendation if more work is needed"
+        )
+    if new in NEEDS_REASON and not (reason or "").strip():
+        raise NotAllowed(f"Enter why the recommendation is {status_label(new).lower()}")
+
+
+def is_overdue(status, due_date, today):
+    return bool(due_date and status in ACTIVE_STATUSES and due_date < today)
+
+
+def add_months(day, months):
+    """The same day `months` later, or the month's last day (31 Nov becomes 30 Nov)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def impact_check_due_on(completed_on, months=IMPACT_CHECK_MONTHS):
+    return add_months(completed_on, months)
+
+
+def is_impact_check_due(due_on, recorded, today):
+    return bool(due_on and not recorded and due_on <= today)
+
+
+def may_update(*, role, is_owner, level, manages_all):
+    """Updates and status changes: the QA lead on any recommendation; an owner on their own,
+    except that senior leaders (who read everything) update only service-level ones."""
+    if manages_all:
+        return True
+    if not is_owner:
+        return False
+    return role != "senior_leader" or level == "service"
+
+
+def may_record_impact(*, role, is_owner, status, recorded):
+    if status != COMPLETED or recorded or role not in IMPACT_CHECKER_ROLES:
+        return False
+    return role == "qa_lead" or not is_owner
+
+
+def may_sign_off_impact(*, manages_all, recorded, signed_off):
+    return manages_all and recorded and not signed_off
+
+
+def reminder_due(*, status, due_date, today, days_before, due_soon_sent, sent_today):
+    """Which reminder an owner gets today, if any: one 'due soon' reminder in the `days_before`
+    days up to the due date, then an 'overdue' one each day it stays overdue. Never two a day."""
+    if sent_today or not due_date or status not in ACTIVE_STATUSES:
+        return None
+    if due_date < today:
+        return OVERDUE
+    if due_date - today <= timedelta(days=days_before) and not due_soon_sent:
+        return DUE_SOON
+    return None
+
+
+def reference(pk):
+    """What emails and exports carry instead of case details."""
+    return f"REC-{pk:06d}"
