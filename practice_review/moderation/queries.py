@@ -9,6 +9,7 @@ from practice_review.moderation.recurring import findings
 from practice_review.reviews import vocabulary as v
 from practice_review.reviews import workflow
 from practice_review.reviews.models import Alert, Cohort, Recommendation, Review, ThemeFinding
+from practice_review.tracker.models import ImpactCheck
 
 OPEN_RECOMMENDATIONS = ["open", "in_progress"]
 
@@ -44,6 +45,16 @@ def overdue_recommendations(today=None):
         Recommendation.objects.filter(status__in=OPEN_RECOMMENDATIONS, due_date__lt=today)
         .select_related("owner", "review__child", "cohort")
         .order_by("due_date", "id")
+    )
+
+
+def impact_checks_due(today=None):
+    """Completed recommendations whose impact check is due and not yet recorded."""
+    today = today or timezone.localdate()
+    return (
+        ImpactCheck.objects.filter(due_on__lte=today, recorded_at__isnull=True)
+        .select_related("recommendation__owner")
+        .order_by("due_on", "id")
     )
 
 

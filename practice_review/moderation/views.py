@@ -82,6 +82,7 @@ def meeting_detail(request, meeting_id, forms=None):
             "reasons": REASONS,
             "alerts": queries.open_alerts(),
             "overdue": queries.overdue_recommendations(),
+            "impact_due": queries.impact_checks_due(),
             "learning_points": meeting.learning_points.select_related("by"),
             "raised": meeting.raised.select_related("recommendation__owner"),
             "can_moderate": has_permission(request.user, Permission.MODERATE)

@@ -234,3 +234,38 @@ def test_recurring_findings_are_flagged_and_become_a_recommendation_in_one_step(
     client.force_login(cast["practitioner"])
     assert client.get(reverse("recurring_findings")).status_code == 404
     assert client.get(unescape(link)).status_code == 404
+
+
+def test_the_agenda_lists_overdue_recommendations_and_impact_checks_due(client, cast):
+    import datetime
+
+    from django.utils import timezone
+
+    from practice_review.tracker.models import ImpactCheck
+
+    owner = StaffMember.objects.get(name="BA")
+    overdue = Recommendation.objects.create(
+        level="service",
+        action="Refresh the supervision policy.",
+        owner=owner,
+        due_date=datetime.date(2025, 1, 31),
+        created_by=cast["qa_lead"],
+    )
+    done = Recommendation.objects.create(
+        level="service",
+        action="Train managers in chronologies.",
+        owner=owner,
+        due_date=datetime.date(2025, 1, 31),
+        status="completed",
+        created_by=cast["qa_lead"],
+    )
+    ImpactCheck.objects.create(
+        recommendation=done, completed_at=timezone.now(), due_on=datetime.date(2025, 5, 1)
+    )
+    signed_in(client, cast["qa_lead"])
+    meeting = plan(client, reviews=[])
+    text = page_text(client.get(reverse("meeting_detail", args=[meeting.pk])))
+    overdue_part = text[text.index("5. Overdue recommendations") : text.index("6. Impact checks")]
+    impact_part = text[text.index("6. Impact checks due") : text.index("7. Learning points")]
+    assert overdue.action in overdue_part and done.action not in overdue_part
+    assert done.action in impact_part and "impact check due 1 May 2025" in impact_part
