@@ -6,9 +6,7 @@ two reviewers disagreed. Reviews imported as final never appear: they were moder
 they reached Practice Review.
 """
 
-import calendar
-import datetime
-
+from practice_review.core.dates import add_months
 from practice_review.reviews import vocabulary as v
 
 SUBMITTED, GAP, DISAGREEMENT = "submitted", "gap", "disagreement"
@@ -44,11 +42,5 @@ def disagreement(review):
 
 
 def next_meeting_due(last_held_on, every_months):
-    """The date the next meeting is due: `every_months` after the last one, same day of the
-    month or the month's last day."""
-    if last_held_on is None:
-        return None
-    month_index = last_held_on.month - 1 + every_months
-    year, month = last_held_on.year + month_index // 12, month_index % 12 + 1
-    day = min(last_held_on.day, calendar.monthrange(year, month)[1])
-    return datetime.date(year, month, day)
+    """The date the next meeting is due: `every_months` after the last one."""
+    return None if last_held_on is None else add_months(last_held_on, every_months)

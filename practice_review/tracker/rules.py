@@ -4,8 +4,9 @@ due for an impact check, who may do what, and when an owner is reminded (domain.
 No Django here, so the rules are tested without a database; actions.py and queries.py apply them.
 """
 
-import calendar
-from datetime import date, timedelta
+from datetime import timedelta
+
+from practice_review.core.dates import add_months
 
 OPEN, IN_PROGRESS, COMPLETED = "open", "in_progress", "completed"
 NOT_ACCEPTED, SUPERSEDED, CASE_CLOSED = "not_accepted", "superseded", "case_closed"
@@ -71,13 +72,6 @@ def check_status_change(current, new, reason):
 
 def is_overdue(status, due_date, today):
     return bool(due_date and status in ACTIVE_STATUSES and due_date < today)
-
-
-def add_months(day, months):
-    """The same day `months` later, or the month's last day (31 Nov becomes 30 Nov)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def impact_check_due_on(completed_on, months=IMPACT_CHECK_MONTHS):
