@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from practice_review.accounts.permissions import Permission, has_permission
 from practice_review.core.history import save_as
 from practice_review.moderation.agenda import reasons_for
 from practice_review.moderation.models import (
@@ -11,7 +12,7 @@ from practice_review.moderation.models import (
     Meeting,
     MeetingRecommendation,
 )
-from practice_review.reviews import workflow
+from practice_review.reviews import dual_review, workflow
 from practice_review.reviews.actions import NotAllowed
 from practice_review.reviews.models import Recommendation, Review, ReviewEvent
 
@@ -35,13 +36,17 @@ def moderate(*, by, item, practice_grade, outcome_grade, reason=""):
     review becomes final. Deciding again (the meeting changes its mind) replaces the decision.
     """
     item = AgendaReview.objects.select_for_update().get(pk=item.pk)
+    _open(_locked(item.meeting))
     review = Review.objects.select_for_update().get(pk=item.review_id)
-    if item.meeting.closed_at:
-        raise NotAllowed("The meeting is closed: its decisions are kept as they were")
-    if by.role != "qa_lead":
+    if not has_permission(by, Permission.MODERATE):
         raise NotAllowed("Only the QA lead records the meeting's decisions")
     if not workflow.can("moderate", review.status, by.role):
         raise NotAllowed("Only a submitted or final review can be moderated")
+    if review.second_reviewer_id and not dual_review.second_graded(review):
+        raise NotAllowed(
+            "The second reviewer has not graded this review yet: moderate it once "
+            "they have, so both reviewers' grades are before the meeting"
+        )
     reason = reason.strip()
     changed = (practice_grade, outcome_grade) != (review.practice_grade, review.outcome_grade)
     if changed and not reason:
@@ -68,14 +73,14 @@ def moderate(*, by, item, practice_grade, outcome_grade, reason=""):
 
 @transaction.atomic
 def add_learning_point(*, by, meeting, text, theme=""):
-    _open(meeting)
+    meeting = _open(_locked(meeting))
     return save_as(LearningPoint(meeting=meeting, text=text.strip(), theme=theme, by=by), by)
 
 
 @transaction.atomic
 def raise_recommendation(*, by, meeting, action, theme, owner, due_date, success_measure):
     """A service-level recommendation the meeting agreed, tracked like every other one."""
-    _open(meeting)
+    meeting = _open(_locked(meeting))
     recommendation = save_as(
         Recommendation(
             level="service",
@@ -111,12 +116,17 @@ def raise_for_finding(*, by, action, theme, owner, due_date, success_measure):
 
 @transaction.atomic
 def close_meeting(*, by, meeting):
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _open(meeting)
+    meeting = _open(_locked(meeting))
     meeting.closed_at = timezone.now()
     return save_as(meeting, by)
 
 
+def _locked(meeting):
+    """The meeting as it is now, locked: closing it and writing to it cannot interleave."""
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
 def _open(meeting):
     if meeting.closed_at:
-        raise NotAllowed("The meeting is closed")
+        raise NotAllowed("The meeting is closed: its record is kept as it was")
+    return meeting

@@ -101,6 +101,7 @@ def decide(request, meeting_id, item_id):
         AgendaReview.objects.select_related("review__child", "meeting"),
         pk=item_id,
         meeting_id=meeting_id,
+        meeting__closed_at__isnull=True,  # a closed meeting's decisions are its record
     )
     review = item.review
     initial = {

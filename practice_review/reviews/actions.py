@@ -135,6 +135,8 @@ def reassign_review(*, review, by, reviewer, reviewer_type, due_date, conflict_r
     """Give a review not yet submitted to another reviewer (or a new due date)."""
     review = Review.objects.select_for_update().get(pk=review.pk)
     ensure_editable(review)
+    if review.second_reviewer_id is not None and reviewer.pk == review.second_reviewer_id:
+        raise NotAllowed(f"{reviewer} is this review's second reviewer: choose someone else")
     reasons = conflicts_of_interest(
         reviewer=reviewer,
         social_worker=review.social_worker,
@@ -371,7 +373,17 @@ def reopen_review(*, review, by, reason):
     if not reason.strip():
         raise NotAllowed("Give the reason for reopening the review")
     _event(review, review.status, workflow.IN_PROGRESS, by, reason.strip())
-    _save(review, by, status=workflow.IN_PROGRESS, version=review.version + 1)
+    # A reopened review is moderated again once resubmitted: until then its own grades count.
+    # The earlier moderation stays in the review's history and in that meeting's record.
+    _save(
+        review,
+        by,
+        status=workflow.IN_PROGRESS,
+        version=review.version + 1,
+        moderated_practice_grade=None,
+        moderated_outcome_grade=None,
+        moderation_reason="",
+    )
     return review
 
 
@@ -391,6 +403,8 @@ def assign_second_reviewer(*, review, by, second_reviewer):
     review = _locked(review)
     if dual_review.second_graded(review):
         raise NotAllowed("The second reviewer has already graded this review")
+    if review.moderated_practice_grade or review.moderated_outcome_grade:
+        raise NotAllowed("This review has been moderated: a second review would not be blind")
     if second_reviewer.pk == review.reviewer_id:
         raise NotAllowed("The second reviewer must be someone other than the first")
     reasons = conflicts_of_interest(

@@ -1,6 +1,7 @@
 """Dual review: the QA lead adds a second reviewer, who grades blind; neither reviewer sees the
 other's grades until both have graded, in pages, figures or documents."""
 
+import datetime
 import re
 from html import unescape
 
@@ -146,3 +147,22 @@ def test_only_the_second_reviewer_records_second_grades(client, cast, live):
         assert response.status_code == 404, role
     live.refresh_from_db()
     assert live.second_practice_grade is None
+
+
+def test_no_second_reviewer_after_moderation_and_no_pairing_with_oneself(client, cast, live):
+    from practice_review.reviews import actions
+
+    Review.objects.filter(pk=live.pk).update(status="final", moderated_practice_grade="good")
+    response = add_second(client, cast, live)
+    assert "a second review would not be blind" in page_text(response)
+    Review.objects.filter(pk=live.pk).update(status="in_progress", moderated_practice_grade=None)
+    add_second(client, cast, live)
+    live.refresh_from_db()
+    with pytest.raises(actions.NotAllowed, match="second reviewer: choose someone else"):
+        actions.reassign_review(
+            review=live,
+            by=cast["qa_lead"],
+            reviewer=live.second_reviewer,
+            reviewer_type="internal",
+            due_date=datetime.date(2027, 1, 1),
+        )

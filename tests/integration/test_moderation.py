@@ -172,7 +172,7 @@ def test_a_closed_meeting_keeps_its_record(client, cast, submitted):
         reverse("meeting_decide", args=[meeting.pk, item.pk]),
         {"practice_grade": "good", "outcome_grade": "good", "reason": "x"},
     )
-    assert "The meeting is closed" in page_text(response)
+    assert response.status_code == 404
     assert not AgendaReview.objects.get(pk=item.pk).decided
     client.post(reverse("meeting_learning", args=[meeting.pk]), {"learning-text": "Late."})
     assert not meeting.learning_points.exists()
@@ -269,3 +269,43 @@ def test_the_agenda_lists_overdue_recommendations_and_impact_checks_due(client, 
     impact_part = text[text.index("6. Impact checks due") : text.index("7. Learning points")]
     assert overdue.action in overdue_part and done.action not in overdue_part
     assert done.action in impact_part and "impact check due 1 May 2025" in impact_part
+
+
+def test_a_reopened_review_counts_its_own_grades_until_moderated_again(client, cast, submitted):
+    from practice_review.reviews import actions as review_actions
+
+    signed_in(client, cast["qa_lead"])
+    meeting = plan(client, reviews=[submitted["plain"]])
+    item = meeting.agenda.get()
+    client.post(
+        reverse("meeting_decide", args=[meeting.pk, item.pk]),
+        {
+            "practice_grade": "inadequate",
+            "outcome_grade": "inadequate",
+            "reason": "Drift in planning.",
+        },
+    )
+    review = Review.objects.get(pk=submitted["plain"].pk)
+    review_actions.reopen_review(review=review, by=cast["qa_lead"], reason="New information.")
+    review.refresh_from_db()
+    assert (review.moderated_practice_grade, review.moderation_reason) == (None, "")
+    item.refresh_from_db()
+    assert item.practice_grade == "inadequate"  # the meeting's record stays as it was
+    assert cohort_figures(find_cohort(SEPTEMBER))["grades_changed_at_moderation"]["practice"] == 0
+
+
+def test_a_dual_review_is_moderated_only_once_both_reviewers_have_graded(client, cast, submitted):
+    Review.objects.filter(pk=submitted["plain"].pk).update(
+        second_reviewer=StaffMember.objects.get(name="Head of Safeguarding and QA"),
+        second_practice_grade=None,
+        second_outcome_grade=None,
+    )
+    signed_in(client, cast["qa_lead"])
+    meeting = plan(client, reviews=[submitted["plain"]])
+    item = meeting.agenda.get()
+    response = client.post(
+        reverse("meeting_decide", args=[meeting.pk, item.pk]),
+        {"practice_grade": "good", "outcome_grade": "good", "reason": "x"},
+    )
+    assert "The second reviewer has not graded this review yet" in page_text(response)
+    assert Review.objects.get(pk=submitted["plain"].pk).status == "submitted"
