@@ -21,9 +21,12 @@ from practice_review.reviews.models import Recommendation, Review, ReviewEvent
 def plan_meeting(*, by, held_on, attendees, reviews):
     """A meeting and its agenda: `reviews` is the sample the QA lead chose (all by default)."""
     meeting = save_as(Meeting(held_on=held_on, attendees=attendees.strip(), created_by=by), by)
+    on_open_agenda = AgendaReview.objects.filter(meeting__closed_at__isnull=True)
     for review in reviews:
         if review.status != workflow.SUBMITTED:
             raise NotAllowed(f"{review} is not waiting for moderation")
+        if on_open_agenda.filter(review=review).exists():
+            raise NotAllowed(f"{review} is already on an open meeting's agenda")
         save_as(AgendaReview(meeting=meeting, review=review, reasons=reasons_for(review)), by)
     return meeting
 

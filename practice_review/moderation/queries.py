@@ -4,7 +4,7 @@ from django.db.models import Count, Min
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from practice_review.moderation.models import Meeting
+from practice_review.moderation.models import AgendaReview, Meeting
 from practice_review.moderation.recurring import findings
 from practice_review.reviews import vocabulary as v
 from practice_review.reviews import workflow
@@ -15,9 +15,11 @@ OPEN_RECOMMENDATIONS = ["open", "in_progress"]
 
 
 def reviews_awaiting_moderation():
-    """Submitted reviews not yet made final, oldest submission first."""
+    """Submitted reviews not yet made final nor on an open meeting's agenda, oldest first."""
+    on_open_agenda = AgendaReview.objects.filter(meeting__closed_at__isnull=True).values("review")
     return (
         Review.objects.filter(status=workflow.SUBMITTED)
+        .exclude(pk__in=on_open_agenda)
         .select_related("child", "cohort", "reviewer", "second_reviewer")
         .order_by("review_date", "id")
     )

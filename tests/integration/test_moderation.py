@@ -77,6 +77,9 @@ def test_the_qa_lead_may_take_a_sample(client, cast, submitted):
     signed_in(client, cast["qa_lead"])
     meeting = plan(client, reviews=[submitted["gap"]])
     assert list(meeting.agenda.values_list("review", flat=True)) == [submitted["gap"].pk]
+    # A review on an open meeting's agenda is not offered to another meeting.
+    offered = client.get(reverse("meeting_create")).content.decode()
+    assert offered.count('name="reviews"') == 2
 
 
 def test_changing_a_grade_needs_a_reason_and_keeps_the_reviewers_grade(client, cast, submitted):
