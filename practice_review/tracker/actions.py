@@ -138,6 +138,7 @@ def send_reminders(*, today=None, days_before=None):
     days_before = reminder_days() if days_before is None else days_before
     candidates = (
         Recommendation.objects.filter(queries.TRACKED)
+        .distinct()
         .filter(
             status__in=rules.ACTIVE_STATUSES,
             owner__isnull=False,
@@ -146,15 +147,26 @@ def send_reminders(*, today=None, days_before=None):
         .order_by("due_date", "id")
     )
     done = []
+    failed = 0
     for recommendation in candidates:
-        reminder = _remind(recommendation, today, days_before)
+        try:
+            reminder = _remind(recommendation, today, days_before)
+        except OSError as error:  # smtplib's errors too: one refused address stops nobody else
+            failed += 1
+            logger.warning(
+                "Reminder for %s not sent (%s)",
+                rules.reference(recommendation.pk),
+                type(error).__name__,
+            )
+            continue
         if reminder:
             done.append(reminder)
     # Counts only: references and names stay out of the logs.
     logger.info(
-        "Recommendation reminders: %d sent, %d owners without an email address",
+        "Recommendation reminders: %d sent, %d owners without an email address, %d failed",
         sum(reminder.sent for reminder in done),
         sum(not reminder.sent for reminder in done),
+        failed,
     )
     return done
 

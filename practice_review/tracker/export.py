@@ -12,6 +12,7 @@ Pure: plain values in, bytes out (openpyxl writes the workbook), tested without 
 import csv
 import io
 import re
+import unicodedata
 from datetime import date, datetime
 
 import openpyxl
@@ -33,7 +34,11 @@ def as_text(value):
 
 
 def is_formula_like(text):
-    return text.startswith(FORMULA_STARTS)
+    # Spreadsheets skip leading spaces and line breaks and read full-width signs ("＝") as
+    # their ASCII forms, so the check does too.
+    return unicodedata.normalize("NFKC", text).lstrip().startswith(FORMULA_STARTS) or (
+        text[:1] in ("\t", "\r", "\n")
+    )
 
 
 def neutralise_csv_cell(value):

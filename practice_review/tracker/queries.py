@@ -13,11 +13,19 @@ from django.utils import timezone
 
 from practice_review.accounts.permissions import Permission, has_permission
 from practice_review.reviews.models import Recommendation
-from practice_review.reviews.queries import reviews_visible_to
+from practice_review.reviews.queries import graded_reviews_visible_to
 from practice_review.reviews.vocabulary import COMPLETED_STATES
 from practice_review.tracker import rules
 
-TRACKED = Q(level="service") | Q(review__status__in=COMPLETED_STATES)
+# Child-level recommendations join the tracker when their review is submitted, and stay once
+# anything has been tracked (a reopened review must not hide their updates or impact check).
+TRACKED = (
+    Q(level="service")
+    | Q(review__status__in=COMPLETED_STATES)
+    | Q(updates__isnull=False)
+    | Q(impact_check__isnull=False)
+    | Q(reminders__isnull=False)
+)
 
 
 def may_use_tracker(user):
@@ -32,15 +40,17 @@ def may_use_tracker(user):
 
 
 def recommendations_visible_to(user):
-    recommendations = Recommendation.objects.filter(TRACKED)
+    recommendations = Recommendation.objects.filter(TRACKED).distinct()
     if has_permission(user, Permission.VIEW_ALL_RECOMMENDATIONS):
         return recommendations
     if not may_use_tracker(user):
         return recommendations.none()
-    scope = Q(review__in=reviews_visible_to(user))
+    # graded_reviews_visible_to leaves out dual reviews a second reviewer is grading blind: the
+    # first reviewer's recommendations would hint at their grades.
+    scope = Q(review__in=graded_reviews_visible_to(user))
     if user.staff_member_id is not None:
         scope |= Q(owner=user.staff_member_id)
-    return recommendations.filter(scope)
+    return recommendations.filter(scope).distinct()
 
 
 def with_details(recommendations):
@@ -119,6 +129,7 @@ def may_sign_off_impact(user, recommendation):
         manages_all=has_permission(user, Permission.MANAGE_RECOMMENDATIONS),
         recorded=check.recorded,
         signed_off=check.signed_off,
+        recorded_it=check.recorded_by_id == user.pk,
     )
 
 

@@ -93,13 +93,16 @@ def may_update(*, role, is_owner, level, manages_all):
 
 
 def may_record_impact(*, role, is_owner, status, recorded):
+    """A manager or the QA lead, never the owner checking their own work. It may be recorded
+    before it is due, when the evidence is already there."""
     if status != COMPLETED or recorded or role not in IMPACT_CHECKER_ROLES:
         return False
-    return role == "qa_lead" or not is_owner
+    return not is_owner
 
 
-def may_sign_off_impact(*, manages_all, recorded, signed_off):
-    return manages_all and recorded and not signed_off
+def may_sign_off_impact(*, manages_all, recorded, signed_off, recorded_it=False):
+    """The QA lead signs off an impact check someone else recorded."""
+    return manages_all and recorded and not signed_off and not recorded_it
 
 
 def reminder_due(*, status, due_date, today, days_before, due_soon_sent, sent_today):

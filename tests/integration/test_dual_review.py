@@ -166,3 +166,21 @@ def test_no_second_reviewer_after_moderation_and_no_pairing_with_oneself(client,
             reviewer_type="internal",
             due_date=datetime.date(2027, 1, 1),
         )
+
+
+def test_the_blind_second_reviewer_does_not_see_the_first_reviewers_recommendations(
+    client, cast, live
+):
+    from practice_review.reviews.models import Recommendation
+
+    Recommendation.objects.create(
+        level="child",
+        review=live,
+        action="Refer to the leaving care team.",
+        owner=StaffMember.objects.get(name="RL"),
+        created_by=cast["reviewer_independent"],
+    )
+    Review.objects.filter(pk=live.pk).update(status="submitted")
+    add_second(client, cast, live)
+    sign_in(client, cast["reviewer_internal"])
+    assert "Refer to the leaving care team." not in page_text(client.get(reverse("tracker_list")))

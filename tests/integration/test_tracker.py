@@ -596,3 +596,48 @@ def test_an_export_with_a_bad_filter_goes_back_to_the_list_to_explain(client, ca
     assert response["Location"] == "/recommendations/?theme=nonsense"
     html = client.get(response["Location"]).content.decode()
     assert "Select a theme from the list" in html
+
+
+def test_the_qa_lead_does_not_sign_off_an_impact_check_they_recorded(client, cast, recs):
+    rec = recs["rl_child"]
+    client.force_login(cast["practitioner"])
+    client.post(reverse("tracker_change_status", args=[rec.pk]), {"status": "completed"})
+    client.force_login(cast["qa_lead"])
+    answer = {"made_difference": "yes", "difference_for": "child", "evidence": "Seen in visits."}
+    assert client.post(reverse("tracker_record_impact", args=[rec.pk]), answer).status_code == 302
+    sign_off = client.post(reverse("tracker_sign_off_impact", args=[rec.pk]))
+    assert sign_off.status_code == 404  # someone independent must check it
+    assert not ImpactCheck.objects.get(recommendation=rec).signed_off
+
+
+def test_a_tracked_recommendation_stays_in_the_tracker_when_its_review_is_reopened(
+    client, cast, recs
+):
+    from practice_review.reviews import actions as review_actions
+
+    rec = recs["rl_child"]
+    client.force_login(cast["practitioner"])
+    client.post(reverse("tracker_add_update", args=[rec.pk]), {"text": "Started."})
+    review_actions.reopen_review(review=rec.review, by=cast["qa_lead"], reason="New facts.")
+    client.force_login(cast["qa_lead"])
+    assert rules.reference(rec.pk) in client.get(reverse("tracker_list")).content.decode()
+
+
+def test_one_refused_address_does_not_stop_the_other_reminders(cast, recs, monkeypatch, caplog):
+    import smtplib
+
+    from practice_review.tracker import actions as tracker_actions
+
+    calls = []
+    real = tracker_actions._remind
+
+    def refuse_first(recommendation, today, days_before):
+        calls.append(recommendation.pk)
+        if len(calls) == 1:
+            raise smtplib.SMTPRecipientsRefused({"someone@example.org": (550, b"no")})
+        return real(recommendation, today, days_before)
+
+    monkeypatch.setattr(tracker_actions, "_remind", refuse_first)
+    tracker_actions.send_reminders(today=date(2030, 1, 1))
+    assert len(calls) > 1
+    assert "someone@example.org" not in caplog.text

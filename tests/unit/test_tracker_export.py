@@ -23,6 +23,11 @@ DANGEROUS = [
     "\t=1+1",
     "\r=1+1",
     "=cmd|' /C calc'!A0",
+    " =1+1",  # spreadsheets skip leading spaces
+    "\n=1+1",
+    "\xa0=HYPERLINK(\"http://evil.example\",\"x\")",
+    "\uff1d1+1",  # a full-width equals sign
+    "\uff0b1",
 ]
 HARMLESS = ["Update the chronology", "", "A = B", "Due 1-2 weeks", "'quoted", "email@example"]
 
