@@ -25,7 +25,7 @@ DANGEROUS = [
     "=cmd|' /C calc'!A0",
     " =1+1",  # spreadsheets skip leading spaces
     "\n=1+1",
-    "\xa0=HYPERLINK(\"http://evil.example\",\"x\")",
+    '\xa0=HYPERLINK("http://evil.example","x")',
     "\uff1d1+1",  # a full-width equals sign
     "\uff0b1",
 ]
