@@ -6,6 +6,7 @@ pure `figures_from_counts` then shapes the counts into the contract's JSON.
 """
 
 from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce
 
 from practice_review.reports.agreement import agreement_figures
 from practice_review.reports.numbers import percentage
@@ -73,15 +74,21 @@ def count_reviews(reviews):
     ).count()
     # Dual reviews: the (first, second) grade pairs of both axes, grouped in one query.
     counts["pairs"] = {"practice": {}, "outcome": {}}
+    # The first grade of a pair is the one given before either reviewer saw the other's
+    # (paired_*), or the reviewer's grade where no pair was recorded in the app (imports).
     grouped = (
         completed.filter(second_reviewer__isnull=False)
-        .values("practice_grade", "second_practice_grade", "outcome_grade", "second_outcome_grade")
+        .annotate(
+            first_practice=Coalesce("paired_practice_grade", "practice_grade"),
+            first_outcome=Coalesce("paired_outcome_grade", "outcome_grade"),
+        )
+        .values("first_practice", "second_practice_grade", "first_outcome", "second_outcome_grade")
         .annotate(n=Count("id"))
         .order_by()
     )
     for row in grouped:
         for axis in ("practice", "outcome"):
-            first, second = row[f"{axis}_grade"], row[f"second_{axis}_grade"]
+            first, second = row[f"first_{axis}"], row[f"second_{axis}_grade"]
             if first and second:
                 pairs = counts["pairs"][axis]
                 pairs[(first, second)] = pairs.get((first, second), 0) + row["n"]

@@ -28,8 +28,17 @@ from practice_review.reviews.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEY
 # The review's own fields that each section of the form saves.
 SECTION_FIELDS = {
     "child": [
-        "review_date", "case_start_date", "age_years", "age_as_written", "legal_status",
-        "gender", "ethnicity", "religion", "first_language", "interpreter_needed", "uasc",
+        "review_date",
+        "case_start_date",
+        "age_years",
+        "age_as_written",
+        "legal_status",
+        "gender",
+        "ethnicity",
+        "religion",
+        "first_language",
+        "interpreter_needed",
+        "uasc",
     ],
     "standards": [
         f"{key}{suffix}"
@@ -37,10 +46,13 @@ SECTION_FIELDS = {
         for suffix in ("", "_comment", "_put_right")
     ],
     "grades": [
-        "practice_grade", "practice_rationale", "outcome_grade", "outcome_rationale",
+        "practice_grade",
+        "practice_rationale",
+        "outcome_grade",
+        "outcome_rationale",
         "practice_outcome_reason",
     ],
-}  # fmt: skip
+}
 
 
 class NotAllowed(Exception):
@@ -90,9 +102,19 @@ def create_cohort(*, by, name, period_start, period_end, selected_by, selection_
 
 @transaction.atomic
 def assign_review(
-    *, by, cohort, child, reviewer, reviewer_type, due_date, social_worker, supervisor=None,
-    iro=None, social_worker_is_student=False, conflict_reason="",
-):  # fmt: skip
+    *,
+    by,
+    cohort,
+    child,
+    reviewer,
+    reviewer_type,
+    due_date,
+    social_worker,
+    supervisor=None,
+    iro=None,
+    social_worker_is_student=False,
+    conflict_reason="",
+):
     """Add a child's case to a cohort for `reviewer`, with the child's details as a snapshot."""
     reasons = conflicts_of_interest(
         reviewer=reviewer, social_worker=social_worker, supervisor=supervisor, iro=iro
@@ -348,7 +370,8 @@ def submit_review(*, review, by, answers):
     if not ready_to_submit(answers):
         raise NotAllowed("The review is not complete")
     _event(review, review.status, workflow.SUBMITTED, by)
-    _save(review, by, status=workflow.SUBMITTED, version=review.version + 1)
+    review.status = workflow.SUBMITTED
+    _save(review, by, version=review.version + 1, **dual_review.pair_completed(review))
     from practice_review.reviews.notifications import notify_review_submitted
 
     transaction.on_commit(lambda: notify_review_submitted(review))
@@ -408,9 +431,11 @@ def assign_second_reviewer(*, review, by, second_reviewer):
     if second_reviewer.pk == review.reviewer_id:
         raise NotAllowed("The second reviewer must be someone other than the first")
     reasons = conflicts_of_interest(
-        reviewer=second_reviewer, social_worker=review.social_worker,
-        supervisor=review.supervisor, iro=review.independent_reviewing_officer,
-    )  # fmt: skip
+        reviewer=second_reviewer,
+        social_worker=review.social_worker,
+        supervisor=review.supervisor,
+        iro=review.independent_reviewing_officer,
+    )
     if reasons:
         raise NotAllowed(f"{second_reviewer} is {reasons[0]}: choose someone independent")
     _save(review, by, second_reviewer=second_reviewer)
@@ -428,6 +453,12 @@ def record_second_grades(*, review, by, practice_grade, outcome_grade, rationale
         raise NotAllowed("The second grades are already recorded")
     if not rationale.strip():
         raise NotAllowed("Give the reasons for your grades")
-    _save(review, by, second_practice_grade=practice_grade, second_outcome_grade=outcome_grade,
-          second_rationale=rationale.strip(), second_graded_at=timezone.now())  # fmt: skip
+    review.second_practice_grade, review.second_outcome_grade = practice_grade, outcome_grade
+    _save(
+        review,
+        by,
+        second_rationale=rationale.strip(),
+        second_graded_at=timezone.now(),
+        **dual_review.pair_completed(review),
+    )
     return review

@@ -36,3 +36,13 @@ def second_grades_hidden_from(user, review):
     if getattr(user, "staff_member_id", None) == review.second_reviewer_id:
         return False  # their own grades
     return not both_graded(review)
+
+
+def pair_completed(review):
+    """The first reviewer's grades to keep as the pair, now both have graded, or {}."""
+    if not both_graded(review) or review.paired_practice_grade or review.paired_outcome_grade:
+        return {}
+    return {
+        "paired_practice_grade": review.practice_grade,
+        "paired_outcome_grade": review.outcome_grade,
+    }

@@ -265,6 +265,10 @@ class Review(models.Model):
     second_outcome_grade = GradeField()
     second_rationale = models.TextField("second reviewer's reasons", blank=True)
     second_graded_at = models.DateTimeField(null=True, blank=True)
+    # The first reviewer's grades when both had graded: agreement is measured on these, so a
+    # review reopened afterwards (when each has seen the other's grades) cannot inflate it.
+    paired_practice_grade = GradeField()
+    paired_outcome_grade = GradeField()
 
     # Alerts counted in an imported file; alerts raised in the app are Alert records.
     alerts_in_file = models.PositiveIntegerField(default=0)

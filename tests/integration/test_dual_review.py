@@ -184,3 +184,26 @@ def test_the_blind_second_reviewer_does_not_see_the_first_reviewers_recommendati
     add_second(client, cast, live)
     sign_in(client, cast["reviewer_internal"])
     assert "Refer to the leaving care team." not in page_text(client.get(reverse("tracker_list")))
+
+
+def test_agreement_keeps_the_grades_given_before_either_saw_the_other(client, cast, live):
+    from practice_review.reviews import actions
+
+    Review.objects.filter(pk=live.pk).update(status="submitted")
+    add_second(client, cast, live)
+    sign_in(client, cast["reviewer_internal"])
+    client.post(
+        reverse("second_grades", args=[live.pk]),
+        {
+            "practice_grade": "good",
+            "outcome_grade": "good",
+            "rationale": "Timely visits.",
+        },
+    )
+    live.refresh_from_db()
+    assert live.paired_practice_grade == "requires_improvement"
+    # Reopened, the first reviewer moves to the second reviewer's grade; the pair does not.
+    actions.reopen_review(review=live, by=cast["qa_lead"], reason="New information.")
+    Review.objects.filter(pk=live.pk).update(practice_grade="good", status="submitted")
+    agreement = cohort_figures(live.cohort)["agreement"]["practice"]
+    assert (agreement["pairs"], agreement["exact_agreement_pct"]) == (1, 0.0)
