@@ -81,40 +81,27 @@ def add_learning_point(*, by, meeting, text, theme=""):
 
 
 @transaction.atomic
-def raise_recommendation(*, by, meeting, action, theme, owner, due_date, success_measure):
+def raise_recommendation(*, by, meeting, **fields):
     """A service-level recommendation the meeting agreed, tracked like every other one."""
     meeting = _open(_locked(meeting))
-    recommendation = save_as(
-        Recommendation(
-            level="service",
-            theme=theme,
-            action=action.strip(),
-            owner=owner,
-            due_date=due_date,
-            success_measure=success_measure.strip(),
-            created_by=by,
-        ),
-        by,
-    )
+    recommendation = raise_for_finding(by=by, **fields)
     MeetingRecommendation.objects.create(meeting=meeting, recommendation=recommendation)
     return recommendation
 
 
 @transaction.atomic
 def raise_for_finding(*, by, action, theme, owner, due_date, success_measure):
-    """A service-level recommendation for a recurring finding, outside a meeting."""
-    return save_as(
-        Recommendation(
-            level="service",
-            theme=theme,
-            action=action.strip(),
-            owner=owner,
-            due_date=due_date,
-            success_measure=success_measure.strip(),
-            created_by=by,
-        ),
-        by,
+    """A service-level recommendation (for a recurring finding, or raised at a meeting)."""
+    recommendation = Recommendation(
+        level="service",
+        theme=theme,
+        action=action.strip(),
+        owner=owner,
+        due_date=due_date,
+        success_measure=success_measure.strip(),
+        created_by=by,
     )
+    return save_as(recommendation, by)
 
 
 @transaction.atomic

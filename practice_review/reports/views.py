@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from practice_review.accounts.permissions import Permission, has_permission
@@ -255,5 +256,4 @@ def _file(content, format, name):
 
 
 def _slug(title):
-    words = "".join(ch if ch.isalnum() else " " for ch in title.lower()).split()
-    return "-".join(words)[:80] or "report"
+    return slugify(title)[:80] or "report"

@@ -28,7 +28,8 @@ def cohort_detail(request, cohort_id):
     graded = graded_reviews_visible_to(request.user)
     figures = FiguresPresenter(cohort_figures(cohort, reviews=graded))
     can_manage = has_permission(request.user, Permission.MANAGE_COHORTS)
-    blind = set(reviews.values_list("pk", flat=True)) - set(graded.values_list("pk", flat=True))
+    # Reviews this reader grades blind as second reviewer: their grades are not shown.
+    blind = set(reviews.exclude(pk__in=graded.values("pk")).values_list("pk", flat=True))
     return render(
         request,
         "reviews/cohort_detail.html",
