@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "practice_review.reports",
     "practice_review.moderation",
     "practice_review.tracker",
+    "practice_review.audit",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +123,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # [two-factor and sessions middleware: accounts helper adds here]
+    # [audit middleware: audit helper adds here]
 ]
 
 ROOT_URLCONF = "practice_review.urls"
@@ -203,6 +206,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+
+# ---- Two-factor sign-in, lockout and session timeouts (issue 6) ----
+
+# ---- Secure configuration: HTTPS, headers, CSP, error pages (issue 6) ----
+
+# ---- Data protection: retention, legal hold (issue 6) ----
+
+# ---- Audit trail (issue 6) ----
 
 # Logs carry no personal data: we log events and ids, never case content or form values.
 LOGGING = {

@@ -1,0 +1,1 @@
+"""The audit trail. Record events with `practice_review.audit.record(...)`."""
