@@ -15,6 +15,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from practice_review.accounts.models import StaffMember, normalise_name
+from practice_review.audit.events import covered_by_one_event, record
+from practice_review.audit.models import AuditEvent
 from practice_review.core.history import save_as
 from practice_review.core.text import pluralize
 from practice_review.reviews import vocabulary as v
@@ -92,15 +94,16 @@ def import_reviews(*, data, file_name, by, default_cohort=None):
     parsed = parse_review_file(data, file_name, default_cohort=default_cohort)
     if parsed.problems:
         # Report what the database would also refuse, so one attempt names every problem.
-        return _refused(parsed.problems + _database_problems(parsed.rows))
+        return _refused(parsed.problems + _database_problems(parsed.rows), file_name, by)
     try:
-        with transaction.atomic():
+        # One audit event for the whole file, not one for each record it writes.
+        with transaction.atomic(), covered_by_one_event():
             _wait_for_other_imports()
             problems = _database_problems(parsed.rows)
             if problems:
                 raise _Refused(problems)
             result = _write(parsed, by=by, file_name=file_name)
-            ImportRecord.objects.create(
+            import_record = ImportRecord.objects.create(
                 by=by,
                 file_name=file_name[-255:],
                 sha256=hashlib.sha256(data).hexdigest(),
@@ -109,12 +112,32 @@ def import_reviews(*, data, file_name, by, default_cohort=None):
                 updated=result.updated,
                 unchanged=result.unchanged,
             )
+            record(
+                AuditEvent.Action.IMPORTED,
+                by=by,
+                target=import_record,
+                details={
+                    "ok": True,
+                    "file_name": import_record.file_name,
+                    "rows": result.rows,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
     except _Refused as refused:
-        return _refused(refused.problems)
+        return _refused(refused.problems, file_name, by)
     return result
 
 
-def _refused(problems):
+def _refused(problems, file_name, by):
+    # Recorded outside the rolled-back transaction; the problems quote cells, so only their
+    # number goes into the audit trail.
+    record(
+        AuditEvent.Action.IMPORTED,
+        by=by,
+        details={"ok": False, "file_name": file_name[-255:], "problems": len(problems)},
+    )
     return ImportResult(problems=sorted(problems, key=lambda p: p.row))
 
 

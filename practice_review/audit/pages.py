@@ -1,0 +1,135 @@
+"""Which pages show case data, and so are recorded in the audit trail when someone opens them.
+
+One table keyed by URL name. A signed-in person's successful GET of a page in CASE_PAGES is
+recorded by the middleware (middleware.py) as `viewed` or `exported`, with the record the URL
+names; a list page has a kind and no id. Every other URL name is in NOT_CASE_PAGES, with why,
+so a new URL must be put in one or the other (tests/integration/test_audit_trail.py walks the
+URLconf). Forms that only accept a POST are here too: what they change is recorded from the
+record's history (history.py), not from the request.
+"""
+
+from dataclasses import dataclass
+
+VIEWED, EXPORTED = "viewed", "exported"
+
+
+@dataclass(frozen=True)
+class CasePage:
+    action: str  # VIEWED or EXPORTED
+    target_type: str  # the kind of record: a model name, or a list's name
+    id_from: str = ""  # the URL keyword holding the record's id; none for a list
+    format_from: str = ""  # the URL keyword holding an export's format
+    format: str = ""  # an export's format when the URL fixes it
+    also: tuple = ()  # other URL keywords worth keeping (a report's version, an edition)
+
+    def target_and_details(self, kwargs):
+        target_id = str(kwargs.get(self.id_from, "")) if self.id_from else ""
+        details = {key: kwargs[key] for key in self.also if key in kwargs}
+        if self.action == EXPORTED:
+            details["format"] = kwargs.get(self.format_from) if self.format_from else self.format
+        return self.target_type, target_id, details
+
+
+def viewed(target_type, id_from="", also=()):
+    return CasePage(VIEWED, target_type, id_from, also=also)
+
+
+def exported(target_type, id_from="", format_from="", format="", also=()):
+    return CasePage(EXPORTED, target_type, id_from, format_from, format, also)
+
+
+CASE_PAGES = {
+    # Lists and overviews that show children's cases or their figures.
+    "home": viewed("home"),
+    "my_reviews": viewed("my reviews"),
+    "alert_list": viewed("alert list"),
+    "tracker_list": viewed("recommendation list"),
+    "meeting_list": viewed("meeting list"),
+    "recurring_findings": viewed("recurring findings"),
+    "report_list": viewed("report list"),
+    "agreement": viewed("agreement"),
+    # A cohort, a review and every page of its form (each shows what has been written).
+    "cohort_detail": viewed("cohort", "cohort_id"),
+    "cohort_add_case": viewed("cohort", "cohort_id"),
+    "review_detail": viewed("review", "review_id"),
+    "review_tasks": viewed("review", "review_id"),
+    "review_section": viewed("review", "review_id", also=("section",)),
+    "review_conversations": viewed("review", "review_id"),
+    "review_recommendations": viewed("review", "review_id"),
+    "review_submit": viewed("review", "review_id"),
+    "review_reassign": viewed("review", "review_id"),
+    "review_second_reviewer": viewed("review", "review_id"),
+    "second_grades": viewed("review", "review_id"),
+    "review_reopen": viewed("review", "review_id"),
+    "alert_raise": viewed("review", "review_id"),
+    "alert_detail": viewed("alert", "alert_id"),
+    "tracker_detail": viewed("recommendation", "recommendation_id"),
+    "meeting_detail": viewed("meeting", "meeting_id"),
+    "meeting_decide": viewed("agendareview", "item_id", also=("meeting_id",)),
+    "report_detail": viewed("summaryreport", "report_id"),
+    "report_coverage": viewed("summaryreport", "report_id"),
+    "report_part": viewed("summaryreport", "report_id", also=("part",)),
+    "report_version": viewed("summaryreport", "report_id", also=("number",)),
+    # Data protection: finding a child, their page and the legal hold form.
+    "child_search": viewed("child search"),
+    "child_detail": viewed("child", "child_id"),
+    "child_legal_hold": viewed("child", "child_id"),
+    # Downloads.
+    "review_document": exported("review", "review_id", format_from="format"),
+    "tracker_export": exported("recommendation list", format_from="file_type"),
+    "report_figures": exported("summaryreport", "report_id", format="json"),
+    "report_version_figures": exported(
+        "summaryreport", "report_id", format="json", also=("number",)
+    ),
+    "report_draft_file": exported(
+        "summaryreport", "report_id", format_from="format", also=("edition",)
+    ),
+    "report_version_file": exported(
+        "summaryreport", "report_id", format_from="format", also=("number", "edition")
+    ),
+}
+
+NOT_CASE_PAGES = {
+    # Signing in and out, and pages with no case data.
+    "login": "signing in is recorded by the accounts app",
+    "logout": "signing out is recorded by the accounts app",
+    "accessibility": "public",
+    "cohort_create": "an empty form",
+    "import_reviews": "the import is recorded as one event (reviews/importing.py)",
+    "report_create": "an empty form",
+    "meeting_create": "an empty form",
+    "raise_for_finding": "a form about a finding's wording, no child's case",
+    "child_subject_access": "a POST; the export records its own subject_access event",
+    "two_factor_verify": "signing in",
+    "two_factor_setup": "the person's own account",
+    "two_factor_recovery_codes": "the person's own account",
+    # The audit trail itself: looking at who did what is not looking at a child's case.
+    "audit_log": "the audit trail, not case data",
+    "audit_log_export": "the audit trail, not case data",
+    # Accepting only a POST: what they change is recorded from history.
+    "review_remove_item": "POST only",
+    "review_sign_off": "POST only",
+    "review_respond": "POST only",
+    "alert_acknowledge": "POST only",
+    "alert_close": "POST only",
+    "report_part_restore": "POST only",
+    "report_publish": "POST only",
+    "meeting_learning": "POST only",
+    "meeting_recommendation": "POST only",
+    "meeting_close": "POST only",
+    "tracker_add_update": "POST only",
+    "tracker_change_status": "POST only",
+    "tracker_record_impact": "POST only",
+    "tracker_sign_off_impact": "POST only",
+}
+
+# Whole namespaces without case data: the Django admin holds accounts and reference data only
+# (reviews/admin.py keeps case records out of it).
+NOT_CASE_NAMESPACES = {"admin": "accounts and reference data, no case records"}
+
+
+def case_page(url_name, namespace=""):
+    """The CasePage for a resolved URL, or None when opening it is not recorded."""
+    if namespace:
+        return None
+    return CASE_PAGES.get(url_name)
