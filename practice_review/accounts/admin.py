@@ -1,9 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
+from practice_review.accounts import two_factor
 from practice_review.accounts.models import StaffMember, Team, User
 from practice_review.accounts.permissions import Permission, has_permission
+
+# django-otp's own device pages would show each person's secret key (and its QR code) to
+# superusers, enough to make their codes. Administrators reset two-factor instead (below).
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 
 
 class AccountsPermissionMixin:
@@ -37,6 +46,36 @@ class UserAdmin(AccountsPermissionMixin, DjangoUserAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + (
         ("Role in Practice Review", {"fields": ["role", "staff_member"]}),
     )
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="Reset two-factor sign-in (they set it up again at next sign-in)")
+    def reset_two_factor(self, request, queryset):
+        """For someone who lost their phone and their recovery codes.
+
+        Not for yourself: a reset lets the next sign-in set up a new app with the password
+        alone, so another administrator must do it. Only a superuser resets a superuser, or an
+        administrator who can set a superuser's password could take over that account.
+        """
+        done = 0
+        for user in queryset:
+            if user.pk == request.user.pk:
+                messages.error(
+                    request,
+                    "You cannot reset your own two-factor sign-in. Ask another administrator.",
+                )
+            elif user.is_superuser and not request.user.is_superuser:
+                messages.error(
+                    request, f"Only a superuser can reset two-factor sign-in for {user.username}."
+                )
+            else:
+                two_factor.reset_two_factor(user, by=request.user)
+                done += 1
+        if done:
+            messages.success(
+                request,
+                f"Two-factor sign-in reset for {done} {'person' if done == 1 else 'people'}. "
+                "They will set it up again when they next sign in.",
+            )
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(is_system=False)
