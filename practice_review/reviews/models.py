@@ -65,6 +65,16 @@ class Child(models.Model):
     uasc = models.BooleanField(
         "arrived as an unaccompanied asylum-seeking child", null=True, blank=True
     )
+    # A legal hold (litigation, a complaint, an inquiry) stops the retention purge for every
+    # review of this child until the QA lead clears it (docs/data-protection.md).
+    legal_hold = models.BooleanField(default=False)
+    legal_hold_reason = models.TextField(blank=True)
+    legal_hold_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    legal_hold_set_at = models.DateTimeField(null=True, blank=True)
+    # Set when the retention purge removed the last of this child's details (ADR 0005).
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -283,6 +293,10 @@ class Review(models.Model):
     # The practice window runs from 6 months before the review date, or from the case's start
     # if that is later (domain.md).
     case_start_date = models.DateField(null=True, blank=True)
+
+    # Set when the retention purge removed this review's personal details and free text,
+    # keeping only what the figures count (ADR 0005).
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     version = models.PositiveIntegerField(default=1, help_text="Optimistic locking for edits.")
     # Each section of the form has its own version, so two people editing different sections

@@ -1,0 +1,253 @@
+"""The retention purge: removes the personal details and free text of final reviews kept
+longer than RETENTION_YEARS, and every historical copy of them, while keeping what the
+figures count. ADR 0005 says what is kept and why; docs/data-protection.md how to run it.
+
+All or nothing in one transaction, idempotent (a purged review is marked and never matched
+again), and it reports counts only: never a child's details.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from practice_review.audit.events import record
+from practice_review.audit.models import AuditEvent
+from practice_review.data_protection import retention
+from practice_review.moderation.models import AgendaReview
+from practice_review.reviews import vocabulary as v
+from practice_review.reviews.models import (
+    Alert,
+    Child,
+    Conversation,
+    Recommendation,
+    Review,
+    ReviewEvent,
+    ReviewResponse,
+    ThemeFinding,
+)
+from practice_review.tracker.models import ImpactCheck, RecommendationUpdate
+
+CHUNK = 500
+
+# What a purged child row keeps: the row itself (so "distinct children" still counts them),
+# its gender, and the marker. Everything that could identify them goes.
+ANONYMISED_INITIALS = "Removed"
+CHILD_CLEARED = {
+    "case_ref": None,
+    "initials": ANONYMISED_INITIALS,
+    "legal_hold_reason": "",
+    "date_of_birth": None,
+    "ethnicity": "",
+    "religion": "",
+    "first_language": "",
+    "interpreter_needed": None,
+    "uasc": None,
+}
+
+# What a purged review loses: the words and the details no figure counts. It keeps the
+# cohort, review date, status, grades (the reviewer's, moderated, second and paired),
+# standards' results and "put right", legal status, gender, age in years, ethnicity and
+# UASC (the figures and the report's tables count these), and the staff links (they
+# identify staff, not the child; workload and agreement figures use them).
+REVIEW_CLEARED = {
+    "age_as_written": "",
+    "religion": "",
+    "first_language": "",
+    "interpreter_needed": None,
+    "case_start_date": None,
+    "practice_rationale": "",
+    "outcome_rationale": "",
+    "practice_outcome_reason": "",
+    "moderation_reason": "",
+    "second_rationale": "",
+    "conflict_reason": "",
+    **{f"{key}_comment": "" for key in v.PRACTICE_STANDARD_KEYS},
+}
+
+# (counted as, model, how it reaches the review, the free text it loses)
+TEXT_ROWS = [
+    ("findings", ThemeFinding, "review", {"strengths": "", "development": ""}),
+    ("conversations", Conversation, "review", {"their_words": ""}),
+    ("review_events", ReviewEvent, "review", {"reason": ""}),
+    ("responses", ReviewResponse, "review", {"text": ""}),
+    ("alerts", Alert, "review", {"concern": "", "action_taken": ""}),
+    (
+        "recommendations",
+        Recommendation,
+        "review",
+        {"action": "", "success_measure": "", "status_reason": ""},
+    ),
+    ("recommendation_updates", RecommendationUpdate, "recommendation__review", {"text": ""}),
+    ("impact_checks", ImpactCheck, "recommendation__review", {"evidence": ""}),
+    ("moderation_decisions", AgendaReview, "review", {"reason": ""}),
+]
+
+
+@dataclass
+class PurgeResult:
+    today: object
+    cutoff: object
+    dry_run: bool
+    review_ids: list = field(default_factory=list)
+    child_ids: list = field(default_factory=list)
+    counts: dict = field(default_factory=dict)  # kind of row -> how many lose their details
+    history_counts: dict = field(default_factory=dict)  # model -> historical rows deleted
+    kept: dict = field(default_factory=dict)  # reason -> expired reviews left as they are
+
+    def summary_lines(self):
+        """Counts only: safe to print, log and email."""
+        verb = "Would purge" if self.dry_run else "Purged"
+        lines = [
+            f"Retention: {settings.RETENTION_YEARS} years; reviews dated before "
+            f"{self.cutoff:%Y-%m-%d} have expired.",
+            f"{verb} {len(self.review_ids)} review(s) and anonymise "
+            f"{len(self.child_ids)} child record(s).",
+        ]
+        lines += [f"  {kind.replace('_', ' ')}: {n}" for kind, n in self.counts.items()]
+        lines.append(f"  historical records deleted: {sum(self.history_counts.values())}")
+        for reason, n in self.kept.items():
+            lines.append(f"Expired but kept ({reason}): {n}")
+        if self.dry_run and self.review_ids:
+            lines.append("Review ids: " + ", ".join(str(pk) for pk in self.review_ids))
+        return lines
+
+
+def _plan(today):
+    """Which reviews and children go, and how many expired reviews stay and why."""
+    years = settings.RETENTION_YEARS
+    result = PurgeResult(today=today, cutoff=retention.retention_cutoff(today, years), dry_run=True)
+    expired = (
+        Review.objects.filter(review_date__lt=result.cutoff, purged_at__isnull=True)
+        .values_list("id", "review_date", "status", "child__legal_hold")
+        .order_by("id")
+    )
+    for review_id, review_date, status, legal_hold in expired:
+        verdict = retention.purge_verdict(
+            review_date=review_date,
+            status=status,
+            legal_hold=legal_hold,
+            purged=False,
+            today=today,
+            years=years,
+        )
+        if verdict == retention.PURGE:
+            result.review_ids.append(review_id)
+        else:
+            result.kept[verdict] = result.kept.get(verdict, 0) + 1
+    # A child is anonymised once none of their reviews keeps their details.
+    going = set(result.review_ids)
+    touched = set()
+    for ids in _chunks(result.review_ids):
+        touched |= set(Review.objects.filter(id__in=ids).values_list("child", flat=True))
+    for ids in _chunks(sorted(touched)):
+        keeping = {
+            child
+            for review, child in Review.objects.filter(
+                child__in=ids, purged_at__isnull=True
+            ).values_list("id", "child")
+            if review not in going
+        }
+        candidates = Child.objects.filter(id__in=ids, legal_hold=False, anonymised_at__isnull=True)
+        result.child_ids += [
+            pk for pk in candidates.values_list("id", flat=True) if pk not in keeping
+        ]
+    result.child_ids.sort()
+    return result
+
+
+def _chunks(ids):
+    """Ids a few hundred at a time: SQLite and PostgreSQL limit the parameters of a statement,
+    and a first purge may take tens of thousands of reviews."""
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def finding_topics_history():
+    """simple-history's copies of findings' learning topics: their link to the finding's
+    historical row does not cascade, so they are cleared explicitly."""
+    historical = ThemeFinding.history.model
+    return historical._meta.get_field("historicalthemefinding_topics").related_model
+
+
+def _rows(model, path, review_ids):
+    return model.objects.filter(**{f"{path}__in": review_ids})
+
+
+def _history_targets(review_ids, child_ids):
+    """(label, historical rows) for every copy simple-history keeps of the purged rows."""
+    findings = _rows(ThemeFinding, "review", review_ids).values("id")
+    targets = [
+        ("finding_topics", finding_topics_history().objects.filter(history__id__in=findings)),
+        ("review", Review.history.filter(id__in=review_ids)),
+    ]
+    for kind, model, path, _ in TEXT_ROWS:
+        if hasattr(model, "history"):
+            row_ids = _rows(model, path, review_ids).values("id")
+            targets.append((kind, model.history.filter(id__in=row_ids)))
+    targets.append(("child", Child.history.filter(id__in=child_ids)))
+    return targets
+
+
+def _batches(result):
+    """(review ids, child ids) batches covering the whole purge."""
+    for ids in _chunks(result.review_ids):
+        yield ids, []
+    for ids in _chunks(result.child_ids):
+        yield [], ids
+
+
+def purge_expired(*, by, today=None, dry_run=False):
+    """Purge every expired, unheld, final review; returns a PurgeResult (counts and ids)."""
+    today = today or timezone.localdate()
+    if dry_run:
+        result = _plan(today)
+        _count(result)
+        return result
+    with transaction.atomic():
+        result = _plan(today)
+        result.dry_run = False
+        _count(result)
+        _purge(result)
+        record(
+            AuditEvent.Action.PURGED,
+            by=by,
+            target_type="retention",
+            details={
+                "retention_years": settings.RETENTION_YEARS,
+                "cutoff": result.cutoff.isoformat(),
+                "reviews": len(result.review_ids),
+                "children": len(result.child_ids),
+                "rows": result.counts,
+                "historical_records": sum(result.history_counts.values()),
+                "kept": result.kept,
+                "review_ids": result.review_ids,
+            },
+        )
+    return result
+
+
+def _count(result):
+    result.counts = dict.fromkeys((kind for kind, *_ in TEXT_ROWS), 0)
+    result.history_counts = {}
+    for review_ids, child_ids in _batches(result):
+        for kind, model, path, _ in TEXT_ROWS:
+            result.counts[kind] += _rows(model, path, review_ids).count()
+        for label, rows in _history_targets(review_ids, child_ids):
+            result.history_counts[label] = result.history_counts.get(label, 0) + rows.count()
+
+
+def _purge(result):
+    now = timezone.now()
+    for review_ids, child_ids in _batches(result):
+        # Historical copies first, while the rows still say which copies are theirs.
+        for _, rows in _history_targets(review_ids, child_ids):
+            rows.delete()
+        # Queryset updates, not save(): a save would write a fresh historical copy, and the
+        # tracker's append-only rows refuse save() on purpose (this is the one sanctioned
+        # change to them).
+        for _, model, path, cleared in TEXT_ROWS:
+            _rows(model, path, review_ids).update(**cleared)
+        Review.objects.filter(id__in=review_ids).update(**REVIEW_CLEARED, purged_at=now)
+        Child.objects.filter(id__in=child_ids).update(**CHILD_CLEARED, anonymised_at=now)
