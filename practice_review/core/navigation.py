@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 
 from practice_review.accounts.permissions import Permission, has_permission
@@ -7,6 +8,11 @@ def nav_items_for(request):
     """The service navigation a signed-in person sees, by what their role lets them do."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
+        return []
+    # Before the second factor nothing but "Sign out" leads anywhere (accounts/middleware.py).
+    # (Only links: the middleware is what refuses. A request that skipped OTPMiddleware, as in a
+    # template test, has no is_verified.)
+    if settings.TWO_FACTOR_REQUIRED and not getattr(user, "is_verified", lambda: True)():
         return []
     items = [("Home", reverse("home"))]
     if user.role == "reviewer":
@@ -23,6 +29,10 @@ def nav_items_for(request):
         items.append(("Agreement", reverse("agreement")))
     if has_permission(user, Permission.IMPORT_REVIEWS):
         items.append(("Import reviews", reverse("import_reviews")))
+    if has_permission(user, Permission.MANAGE_DATA_PROTECTION):
+        items.append(("Children", reverse("child_search")))
+    if has_permission(user, Permission.VIEW_AUDIT):
+        items.append(("Audit trail", reverse("audit_log")))
     if has_permission(user, Permission.MANAGE_ACCOUNTS):
         items.append(("Accounts and settings", reverse("admin:index")))
     path = request.path

@@ -25,3 +25,33 @@ def set_request_id(value):
 
 def reset_request_id(token):
     _current.reset(token)
+
+
+class RequestIdMiddleware:
+    """Give every request a fresh id, for its log lines, its audit events, its error page and
+    the X-Request-ID response header, so a person quoting it to the service desk can be matched
+    to the log. An id sent by the client is never used: it could be forged to confuse the log.
+    First in MIDDLEWARE, so everything after it, error pages included, sees the id."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = new_request_id()
+        token = set_request_id(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_id(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class RequestIdFilter:
+    """A logging filter that stamps every record with the current request's id ("-" outside a
+    request), for LOGGING's format."""
+
+    def filter(self, record):
+        if not getattr(record, "request_id", None):
+            record.request_id = current_request_id() or "-"
+        return True

@@ -2,8 +2,10 @@
 for HTML and PDF, or PNG for Word. Every chart's data is also in a table beside it, and its
 alternative text says what it shows."""
 
+import functools
 import io
-import re
+import textwrap
+import warnings
 from dataclasses import dataclass
 
 from matplotlib.figure import Figure
@@ -40,7 +42,7 @@ def _figure(chart):
         offsets = [p + index * height for p in positions]
         # A hidden count has no bar, only its label: a bar would show what the label hides.
         bars = axes.barh(offsets, [_number(value) for value in values], height=height,
-                         label=_plain(name), color=COLOURS[index % len(COLOURS)])  # fmt: skip
+                         label=_wrap(name, 40), color=COLOURS[index % len(COLOURS)])  # fmt: skip
         axes.bar_label(bars, labels=[_label(v) for v in values], padding=3, fontsize=9)
     axes.set_yticks([p + height * (len(chart.series) - 1) / 2 for p in positions])
     axes.set_yticklabels([_wrap(c) for c in chart.categories], fontsize=9)
@@ -53,7 +55,11 @@ def _figure(chart):
         # Below the plot, so it never covers a bar.
         axes.legend(fontsize=9, frameon=False, loc="upper center", ncols=len(chart.series),
                     bbox_to_anchor=(0.5, -0.22))  # fmt: skip
-    figure.tight_layout()
+    with warnings.catch_warnings():
+        # A name too long to fit beside the bars still gets its chart, with less margin:
+        # cohort names are up to 200 characters and people type what they like.
+        warnings.filterwarnings("ignore", "Tight layout not applied", UserWarning)
+        figure.tight_layout()
     return figure
 
 
@@ -66,7 +72,8 @@ def _number(value):
 
 
 def _wrap(text, width=32):
-    return re.sub(rf"(.{{1,{width}}})(\s+|$)", "\\1\n", _plain(text)).strip()
+    # Long words are broken too: a name with no spaces must not push the chart off the page.
+    return "\n".join(textwrap.wrap(_plain(text), width, break_on_hyphens=False)) or _plain(text)
 
 
 def _plain(text):
@@ -83,6 +90,22 @@ def render_png(chart, dpi=150):
 
 def render_svg(chart):
     """A standalone SVG document, its text kept as text."""
+    return _svg(_frozen(chart))
+
+
+def _frozen(chart):
+    """The chart as a hashable key: everything the drawing depends on."""
+    series = tuple((name, tuple(values)) for name, values in chart.series)
+    return (chart.title, tuple(chart.categories), series, chart.unit)
+
+
+# Drawing a chart takes matplotlib about 0.25 s of CPU and a draft report's page shows three, on
+# every view (the load test found this page holding a server worker for about a second). The
+# drawing depends only on the chart's description, so each worker keeps the ones it drew last.
+@functools.lru_cache(maxsize=64)
+def _svg(key):
+    title, categories, series, unit = key
+    chart = Chart(title, list(categories), [(name, list(values)) for name, values in series], unit)
     out = io.StringIO()
     with _fonts():
         _figure(chart).savefig(out, format="svg", metadata={"Title": chart.title})

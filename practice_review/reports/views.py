@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.csp import allow_own_style_elements
 from practice_review.reports import actions
 from practice_review.reports.builder import INTERNAL, WIDER, report_from_dict
 from practice_review.reports.checks import problems_digest
@@ -252,6 +253,8 @@ def _file(content, format, name):
     response["Content-Disposition"] = content_disposition_header(
         disposition == "attachment", f"{name}.{format}"
     )
+    if format == "html":
+        allow_own_style_elements(response)  # a standalone document: its stylesheet is inline
     return response
 
 

@@ -6,7 +6,11 @@ class ReviewFileForm(forms.Form):
     file = forms.FileField(
         label="Upload a review file",
         help_text="A CSV (UTF-8 or Windows-1252) or XLSX file with one row per completed review.",
-        error_messages={"required": "Select a review file"},
+        error_messages={
+            "required": "Select a review file",
+            "empty": "The selected file is empty",
+            "invalid": "The selected file could not be uploaded: try again",
+        },
     )
     cohort = forms.CharField(
         label="Cohort (optional)",

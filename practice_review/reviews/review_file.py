@@ -233,7 +233,7 @@ def _read_csv(data):
     else:
         return None, "a CSV file in UTF-8 or Windows-1252 text"
     if "\x00" in text:
-        return None, "a text CSV file (this one contains NUL bytes)"
+        return None, "a text CSV file (this one contains NUL bytes, so it is not plain text)"
     csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -259,8 +259,17 @@ def _xlsx_is_safe(data):
     return None
 
 
+def _caused_by(error, kind):
+    while error is not None:
+        if isinstance(error, kind):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def _read_xlsx(data):
     import openpyxl  # imported here: CSV-only users and pure tests need not load it
+    from defusedxml import DefusedXmlException
 
     unsafe = _xlsx_is_safe(data)
     if unsafe:
@@ -283,8 +292,53 @@ def _read_xlsx(data):
             workbook.close()
     # openpyxl can fail in many ways on a damaged or hostile file; each means "not readable".
     except Exception as error:  # noqa: BLE001
-        return None, f"a valid XLSX file ({type(error).__name__} while reading it)"
+        if _caused_by(error, DefusedXmlException):
+            # openpyxl parses through defusedxml, which refuses entity declarations: the way
+            # to a "billion laughs" or to reading the server's files. Spreadsheet programs
+            # never write them.
+            return (
+                None,
+                "an XLSX file as spreadsheet programs save them (this one declares "
+                "XML entities, which are not allowed)",
+            )
+        # The error's kind (not its text, which can quote the file) helps whoever supports it.
+        return (
+            None,
+            f"a valid XLSX file (this one is damaged or not a workbook: {type(error).__name__})",
+        )
     return rows, None
+
+
+# Files people upload by mistake, known by their first bytes, so the message can say what the
+# file is rather than list every column a review file needs.
+NOT_A_REVIEW_FILE = [
+    (b"%PDF-", "a PDF"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"MZ\x90\x00", "a Windows program"),
+    (b"\x7fELF", "a program"),
+    (b"\x1f\x8b", "a compressed (gzip) file"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    # Office 97-2003 files, and XLSX workbooks saved with a password, are OLE2 containers.
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an Excel 97-2003 file or a workbook with a password: save it as .xlsx without one",
+    ),
+]
+UTF16_AND_32_MARKS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
+def _what_else_it_is(data):
+    """A plain description of a file that is clearly not a review file, or None."""
+    for signature, description in NOT_A_REVIEW_FILE:
+        if data.startswith(signature):
+            return description
+    if data.startswith(UTF16_AND_32_MARKS):
+        return "UTF-16 text"
+    return None
 
 
 def read_table(data, file_name=""):
@@ -292,6 +346,18 @@ def read_table(data, file_name=""):
     name = file_name.casefold()
     if name.endswith(".xls"):
         return None, "a CSV or XLSX file (save Excel 97-2003 .xls files as .xlsx)"
+    other = _what_else_it_is(data)
+    if other == "UTF-16 text":
+        return (
+            None,
+            "a CSV file in UTF-8 or Windows-1252 text (this one is UTF-16: in Excel, "
+            'save it as "CSV UTF-8")',
+        )
+    if other:
+        return (
+            None,
+            f"a CSV or XLSX file (this one looks like {other})",
+        )
     if data[:4] == b"PK\x03\x04" or name.endswith(".xlsx"):
         return _read_xlsx(data)
     return _read_csv(data)

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from practice_review.accounts.models import User, system_actor
@@ -15,10 +16,20 @@ class Command(BaseCommand):
         parser.add_argument("--by", help="the user the import is attributed to")
 
     def handle(self, path, cohort=None, by=None, **options):
+        limit = settings.IMPORT_MAX_BYTES
         try:
-            data = Path(path).read_bytes()
+            with Path(path).open("rb") as handle:
+                # One byte past the limit is enough to know: a huge file (or /dev/zero) is
+                # never read whole.
+                data = handle.read(limit + 1)
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
+        if len(data) > limit:
+            raise CommandError(
+                f"nothing imported: {Path(path).name} is larger than the {limit:,}-byte limit "
+                "(PRACTICE_REVIEW_IMPORT_MAX_BYTES)",
+                returncode=1,
+            )
         try:
             actor = system_actor(by)
         except User.DoesNotExist as error:
