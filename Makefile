@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 UV_VERSION := 0.9.30
 
-.PHONY: demo test test-browser test-pdf lint check ci frontend lock benchmark clean
+.PHONY: demo test test-browser test-pdf lint security check ci frontend lock benchmark load clean
 
 # Create the virtual environment and install the locked dependencies when they change.
 $(BIN)/.installed: pyproject.toml requirements.lock
@@ -35,11 +35,23 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
+# The deploy check runs with production settings as a deployment has them: HTTPS on (no demo,
+# no PRACTICE_REVIEW_HTTPS), a long random SECRET_KEY and a real host name.
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/practice-review check --fail-level WARNING
+	env -u PRACTICE_REVIEW_HTTPS PRACTICE_REVIEW_DEMO_MODE=false DEBUG=false \
+	  ALLOWED_HOSTS=practice-review.example.gov.uk \
+	  SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  $(BIN)/practice-review check --deploy --fail-level WARNING
 	$(BIN)/practice-review makemigrations --check --dry-run
+
+# Security lint of our code, and known vulnerabilities in the locked dependencies (says so
+# plainly when the vulnerability service cannot be reached, rather than passing in silence).
+security: $(BIN)/.installed
+	$(BIN)/bandit -q -r practice_review -c pyproject.toml
+	$(BIN)/python scripts/audit_dependencies.py
 
 # Rebuild the pinned GOV.UK Frontend assets in practice_review/core/static/govuk/.
 frontend: node_modules/.installed
@@ -52,6 +64,11 @@ lock: $(BIN)/.installed
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/import_and_figures.py
 	$(BIN)/python benchmarks/report_documents.py
+
+# 50 simulated users against the real server on loopback for 2 minutes (benchmarks/load/);
+# DATABASE_URL=postgres://... runs it on a throwaway database on that server.
+load: $(BIN)/.installed
+	$(BIN)/python benchmarks/load/run.py
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -5,6 +5,7 @@ DEBUG, ALLOWED_HOSTS, plus PRACTICE_REVIEW_* for the product's own settings. Wit
 the app runs on an SQLite file in the data folder, which is what `make demo` needs.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -92,6 +93,12 @@ BANK_HOLIDAYS = env_list(
 IMPORT_MAX_BYTES = int(os.environ.get("PRACTICE_REVIEW_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# An upload over IMPORT_MAX_BYTES stops being kept (core/uploads.py); the rest are Django's own.
+FILE_UPLOAD_HANDLERS = [
+    "practice_review.core.uploads.StopKeepingOversizeUploads",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -102,6 +109,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    # Two-factor sign-in (issue 6): authenticator app codes and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Brute-force lockout (issue 6).
+    "axes",
     "practice_review.core",
     "practice_review.accounts",
     "practice_review.reviews",
@@ -109,22 +122,32 @@ INSTALLED_APPS = [
     "practice_review.moderation",
     "practice_review.tracker",
     "practice_review.audit",
+    "practice_review.data_protection",
 ]
 
 MIDDLEWARE = [
+    # First, so every log line, audit event and error page of the request has its id.
+    "practice_review.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "practice_review.core.security_headers.PermissionsPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "practice_review.core.middleware.NoStoreWhenSignedIn",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # [two-factor and sessions middleware: accounts helper adds here]
-    # [audit middleware: audit helper adds here]
+    # Timeouts first, so an expired session is signed out before two-factor is asked for.
+    "practice_review.accounts.middleware.SessionTimeouts",
+    "practice_review.accounts.middleware.TwoFactorRequired",
+    "axes.middleware.AxesMiddleware",
+    # Last, so it sees what the view answered: a signed-in person's case pages and downloads.
+    "practice_review.audit.middleware.RecordCaseViews",
 ]
 
 ROOT_URLCONF = "practice_review.urls"
@@ -209,22 +232,125 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
 # ---- Two-factor sign-in, lockout and session timeouts (issue 6) ----
 
+# Every person proves a second factor (an authenticator app code or a recovery code) after their
+# password, except in the demo, whose made-up accounts share one published password.
+TWO_FACTOR_REQUIRED = env_bool("PRACTICE_REVIEW_TWO_FACTOR", not DEMO_MODE)
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = f"{SERVICE_NAME} ({COUNCIL_NAME})"
+# Wrong codes make the next try wait 1, 2, 4, 8... seconds (per device), so guessing a 6-digit
+# code is hopeless. These are django-otp's defaults, written down so nobody turns them off.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Lockout (django-axes): 10 wrong passwords for one username within 5 minutes lock that username
+# for 5 minutes. By username only: a council's staff often share one public IP address, and
+# locking the address would lock out everyone in the building.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=5)
+# A function rather than the list ["username"], which axes warns about (axes.W006, "add
+# ip_address"): we choose not to, as above. What that leaves open is one address trying a few
+# passwords against many usernames; the password rules (12+ characters, not common) and the
+# second factor are the answer to that, not locking a whole office out.
+AXES_LOCKOUT_PARAMETERS = "practice_review.accounts.signals.lock_out_by_username"
+AXES_RESET_ON_SUCCESS = True
+# Tries during a lockout do not restart it: an attacker cannot keep someone out for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Attempts are in the audit trail (accounts/signals.py); axes keeps no log of its own, and its
+# log lines name no username or IP address (no personal data in logs).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "practice_review.accounts.signals.anonymous_client"
+
+# Idle and absolute timeouts (accounts/middleware.py): signed out after 30 minutes without a
+# request (autosaves count: typing is activity) and 12 hours after signing in, whatever happens.
+SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=30)
+SESSION_ABSOLUTE_TIMEOUT = datetime.timedelta(hours=12)
+
 # ---- Secure configuration: HTTPS, headers, CSP, error pages (issue 6) ----
 
+# Production is the default: the HTTPS-only settings are on unless this is the demo or DEBUG.
+# `make demo` serves plain HTTP on 127.0.0.1: a secure cookie would never be sent back over it
+# (nobody could sign in) and an SSL redirect would lead nowhere, so one switch turns them off.
+HTTPS = env_bool("PRACTICE_REVIEW_HTTPS", not (DEMO_MODE or DEBUG))
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Preloading binds every subdomain of the council's domain into browsers for years and is hard
+# to undo: a decision for whoever owns that domain, not for one service on it. Off unless asked
+# for, and then Django's reminder to set it (security.W021) is not wanted either.
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("PRACTICE_REVIEW_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Only behind a reverse proxy that terminates TLS and always sets X-Forwarded-Proto itself: if
+# the app were reachable directly, anyone could send that header over plain HTTP and be taken
+# for a secure request (no redirect, secure cookies sent over the wire).
+if env_bool("PRACTICE_REVIEW_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = {
+    "camera": [], "microphone": [], "geolocation": [], "payment": [], "usb": [],
+}  # fmt: skip
+CSRF_FAILURE_VIEW = "practice_review.core.errors.csrf_failure"
+
+# Content Security Policy (django-csp): our own scripts, styles and images only. The templates
+# have no inline script, style element or attribute, nor event handler; the report charts are
+# SVG in data: URIs, hence img-src data:. Nothing may frame the service.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # ---- Data protection: retention, legal hold (issue 6) ----
+# Years a review is kept, counted from its review date, before `practice-review purge-expired`
+# removes its personal details (docs/data-protection.md, ADR 0005). Six: this is the
+# quality-assurance record of how a case was worked, not the child's case record (which the case
+# management system keeps far longer); six years matches the Limitation Act 1980 period for most
+# civil claims and the usual council schedule for audit and assurance records. Confirm it with
+# your data protection officer and retention schedule.
+RETENTION_YEARS = int(os.environ.get("PRACTICE_REVIEW_RETENTION_YEARS", 6))
+if RETENTION_YEARS < 1:
+    raise ImproperlyConfigured("PRACTICE_REVIEW_RETENTION_YEARS must be at least 1")
 
 # ---- Audit trail (issue 6) ----
+
+# Events shown on each page of the audit trail search (/audit/).
+AUDIT_PAGE_SIZE = int(os.environ.get("PRACTICE_REVIEW_AUDIT_PAGE_SIZE", 50))
 
 # Logs carry no personal data: we log events and ids, never case content or form values.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"}
+    },
+    "filters": {"request_id": {"()": "practice_review.core.request_id.RequestIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Sign-ins are in the audit trail; axes's line for each one is noise.
+        "axes": {"level": "WARNING"},
     },
 }

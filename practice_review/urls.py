@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from practice_review.accounts import two_factor_views
 from practice_review.core import views as core_views
 from practice_review.reviews import cohort_views, dual_views, form_views
 from practice_review.reviews import views as review_views
@@ -18,6 +19,13 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/", two_factor_views.two_factor_verify, name="two_factor_verify"),
+    path("account/two-factor/set-up/", two_factor_views.two_factor_setup, name="two_factor_setup"),
+    path(
+        "account/two-factor/recovery-codes/",
+        two_factor_views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path("accessibility/", core_views.accessibility, name="accessibility"),
     path("cohorts/new/", cohort_views.cohort_create, name="cohort_create"),
     path("cohorts/<int:cohort_id>/", review_views.cohort_detail, name="cohort_detail"),
@@ -67,5 +75,13 @@ urlpatterns = [
     path("moderation/", include("practice_review.moderation.urls")),
     path("agreement/", include("practice_review.reports.agreement_urls")),
     path("recommendations/", include("practice_review.tracker.urls")),
+    path("children/", include("practice_review.data_protection.urls")),
+    path("audit/", include("practice_review.audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Generic GOV.UK error pages with the request id (core/errors.py), never a traceback.
+handler400 = "practice_review.core.errors.bad_request"
+handler403 = "practice_review.core.errors.permission_denied"
+handler404 = "practice_review.core.errors.page_not_found"
+handler500 = "practice_review.core.errors.server_error"

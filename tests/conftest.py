@@ -8,6 +8,8 @@ Safeguarding and QA. `outsider` is a practitioner on no review at all.
 from pathlib import Path
 
 import pytest
+from django.http import HttpRequest
+from django.test import Client
 
 from practice_review.accounts.models import StaffMember, User, system_actor
 
@@ -32,6 +34,50 @@ def test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # As in production, whatever this machine's demo marker says: two-factor is on.
+    settings.DEMO_MODE = False
+    settings.TWO_FACTOR_REQUIRED = True
+
+
+class TwoFactorClient(Client):
+    """The test client, whose login() and force_login() also give the second factor.
+
+    Ordinary tests are about what a signed-in person may do, so they sign in fully; tests of
+    two-factor itself use django.test.Client() and go through the code pages.
+    """
+
+    def login(self, **credentials):
+        # The lockout backend (django-axes) needs the request that the sign-in page would give.
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        signed_in = super().login(request=request, **credentials)
+        if signed_in:
+            self.complete_second_factor()
+        return signed_in
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        self.complete_second_factor()
+
+    def complete_second_factor(self):
+        """Mark the session verified exactly as django_otp.login() does, with a confirmed
+        authenticator for the person (made if they have none)."""
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        session = self.session
+        user = User.objects.get(pk=session["_auth_user_id"])
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test authenticator")
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture
+def client():
+    """pytest-django's `client`, signing in with both factors (see TwoFactorClient)."""
+    return TwoFactorClient()
 
 
 @pytest.fixture

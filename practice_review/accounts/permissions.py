@@ -25,6 +25,9 @@ class Permission(Enum):
     VIEW_AGREEMENT = "view_agreement"  # agreement between reviewers, across all reviews
     MANAGE_RECOMMENDATIONS = "manage_recommendations"  # every recommendation, sign-offs
     VIEW_ALL_RECOMMENDATIONS = "view_all_recommendations"
+    # Legal holds, the subject access export of one child (docs/data-protection.md).
+    MANAGE_DATA_PROTECTION = "manage_data_protection"
+    VIEW_AUDIT = "view_audit"  # search the audit trail: who viewed and changed what
 
 
 ROLE_PERMISSIONS = {
@@ -45,6 +48,8 @@ ROLE_PERMISSIONS = {
         Permission.VIEW_AGREEMENT,
         Permission.MANAGE_RECOMMENDATIONS,
         Permission.VIEW_ALL_RECOMMENDATIONS,
+        Permission.MANAGE_DATA_PROTECTION,
+        Permission.VIEW_AUDIT,
     },
     "senior_leader": {
         Permission.VIEW_ALL_CASES,
@@ -59,7 +64,11 @@ ROLE_PERMISSIONS = {
     "reviewer": {Permission.VIEW_CASES, Permission.VIEW_ALERTS, Permission.RAISE_ALERTS},
     "practitioner": {Permission.VIEW_CASES},
     "manager": {Permission.VIEW_CASES, Permission.VIEW_ALERTS, Permission.ACT_ON_ALERTS},
-    "admin": {Permission.MANAGE_ACCOUNTS, Permission.MANAGE_REFERENCE_DATA},
+    "admin": {
+        Permission.MANAGE_ACCOUNTS,
+        Permission.MANAGE_REFERENCE_DATA,
+        Permission.VIEW_AUDIT,
+    },
 }
 
 

@@ -10,7 +10,10 @@ Chromium and axe-core are requirements, not options: when either is missing, eve
 test fails with a message that says what to install. CI must never pass without a browser.
 """
 
+import dataclasses
 import json
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -105,6 +108,16 @@ class BrowserThread:
 
         page.on("pageerror", lambda error: page_errors.append(str(error)))
         page.on("response", note_broken_asset)
+        # Chromium reports what the Content Security Policy blocked on the console.
+        blocked = []
+        page.on(
+            "console",
+            lambda message: (
+                blocked.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         try:
             result = journey(page)
         except BaseException:
@@ -117,6 +130,7 @@ class BrowserThread:
             context.close()
         assert not page_errors, f"JavaScript errors on the pages: {page_errors}"
         assert not broken, f"Assets that failed to load: {broken}"
+        assert not blocked, f"Content Security Policy violations: {blocked}"
         return result
 
 
@@ -139,10 +153,95 @@ def drive(browser_thread, live_server, request):
 
     Do database work before calling it: journey runs in the browser thread. A failing
     journey leaves a screenshot in /tmp/screens/failed-<test name>.png.
+
+    Two-factor sign-in is on (tests/conftest.py): before the journey, everyone who can sign in
+    gets an authenticator app, whose codes `enter_second_factor` types. With
+    second_factor=False nobody gets one (a journey that sets two-factor up itself).
     """
     # Expected failures (reported app bugs) leave no screenshot to confuse a reader.
     name = None if request.node.get_closest_marker("xfail") else request.node.name
-    return lambda journey: browser_thread.drive(live_server.url, journey, name)
+
+    def run(journey, second_factor=True):
+        if second_factor:
+            prepare_authenticator_apps()
+        return browser_thread.drive(live_server.url, journey, name)
+
+    return run
+
+
+# Two-factor sign-in in the browser ------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class AuthenticatorApp:
+    """A person's authenticator app, as the browser thread types its codes.
+
+    It mirrors what the server's TOTPDevice remembers (django-otp): the last time step it
+    accepted (an older or equal one is refused as a replay) and its drift (the step offset of
+    the last accepted code, which centres the next window of three steps).
+    """
+
+    key: bytes
+    last_step: int = -1
+    drift: int = 0
+
+    def next_code(self):
+        from django_otp.oath import hotp
+
+        while True:
+            now_step = int(time.time()) // 30
+            centre = now_step + self.drift
+            # A step inside the server's window even if the clock ticks over on the way there.
+            usable = [step for step in (centre, centre + 1) if step > self.last_step]
+            if usable:
+                self.last_step = usable[0]
+                self.drift = usable[0] - now_step
+                return f"{hotp(self.key, usable[0]):06d}"
+            time.sleep(30 - time.time() % 30 + 0.1)  # every code used: wait for the next
+
+
+AUTHENTICATOR_APPS = {}  # username -> AuthenticatorApp, set in the main thread
+_apps_lock = threading.Lock()
+
+
+def prepare_authenticator_apps():
+    """Main thread: a confirmed authenticator for every person who can sign in (not in the
+    browser thread, where Django refuses database calls)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from practice_review.accounts.models import User
+
+    with _apps_lock:
+        AUTHENTICATOR_APPS.clear()
+        for user in User.objects.filter(is_active=True, is_system=False):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+            AUTHENTICATOR_APPS[user.username] = AuthenticatorApp(
+                key=device.bin_key, last_step=device.last_t, drift=device.drift
+            )
+
+
+def enter_second_factor(page, username, keyboard=False):
+    """Browser thread: after the password, type the code the person's app shows now."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your sign-in code")
+    with _apps_lock:
+        code = AUTHENTICATOR_APPS[username].next_code()
+    field = page.get_by_label("Code from your authenticator app")
+    if keyboard:
+        for _ in range(20):
+            if page.evaluate("() => document.activeElement.id") == "id_code":
+                break
+            page.keyboard.press("Tab")
+        expect(field).to_be_focused()
+        page.keyboard.type(code)
+        page.keyboard.press("Enter")
+    else:
+        field.fill(code)
+        page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Enter your sign-in code")
 
 
 @pytest.fixture
@@ -167,7 +266,9 @@ def axe():
 def check_accessibility(page, tags=AXE_TAGS):
     """Run axe-core on the page as it is now; fail on any serious or critical violation."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+        # Evaluated through the DevTools protocol: an injected <script> tag would be inline
+        # script, which the Content Security Policy rightly blocks.
+        page.evaluate(AXE.read_text(encoding="utf-8"))
     results = page.evaluate(
         """async (tags) => {
             const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});

@@ -7,7 +7,7 @@ from practice_review.accounts.models import StaffMember
 from practice_review.reviews.models import Review
 from practice_review.reviews.queries import find_cohort
 from tests.conftest import PASSWORD, SEPTEMBER
-from tests.functional.conftest import SCREENS
+from tests.functional.conftest import SCREENS, enter_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +27,7 @@ def test_a_senior_leader_reads_how_consistently_reviewers_grade(drive, cast, axe
         page.get_by_label("Username").fill("senior.leader")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        enter_second_factor(page, "senior.leader")
         page.get_by_role("link", name="Agreement").click()
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         expect(page.locator("main")).to_contain_text("3 of 4 (75%)")

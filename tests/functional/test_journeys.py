@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from practice_review.reviews.models import Review
 from tests.conftest import JULY, PASSWORD, SEPTEMBER
+from tests.functional.conftest import enter_second_factor
 from tests.integration.helpers import csv_bytes, seed_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,6 +30,8 @@ def sign_in(page, username, password=PASSWORD):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    if password == PASSWORD:
+        enter_second_factor(page, username)
 
 
 def expect_styled_and_scripted(page):
@@ -70,6 +73,11 @@ def test_the_qa_lead_signs_in_with_the_keyboard_and_reads_a_review(drive, cast, 
         expect(page.get_by_label("Password")).to_be_focused()
         page.keyboard.type(PASSWORD)
         page.keyboard.press("Enter")
+
+        # The second factor, by keyboard too: Tab to the code field, type, Enter.
+        expect(page.get_by_role("heading", level=1)).to_have_text("Enter your sign-in code")
+        axe(page)
+        enter_second_factor(page, "qa.lead", keyboard=True)
 
         expect(page).to_have_url(re.compile(r"/$"))
         expect(page.get_by_role("heading", level=1)).to_contain_text("Home")

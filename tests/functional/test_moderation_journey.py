@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from practice_review.reviews.models import Review
 from practice_review.reviews.queries import find_cohort
 from tests.conftest import PASSWORD, SEPTEMBER
-from tests.functional.conftest import ROOT, SCREENS
+from tests.functional.conftest import ROOT, SCREENS, enter_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,6 +48,7 @@ def test_the_qa_lead_runs_a_moderation_meeting_from_the_agenda(drive, cast, axe)
         page.get_by_label("Username").fill("qa.lead")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        enter_second_factor(page, "qa.lead")
 
         page.get_by_role("link", name="Moderation").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Moderation meetings")

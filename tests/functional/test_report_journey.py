@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import JULY, PASSWORD, SEPTEMBER
-from tests.functional.conftest import ROOT, SCREENS
+from tests.functional.conftest import ROOT, SCREENS, enter_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,6 +50,7 @@ def test_the_qa_lead_builds_checks_and_publishes_a_summary_report(drive, cast, a
         page.get_by_label("Username").fill("qa.lead")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        enter_second_factor(page, "qa.lead")
 
         page.get_by_role("link", name="Reports").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Summary reports")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from practice_review.accounts.models import StaffMember
 from practice_review.reviews.models import Recommendation, Review
 from tests.conftest import PASSWORD
-from tests.functional.conftest import SCREENS
+from tests.functional.conftest import SCREENS, enter_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,6 +21,7 @@ def sign_in(page, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    enter_second_factor(page, username)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Home")
 
 

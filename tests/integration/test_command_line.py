@@ -130,8 +130,10 @@ def test_demo_sets_up_idempotently_with_a_private_generated_password(tmp_path):
     assert "a chosen demo pass" in chosen.stdout
     check = subprocess.run(
         [COMMAND, "shell", "-v0", "-c",
-         "from django.contrib.auth import authenticate;"
-         "print(bool(authenticate(username='practitioner', password='a chosen demo pass')))"],
+         # A request, as the sign-in page gives: the lockout backend (axes) needs one.
+         "from django.contrib.auth import authenticate; from django.http import HttpRequest;"
+         "print(bool(authenticate(HttpRequest(), username='practitioner',"
+         " password='a chosen demo pass')))"],
         env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert check.stdout.strip() == "True"

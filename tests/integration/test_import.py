@@ -279,3 +279,29 @@ def test_later_imports_widen_the_cohorts_period(seeded, actor):
         datetime.date(2024, 9, 17),
         datetime.date(2025, 3, 20),
     )
+
+
+def test_bad_rows_among_5000_write_nothing_and_every_bad_row_is_reported(seeded, actor):
+    """quality.md: a file with one bad row among 5,000 -> 0 rows written; every bad row
+    reported. One bad row at the very end, after 4,999 good ones; then three spread out."""
+    template = seed_rows()[0]
+    rows = [
+        {**template, "cohort": "Large", "child_ref": f"L{n}", "review_date": "2024-10-01"}
+        for n in range(1, 5001)
+    ]
+    before = table_counts()
+    rows[4999]["practice_grade"] = "Excellent"
+    result = import_reviews(data=csv_bytes(rows), file_name="large.csv", by=actor)
+    assert [(p.row, p.column) for p in result.problems] == [(5001, "practice_grade")]
+    assert table_counts() == before
+
+    rows[0]["gender"] = "Robot"
+    rows[2500]["review_date"] = "31/02/2025"
+    result = import_reviews(data=csv_bytes(rows), file_name="large.csv", by=actor)
+    assert [(p.row, p.column) for p in result.problems] == [
+        (2, "gender"),
+        (2502, "review_date"),
+        (5001, "practice_grade"),
+    ]
+    assert table_counts() == before
+    assert find_cohort("Large") is None

@@ -3,6 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from practice_review.reviews.models import Review
 from tests.conftest import JULY, PASSWORD, SEPTEMBER
@@ -12,9 +14,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_signing_in_leads_to_the_home_page_with_both_seed_cohorts(client, cast):
+    device = TOTPDevice.objects.create(user=cast["qa_lead"], name="Phone")
     response = client.post(
         reverse("login"), {"username": "qa.lead", "password": PASSWORD}, follow=True
     )
+    # The password leads to the second factor (tests/integration/test_two_factor.py), then home.
+    assert response.redirect_chain[-1][0] == reverse("two_factor_verify")
+    code = f"{totp(device.bin_key):06d}"
+    response = client.post(reverse("two_factor_verify"), {"code": code}, follow=True)
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("home")
     assert SEPTEMBER in page and JULY in page

@@ -1,0 +1,246 @@
+"""Lockout, session timeouts and deactivation.
+
+quality.md rows: "11 bad passwords in 5 minutes" (refused; lockout logged; other users
+unaffected), "idle 30 minutes; 12 hours absolute" (signed out) and the "deactivate a user" half
+of "revoke an assignment or deactivate a user, reuse the live session" (the next request is
+refused). Times are moved by rewriting the stored timestamps, never by waiting.
+"""
+
+import datetime
+import logging
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from practice_review.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+from practice_review.accounts.models import User
+from practice_review.audit.models import AuditEvent
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(browser, username, password=PASSWORD):
+    return browser.post(reverse("login"), {"username": username, "password": password})
+
+
+def is_signed_in(browser):
+    return "_auth_user_id" in browser.session
+
+
+# Lockout ------------------------------------------------------------------------------------
+
+
+def test_eleven_wrong_passwords_lock_that_username_and_the_lockout_is_logged(cast, caplog):
+    """quality.md "11 bad passwords in 5 minutes": refused, even with the right password
+    afterwards; the lockout is in the audit trail; no log line names the person or address."""
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="axes")  # every line axes could write, quiet or not
+    browser = Client()
+    for attempt in range(1, 10):
+        response = sign_in(browser, "qa.lead", f"wrong password {attempt}")
+        assert response.status_code == 200, attempt  # the sign-in page with its error
+    # The tenth wrong password locks the username: it and the eleventh are refused...
+    assert sign_in(browser, "qa.lead", "wrong password 10").status_code == 429
+    assert sign_in(browser, "qa.lead", "wrong password 11").status_code == 429
+    # ...and so is the right password, for 5 minutes.
+    response = sign_in(browser, "qa.lead")
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert not is_signed_in(browser)
+    assert "<title>You cannot sign in for 5 minutes" in page
+    assert "Wait 5 minutes" in page and "qa.lead" not in page
+
+    lockouts = AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT)
+    assert lockouts.exists()
+    assert all(event.details == {"username": "qa.lead"} for event in lockouts)
+    assert all(event.actor is None for event in lockouts)
+    failures = AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN_FAILED)
+    assert failures.count() == 12
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.SIGNED_IN).exists()
+    # No personal data in ordinary logs: neither the username nor the address.
+    assert "qa.lead" not in caplog.text and "127.0.0.1" not in caplog.text
+
+
+def lock_out(username):
+    browser = Client()
+    for attempt in range(10):
+        sign_in(browser, username, f"wrong {attempt}")
+    assert sign_in(browser, username).status_code == 429
+
+
+def test_a_lockout_leaves_other_people_on_the_same_address_alone(cast):
+    """quality.md: other users unaffected (council staff often share one public address)."""
+    lock_out("qa.lead")
+    colleague = Client()  # the same address, 127.0.0.1
+    response = sign_in(colleague, "senior.leader")
+    assert response.status_code == 302
+    assert is_signed_in(colleague)
+
+
+def test_after_five_minutes_the_person_can_sign_in_again(cast):
+    lock_out("qa.lead")
+    # Five minutes and a second pass.
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - datetime.timedelta(minutes=5, seconds=1)
+    )
+    browser = Client()
+    assert sign_in(browser, "qa.lead").status_code == 302
+    assert is_signed_in(browser)
+    # Success wipes the slate: the count starts again from nothing.
+    assert not AccessAttempt.objects.filter(username="qa.lead").exists()
+
+
+def test_wrong_passwords_spread_over_more_than_five_minutes_do_not_lock(cast):
+    browser = Client()
+    for attempt in range(9):
+        sign_in(browser, "qa.lead", f"wrong {attempt}")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=6))
+    sign_in(browser, "qa.lead", "wrong again")
+    assert sign_in(browser, "qa.lead").status_code == 302
+
+
+def test_signing_in_and_out_is_in_the_audit_trail(cast):
+    browser = Client()
+    sign_in(browser, "qa.lead")
+    browser.post(reverse("logout"))
+    person = cast["qa_lead"]
+    actions = (
+        AuditEvent.objects.filter(actor=person).order_by("id").values_list("action", flat=True)
+    )
+    assert list(actions) == [AuditEvent.Action.SIGNED_IN, AuditEvent.Action.SIGNED_OUT]
+
+
+# Session timeouts ---------------------------------------------------------------------------
+
+
+def move_session_clock(browser, **ago):
+    """Pretend the sign-in and the last request happened this long ago."""
+    session = browser.session
+    now = int(timezone.now().timestamp())
+    for key, delta in ago.items():
+        session[key] = now - int(delta.total_seconds())
+    session.save()
+
+
+def test_thirty_minutes_without_activity_signs_the_person_out(client, cast):
+    """quality.md "idle 30 minutes": signed out, and told why on the sign-in page."""
+    client.force_login(cast["qa_lead"])
+    assert client.get(reverse("home")).status_code == 200
+    move_session_clock(client, last_seen_at=datetime.timedelta(minutes=31))
+    response = client.get(reverse("my_reviews"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next=/my-reviews/"
+    assert not is_signed_in(client)
+    page = client.get(response["Location"]).content.decode()
+    assert "You were signed out after 30 minutes without activity" in page
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+
+
+def test_activity_within_thirty_minutes_keeps_the_session(client, cast):
+    client.force_login(cast["qa_lead"])
+    move_session_clock(client, last_seen_at=datetime.timedelta(minutes=29))
+    assert client.get(reverse("home")).status_code == 200
+    # The request counted as activity: the idle clock starts again from now.
+    assert int(timezone.now().timestamp()) - client.session[LAST_SEEN_AT] < 60
+
+
+def test_twelve_hours_after_signing_in_the_person_is_signed_out_however_busy(client, cast):
+    """quality.md "12 hours absolute": signed out even though the last request was just now."""
+    client.force_login(cast["qa_lead"])
+    move_session_clock(
+        client,
+        signed_in_at=datetime.timedelta(hours=12, seconds=1),
+        last_seen_at=datetime.timedelta(seconds=5),
+    )
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert not is_signed_in(client)
+    page = client.get(response["Location"]).content.decode()
+    assert "You were signed out after 12 hours" in page
+
+
+def test_an_autosave_counts_as_activity(client, cast):
+    """Typing is activity: the reviewer's autosaves keep the session alive."""
+    client.force_login(cast["reviewer_independent"])
+    move_session_clock(client, last_seen_at=datetime.timedelta(minutes=20))
+    # The save itself is the form's business (and this review is not theirs); the clock moves.
+    client.post("/reviews/1/form/child/", {}, headers={"X-Autosave": "1"})
+    assert int(timezone.now().timestamp()) - client.session[LAST_SEEN_AT] < 60
+
+
+def test_the_session_clock_starts_at_sign_in(cast):
+    browser = Client()
+    sign_in(browser, "qa.lead")
+    session = browser.session
+    now = int(timezone.now().timestamp())
+    assert now - session[SIGNED_IN_AT] < 60 and session[SIGNED_IN_AT] == session[LAST_SEEN_AT]
+
+
+# Deactivation -------------------------------------------------------------------------------
+
+
+def test_a_deactivated_person_is_refused_on_their_next_request(client, cast):
+    """quality.md "deactivate a user, reuse the live session": the next request is refused.
+
+    The account is switched off behind Django's back (no save signal, so the stored session
+    stays): Django itself refuses an inactive user on every request."""
+    person = cast["practitioner"]
+    client.force_login(person)
+    assert client.get(reverse("home")).status_code == 200
+    User.objects.filter(pk=person.pk).update(is_active=False)
+    assert Session.objects.filter(pk=client.session.session_key).exists()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_deactivating_a_person_deletes_their_stored_sessions(client, cast):
+    person = cast["practitioner"]
+    client.force_login(person)
+    elsewhere = Client()
+    elsewhere.force_login(person)  # a second computer
+    colleague = Client()
+    colleague.force_login(cast["manager"])
+    person.is_active = False
+    person.save()
+    assert not Session.objects.filter(pk=client.session.session_key).exists()
+    assert not Session.objects.filter(pk=elsewhere.session.session_key).exists()
+    assert Session.objects.filter(pk=colleague.session.session_key).exists()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_deactivating_in_the_admin_ends_the_sessions_too(client, cast):
+    person = cast["practitioner"]
+    theirs = Client()
+    theirs.force_login(person)
+    key = theirs.session.session_key
+    administrator = cast["admin"]
+    administrator.is_staff = True
+    administrator.save()
+    client.force_login(administrator)
+    page = client.get(f"/admin/accounts/user/{person.pk}/change/")
+    assert page.status_code == 200
+    data = {
+        "username": person.username,
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "role": person.role,
+        "staff_member": person.staff_member_id or "",
+        "is_staff": "",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": person.date_joined.strftime("%d/%m/%Y"),
+        "date_joined_1": person.date_joined.strftime("%H:%M:%S"),
+        # is_active left out: the checkbox unticked.
+    }
+    response = client.post(f"/admin/accounts/user/{person.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert not person.is_active
+    assert not Session.objects.filter(pk=key).exists()
