@@ -350,9 +350,16 @@ def _tracked(recommendation):
 
 
 def _mark_started(review, by):
-    if review.status == workflow.ASSIGNED:
-        _event(review, workflow.ASSIGNED, workflow.IN_PROGRESS, by)
-        _save(review, by, status=workflow.IN_PROGRESS)
+    """The first thing added to an assigned review starts it. Decided on the review re-read
+    under a lock: two first saves at once must record one "started" event, and saving the
+    caller's copy (loaded before this transaction) could overwrite another person's save."""
+    if review.status != workflow.ASSIGNED:
+        return
+    current = _locked(review)
+    if current.status == workflow.ASSIGNED:
+        _event(current, workflow.ASSIGNED, workflow.IN_PROGRESS, by)
+        _save(current, by, status=workflow.IN_PROGRESS)
+    review.status = current.status
 
 
 def _locked(review):

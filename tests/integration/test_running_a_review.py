@@ -504,3 +504,20 @@ def test_the_qa_lead_reassigns_a_review_and_the_timeline_says_so(client, cast, r
 def test_only_the_qa_lead_reassigns(client, cast, review, person):
     client.force_login(cast[person])
     assert client.get(reverse("review_reassign", args=[review.id])).status_code == 404
+
+
+def test_the_first_item_added_starts_the_review_once_and_keeps_a_save_made_meanwhile(cast, review):
+    """quality.md "two people edit the same review": adding a conversation to a review loaded
+    before someone else saved it must not write the stale copy back over their save."""
+    stale = Review.objects.get(pk=review.pk)  # loaded before the other save, still "assigned"
+    Review.objects.filter(pk=review.pk).update(practice_rationale="saved meanwhile")
+    for _ in range(2):
+        actions.add_conversation(
+            review=stale, by=cast["reviewer_independent"], held_with="social_worker",
+            held_on=timezone.localdate(), method="in_person", their_words="",
+        )  # fmt: skip
+    review.refresh_from_db()
+    assert review.status == "in_progress"
+    assert review.practice_rationale == "saved meanwhile"
+    started = ReviewEvent.objects.filter(review=review, to_status="in_progress")
+    assert started.count() == 1
