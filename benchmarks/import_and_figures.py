@@ -417,7 +417,7 @@ def maxrss_mib():
 
 def figures_sql(where=""):
     """One hand-written query with the same counts as `_aggregates()` in reports/figures.py."""
-    from practice_review.reviews import vocabulary as v
+    from practice_review.core import vocabulary as v
     from practice_review.reviews.models import Review
 
     practice = "COALESCE(moderated_practice_grade, practice_grade)"

@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from practice_review.accounts import two_factor
 from practice_review.accounts.models import StaffMember, Team, User
-from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, has_permission
 
 # django-otp's own device pages would show each person's secret key (and its QR code) to
 # superusers, enough to make their codes. Administrators reset two-factor instead (below).

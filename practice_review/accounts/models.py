@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from practice_review.reviews.vocabulary import ROLES
+from practice_review.core.vocabulary import Role
 
 
 def normalise_name(value):
@@ -57,14 +57,6 @@ class StaffMember(models.Model):
 
 class User(AbstractUser):
     """A person who signs in. Their role decides what they may see and do (domain.md)."""
-
-    class Role(models.TextChoices):
-        QA_LEAD = ROLES[0]
-        REVIEWER = ROLES[1]
-        PRACTITIONER = ROLES[2]
-        MANAGER = ROLES[3]
-        SENIOR_LEADER = ROLES[4]
-        ADMIN = ROLES[5]
 
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     staff_member = models.OneToOneField(

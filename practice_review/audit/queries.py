@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from practice_review.accounts.permissions import Permission, has_permission
 from practice_review.audit.models import AuditEvent
+from practice_review.core.permissions import Permission, has_permission
 
 
 def search_events(*, who="", action="", record_kind="", record_id="", date_from=None, date_to=None):

@@ -12,12 +12,12 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from practice_review.accounts.permissions import Permission, has_permission
 from practice_review.audit import queries
 from practice_review.audit.events import record
 from practice_review.audit.forms import AuditSearchForm
 from practice_review.audit.models import AuditEvent
-from practice_review.tracker.export import neutralise_csv_cell
+from practice_review.core.permissions import Permission, has_permission
+from practice_review.core.spreadsheets import neutralise_csv_cell
 
 
 def audit_log(request):

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.urls import reverse
 
-from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, has_permission
+from practice_review.core.vocabulary import Role
 
 
 def nav_items_for(request):
@@ -15,7 +16,7 @@ def nav_items_for(request):
     if settings.TWO_FACTOR_REQUIRED and not getattr(user, "is_verified", lambda: True)():
         return []
     items = [("Home", reverse("home"))]
-    if user.role == "reviewer":
+    if user.role == Role.REVIEWER:
         items.append(("My reviews", reverse("my_reviews")))
     if has_permission(user, Permission.VIEW_ALERTS):
         items.append(("Alerts", reverse("alert_list")))

@@ -2,7 +2,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 
-from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, has_permission
+from practice_review.core.vocabulary import ReviewStatus, Role
 from practice_review.reports.figures import grade_summaries_by_cohort
 from practice_review.reports.models import SummaryReport
 from practice_review.reviews.alerts import home_alerts
@@ -40,7 +41,7 @@ def home(request):
     user = request.user
     cohorts = cohorts_visible_to(user)
     summaries = grade_summaries_by_cohort(graded_reviews_visible_to(user))
-    my_reviews = list(reviews_assigned_to(user)) if user.role == "reviewer" else None
+    my_reviews = list(reviews_assigned_to(user)) if user.role == Role.REVIEWER else None
     context = {
         "cohorts": [CohortSummary(cohort, summaries.get(cohort.id)) for cohort in cohorts],
         "can_import": has_permission(user, Permission.IMPORT_REVIEWS),
@@ -51,7 +52,9 @@ def home(request):
         "to_respond": reviews_awaiting_response(user),
         "home_alerts": home_alerts(user),
         "awaiting_sign_off": (
-            reviews_visible_to(user).filter(status="submitted").select_related("child", "cohort")
+            reviews_visible_to(user)
+            .filter(status=ReviewStatus.SUBMITTED)
+            .select_related("child", "cohort")
             if has_permission(user, Permission.SIGN_OFF_REVIEWS)
             else []
         ),

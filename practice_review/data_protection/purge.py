@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from practice_review.audit.events import record
 from practice_review.audit.models import AuditEvent
+from practice_review.core import vocabulary as v
 from practice_review.data_protection import retention
 from practice_review.moderation.models import AgendaReview
-from practice_review.reviews import vocabulary as v
 from practice_review.reviews.models import (
     Alert,
     Child,

@@ -4,7 +4,7 @@ protection (everyone else gets a 404, as for any record out of scope)."""
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, has_permission
 from practice_review.reviews.queries import children_visible_to, reviews_visible_to
 
 

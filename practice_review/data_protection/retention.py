@@ -6,6 +6,8 @@ case was worked, not the child's case record (which the case management system k
 
 from datetime import date
 
+from practice_review.core.vocabulary import ReviewStatus
+
 # Why a review is or is not purged: one answer for the command, its dry run and the tests.
 PURGE = "purge"
 NOT_EXPIRED = "not expired"
@@ -40,7 +42,7 @@ def purge_verdict(*, review_date, status, legal_hold, purged, today, years):
         return NOT_EXPIRED
     if legal_hold:
         return ON_LEGAL_HOLD
-    if status != "final":
+    if status != ReviewStatus.FINAL:
         return NOT_FINAL
     return PURGE
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from practice_review.audit.events import record
 from practice_review.audit.models import AuditEvent
+from practice_review.core.vocabulary import COMPLETED_STATES
 from practice_review.data_protection.purge import finding_topics_history
 from practice_review.moderation.models import AgendaReview
 from practice_review.reports.models import PublishedReport
@@ -32,7 +33,6 @@ from practice_review.reviews.models import (
     ReviewResponse,
     ThemeFinding,
 )
-from practice_review.reviews.vocabulary import COMPLETED_STATES
 from practice_review.tracker.models import ImpactCheck, RecommendationUpdate, ReminderSent
 
 # file name -> what it holds, for README.txt (and the order of the files in it).

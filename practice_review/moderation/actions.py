@@ -3,8 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
-from practice_review.accounts.permissions import Permission, has_permission
 from practice_review.core.history import save_as
+from practice_review.core.permissions import Permission, has_permission
+from practice_review.core.vocabulary import ReviewStatus
 from practice_review.moderation.agenda import reasons_for
 from practice_review.moderation.models import (
     AgendaReview,
@@ -23,7 +24,7 @@ def plan_meeting(*, by, held_on, attendees, reviews):
     meeting = save_as(Meeting(held_on=held_on, attendees=attendees.strip(), created_by=by), by)
     on_open_agenda = AgendaReview.objects.filter(meeting__closed_at__isnull=True)
     for review in reviews:
-        if review.status != workflow.SUBMITTED:
+        if review.status != ReviewStatus.SUBMITTED:
             raise NotAllowed(f"{review} is not waiting for moderation")
         if on_open_agenda.filter(review=review).exists():
             raise NotAllowed(f"{review} is already on an open meeting's agenda")
@@ -64,11 +65,11 @@ def moderate(*, by, item, practice_grade, outcome_grade, reason=""):
     what = "changed" if changed else "confirmed"
     note = f"Moderated at the {item.meeting}: grades {what}" + (f". {reason}" if reason else "")
     ReviewEvent.objects.create(
-        review=review, from_status=review.status, to_status=workflow.FINAL, by=by, reason=note
+        review=review, from_status=review.status, to_status=ReviewStatus.FINAL, by=by, reason=note
     )
     review.moderated_practice_grade, review.moderated_outcome_grade = practice_grade, outcome_grade
     review.moderation_reason = reason
-    review.status = workflow.FINAL
+    review.status = ReviewStatus.FINAL
     review.version += 1
     save_as(review, by)
     return item

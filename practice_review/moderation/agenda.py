@@ -6,8 +6,8 @@ two reviewers disagreed. Reviews imported as final never appear: they were moder
 they reached Practice Review.
 """
 
+from practice_review.core import vocabulary as v
 from practice_review.core.dates import add_months
-from practice_review.reviews import vocabulary as v
 
 SUBMITTED, GAP, DISAGREEMENT = "submitted", "gap", "disagreement"
 REASONS = {

@@ -1,6 +1,6 @@
 from django import forms
 
-from practice_review.reviews import vocabulary as v
+from practice_review.core import vocabulary as v
 from practice_review.reviews.review_forms import date_field, radios, staff_choice, text
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from practice_review.reviews import vocabulary as v
+from practice_review.core import vocabulary as v
 from practice_review.reviews.models import Recommendation, Review
 
 

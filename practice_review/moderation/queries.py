@@ -2,23 +2,24 @@
 
 from django.db.models import Count, Min
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from practice_review.core import vocabulary as v
+from practice_review.core.permissions import Permission, has_permission
+from practice_review.core.vocabulary import ReviewStatus
 from practice_review.moderation.models import AgendaReview, Meeting
 from practice_review.moderation.recurring import findings
-from practice_review.reviews import vocabulary as v
-from practice_review.reviews import workflow
 from practice_review.reviews.models import Alert, Cohort, Recommendation, Review, ThemeFinding
 from practice_review.tracker.models import ImpactCheck
-
-OPEN_RECOMMENDATIONS = ["open", "in_progress"]
+from practice_review.tracker.rules import ACTIVE_STATUSES
 
 
 def reviews_awaiting_moderation():
     """Submitted reviews not yet made final nor on an open meeting's agenda, oldest first."""
     on_open_agenda = AgendaReview.objects.filter(meeting__closed_at__isnull=True).values("review")
     return (
-        Review.objects.filter(status=workflow.SUBMITTED)
+        Review.objects.filter(status=ReviewStatus.SUBMITTED)
         .exclude(pk__in=on_open_agenda)
         .select_related("child", "cohort", "reviewer", "second_reviewer")
         .order_by("review_date", "id")
@@ -44,7 +45,7 @@ def open_alerts():
 def overdue_recommendations(today=None):
     today = today or timezone.localdate()
     return (
-        Recommendation.objects.filter(status__in=OPEN_RECOMMENDATIONS, due_date__lt=today)
+        Recommendation.objects.filter(status__in=ACTIVE_STATUSES, due_date__lt=today)
         .select_related("owner", "review__child", "cohort")
         .order_by("due_date", "id")
     )
@@ -60,8 +61,20 @@ def impact_checks_due(today=None):
     )
 
 
-def meetings_with_counts():
-    return Meeting.objects.prefetch_related("agenda").order_by("-held_on", "-id")
+def meetings_visible_to(user):
+    """Moderation meetings are about the whole programme: the roles that may view moderation
+    see every meeting, nobody else sees any (docs/spec/domain.md#who-sees-what)."""
+    if has_permission(user, Permission.VIEW_MODERATION):
+        return Meeting.objects.all()
+    return Meeting.objects.none()
+
+
+def get_meeting_for_user(user, meeting_id):
+    return get_object_or_404(meetings_visible_to(user), pk=meeting_id)
+
+
+def meetings_with_counts(user):
+    return meetings_visible_to(user).prefetch_related("agenda").order_by("-held_on", "-id")
 
 
 def recurring_findings(reviews):

@@ -2,12 +2,11 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, has_permission, requires
 from practice_review.moderation import actions, queries
 from practice_review.moderation.agenda import REASONS, disagreement, next_meeting_due
 from practice_review.moderation.forms import (
@@ -16,24 +15,19 @@ from practice_review.moderation.forms import (
     MeetingForm,
     RecommendationForm,
 )
-from practice_review.moderation.models import AgendaReview, Meeting
+from practice_review.moderation.models import AgendaReview
 from practice_review.reviews.actions import NotAllowed
 from practice_review.reviews.queries import reviews_visible_to
 
 
-def _require(user, permission):
-    if not has_permission(user, permission):
-        raise Http404
-
-
+@requires(Permission.VIEW_MODERATION)
 def meeting_list(request):
-    _require(request.user, Permission.VIEW_MODERATION)
     last = queries.previous_meeting()
     return render(
         request,
         "moderation/list.html",
         {
-            "meetings": queries.meetings_with_counts(),
+            "meetings": queries.meetings_with_counts(request.user),
             "waiting": queries.reviews_awaiting_moderation().count(),
             "next_due": next_meeting_due(last and last.held_on, settings.MODERATION_EVERY_MONTHS),
             "can_moderate": has_permission(request.user, Permission.MODERATE),
@@ -42,8 +36,8 @@ def meeting_list(request):
     )
 
 
+@requires(Permission.MODERATE)
 def meeting_create(request):
-    _require(request.user, Permission.MODERATE)
     form = MeetingForm(request.POST or None, candidates=queries.reviews_awaiting_moderation())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -58,9 +52,9 @@ def meeting_create(request):
     return render(request, "moderation/meeting_form.html", {"form": form})
 
 
+@requires(Permission.VIEW_MODERATION)
 def meeting_detail(request, meeting_id, forms=None):
-    _require(request.user, Permission.VIEW_MODERATION)
-    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    meeting = queries.get_meeting_for_user(request.user, meeting_id)
     agenda = list(
         meeting.agenda.select_related(
             "review__child", "review__cohort", "review__reviewer", "review__second_reviewer"
@@ -95,8 +89,8 @@ def meeting_detail(request, meeting_id, forms=None):
     )
 
 
+@requires(Permission.MODERATE)
 def decide(request, meeting_id, item_id):
-    _require(request.user, Permission.MODERATE)
     item = get_object_or_404(
         AgendaReview.objects.select_related("review__child", "meeting"),
         pk=item_id,
@@ -132,6 +126,7 @@ def decide(request, meeting_id, item_id):
 
 
 @require_POST
+@requires(Permission.MODERATE)
 def add_learning_point(request, meeting_id):
     return _meeting_write(
         request,
@@ -144,6 +139,7 @@ def add_learning_point(request, meeting_id):
 
 
 @require_POST
+@requires(Permission.MODERATE)
 def raise_recommendation(request, meeting_id):
     return _meeting_write(
         request,
@@ -156,9 +152,9 @@ def raise_recommendation(request, meeting_id):
 
 
 @require_POST
+@requires(Permission.MODERATE)
 def close_meeting(request, meeting_id):
-    _require(request.user, Permission.MODERATE)
-    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    meeting = queries.get_meeting_for_user(request.user, meeting_id)
     try:
         actions.close_meeting(by=request.user, meeting=meeting)
     except NotAllowed as refusal:
@@ -168,8 +164,8 @@ def close_meeting(request, meeting_id):
     return redirect("meeting_detail", meeting.pk)
 
 
+@requires(Permission.VIEW_MODERATION)
 def recurring(request):
-    _require(request.user, Permission.VIEW_MODERATION)
     cohorts, found = queries.recurring_findings(reviews_visible_to(request.user))
     return render(
         request,
@@ -182,9 +178,9 @@ def recurring(request):
     )
 
 
+@requires(Permission.MODERATE)
 def raise_for_finding(request):
     """A service-level recommendation for a recurring finding, the form filled in from it."""
-    _require(request.user, Permission.MODERATE)
     label = request.GET.get("finding", "")[:300]
     initial = {"action": f"Address the recurring finding \u201c{label}\u201d." if label else ""}
     form = RecommendationForm(request.POST or None, initial=initial)
@@ -196,8 +192,7 @@ def raise_for_finding(request):
 
 
 def _meeting_write(request, meeting_id, name, form_class, action, done):
-    _require(request.user, Permission.MODERATE)
-    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    meeting = queries.get_meeting_for_user(request.user, meeting_id)
     # Prefixed: two forms on one page must not share field ids.
     form = form_class(request.POST, prefix=name)
     if not form.is_valid():

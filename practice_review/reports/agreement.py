@@ -10,8 +10,8 @@ each reviewer's own grades with the grades agreed at moderation (`agreement_with
 
 from fractions import Fraction
 
-from practice_review.reports.numbers import n_of_n, round_half_up
-from practice_review.reviews.vocabulary import GRADE_KEYS
+from practice_review.core.numbers import n_of_n, round_half_up
+from practice_review.core.vocabulary import GRADE_KEYS
 
 
 def _proportions(pairs):

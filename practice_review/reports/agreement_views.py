@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 
-from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, has_permission
 from practice_review.reports.agreement import agreement_summary, agreement_with_moderation
 from practice_review.reports.figures import count_reviews, figures_from_counts
 from practice_review.reviews.models import Cohort, GradeDescriptor

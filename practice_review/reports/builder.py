@@ -6,11 +6,11 @@ renderers (HTML, DOCX, PDF) only lay the structure out, so the formats cannot di
 
 from dataclasses import asdict, dataclass, field
 
+from practice_review.core import vocabulary as v
+from practice_review.core.numbers import n_of_n
 from practice_review.reports.charts import Chart
 from practice_review.reports.disclosure import FEWER, Hidden, hide_small, masked
 from practice_review.reports.narrative import Block, Run, blocks, placeholders
-from practice_review.reports.numbers import n_of_n
-from practice_review.reviews import vocabulary as v
 
 SMALL_COHORT = 20
 # Above this many reviews the one-row-per-review cohort table gives way to summary tables.

@@ -14,7 +14,7 @@ also asks the author to read the narrative.
 import copy
 from dataclasses import dataclass
 
-from practice_review.reviews import vocabulary as v
+from practice_review.core import vocabulary as v
 
 SMALL_COUNT = 3
 # A secondary count must be at least this, or "fewer than 3" beside it could still be solved.

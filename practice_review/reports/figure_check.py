@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from practice_review.reports.numbers import round_half_up
+from practice_review.core.numbers import round_half_up
 
 FRACTION_WORDS = {
     "a half": Fraction(1, 2), "half": Fraction(1, 2), "one half": Fraction(1, 2),

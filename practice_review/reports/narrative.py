@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
+from practice_review.core import vocabulary as v
+from practice_review.core.numbers import n_of_n, whole_percentage
 from practice_review.core.text import long_date
 from practice_review.reports.disclosure import FEWER, SMALL_COUNT, Hidden, masked
-from practice_review.reports.numbers import n_of_n, whole_percentage
-from practice_review.reviews import vocabulary as v
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 

@@ -5,9 +5,9 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
+from practice_review.core import vocabulary as v
 from practice_review.core.text import long_date
 from practice_review.reports.builder import ReportData
-from practice_review.reviews import vocabulary as v
 from practice_review.reviews.models import Recommendation, ThemeFinding
 
 BAD_OUTCOMES = [key for key in v.GRADE_KEYS if key not in v.GOOD_OR_BETTER]

@@ -11,37 +11,28 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from practice_review.accounts.permissions import Permission, has_permission
 from practice_review.core.csp import allow_own_style_elements
+from practice_review.core.permissions import Permission, has_permission, requires
 from practice_review.reports import actions
 from practice_review.reports.builder import INTERNAL, WIDER, report_from_dict
 from practice_review.reports.checks import problems_digest
 from practice_review.reports.drafts import Draft, coverage_of
 from practice_review.reports.forms import CoverageForm, NarrativeForm, PublishForm
 from practice_review.reports.models import AUDIENCES, SummaryReport
+from practice_review.reports.queries import get_report_for_user, reports_visible_to
 from practice_review.reports.renderers import RENDERERS
 from practice_review.reviews.queries import reviews_visible_to
 
 EDITIONS = {INTERNAL: "full", WIDER: "wider-circulation"}
 
 
-def _require(user, permission):
-    if not has_permission(user, permission):
-        raise Http404
-
-
-def _report(request, report_id, permission=Permission.VIEW_REPORTS):
-    _require(request.user, permission)
-    return get_object_or_404(SummaryReport, pk=report_id)
-
-
 def _draft(request, report):
     return Draft(report, reviews_visible_to(request.user))
 
 
+@requires(Permission.VIEW_REPORTS)
 def report_list(request):
-    _require(request.user, Permission.VIEW_REPORTS)
-    reports = SummaryReport.objects.prefetch_related("versions", "cohorts")
+    reports = reports_visible_to(request.user).prefetch_related("versions", "cohorts")
     return render(
         request,
         "reports/list.html",
@@ -52,8 +43,8 @@ def report_list(request):
     )
 
 
+@requires(Permission.WRITE_REPORTS)
 def report_create(request):
-    _require(request.user, Permission.WRITE_REPORTS)
     form = CoverageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         report = actions.create_report(by=request.user, **form.cleaned_data)
@@ -66,8 +57,9 @@ def report_create(request):
     return render(request, "reports/coverage_form.html", {"form": form, "report": None})
 
 
+@requires(Permission.WRITE_REPORTS)
 def report_coverage(request, report_id):
-    report = _report(request, report_id, Permission.WRITE_REPORTS)
+    report = get_report_for_user(request.user, report_id)
     form = CoverageForm(request.POST or None, initial=CoverageForm.initial_for(report))
     if request.method == "POST" and form.is_valid():
         actions.change_coverage(by=request.user, report=report, **form.cleaned_data)
@@ -76,8 +68,9 @@ def report_coverage(request, report_id):
     return render(request, "reports/coverage_form.html", {"form": form, "report": report})
 
 
+@requires(Permission.VIEW_REPORTS)
 def report_detail(request, report_id, publish_form=None):
-    report = _report(request, report_id)
+    report = get_report_for_user(request.user, report_id)
     draft = _draft(request, report)
     can_write = has_permission(request.user, Permission.WRITE_REPORTS)
     return render(
@@ -100,8 +93,9 @@ def report_detail(request, report_id, publish_form=None):
 STALE = "Someone else changed this report while you were writing"
 
 
+@requires(Permission.WRITE_REPORTS)
 def report_part(request, report_id, part):
-    report = _report(request, report_id, Permission.WRITE_REPORTS)
+    report = get_report_for_user(request.user, report_id)
     draft = _draft(request, report)
     where = _where(draft, part)
     initial = {"text": draft.narrative[part], "version": report.version}
@@ -129,8 +123,9 @@ def report_part(request, report_id, part):
 
 
 @require_POST
+@requires(Permission.WRITE_REPORTS)
 def report_part_restore(request, report_id, part):
-    report = _report(request, report_id, Permission.WRITE_REPORTS)
+    report = get_report_for_user(request.user, report_id)
     where = _where(_draft(request, report), part)
     try:
         version = int(request.POST.get("version", ""))
@@ -165,8 +160,9 @@ def _publish_form(draft, data=None):
 
 
 @require_POST
+@requires(Permission.WRITE_REPORTS)
 def report_publish(request, report_id):
-    report = _report(request, report_id, Permission.WRITE_REPORTS)
+    report = get_report_for_user(request.user, report_id)
     draft = _draft(request, report)
     form = _publish_form(draft, request.POST)
     if not form.is_valid():
@@ -194,16 +190,18 @@ def report_publish(request, report_id):
     return redirect("report_version", report.pk, version.number)
 
 
+@requires(Permission.VIEW_REPORTS)
 def report_draft_file(request, report_id, edition, format):
-    report = _report(request, report_id)
+    report = get_report_for_user(request.user, report_id)
     document = _draft(request, report).document(_audience(edition), draft=True)
     return _file(
         RENDERERS[format]().render(document), format, f"{_slug(report.title)}-draft-{edition}"
     )
 
 
+@requires(Permission.VIEW_REPORTS)
 def report_version(request, report_id, number):
-    report = _report(request, report_id)
+    report = get_report_for_user(request.user, report_id)
     version = get_object_or_404(report.versions.select_related("published_by"), number=number)
     return render(
         request,
@@ -217,17 +215,19 @@ def report_version(request, report_id, number):
     )
 
 
+@requires(Permission.VIEW_REPORTS)
 def report_version_file(request, report_id, number, edition, format):
-    report = _report(request, report_id)
+    report = get_report_for_user(request.user, report_id)
     version = get_object_or_404(report.versions, number=number)
     stored = actions.published_file(version, _audience(edition), format)
     return _file(bytes(stored.content), format, f"{_slug(report.title)}-v{number}-{edition}")
 
 
+@requires(Permission.VIEW_REPORTS)
 def report_figures(request, report_id, number=None):
     """The figures as interchange.md's JSON: the draft's as they are now, or a version's as
     they were published."""
-    report = _report(request, report_id)
+    report = get_report_for_user(request.user, report_id)
     if number is None:
         figures = _draft(request, report).figures
     else:

@@ -10,6 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from practice_review.core.history import delete_as, save_as
+from practice_review.core.vocabulary import (
+    EDITABLE_STATES,
+    PRACTICE_STANDARD_KEYS,
+    THEME_KEYS,
+    ReviewStatus,
+)
 from practice_review.reviews import dual_review, workflow
 from practice_review.reviews.models import (
     Cohort,
@@ -23,7 +29,6 @@ from practice_review.reviews.models import (
 )
 from practice_review.reviews.review_file import age_on
 from practice_review.reviews.review_sections import ready_to_submit
-from practice_review.reviews.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEYS
 
 # The review's own fields that each section of the form saves.
 SECTION_FIELDS = {
@@ -129,7 +134,7 @@ def assign_review(
         child=child,
         review_date=due_date,
         due_date=due_date,
-        status=workflow.ASSIGNED,
+        status=ReviewStatus.ASSIGNED,
         reviewer=reviewer,
         reviewer_type=reviewer_type,
         social_worker=social_worker,
@@ -148,7 +153,7 @@ def assign_review(
         descriptor_set=GradeDescriptorSet.objects.order_by("-version").first(),
     )
     _save(review, by)
-    _event(review, "", workflow.ASSIGNED, by, conflict_reason.strip())
+    _event(review, "", ReviewStatus.ASSIGNED, by, conflict_reason.strip())
     return review
 
 
@@ -234,7 +239,7 @@ def save_section(*, review_id, section, values, seen_version, by):
     saved, nothing is written and the differences are returned to be shown.
     """
     review = Review.objects.select_for_update().get(pk=review_id)
-    if review.status not in workflow.EDITABLE:
+    if review.status not in EDITABLE_STATES:
         raise NotAllowed("This review has been submitted and can no longer be changed")
     current = review.section_versions.get(section, 0)
     saved = section_values(review, section)
@@ -265,9 +270,9 @@ def save_section(*, review_id, section, values, seen_version, by):
         changes = dict(values)
     review.section_versions = {**review.section_versions, section: current + 1}
     changes.update(version=review.version + 1, section_versions=review.section_versions)
-    if review.status == workflow.ASSIGNED:
-        changes["status"] = workflow.IN_PROGRESS
-        _event(review, workflow.ASSIGNED, workflow.IN_PROGRESS, by)
+    if review.status == ReviewStatus.ASSIGNED:
+        changes["status"] = ReviewStatus.IN_PROGRESS
+        _event(review, ReviewStatus.ASSIGNED, ReviewStatus.IN_PROGRESS, by)
     _save(review, by, **changes)
     return SaveResult(version=current + 1, saved_at=timezone.now())
 
@@ -290,7 +295,7 @@ def _save_themes(review, values, by):
 
 
 def ensure_editable(review):
-    if review.status not in workflow.EDITABLE:
+    if review.status not in EDITABLE_STATES:
         raise NotAllowed("This review has been submitted and can no longer be changed")
 
 
@@ -353,12 +358,12 @@ def _mark_started(review, by):
     """The first thing added to an assigned review starts it. Decided on the review re-read
     under a lock: two first saves at once must record one "started" event, and saving the
     caller's copy (loaded before this transaction) could overwrite another person's save."""
-    if review.status != workflow.ASSIGNED:
+    if review.status != ReviewStatus.ASSIGNED:
         return
     current = _locked(review)
-    if current.status == workflow.ASSIGNED:
-        _event(current, workflow.ASSIGNED, workflow.IN_PROGRESS, by)
-        _save(current, by, status=workflow.IN_PROGRESS)
+    if current.status == ReviewStatus.ASSIGNED:
+        _event(current, ReviewStatus.ASSIGNED, ReviewStatus.IN_PROGRESS, by)
+        _save(current, by, status=ReviewStatus.IN_PROGRESS)
     review.status = current.status
 
 
@@ -376,8 +381,8 @@ def submit_review(*, review, by, answers):
         raise NotAllowed("Only a review in progress can be submitted")
     if not ready_to_submit(answers):
         raise NotAllowed("The review is not complete")
-    _event(review, review.status, workflow.SUBMITTED, by)
-    review.status = workflow.SUBMITTED
+    _event(review, review.status, ReviewStatus.SUBMITTED, by)
+    review.status = ReviewStatus.SUBMITTED
     _save(review, by, version=review.version + 1, **dual_review.pair_completed(review))
     from practice_review.reviews.notifications import notify_review_submitted
 
@@ -390,8 +395,8 @@ def sign_off_review(*, review, by):
     review = _locked(review)
     if not workflow.can("sign_off", review.status, by.role):
         raise NotAllowed("Only the QA lead signs off a submitted review")
-    _event(review, review.status, workflow.FINAL, by, "Signed off by the QA lead")
-    _save(review, by, status=workflow.FINAL, version=review.version + 1)
+    _event(review, review.status, ReviewStatus.FINAL, by, "Signed off by the QA lead")
+    _save(review, by, status=ReviewStatus.FINAL, version=review.version + 1)
     return review
 
 
@@ -402,13 +407,13 @@ def reopen_review(*, review, by, reason):
         raise NotAllowed("Only the QA lead reopens a submitted or final review")
     if not reason.strip():
         raise NotAllowed("Give the reason for reopening the review")
-    _event(review, review.status, workflow.IN_PROGRESS, by, reason.strip())
+    _event(review, review.status, ReviewStatus.IN_PROGRESS, by, reason.strip())
     # A reopened review is moderated again once resubmitted: until then its own grades count.
     # The earlier moderation stays in the review's history and in that meeting's record.
     _save(
         review,
         by,
-        status=workflow.IN_PROGRESS,
+        status=ReviewStatus.IN_PROGRESS,
         version=review.version + 1,
         moderated_practice_grade=None,
         moderated_outcome_grade=None,
@@ -420,7 +425,7 @@ def reopen_review(*, review, by, reason):
 @transaction.atomic
 def record_response(*, review, by, text):
     """A practitioner's or manager's reflection: a new dated entry, never an edit."""
-    if review.status not in (workflow.SUBMITTED, workflow.FINAL):
+    if review.status not in (ReviewStatus.SUBMITTED, ReviewStatus.FINAL):
         raise NotAllowed("Responses are recorded once a review is submitted")
     response = ReviewResponse(review=review, by=by, text=text.strip())
     save_as(response, by)

@@ -8,7 +8,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from practice_review.accounts.admin import AccountsPermissionMixin
-from practice_review.accounts.permissions import Permission
+from practice_review.core.permissions import Permission
 from practice_review.reviews.models import GradeDescriptor, GradeDescriptorSet, LearningTopic
 
 

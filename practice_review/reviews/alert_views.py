@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from practice_review.accounts.models import StaffMember
-from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, has_permission
 from practice_review.reviews import alerts as actions
 from practice_review.reviews.alerts import (
     AlertNotAllowed,

@@ -24,8 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practice_review.accounts.models import User
-from practice_review.accounts.permissions import Permission, has_permission
 from practice_review.core.history import save_as
+from practice_review.core.permissions import Permission, has_permission
+from practice_review.core.vocabulary import Role
 from practice_review.reviews.models import Alert
 from practice_review.reviews.queries import reviews_visible_to
 from practice_review.reviews.working_days import acknowledgement_deadline
@@ -62,9 +63,9 @@ def alerts_visible_to(user):
         return alerts
     if user.staff_member_id is None:
         return alerts.none()
-    if user.role == "manager":
+    if user.role == Role.MANAGER:
         return alerts.filter(review__supervisor=user.staff_member_id)
-    if user.role == "reviewer":
+    if user.role == Role.REVIEWER:
         return alerts.filter(review__in=reviews_visible_to(user))
     return alerts.none()
 
@@ -91,7 +92,7 @@ def alerts_to_act_on(user):
     alerts = open_alerts(alerts_visible_to(user))
     if not has_permission(user, Permission.ACT_ON_ALERTS):
         return alerts.none()
-    if user.role == "senior_leader":
+    if user.role == Role.SENIOR_LEADER:
         return alerts.filter(escalation_level__gte=SENIOR_LEADERS)
     return alerts
 
@@ -122,7 +123,7 @@ def may_act_on_alert(user, alert):
     """Acknowledge and close: whoever must act on it now (alerts_to_act_on), in any state."""
     if not has_permission(user, Permission.ACT_ON_ALERTS):
         return False
-    if user.role == "senior_leader" and alert.escalation_level < SENIOR_LEADERS:
+    if user.role == Role.SENIOR_LEADER and alert.escalation_level < SENIOR_LEADERS:
         return False
     return alerts_visible_to(user).filter(pk=alert.pk).exists()
 
@@ -148,7 +149,7 @@ def raise_alert(*, review, concern, severity, must_act, by):
         acknowledge_by=deadline_from(now),
     )
     save_as(alert, by)
-    recipients = managers_of(review) + people_with_role("qa_lead")
+    recipients = managers_of(review) + people_with_role(Role.QA_LEAD)
     _email_on_commit(alert, recipients, _raised_email(alert))
     return alert
 
@@ -252,7 +253,7 @@ def managers_of(review):
     if review.supervisor_id is None:
         return []
     managers = User.objects.filter(
-        is_active=True, role="manager", staff_member=review.supervisor_id
+        is_active=True, role=Role.MANAGER, staff_member=review.supervisor_id
     )
     return list(managers.exclude(email=""))
 
@@ -261,8 +262,8 @@ def people_at_level(level, review):
     if level == MANAGER:
         return managers_of(review)
     if level == QA_LEAD:
-        return people_with_role("qa_lead")
-    return people_with_role("senior_leader")
+        return people_with_role(Role.QA_LEAD)
+    return people_with_role(Role.SENIOR_LEADER)
 
 
 def alert_link(alert):

@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from practice_review.accounts.permissions import Permission, has_permission
 from practice_review.core.history import save_as
+from practice_review.core.permissions import Permission, requires
+from practice_review.core.vocabulary import EDITABLE_STATES, Role
 from practice_review.reviews import actions
 from practice_review.reviews.models import Child
 from practice_review.reviews.queries import (
@@ -17,13 +18,8 @@ from practice_review.reviews.queries import (
 from practice_review.reviews.review_forms import AddCaseForm, CohortForm, ReassignForm, yes_no
 
 
-def _require(user, permission):
-    if not has_permission(user, permission):
-        raise Http404
-
-
+@requires(Permission.MANAGE_COHORTS)
 def cohort_create(request):
-    _require(request.user, Permission.MANAGE_COHORTS)
     form = CohortForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         cohort = actions.create_cohort(by=request.user, **form.cleaned_data)
@@ -32,8 +28,8 @@ def cohort_create(request):
     return render(request, "reviews/cohort_form.html", {"form": form})
 
 
+@requires(Permission.MANAGE_COHORTS)
 def cohort_add_case(request, cohort_id):
-    _require(request.user, Permission.MANAGE_COHORTS)
     cohort = get_cohort_for_user(request.user, cohort_id)
     form = AddCaseForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
@@ -75,11 +71,11 @@ def _new_child(data, by):
     return child
 
 
+@requires(Permission.MANAGE_COHORTS)
 def review_reassign(request, review_id):
     """The QA lead gives a review not yet submitted to another reviewer, or a new due date."""
-    _require(request.user, Permission.MANAGE_COHORTS)
     review = get_review_for_user(request.user, review_id)
-    if review.status not in ("assigned", "in_progress"):
+    if review.status not in EDITABLE_STATES:
         raise Http404
     initial = {
         "reviewer": review.reviewer_id,
@@ -95,7 +91,7 @@ def review_reassign(request, review_id):
 
 
 def my_reviews(request):
-    if request.user.role != "reviewer":
+    if request.user.role != Role.REVIEWER:
         raise Http404
     return render(
         request,

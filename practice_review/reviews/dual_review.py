@@ -7,7 +7,8 @@ see both at any time; practitioners and managers see reviews only once submitted
 second grades once both are in.
 """
 
-from practice_review.reviews import vocabulary as v
+from practice_review.core import vocabulary as v
+from practice_review.core.vocabulary import Role
 
 
 def second_graded(review):
@@ -31,7 +32,7 @@ def first_grades_hidden_from(user, review):
 
 def second_grades_hidden_from(user, review):
     """Nobody below the QA lead and senior leaders sees the second grades until both are in."""
-    if user.role in ("qa_lead", "senior_leader"):
+    if user.role in (Role.QA_LEAD, Role.SENIOR_LEADER):
         return False
     if getattr(user, "staff_member_id", None) == review.second_reviewer_id:
         return False  # their own grades

@@ -4,15 +4,14 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, requires
 from practice_review.reviews import actions, dual_review
 from practice_review.reviews.queries import get_review_for_user
 from practice_review.reviews.review_forms import SecondGradesForm, SecondReviewerForm
 
 
+@requires(Permission.MANAGE_COHORTS)
 def second_reviewer(request, review_id):
-    if not has_permission(request.user, Permission.MANAGE_COHORTS):
-        raise Http404
     review = get_review_for_user(request.user, review_id)
     if dual_review.second_graded(review):
         raise Http404

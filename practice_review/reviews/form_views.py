@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from practice_review.accounts.permissions import Permission, has_permission
-from practice_review.reviews import actions, review_sections
+from practice_review.core.permissions import Permission, requires
+from practice_review.core.vocabulary import COMPLETED_STATES, Role
+from practice_review.reviews import actions, review_sections, workflow
 from practice_review.reviews.models import GradeDescriptor
 from practice_review.reviews.practice_window import practice_window
 from practice_review.reviews.queries import (
@@ -143,7 +144,7 @@ def _descriptors(review):
     """The grade descriptors the reviewer is shown, from the version recorded on the review."""
     descriptors = GradeDescriptor.objects.filter(descriptor_set=review.descriptor_set_id)
     table = {(d.axis, d.grade): d.text for d in descriptors}
-    from practice_review.reviews.vocabulary import GRADES
+    from practice_review.core.vocabulary import GRADES
 
     return {
         axis: [(label, table.get((axis, key), "")) for key, label in GRADES]
@@ -226,12 +227,10 @@ def review_submit(request, review_id):
 
 
 @require_POST
+@requires(Permission.SIGN_OFF_REVIEWS)
 def review_sign_off(request, review_id):
     review = get_review_for_user(request.user, review_id)
-    if (
-        not has_permission(request.user, Permission.SIGN_OFF_REVIEWS)
-        or review.status != "submitted"
-    ):
+    if not workflow.can("sign_off", review.status, request.user.role):
         raise Http404
     try:
         actions.sign_off_review(review=review, by=request.user)
@@ -241,12 +240,10 @@ def review_sign_off(request, review_id):
     return redirect("review_detail", review.id)
 
 
+@requires(Permission.SIGN_OFF_REVIEWS)
 def review_reopen(request, review_id):
     review = get_review_for_user(request.user, review_id)
-    if not has_permission(request.user, Permission.SIGN_OFF_REVIEWS) or review.status not in (
-        "submitted",
-        "final",
-    ):
+    if not workflow.can("reopen", review.status, request.user.role):
         raise Http404
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -264,11 +261,11 @@ def review_reopen(request, review_id):
 def can_respond(user, review):
     """The practitioner and manager named on a submitted or final review respond to it."""
     return (
-        review.status in ("submitted", "final")
+        review.status in COMPLETED_STATES
         and user.staff_member_id is not None
         and (
-            (user.role == "practitioner" and review.social_worker_id == user.staff_member_id)
-            or (user.role == "manager" and review.supervisor_id == user.staff_member_id)
+            (user.role == Role.PRACTITIONER and review.social_worker_id == user.staff_member_id)
+            or (user.role == Role.MANAGER and review.supervisor_id == user.staff_member_id)
         )
     )
 

@@ -17,9 +17,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from practice_review.accounts.models import StaffMember, normalise_name
 from practice_review.audit.events import covered_by_one_event, record
 from practice_review.audit.models import AuditEvent
+from practice_review.core import vocabulary as v
 from practice_review.core.history import save_as
 from practice_review.core.text import pluralize
-from practice_review.reviews import vocabulary as v
+from practice_review.core.vocabulary import ReviewStatus
 from practice_review.reviews.models import (
     Child,
     Cohort,
@@ -199,7 +200,7 @@ def _write(parsed, *, by, file_name):
         key = (row_values["cohort_id"], row_values["child_id"], row.review_date)
         review = existing.get(key)
         if review is None:
-            new.append(Review(**row_values, status=Review.Status.FINAL, imported=True))
+            new.append(Review(**row_values, status=ReviewStatus.FINAL, imported=True))
             continue
         matched.append((row, review))
         differences = {
@@ -208,10 +209,10 @@ def _write(parsed, *, by, file_name):
             if row_values[name] is not None or name not in MODERATION_COLUMNS
             if getattr(review, name) != row_values[name]
         }
-        if differences and review.status != Review.Status.FINAL:
+        if differences and review.status != ReviewStatus.FINAL:
             # A changed row is a completed review; an identical one changes nothing at all.
             status_changes.append((review, review.status))
-            differences["status"] = Review.Status.FINAL
+            differences["status"] = ReviewStatus.FINAL
         if differences:
             for name, value in differences.items():
                 setattr(review, name, value)
@@ -235,9 +236,11 @@ def _write(parsed, *, by, file_name):
             default_change_reason=reason,
         )
     ReviewEvent.objects.bulk_create(
-        [ReviewEvent(review=r, to_status="final", by=by, reason=reason) for r in created]
+        [ReviewEvent(review=r, to_status=ReviewStatus.FINAL, by=by, reason=reason) for r in created]
         + [
-            ReviewEvent(review=r, from_status=old, to_status="final", by=by, reason=reason)
+            ReviewEvent(
+                review=r, from_status=old, to_status=ReviewStatus.FINAL, by=by, reason=reason
+            )
             for r, old in status_changes
         ],
         batch_size=BATCH,

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
-from practice_review.reviews import vocabulary as v
+from practice_review.core import vocabulary as v
 
 
 def choices(vocabulary):
@@ -189,16 +189,12 @@ class ReviewQuerySet(models.QuerySet):
 class Review(models.Model):
     """One child's case file reviewed by one reviewer (the audit)."""
 
-    class Status(models.TextChoices):
-        ASSIGNED = v.REVIEW_STATES[0]
-        IN_PROGRESS = v.REVIEW_STATES[1]
-        SUBMITTED = v.REVIEW_STATES[2]
-        FINAL = v.REVIEW_STATES[3]
-
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="reviews")
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="reviews")
     review_date = models.DateField()
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ASSIGNED)
+    status = models.CharField(
+        max_length=20, choices=v.ReviewStatus.choices, default=v.ReviewStatus.ASSIGNED
+    )
     imported = models.BooleanField(default=False, help_text="Came from a review file.")
 
     reviewer = staff_link()
@@ -323,7 +319,7 @@ class Review(models.Model):
     @property
     def is_open(self):
         """Still with the reviewer: assigned or in progress."""
-        return self.status in ("assigned", "in_progress")
+        return self.status in v.EDITABLE_STATES
 
     @property
     def is_overdue(self):
@@ -484,14 +480,6 @@ class Recommendation(models.Model):
     """A SMART recommendation: child-level (from a review) or service-level."""
 
     LEVELS = [("child", "Child-level"), ("service", "Service-level")]
-    STATUSES = [
-        ("open", "Open"),
-        ("in_progress", "In progress"),
-        ("completed", "Completed"),
-        ("not_accepted", "Not accepted"),
-        ("superseded", "Superseded"),
-        ("case_closed", "Case closed or transferred"),
-    ]
 
     level = models.CharField(max_length=10, choices=LEVELS)
     review = models.ForeignKey(
@@ -505,7 +493,11 @@ class Recommendation(models.Model):
     owner = staff_link()
     due_date = models.DateField(null=True, blank=True)
     success_measure = models.TextField("how success will be seen", blank=True)
-    status = models.CharField(max_length=20, choices=STATUSES, default="open")
+    status = models.CharField(
+        max_length=20,
+        choices=v.RecommendationStatus.choices,
+        default=v.RecommendationStatus.OPEN,
+    )
     status_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

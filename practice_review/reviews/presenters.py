@@ -1,8 +1,8 @@
 """Presenters turn records and counts into what templates show, so templates hold no logic."""
 
+from practice_review.core import vocabulary as v
+from practice_review.core.numbers import n_of_n
 from practice_review.core.text import long_date
-from practice_review.reports.numbers import n_of_n
-from practice_review.reviews import vocabulary as v
 
 
 def describe_period(start, end):

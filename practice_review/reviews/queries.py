@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, has_permission
+from practice_review.core.vocabulary import COMPLETED_STATES, EDITABLE_STATES, Role
 from practice_review.reviews.models import Child, Cohort, Review
-from practice_review.reviews.vocabulary import COMPLETED_STATES
 
 
 def reviews_visible_to(user, reviews=None):
@@ -22,11 +22,11 @@ def reviews_visible_to(user, reviews=None):
     staff = user.staff_member_id
     if staff is None:
         return reviews.none()
-    if user.role == "reviewer":
+    if user.role == Role.REVIEWER:
         return reviews.filter(Q(reviewer=staff) | Q(second_reviewer=staff))
-    if user.role == "practitioner":
+    if user.role == Role.PRACTITIONER:
         return reviews.filter(status__in=COMPLETED_STATES, social_worker=staff)
-    if user.role == "manager":
+    if user.role == Role.MANAGER:
         return reviews.filter(status__in=COMPLETED_STATES, supervisor=staff)
     return reviews.none()
 
@@ -63,11 +63,11 @@ def find_cohort(name):
 
 def reviews_assigned_to(user):
     """'My reviews': the reviews a reviewer still has to do, soonest due first."""
-    if user.role != "reviewer" or user.staff_member_id is None:
+    if user.role != Role.REVIEWER or user.staff_member_id is None:
         return Review.objects.none()
     return (
         reviews_visible_to(user)
-        .filter(reviewer=user.staff_member_id, status__in=["assigned", "in_progress"])
+        .filter(reviewer=user.staff_member_id, status__in=EDITABLE_STATES)
         .select_related("child", "cohort")
         .order_by("due_date", "id")
     )
@@ -76,10 +76,10 @@ def reviews_assigned_to(user):
 def can_edit_review(user, review):
     """Only the assigned reviewer fills in the form, and only before it is submitted."""
     return (
-        user.role == "reviewer"
+        user.role == Role.REVIEWER
         and user.staff_member_id is not None
         and review.reviewer_id == user.staff_member_id
-        and review.status in ("assigned", "in_progress")
+        and review.status in EDITABLE_STATES
     )
 
 
@@ -107,7 +107,7 @@ def review_answers(review):
 def reviews_awaiting_response(user):
     """Submitted or final reviews of this practitioner's or manager's cases with no response
     from them yet."""
-    if user.role not in ("practitioner", "manager"):
+    if user.role not in (Role.PRACTITIONER, Role.MANAGER):
         return []
     return list(
         reviews_visible_to(user)
@@ -123,7 +123,7 @@ def graded_reviews_visible_to(user, reviews=None):
     reviewer's grades away."""
     visible = reviews_visible_to(user, reviews)
     staff = user.staff_member_id if user.is_authenticated else None
-    if staff is None or user.role != "reviewer":
+    if staff is None or user.role != Role.REVIEWER:
         return visible
     blind = (
         Q(second_reviewer=staff)
@@ -139,7 +139,7 @@ def graded_reviews_visible_to(user, reviews=None):
 
 def second_reviews_to_grade(user):
     """Dual reviews waiting for this reviewer's own grades as second reviewer."""
-    if user.role != "reviewer" or user.staff_member_id is None:
+    if user.role != Role.REVIEWER or user.staff_member_id is None:
         return Review.objects.none()
     return (
         reviews_visible_to(user)

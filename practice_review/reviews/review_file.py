@@ -12,7 +12,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from practice_review.reviews import vocabulary as v
+from practice_review.core import vocabulary as v
 
 # XLSX files are zip archives: refuse ones that would unpack to more than this, or that
 # compress suspiciously well (a "zip bomb"), before any XML is parsed.

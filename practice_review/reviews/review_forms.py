@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils.html import format_html
 
 from practice_review.accounts.models import StaffMember
-from practice_review.reviews import vocabulary as v
+from practice_review.core import vocabulary as v
+from practice_review.core.vocabulary import Role
 from practice_review.reviews.models import Child, Cohort, Conversation, LearningTopic
 from practice_review.reviews.review_file import Bad, parse_age
 
@@ -68,7 +69,7 @@ def text(label, required=False, long=False, help_text="", max_length=None):
 def staff_choice(label, required=True, reviewers_only=False):
     staff = StaffMember.objects.order_by("name")
     if reviewers_only:
-        staff = staff.filter(user__role="reviewer", user__is_active=True)
+        staff = staff.filter(user__role=Role.REVIEWER, user__is_active=True)
     return forms.ModelChoiceField(
         label=label,
         queryset=staff,

@@ -6,7 +6,7 @@ and the submit page say the same thing.
 
 from dataclasses import dataclass
 
-from practice_review.reviews import vocabulary as v
+from practice_review.core import vocabulary as v
 
 
 @dataclass(frozen=True)

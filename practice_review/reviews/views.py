@@ -2,10 +2,11 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, has_permission
 from practice_review.core.text import pluralize
+from practice_review.core.vocabulary import EDITABLE_STATES, PRACTICE_STANDARD_KEYS, THEME_KEYS
 from practice_review.reports.figures import cohort_figures
-from practice_review.reviews import dual_review
+from practice_review.reviews import dual_review, workflow
 from practice_review.reviews.forms import ReviewFileForm
 from practice_review.reviews.importing import import_reviews as import_review_file
 from practice_review.reviews.presenters import FiguresPresenter
@@ -16,7 +17,6 @@ from practice_review.reviews.queries import (
     graded_reviews_visible_to,
     reviews_visible_to,
 )
-from practice_review.reviews.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEYS
 
 
 def cohort_detail(request, cohort_id):
@@ -72,10 +72,10 @@ def review_page(request, review, response_form=None):
             "can_edit": can_edit_review(user, review),
             "can_respond": may_respond,
             "response_form": response_form or (ResponseForm() if may_respond else None),
-            "can_sign_off": may_sign_off and review.status == "submitted",
-            "can_reopen": may_sign_off and review.status in ("submitted", "final"),
+            "can_sign_off": may_sign_off and workflow.can("sign_off", review.status, user.role),
+            "can_reopen": may_sign_off and workflow.can("reopen", review.status, user.role),
             "can_reassign": has_permission(user, Permission.MANAGE_COHORTS)
-            and review.status in ("assigned", "in_progress"),
+            and review.status in EDITABLE_STATES,
             # Dual review: who may see which grades, and what they may do.
             "hide_first_grades": dual_review.first_grades_hidden_from(user, review),
             "hide_second_grades": dual_review.second_grades_hidden_from(user, review),

@@ -7,8 +7,10 @@ moderation meeting (it stays final); a reopened one comes back to moderation onc
 
 from dataclasses import dataclass
 
-ASSIGNED, IN_PROGRESS, SUBMITTED, FINAL = "assigned", "in_progress", "submitted", "final"
-EDITABLE = (ASSIGNED, IN_PROGRESS)
+from practice_review.core.vocabulary import ReviewStatus, Role
+
+ASSIGNED, IN_PROGRESS = ReviewStatus.ASSIGNED, ReviewStatus.IN_PROGRESS  # short names for the
+SUBMITTED, FINAL = ReviewStatus.SUBMITTED, ReviewStatus.FINAL  # table below, not new values
 
 
 @dataclass(frozen=True)
@@ -23,11 +25,11 @@ class Transition:
 TRANSITIONS = {
     t.name: t
     for t in [
-        Transition("start", (ASSIGNED,), IN_PROGRESS, frozenset({"reviewer"})),
-        Transition("submit", (IN_PROGRESS,), SUBMITTED, frozenset({"reviewer"})),
-        Transition("sign_off", (SUBMITTED,), FINAL, frozenset({"qa_lead"})),
-        Transition("moderate", (SUBMITTED, FINAL), FINAL, frozenset({"qa_lead"})),
-        Transition("reopen", (SUBMITTED, FINAL), IN_PROGRESS, frozenset({"qa_lead"}), True),
+        Transition("start", (ASSIGNED,), IN_PROGRESS, frozenset({Role.REVIEWER})),
+        Transition("submit", (IN_PROGRESS,), SUBMITTED, frozenset({Role.REVIEWER})),
+        Transition("sign_off", (SUBMITTED,), FINAL, frozenset({Role.QA_LEAD})),
+        Transition("moderate", (SUBMITTED, FINAL), FINAL, frozenset({Role.QA_LEAD})),
+        Transition("reopen", (SUBMITTED, FINAL), IN_PROGRESS, frozenset({Role.QA_LEAD}), True),
     ]
 }
 

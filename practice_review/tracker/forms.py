@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import Q
 
 from practice_review.accounts.models import StaffMember, Team
-from practice_review.reviews import vocabulary as v
+from practice_review.core import vocabulary as v
 from practice_review.reviews.models import Cohort
 from practice_review.tracker import rules
 
@@ -42,7 +42,7 @@ class FilterForm(forms.Form):
     )
     status = forms.MultipleChoiceField(
         label="Status",
-        choices=list(rules.STATUS_LABELS.items()),
+        choices=v.RecommendationStatus.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes--small"}),
         error_messages={"invalid_choice": "Select statuses from the list"},

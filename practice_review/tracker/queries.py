@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, has_permission
+from practice_review.core.vocabulary import COMPLETED_STATES
 from practice_review.reviews.models import Recommendation
 from practice_review.reviews.queries import graded_reviews_visible_to
-from practice_review.reviews.vocabulary import COMPLETED_STATES
 from practice_review.tracker import rules
 
 # Child-level recommendations join the tracker when their review is submitted, and stay once

@@ -7,18 +7,12 @@ No Django here, so the rules are tested without a database; actions.py and queri
 from datetime import timedelta
 
 from practice_review.core.dates import add_months
+from practice_review.core.vocabulary import RecommendationStatus, Role
 
-OPEN, IN_PROGRESS, COMPLETED = "open", "in_progress", "completed"
-NOT_ACCEPTED, SUPERSEDED, CASE_CLOSED = "not_accepted", "superseded", "case_closed"
-
-STATUS_LABELS = {
-    OPEN: "Open",
-    IN_PROGRESS: "In progress",
-    COMPLETED: "Completed",
-    NOT_ACCEPTED: "Not accepted",
-    SUPERSEDED: "Superseded",
-    CASE_CLOSED: "Case closed or transferred",
-}
+# Short names for the tables below (the values are the vocabulary's, defined there once).
+OPEN, IN_PROGRESS = RecommendationStatus.OPEN, RecommendationStatus.IN_PROGRESS
+COMPLETED, NOT_ACCEPTED = RecommendationStatus.COMPLETED, RecommendationStatus.NOT_ACCEPTED
+SUPERSEDED, CASE_CLOSED = RecommendationStatus.SUPERSEDED, RecommendationStatus.CASE_CLOSED
 # Still being worked on: these can be overdue, and their owners are reminded.
 ACTIVE_STATUSES = (OPEN, IN_PROGRESS)
 # Closing a recommendation without doing it needs the reason on record (issue 5).
@@ -34,14 +28,12 @@ TRANSITIONS = {
     CASE_CLOSED: (),
 }
 
-# The impact check falls due this many months after completion, unless the council changes it.
-IMPACT_CHECK_MONTHS = 3
 IMPACT_RESULTS = [("yes", "Yes"), ("partly", "Partly"), ("no", "No")]
 IMPACT_FOR = [("child", "The child"), ("service", "The service")]
 # Who may record an impact check. The owner's manager is meant to, but which manager users stand
 # over an owner is not recorded reliably (a StaffMember has no line manager), so the rule is: any
 # manager or the QA lead who can see the recommendation, never the owner checking their own work.
-IMPACT_CHECKER_ROLES = ("manager", "qa_lead")
+IMPACT_CHECKER_ROLES = (Role.MANAGER, Role.QA_LEAD)
 
 DUE_SOON, OVERDUE = "due_soon", "overdue"
 DEFAULT_REMINDER_DAYS = 7
@@ -52,12 +44,12 @@ class NotAllowed(Exception):
 
 
 def status_label(status):
-    return STATUS_LABELS.get(status, status)
+    return RecommendationStatus(status).label if status in RecommendationStatus else status
 
 
 def check_status_change(current, new, reason):
     """Raise NotAllowed unless `current` may move to `new` with this `reason`."""
-    if new not in STATUS_LABELS:
+    if new not in RecommendationStatus:
         raise NotAllowed("Select a status from the list")
     if new == current:
         raise NotAllowed(f"The recommendation is already {status_label(current).lower()}")
@@ -74,7 +66,8 @@ def is_overdue(status, due_date, today):
     return bool(due_date and status in ACTIVE_STATUSES and due_date < today)
 
 
-def impact_check_due_on(completed_on, months=IMPACT_CHECK_MONTHS):
+def impact_check_due_on(completed_on, months):
+    """`months` is settings.IMPACT_CHECK_MONTHS (PRACTICE_REVIEW_IMPACT_CHECK_MONTHS, 3)."""
     return add_months(completed_on, months)
 
 
@@ -89,7 +82,7 @@ def may_update(*, role, is_owner, level, manages_all):
         return True
     if not is_owner:
         return False
-    return role != "senior_leader" or level == "service"
+    return role != Role.SENIOR_LEADER or level == "service"
 
 
 def may_record_impact(*, role, is_owner, status, recorded):

@@ -6,6 +6,8 @@ scope is a 404, and so is an action the person may not take, so a page never con
 recommendation exists.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,16 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from practice_review.core import spreadsheets
 from practice_review.reviews.queries import reviews_visible_to
-from practice_review.tracker import actions, export, queries
+from practice_review.tracker import actions, queries
 from practice_review.tracker.forms import FilterForm, ImpactCheckForm, StatusForm, UpdateForm
 from practice_review.tracker.rules import ACTIVE_STATUSES, NotAllowed
 
 EXPORT_TYPES = {
-    "csv": ("text/csv; charset=utf-8", export.to_csv),
+    "csv": ("text/csv; charset=utf-8", spreadsheets.to_csv),
     "xlsx": (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        export.to_xlsx,
+        partial(spreadsheets.to_xlsx, title="Recommendations"),
     ),
 }
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from practice_review.reports.numbers import n_of_n
+from practice_review.core.numbers import n_of_n
 from practice_review.reviews.importing import import_reviews
 from practice_review.reviews.queries import find_cohort
 from tests.conftest import JULY, SEPTEMBER

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practice_review.cli import main as practice_review_command
+from practice_review.core.vocabulary import ReviewStatus
 from practice_review.reviews.alerts import (
     AlertNotAllowed,
     acknowledge_alert,
@@ -332,7 +333,7 @@ def test_each_role_sees_exactly_the_alerts_it_should(raised, elsewhere, people, 
 
 
 def test_the_manager_sees_an_alert_before_the_review_is_submitted(raised, people, client):
-    Review.objects.filter(pk=raised.review_id).update(status=Review.Status.IN_PROGRESS)
+    Review.objects.filter(pk=raised.review_id).update(status=ReviewStatus.IN_PROGRESS)
     client.force_login(people["manager"])
     assert client.get(reverse("review_detail", args=[raised.review_id])).status_code == 404
     page = client.get(reverse("alert_detail", args=[raised.pk]))

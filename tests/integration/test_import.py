@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from practice_review.core.vocabulary import ReviewStatus
 from practice_review.reports.figures import cohort_figures
 from practice_review.reviews.importing import import_reviews
 from practice_review.reviews.models import Child, Cohort, Review, ReviewEvent, ThemeFinding
@@ -262,7 +263,7 @@ def test_long_names_are_refused_cleanly_even_when_casefolding_lengthens_them(act
 
 def test_an_identical_row_never_changes_a_review_in_progress(seeded, actor):
     review = Review.objects.get(child__case_ref="C1001")
-    review.status = Review.Status.IN_PROGRESS
+    review.status = ReviewStatus.IN_PROGRESS
     review.save()
     history = review.history.count()
     result = import_reviews(data=SEED_FILE.read_bytes(), file_name=SEED_FILE.name, by=actor)

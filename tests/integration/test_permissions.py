@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from practice_review.core.vocabulary import ReviewStatus
 from practice_review.reports.figures import cohort_figures
 from practice_review.reviews.models import Review
 from practice_review.reviews.queries import cohorts_visible_to, find_cohort, reviews_visible_to
@@ -38,7 +39,7 @@ def test_each_role_sees_exactly_the_reviews_the_domain_allows(cast, person):
 @pytest.mark.parametrize("person", ["practitioner", "manager"])
 def test_practitioners_and_managers_do_not_see_reviews_before_submission(cast, person):
     review = Review.objects.get(child__case_ref="C1001")  # RL's case, supervised by BA
-    review.status = Review.Status.IN_PROGRESS
+    review.status = ReviewStatus.IN_PROGRESS
     review.save()
     assert review not in reviews_visible_to(cast[person])
     assert review in reviews_visible_to(cast["reviewer_independent"])

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practice_review.accounts.models import StaffMember
+from practice_review.core.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEYS
 from practice_review.reports.figures import cohort_figures
 from practice_review.reviews import actions
 from practice_review.reviews.models import Child, Cohort, Review, ReviewEvent
-from practice_review.reviews.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEYS
 
 pytestmark = pytest.mark.django_db
 

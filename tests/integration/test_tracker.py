@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from practice_review.accounts.models import StaffMember, Team
 from practice_review.core.dates import add_months
+from practice_review.core.spreadsheets import FORMULA_STARTS
 from practice_review.reviews.models import Recommendation, Review
 from practice_review.tracker import actions, rules
-from practice_review.tracker.export import FORMULA_STARTS
 from practice_review.tracker.models import ImpactCheck, RecommendationUpdate, ReminderSent
 from practice_review.tracker.queries import recommendations_visible_to
 
@@ -312,7 +312,7 @@ def test_the_impact_check_flow(client, cast, recs):
 
 def test_the_impact_check_is_not_due_before_three_months():
     completed = date(2025, 11, 30)
-    assert rules.impact_check_due_on(completed) == date(2026, 2, 28)
+    assert rules.impact_check_due_on(completed, 3) == date(2026, 2, 28)
     assert not rules.is_impact_check_due(date(2026, 2, 28), False, date(2026, 2, 27))
     assert rules.is_impact_check_due(date(2026, 2, 28), False, date(2026, 2, 28))
     assert not rules.is_impact_check_due(date(2026, 2, 28), True, date(2026, 3, 28))

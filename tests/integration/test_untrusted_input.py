@@ -38,6 +38,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from practice_review.accounts.models import Team
+from practice_review.core.spreadsheets import is_formula_like
 from practice_review.moderation import actions as moderation_actions
 from practice_review.reports import actions as report_actions
 from practice_review.reports.builder import narrative_parts
@@ -54,7 +55,6 @@ from practice_review.reviews.models import (
 )
 from practice_review.reviews.review_file import ALIASES, COLUMNS, parse_review_file
 from practice_review.tracker import actions as tracker_actions
-from practice_review.tracker.export import is_formula_like
 from tests.integration.access_world import DUE, build_world, staff
 from tests.integration.helpers import csv_bytes, seed_rows, table_counts, xlsx_bytes
 from tests.integration.hostile_world import (

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from practice_review.core.vocabulary import COMPLETED_STATES
 from practice_review.moderation.models import AgendaReview, Meeting
 from practice_review.reports.models import PublishedReport, SummaryReport
 from practice_review.reviews.alerts import SENIOR_LEADERS, alerts_visible_to
@@ -42,7 +43,6 @@ from practice_review.reviews.queries import (
     graded_reviews_visible_to,
     reviews_visible_to,
 )
-from practice_review.reviews.vocabulary import COMPLETED_STATES
 from practice_review.tracker.queries import recommendations_visible_to
 
 PUBLIC = "public"
@@ -147,7 +147,7 @@ IMPACT_TO_SIGN_OFF = Kind(
 
 def _meetings_seen(user):
     # Meetings are not scoped by case: those who may read moderation read every meeting.
-    from practice_review.accounts.permissions import Permission, has_permission
+    from practice_review.core.permissions import Permission, has_permission
 
     return (
         Meeting.objects.all()
@@ -158,7 +158,7 @@ def _meetings_seen(user):
 
 def _reports_seen(user):
     # Reports are not scoped by case either: readers of reports read every report.
-    from practice_review.accounts.permissions import Permission, has_permission
+    from practice_review.core.permissions import Permission, has_permission
 
     return (
         SummaryReport.objects.all()

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from practice_review.reports.numbers import n_of_n, percentage, round_half_up, whole_percentage
+from practice_review.core.numbers import n_of_n, percentage, round_half_up, whole_percentage
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,9 @@
 
 import datetime
 
+from practice_review.core.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEYS
 from practice_review.reviews import review_sections, workflow
 from practice_review.reviews.practice_window import practice_window
-from practice_review.reviews.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEYS
 
 
 def complete_answers(**changes):

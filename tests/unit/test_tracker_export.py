@@ -7,7 +7,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from practice_review.tracker.export import (
+from practice_review.core.spreadsheets import (
     neutralise_csv_cell,
     to_csv,
     to_xlsx,

@@ -6,7 +6,7 @@
 
 from django import template
 
-from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, has_permission
 from practice_review.reviews.alerts import alerts_visible_to, may_raise_alert, summarise
 
 register = template.Library()

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from practice_review.accounts.models import StaffMember, User, normalise_name, system_actor
 from practice_review.core.secrets_file import private_file
+from practice_review.core.vocabulary import Role
 from practice_review.reviews.importing import import_reviews
 
 SEED_FILE = Path(__file__).resolve().parents[3] / "reviews" / "demo_data" / "seed-cohorts.csv"
@@ -87,7 +88,7 @@ class Command(BaseCommand):
         user.is_active = True
         # Demo emails go to the server's console; an address lets them be addressed at all.
         user.email = f"{username}@demo.invalid"
-        user.is_staff = role in ("admin", "qa_lead")  # the Django admin, for reference data
+        user.is_staff = role in (Role.ADMIN, Role.QA_LEAD)  # the Django admin, for reference data
         if not user.check_password(password):
             user.set_password(password)
         user.save()

@@ -1,4 +1,5 @@
-"""The tracker's list as CSV and XLSX, safe to open in a spreadsheet.
+"""Tables as CSV and XLSX, safe to open in a spreadsheet: the one writer every export uses
+(the tracker's list, the audit trail).
 
 A cell that starts with = + - @, a tab or a carriage return is read by spreadsheet programs as a
 formula, which can run commands or send data away (OWASP, "CSV Injection"). Free text typed into
@@ -69,7 +70,7 @@ def write_text_cell(cell, value):
     return cell
 
 
-def to_xlsx(header, rows, title="Recommendations"):
+def to_xlsx(header, rows, title="Sheet1"):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = title[:31]

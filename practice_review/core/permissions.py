@@ -1,10 +1,16 @@
 """Roles as data: what each role may do (domain.md's table of who sees what).
 
-What a person may *see* is decided by the scoped queries (`Review.objects.visible_to`); this
-table decides what they may *do*. One function answers: `has_permission(user, permission)`.
+What a person may *see* is decided by the scoped queries (each app's `queries.py`); this
+table decides what they may *do*. One function answers, `has_permission(user, permission)`, and
+one decorator guards a view with it, `@requires(Permission.X)`.
 """
 
 from enum import Enum
+from functools import wraps
+
+from django.http import Http404
+
+from practice_review.core.vocabulary import Role
 
 
 class Permission(Enum):
@@ -31,7 +37,7 @@ class Permission(Enum):
 
 
 ROLE_PERMISSIONS = {
-    "qa_lead": {
+    Role.QA_LEAD: {
         Permission.IMPORT_REVIEWS,
         Permission.MANAGE_COHORTS,
         Permission.SIGN_OFF_REVIEWS,
@@ -51,7 +57,7 @@ ROLE_PERMISSIONS = {
         Permission.MANAGE_DATA_PROTECTION,
         Permission.VIEW_AUDIT,
     },
-    "senior_leader": {
+    Role.SENIOR_LEADER: {
         Permission.VIEW_ALL_CASES,
         Permission.VIEW_CASES,
         Permission.VIEW_ALERTS,
@@ -61,10 +67,10 @@ ROLE_PERMISSIONS = {
         Permission.VIEW_AGREEMENT,
         Permission.VIEW_ALL_RECOMMENDATIONS,
     },
-    "reviewer": {Permission.VIEW_CASES, Permission.VIEW_ALERTS, Permission.RAISE_ALERTS},
-    "practitioner": {Permission.VIEW_CASES},
-    "manager": {Permission.VIEW_CASES, Permission.VIEW_ALERTS, Permission.ACT_ON_ALERTS},
-    "admin": {
+    Role.REVIEWER: {Permission.VIEW_CASES, Permission.VIEW_ALERTS, Permission.RAISE_ALERTS},
+    Role.PRACTITIONER: {Permission.VIEW_CASES},
+    Role.MANAGER: {Permission.VIEW_CASES, Permission.VIEW_ALERTS, Permission.ACT_ON_ALERTS},
+    Role.ADMIN: {
         Permission.MANAGE_ACCOUNTS,
         Permission.MANAGE_REFERENCE_DATA,
         Permission.VIEW_AUDIT,
@@ -76,3 +82,20 @@ def has_permission(user, permission):
     if not user.is_authenticated or not user.is_active:
         return False
     return permission in ROLE_PERMISSIONS.get(user.role, set())
+
+
+def requires(*permissions):
+    """A view only people with every one of `permissions` may open. Anyone else gets a 404, not
+    a 403, so a page never confirms to the wrong person that it exists (style.md habit 4)."""
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not all(has_permission(request.user, permission) for permission in permissions):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        guarded.required_permissions = permissions
+        return guarded
+
+    return decorator

@@ -1,7 +1,13 @@
 """The fixed vocabularies of domain.md. Keys are used in files, the API and the code.
 
-Plain Python (no Django) so the parser, the figures and the report builder can share it.
+The ground floor of the project: every app takes its vocabularies from here and nowhere else.
+The states and roles that code compares against are `TextChoices` (ReviewStatus, Role,
+RecommendationStatus), so a test like `user.role == Role.REVIEWER` names its value once; the
+fixed lists that files and reports read are (key, label) pairs. Only Django's enum types are
+imported (no models, no settings), so the parser, the figures and the report builder share it.
 """
+
+from django.db.models import TextChoices
 
 # Grades on the Ofsted ILACS scale, best first.
 GRADES = [
@@ -84,23 +90,50 @@ REVIEWER_TYPES = [
 ]
 REVIEWER_TYPE_KEYS = [key for key, _ in REVIEWER_TYPES]
 
-# Review states (domain.md). A completed review is submitted or final; figures count those.
-REVIEW_STATES = [
-    ("assigned", "Assigned"),
-    ("in_progress", "In progress"),
-    ("submitted", "Submitted"),
-    ("final", "Final"),
-]
-COMPLETED_STATES = ("submitted", "final")
 
-ROLES = [
-    ("qa_lead", "Quality assurance lead"),
-    ("reviewer", "Reviewer"),
-    ("practitioner", "Practitioner"),
-    ("manager", "Manager"),
-    ("senior_leader", "Senior leader"),
-    ("admin", "Administrator"),
-]
+class ReviewStatus(TextChoices):
+    """A review's states (domain.md): assigned -> in progress -> submitted -> final. Who may move
+    a review between them is reviews/workflow.py's table."""
+
+    ASSIGNED = "assigned", "Assigned"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+    FINAL = "final", "Final"
+
+
+REVIEW_STATES = ReviewStatus.choices
+# A completed review is submitted or final; figures count those.
+COMPLETED_STATES = (ReviewStatus.SUBMITTED, ReviewStatus.FINAL)
+# A draft the reviewer may still change.
+EDITABLE_STATES = (ReviewStatus.ASSIGNED, ReviewStatus.IN_PROGRESS)
+
+
+class Role(TextChoices):
+    """What a person does in the programme; core/permissions.py says what each role may do."""
+
+    QA_LEAD = "qa_lead", "Quality assurance lead"
+    REVIEWER = "reviewer", "Reviewer"
+    PRACTITIONER = "practitioner", "Practitioner"
+    MANAGER = "manager", "Manager"
+    SENIOR_LEADER = "senior_leader", "Senior leader"
+    ADMIN = "admin", "Administrator"
+
+
+ROLES = Role.choices
+
+
+class RecommendationStatus(TextChoices):
+    """A recommendation's progress in the tracker; tracker/rules.py holds its transitions."""
+
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    NOT_ACCEPTED = "not_accepted", "Not accepted"
+    SUPERSEDED = "superseded", "Superseded"
+    CASE_CLOSED = "case_closed", "Case closed or transferred"
+
+
+RECOMMENDATION_STATUSES = RecommendationStatus.choices
 
 SELECTION_REASONS = [
     ("mixed", "Mixed"),
