@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "practice_review.tracker",
     "practice_review.audit",
     "practice_review.data_protection",
+    "practice_review.site",
 ]
 
 MIDDLEWARE = [

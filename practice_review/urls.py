@@ -3,17 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from practice_review.accounts import two_factor_views
-from practice_review.core import views as core_views
+from practice_review.accounts.forms import SignInForm
+from practice_review.reports import case_views
 from practice_review.reviews import cohort_views, dual_views, form_views
 from practice_review.reviews import views as review_views
+from practice_review.site import views as site_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(
             template_name="accounts/sign_in.html",
-            authentication_form=core_views.SignInForm,
+            authentication_form=SignInForm,
             redirect_authenticated_user=True,
         ),
         name="login",
@@ -26,15 +28,15 @@ urlpatterns = [
         two_factor_views.two_factor_recovery_codes,
         name="two_factor_recovery_codes",
     ),
-    path("accessibility/", core_views.accessibility, name="accessibility"),
+    path("accessibility/", site_views.accessibility, name="accessibility"),
     path("cohorts/new/", cohort_views.cohort_create, name="cohort_create"),
-    path("cohorts/<int:cohort_id>/", review_views.cohort_detail, name="cohort_detail"),
+    path("cohorts/<int:cohort_id>/", case_views.cohort_detail, name="cohort_detail"),
     path("cohorts/<int:cohort_id>/add/", cohort_views.cohort_add_case, name="cohort_add_case"),
     path("my-reviews/", cohort_views.my_reviews, name="my_reviews"),
     path("reviews/<int:review_id>/", review_views.review_detail, name="review_detail"),
     path(
         "reviews/<int:review_id>/document.<slug:format>",
-        review_views.review_document,
+        case_views.review_document,
         name="review_document",
     ),
     path("reviews/<int:review_id>/form/", form_views.review_tasks, name="review_tasks"),

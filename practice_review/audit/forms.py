@@ -3,7 +3,7 @@ import re
 from django import forms
 
 from practice_review.audit.models import AuditEvent
-from practice_review.reviews.review_forms import date_field
+from practice_review.core.forms import date_field
 
 # "review 12", "review", "summary report 3": a kind of record, then perhaps its number.
 RECORD = re.compile(r"^\s*([a-z][a-z _]*?)\s*(?:(\d{1,18})\s*)?$", re.IGNORECASE)

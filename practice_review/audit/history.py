@@ -12,6 +12,7 @@ during it are covered by that event (events.covered_by_one_event).
 
 import getpass
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -104,11 +105,10 @@ def _previous_version(model, history_instance):
 
 def _command_line_actor():
     """Outside a web request a change not attributed by save_as belongs to the command line:
-    the system actor of the operating-system user (accounts.models.system_actor names it so).
+    the system actor of the operating-system user (the accounts app's system_actor names it so).
     Not created here: an event is never the reason a user exists."""
     if getattr(HistoricalRecords.context, "request", None) is not None:
         return None
-    from practice_review.accounts.models import User
-
+    User = get_user_model()  # noqa: N806 (a class)
     name = f"system:{getpass.getuser()}"
     return User.objects.filter(username=name).first() or User(username=name)

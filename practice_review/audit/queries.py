@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practice_review.audit.models import AuditEvent
-from practice_review.core.permissions import Permission, has_permission
+from practice_review.audit.registry import record_page
 
 
 def search_events(*, who="", action="", record_kind="", record_id="", date_from=None, date_to=None):
@@ -36,38 +36,6 @@ def _start_of(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _visible(kind):
-    """For a kind of record with its own page: (the ids this user may open, URL name)."""
-    from practice_review.moderation.models import Meeting
-    from practice_review.reports.models import SummaryReport
-    from practice_review.reviews.alerts import alerts_visible_to
-    from practice_review.reviews.queries import cohorts_visible_to, reviews_visible_to
-    from practice_review.tracker.queries import recommendations_visible_to
-
-    return {
-        "review": (reviews_visible_to, "review_detail"),
-        "cohort": (lambda user: cohorts_visible_to(user), "cohort_detail"),
-        "alert": (alerts_visible_to, "alert_detail"),
-        "recommendation": (recommendations_visible_to, "tracker_detail"),
-        "meeting": (
-            lambda user: (
-                Meeting.objects.all()
-                if has_permission(user, Permission.VIEW_MODERATION)
-                else Meeting.objects.none()
-            ),
-            "meeting_detail",
-        ),
-        "summaryreport": (
-            lambda user: (
-                SummaryReport.objects.all()
-                if has_permission(user, Permission.VIEW_REPORTS)
-                else SummaryReport.objects.none()
-            ),
-            "report_detail",
-        ),
-    }.get(kind)
-
-
 def record_links(events, user):
     """{(target_type, target_id): url} for the records on this page that still exist and that
     `user` may open: one query per kind of record, however many events the page shows."""
@@ -77,12 +45,12 @@ def record_links(events, user):
             wanted.setdefault(event.target_type, set()).add(int(event.target_id))
     links = {}
     for kind, ids in wanted.items():
-        visible = _visible(kind)
-        if visible is None:
+        page = record_page(kind)
+        if page is None:
             continue
-        scope, url_name = visible
-        for pk in scope(user).filter(pk__in=ids).values_list("pk", flat=True).distinct():
-            links[(kind, str(pk))] = reverse(url_name, args=[pk])
+        visible = page.visible_to(user).filter(pk__in=ids)
+        for pk in visible.values_list("pk", flat=True).distinct():
+            links[(kind, str(pk))] = reverse(page.url_name, args=[pk])
     return links
 
 

@@ -16,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils import timezone
 
+from practice_review.accounts.models import StaffMember
 from practice_review.audit.events import record
 from practice_review.audit.models import AuditEvent
 from practice_review.core.vocabulary import COMPLETED_STATES
@@ -156,8 +157,6 @@ def _audit_events(live):
 
 
 def _staff(reviews, live):
-    from practice_review.accounts.models import StaffMember
-
     links = ("reviewer", "social_worker", "supervisor", "independent_reviewing_officer",
              "second_reviewer")  # fmt: skip
     ids = set()

@@ -1,7 +1,8 @@
 from django import forms
 
+from practice_review.accounts.forms import staff_choice
 from practice_review.core import vocabulary as v
-from practice_review.reviews.review_forms import date_field, radios, staff_choice, text
+from practice_review.core.forms import date_field, radios, text
 
 
 class ReviewChoice(forms.ModelMultipleChoiceField):

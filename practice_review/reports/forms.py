@@ -1,8 +1,8 @@
 from django import forms
 
+from practice_review.core.forms import date_field, text
 from practice_review.reports.summary import Coverage, previous_cohort
 from practice_review.reviews.models import Cohort, Review
-from practice_review.reviews.review_forms import date_field, text
 
 PREVIOUS, NONE = "previous", "none"
 

@@ -9,6 +9,8 @@ from practice_review.core import vocabulary as v
 from practice_review.core.text import long_date
 from practice_review.reports.builder import ReportData
 from practice_review.reviews.models import Recommendation, ThemeFinding
+from practice_review.reviews.notifications import review_reference
+from practice_review.reviews.practice_window import practice_window
 
 BAD_OUTCOMES = [key for key in v.GRADE_KEYS if key not in v.GOOD_OR_BETTER]
 
@@ -88,9 +90,6 @@ def report_data(reviews):
 
 def review_document_data(review):
     """One review as plain data for builder.build_review_document()."""
-    from practice_review.reviews.notifications import review_reference
-    from practice_review.reviews.practice_window import practice_window
-
     yes_no = {True: "Yes", False: "No", None: "Not recorded"}
     window = practice_window(review.review_date, review.case_start_date)
     findings = {f.theme: f for f in review.findings.all()}

@@ -12,7 +12,6 @@ from django.utils import timezone
 from practice_review.core.history import delete_as, save_as
 from practice_review.core.vocabulary import (
     EDITABLE_STATES,
-    PRACTICE_STANDARD_KEYS,
     THEME_KEYS,
     ReviewStatus,
 )
@@ -27,37 +26,9 @@ from practice_review.reviews.models import (
     ReviewResponse,
     ThemeFinding,
 )
+from practice_review.reviews.notifications import notify_review_submitted
 from practice_review.reviews.review_file import age_on
-from practice_review.reviews.review_sections import ready_to_submit
-
-# The review's own fields that each section of the form saves.
-SECTION_FIELDS = {
-    "child": [
-        "review_date",
-        "case_start_date",
-        "age_years",
-        "age_as_written",
-        "legal_status",
-        "gender",
-        "ethnicity",
-        "religion",
-        "first_language",
-        "interpreter_needed",
-        "uasc",
-    ],
-    "standards": [
-        f"{key}{suffix}"
-        for key in PRACTICE_STANDARD_KEYS
-        for suffix in ("", "_comment", "_put_right")
-    ],
-    "grades": [
-        "practice_grade",
-        "practice_rationale",
-        "outcome_grade",
-        "outcome_rationale",
-        "practice_outcome_reason",
-    ],
-}
+from practice_review.reviews.review_sections import SECTION_FIELDS, ready_to_submit
 
 
 class NotAllowed(Exception):
@@ -384,8 +355,6 @@ def submit_review(*, review, by, answers):
     _event(review, review.status, ReviewStatus.SUBMITTED, by)
     review.status = ReviewStatus.SUBMITTED
     _save(review, by, version=review.version + 1, **dual_review.pair_completed(review))
-    from practice_review.reviews.notifications import notify_review_submitted
-
     transaction.on_commit(lambda: notify_review_submitted(review))
     return review
 

@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from practice_review.core.permissions import Permission, requires
-from practice_review.core.vocabulary import COMPLETED_STATES, Role
+from practice_review.core.vocabulary import GRADES
 from practice_review.reviews import actions, review_sections, workflow
 from practice_review.reviews.models import GradeDescriptor
 from practice_review.reviews.practice_window import practice_window
 from practice_review.reviews.queries import (
+    can_respond,
     get_review_for_user,
     get_review_to_edit,
     review_answers,
@@ -24,6 +25,7 @@ from practice_review.reviews.review_forms import (
     RecommendationForm,
     ResponseForm,
 )
+from practice_review.reviews.views import review_page
 
 
 def review_tasks(request, review_id):
@@ -144,8 +146,6 @@ def _descriptors(review):
     """The grade descriptors the reviewer is shown, from the version recorded on the review."""
     descriptors = GradeDescriptor.objects.filter(descriptor_set=review.descriptor_set_id)
     table = {(d.axis, d.grade): d.text for d in descriptors}
-    from practice_review.core.vocabulary import GRADES
-
     return {
         axis: [(label, table.get((axis, key), "")) for key, label in GRADES]
         for axis in ("practice", "outcome")
@@ -258,18 +258,6 @@ def review_reopen(request, review_id):
     return render(request, "reviews/form/reopen.html", {"review": review, "form": form})
 
 
-def can_respond(user, review):
-    """The practitioner and manager named on a submitted or final review respond to it."""
-    return (
-        review.status in COMPLETED_STATES
-        and user.staff_member_id is not None
-        and (
-            (user.role == Role.PRACTITIONER and review.social_worker_id == user.staff_member_id)
-            or (user.role == Role.MANAGER and review.supervisor_id == user.staff_member_id)
-        )
-    )
-
-
 @require_POST
 def review_respond(request, review_id):
     review = get_review_for_user(request.user, review_id)
@@ -280,6 +268,4 @@ def review_respond(request, review_id):
         actions.record_response(review=review, by=request.user, text=form.cleaned_data["text"])
         messages.success(request, "Your reflection and response has been added")
         return redirect("review_detail", review.id)
-    from practice_review.reviews.views import review_page
-
     return review_page(request, review, response_form=form)

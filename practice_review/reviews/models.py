@@ -7,6 +7,7 @@ Case data is reached only through the scoped queries in queries.py, never `objec
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from practice_review.core import vocabulary as v
@@ -180,11 +181,6 @@ class ReviewQuerySet(models.QuerySet):
             counted_outcome_grade=Coalesce("moderated_outcome_grade", "outcome_grade"),
         )
 
-    def visible_to(self, user):
-        from practice_review.reviews.queries import reviews_visible_to
-
-        return reviews_visible_to(user, self)
-
 
 class Review(models.Model):
     """One child's case file reviewed by one reviewer (the audit)."""
@@ -323,8 +319,6 @@ class Review(models.Model):
 
     @property
     def is_overdue(self):
-        from django.utils import timezone
-
         return bool(self.due_date and self.is_open and self.due_date < timezone.localdate())
 
     @property

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from practice_review.core.permissions import Permission, has_permission
 from practice_review.core.vocabulary import COMPLETED_STATES, EDITABLE_STATES, Role
 from practice_review.reviews.models import Child, Cohort, Review
+from practice_review.reviews.review_sections import SECTION_FIELDS
 
 
 def reviews_visible_to(user, reviews=None):
@@ -92,8 +93,6 @@ def get_review_to_edit(user, review_id):
 
 def review_answers(review):
     """The review as plain data for review_sections.missing() and status()."""
-    from practice_review.reviews.actions import SECTION_FIELDS
-
     answers = {name: getattr(review, name) for fields in SECTION_FIELDS.values() for name in fields}
     answers["findings"] = {
         finding.theme: (finding.strengths, finding.development) for finding in review.findings.all()
@@ -147,4 +146,16 @@ def second_reviews_to_grade(user):
         .filter(Q(second_practice_grade__isnull=True) | Q(second_outcome_grade__isnull=True))
         .select_related("child", "cohort")
         .order_by("due_date", "id")
+    )
+
+
+def can_respond(user, review):
+    """The practitioner and manager named on a submitted or final review respond to it."""
+    return (
+        review.status in COMPLETED_STATES
+        and user.staff_member_id is not None
+        and (
+            (user.role == Role.PRACTITIONER and review.social_worker_id == user.staff_member_id)
+            or (user.role == Role.MANAGER and review.supervisor_id == user.staff_member_id)
+        )
     )

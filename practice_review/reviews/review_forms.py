@@ -4,79 +4,18 @@ Section forms accept partial answers (a draft is saved as it is typed); complete
 checked once, at submission, by review_sections.missing().
 """
 
-import datetime
-
 from django import forms
 from django.db.models import Q
 from django.utils.html import format_html
 
-from practice_review.accounts.models import StaffMember
+from practice_review.accounts.forms import staff_choice
 from practice_review.core import vocabulary as v
-from practice_review.core.vocabulary import Role
+from practice_review.core.forms import date_field, radios, text
+from practice_review.reviews.actions import conflicts_of_interest, section_values
 from practice_review.reviews.models import Child, Cohort, Conversation, LearningTopic
-from practice_review.reviews.review_file import Bad, parse_age
+from practice_review.reviews.review_file import Bad, age_on, parse_age
 
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
-
-
-EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
-
-
-def sensible_date(value):
-    if value and not EARLIEST <= value <= LATEST:
-        raise forms.ValidationError("Enter a date between 1900 and 2100")
-
-
-def date_field(label, required=True, help_text="For example, 17/09/2024"):
-    return forms.DateField(
-        validators=[sensible_date],
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        help_text=help_text,
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"The {label.lower()} must be a real date, like 17/09/2024",
-        },
-        widget=forms.DateInput(format="%d/%m/%Y"),
-    )
-
-
-def radios(label, choices, required=True, message=None):
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        required=required,
-        widget=forms.RadioSelect,
-        error_messages={"required": message or f"Select {label.lower()}"},
-    )
-
-
-def text(label, required=False, long=False, help_text="", max_length=None):
-    # Single-line answers fit their database columns; long answers are free text.
-    max_length = max_length or (None if long else 200)
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 4}) if long else forms.TextInput,
-        error_messages={"required": f"Enter {label.lower()}"},
-    )
-
-
-def staff_choice(label, required=True, reviewers_only=False):
-    staff = StaffMember.objects.order_by("name")
-    if reviewers_only:
-        staff = staff.filter(user__role=Role.REVIEWER, user__is_active=True)
-    return forms.ModelChoiceField(
-        label=label,
-        queryset=staff,
-        required=required,
-        empty_label="Choose a member of staff" if required else "None",
-        error_messages={"required": f"Choose {label.lower()}"},
-    )
 
 
 def yes_no(value):
@@ -126,8 +65,6 @@ class AssignmentForm(forms.Form):
     )
 
     def check_conflicts(self, social_worker, supervisor, iro):
-        from practice_review.reviews.actions import conflicts_of_interest
-
         reasons = conflicts_of_interest(
             reviewer=self.cleaned_data.get("reviewer"),
             social_worker=social_worker,
@@ -278,8 +215,6 @@ class ChildSectionForm(SectionForm):
             raise forms.ValidationError(f"Enter {bad.expected}") from None
 
     def values(self):
-        from practice_review.reviews.review_file import age_on
-
         data = self.cleaned_data
         age = data["age_at_review"]
         born = self.child.date_of_birth if self.child else None
@@ -353,8 +288,6 @@ class StandardsSectionForm(SectionForm):
 
     @staticmethod
     def initial_from(review):
-        from practice_review.reviews.actions import section_values
-
         return section_values(review, "standards")
 
 
@@ -417,8 +350,6 @@ class ThemesSectionForm(SectionForm):
 
     @staticmethod
     def initial_from(review):
-        from practice_review.reviews.actions import section_values
-
         return section_values(review, "themes")
 
 
@@ -446,8 +377,6 @@ class GradesSectionForm(SectionForm):
 
     @staticmethod
     def initial_from(review):
-        from practice_review.reviews.actions import section_values
-
         return section_values(review, "grades")
 
 

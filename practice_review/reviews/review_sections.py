@@ -25,6 +25,36 @@ SECTIONS = [
     Section("recommendations", "Recommendations for the child", required=False),
 ]
 SECTION_KEYS = [section.key for section in SECTIONS]
+
+# The review's own fields that each section of the form saves.
+SECTION_FIELDS = {
+    "child": [
+        "review_date",
+        "case_start_date",
+        "age_years",
+        "age_as_written",
+        "legal_status",
+        "gender",
+        "ethnicity",
+        "religion",
+        "first_language",
+        "interpreter_needed",
+        "uasc",
+    ],
+    "standards": [
+        f"{key}{suffix}"
+        for key in v.PRACTICE_STANDARD_KEYS
+        for suffix in ("", "_comment", "_put_right")
+    ],
+    "grades": [
+        "practice_grade",
+        "practice_rationale",
+        "outcome_grade",
+        "outcome_rationale",
+        "practice_outcome_reason",
+    ],
+}
+
 BY_KEY = {section.key: section for section in SECTIONS}
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, OPTIONAL = (

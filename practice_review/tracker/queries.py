@@ -16,6 +16,7 @@ from practice_review.core.vocabulary import COMPLETED_STATES
 from practice_review.reviews.models import Recommendation
 from practice_review.reviews.queries import graded_reviews_visible_to
 from practice_review.tracker import rules
+from practice_review.tracker.models import ImpactCheck
 
 # Child-level recommendations join the tracker when their review is submitted, and stay once
 # anything has been tracked (a reopened review must not hide their updates or impact check).
@@ -96,8 +97,6 @@ def user_is_owner(user, recommendation):
 
 
 def impact_check_of(recommendation):
-    from practice_review.tracker.models import ImpactCheck
-
     try:
         return recommendation.impact_check
     except ImpactCheck.DoesNotExist:

@@ -26,7 +26,7 @@ from django.utils.functional import SimpleLazyObject
 
 import practice_review.settings as settings_module
 from practice_review.core.errors import server_error
-from practice_review.core.management.commands.demo import (
+from practice_review.site.management.commands.demo import (
     _moderation,
     _reviews_to_do,
     _summary_report,

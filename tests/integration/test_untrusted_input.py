@@ -440,7 +440,7 @@ def test_every_tracker_csv_and_xlsx_cell_is_neutralised(client, cast, formulas):
 
 def test_every_audit_trail_csv_cell_is_neutralised(client, cast, formulas):
     """quality.md, formula row: usernames and other text in the audit trail's CSV export are
-    neutralised like the tracker's (one function: tracker/export.py neutralise_csv_cell)."""
+    neutralised like the tracker's (one function: core/spreadsheets.py neutralise_csv_cell)."""
     client.force_login(cast["qa_lead"])  # signed in with a formula for a username
     client.get(reverse("review_detail", args=[formulas["draft_independent"].pk]))
     response = client.get(reverse("audit_log_export"))
@@ -451,7 +451,7 @@ def test_every_audit_trail_csv_cell_is_neutralised(client, cast, formulas):
 
 def test_every_csv_and_xlsx_writer_uses_the_one_neutraliser():
     """quality.md, formula row: every module that writes CSV or XLSX goes through
-    tracker/export.py, so no new export can forget the neutraliser."""
+    core/spreadsheets.py, so no new export can forget the neutraliser."""
     from pathlib import Path
 
     import practice_review

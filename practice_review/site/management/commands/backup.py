@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from practice_review.accounts.models import User, system_actor
-from practice_review.core.backups import BackupError, make_backup
+from practice_review.site.backups import BackupError, make_backup
 
 
 class Command(BaseCommand):

@@ -1,3 +1,4 @@
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -6,11 +7,21 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from practice_review.accounts.models import StaffMember, User, normalise_name, system_actor
 from practice_review.core.secrets_file import private_file
 from practice_review.core.vocabulary import Role
+from practice_review.moderation import actions as moderation_actions
+from practice_review.moderation.models import Meeting
+from practice_review.reports import actions as report_actions
+from practice_review.reports.models import SummaryReport
+from practice_review.reports.summary import Coverage, previous_cohort
+from practice_review.reviews import actions as review_actions
+from practice_review.reviews.actions import assign_second_reviewer
 from practice_review.reviews.importing import import_reviews
+from practice_review.reviews.models import Child, Review
+from practice_review.reviews.queries import find_cohort
 
 SEED_FILE = Path(__file__).resolve().parents[3] / "reviews" / "demo_data" / "seed-cohorts.csv"
 
@@ -100,18 +111,10 @@ DEMO_COHORT = "Demo: reviews to do"
 @transaction.atomic
 def _reviews_to_do(by):
     """A cohort of reviews still to do, so the reviewers' demo has work in it (once only)."""
-    import datetime
-
-    from django.utils import timezone
-
-    from practice_review.reviews import actions
-    from practice_review.reviews.models import Child
-    from practice_review.reviews.queries import find_cohort
-
     if find_cohort(DEMO_COHORT):
         return
     today = timezone.localdate()
-    cohort = actions.create_cohort(
+    cohort = review_actions.create_cohort(
         by=by,
         name=DEMO_COHORT,
         period_start=today,
@@ -125,7 +128,7 @@ def _reviews_to_do(by):
         ("C1010", "Head of Safeguarding and QA", "internal", 21),
     ]:
         latest = Child.objects.get(case_ref=case_ref).reviews.order_by("-review_date").first()
-        actions.assign_review(
+        review_actions.assign_review(
             by=by,
             cohort=cohort,
             child=latest.child,
@@ -149,47 +152,37 @@ DEMO_CLOSING = (
 
 def _summary_report(by):
     """A published summary report of the September cohort against July's (once only)."""
-    from practice_review.reports import actions
-    from practice_review.reports.models import SummaryReport
-    from practice_review.reports.summary import Coverage, previous_cohort
-    from practice_review.reviews.models import Review
-    from practice_review.reviews.queries import find_cohort
 
     september = find_cohort("September 2024 to February 2025")
     if SummaryReport.objects.exists() or september is None:
         return
-    report = actions.create_report(
+    report = report_actions.create_report(
         by=by,
         title="Practice and Impact Review summary, September 2024 to February 2025",
         cohorts=[september],
         comparator=previous_cohort(Coverage((september,))),
     )
-    report = actions.save_narrative(
+    report = report_actions.save_narrative(
         by=by, report=report, part="closing", text=DEMO_CLOSING, version=report.version
     )
-    actions.publish(by=by, report=report, reviews=Review.objects.all(), version=report.version)
+    report_actions.publish(
+        by=by, report=report, reviews=Review.objects.all(), version=report.version
+    )
 
 
 def _moderation(by):
     """A past moderation meeting with a learning point and a recommendation it raised, and a
     dual review: the internal reviewer grades the independent reviewer's demo case blind."""
-    import datetime
-
-    from practice_review.moderation import actions
-    from practice_review.moderation.models import Meeting
-    from practice_review.reviews.actions import assign_second_reviewer
-    from practice_review.reviews.models import Review
-
     if Meeting.objects.exists():
         return
-    meeting = actions.plan_meeting(
+    meeting = moderation_actions.plan_meeting(
         by=by,
         held_on=datetime.date(2025, 3, 12),
         reviews=[],
         attendees="Head of Safeguarding and QA; Independent Associate; Service Manager, "
         "Children in Care; Service Manager, Care Leavers",
     )
-    actions.add_learning_point(
+    moderation_actions.add_learning_point(
         by=by,
         meeting=meeting,
         theme="identity",
@@ -197,7 +190,7 @@ def _moderation(by):
         "interpreters are not always arranged for conversations with the young person.",
     )
     owner = StaffMember.objects.filter(name="BA").first()
-    actions.raise_recommendation(
+    moderation_actions.raise_recommendation(
         by=by,
         meeting=meeting,
         theme="identity",
@@ -207,7 +200,7 @@ def _moderation(by):
         due_date=datetime.date(2025, 6, 30),
         success_measure="No review in the next cohort finds them missing.",
     )
-    actions.close_meeting(by=by, meeting=meeting)
+    moderation_actions.close_meeting(by=by, meeting=meeting)
     demo_case = Review.objects.filter(
         cohort__name=DEMO_COHORT, reviewer__name="Independent Associate"
     ).first()

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from practice_review.accounts.models import User, system_actor
 from practice_review.audit.events import record
 from practice_review.audit.models import AuditEvent
 
@@ -197,8 +198,6 @@ def restore_backup(path, *, by_username=None, confirmed=False):
     """Replace the configured database with the backup at `path`, after checking it against its
     manifest; then check integrity and every table's row count, and record a `restore` event
     (after restoring, since the audit table is replaced too). Raises BackupError."""
-    from practice_review.accounts.models import User, system_actor
-
     started = time.perf_counter()
     path = Path(path)
     manifest = read_manifest(path)

@@ -1,13 +1,14 @@
+"""The top floor's pages: the home page (what to do next) and the accessibility statement."""
+
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 
 from practice_review.core.permissions import Permission, has_permission
 from practice_review.core.vocabulary import ReviewStatus, Role
 from practice_review.reports.figures import grade_summaries_by_cohort
 from practice_review.reports.models import SummaryReport
+from practice_review.reports.presenters import CohortSummary
 from practice_review.reviews.alerts import home_alerts
-from practice_review.reviews.presenters import CohortSummary
 from practice_review.reviews.queries import (
     cohorts_visible_to,
     graded_reviews_visible_to,
@@ -16,24 +17,6 @@ from practice_review.reviews.queries import (
     reviews_visible_to,
     second_reviews_to_grade,
 )
-
-
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form with the GOV.UK wording for its errors."""
-
-    error_messages = {
-        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
-        "inactive": "This account is not active. Ask your administrator.",
-    }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].error_messages["required"] = "Enter your username"
-        self.fields["password"].error_messages["required"] = "Enter your password"
-        # No autofocus: it skips the skip link and header for keyboard and screen reader users.
-        self.fields["username"].widget.attrs.pop("autofocus", None)
-        self.fields["username"].widget.attrs.update(autocomplete="username", spellcheck="false")
-        self.fields["password"].widget.attrs.update(autocomplete="current-password")
 
 
 def home(request):
@@ -64,9 +47,9 @@ def home(request):
             else []
         ),
     }
-    return render(request, "core/home.html", context)
+    return render(request, "site/home.html", context)
 
 
 @login_not_required
 def accessibility(request):
-    return render(request, "core/accessibility.html")
+    return render(request, "site/accessibility.html")

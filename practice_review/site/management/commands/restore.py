@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from practice_review.core.backups import BackupError, restore_backup
+from practice_review.site.backups import BackupError, restore_backup
 
 
 class Command(BaseCommand):

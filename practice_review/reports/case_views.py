@@ -1,0 +1,64 @@
+"""The pages about cases that this app draws: a cohort's page with its figures, and one review
+as a Word or PDF document for the child's case file. They live here, above the reviews app,
+because the figures and the documents are this app's (docs/architecture.md)."""
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from practice_review.core.permissions import Permission, has_permission
+from practice_review.reports.builder import build_review_document
+from practice_review.reports.figures import cohort_figures
+from practice_review.reports.presenters import FiguresPresenter
+from practice_review.reports.renderers import RENDERERS
+from practice_review.reports.report_data import review_document_data
+from practice_review.reviews import dual_review
+from practice_review.reviews.notifications import review_reference
+from practice_review.reviews.queries import (
+    get_cohort_for_user,
+    get_review_for_user,
+    graded_reviews_visible_to,
+    reviews_visible_to,
+)
+
+
+def cohort_detail(request, cohort_id):
+    cohort = get_cohort_for_user(request.user, cohort_id)
+    visible = reviews_visible_to(request.user)
+    reviews = visible.filter(cohort=cohort).select_related(
+        "child", "social_worker", "supervisor", "reviewer"
+    )
+    graded = graded_reviews_visible_to(request.user)
+    figures = FiguresPresenter(cohort_figures(cohort, reviews=graded))
+    can_manage = has_permission(request.user, Permission.MANAGE_COHORTS)
+    # Reviews this reader grades blind as second reviewer: their grades are not shown.
+    blind = set(reviews.exclude(pk__in=graded.values("pk")).values_list("pk", flat=True))
+    return render(
+        request,
+        "reports/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "reviews": reviews,
+            "figures": figures,
+            "can_manage": can_manage,
+            "blind": blind,
+        },
+    )
+
+
+def review_document(request, review_id, format):
+    """The review as a Word or PDF document for the child's case file (scoped like the page)."""
+    if format not in ("docx", "pdf"):
+        raise Http404
+    review = get_review_for_user(request.user, review_id)
+    if dual_review.first_grades_hidden_from(request.user, review):
+        raise Http404  # the document shows the grades the second reviewer must not see yet
+    document = build_review_document(
+        council=settings.COUNCIL_NAME, data=review_document_data(review)
+    )
+    renderer = RENDERERS[format]()
+    response = HttpResponse(renderer.render(document), content_type=renderer.content_type)
+    # The file name carries the reference only, never the child's initials.
+    name = f"practice-review-{review_reference(review).lower()}.{format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
