@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "practice_review.core",
     "practice_review.accounts",
     "practice_review.reviews",
+    "practice_review.alerts",
     "practice_review.reports",
     "practice_review.moderation",
     "practice_review.tracker",

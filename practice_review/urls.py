@@ -8,6 +8,7 @@ from practice_review.reports import case_views
 from practice_review.reviews import cohort_views, dual_views, form_views
 from practice_review.reviews import views as review_views
 from practice_review.site import views as site_views
+from practice_review.tracker import views as tracker_views
 
 urlpatterns = [
     path("", site_views.home, name="home"),
@@ -47,8 +48,14 @@ urlpatterns = [
     ),
     path(
         "reviews/<int:review_id>/form/recommendations/",
-        form_views.review_recommendations,
+        tracker_views.review_recommendations,
         name="review_recommendations",
+    ),
+    # Before the general removal below, which takes conversations only.
+    path(
+        "reviews/<int:review_id>/form/recommendations/<int:item_id>/remove/",
+        tracker_views.review_remove_recommendation,
+        name="review_remove_recommendation",
     ),
     path(
         "reviews/<int:review_id>/form/<slug:kind>/<int:item_id>/remove/",
@@ -72,7 +79,7 @@ urlpatterns = [
     path("reviews/<int:review_id>/reopen/", form_views.review_reopen, name="review_reopen"),
     path("reviews/<int:review_id>/respond/", form_views.review_respond, name="review_respond"),
     path("import/", review_views.import_reviews, name="import_reviews"),
-    path("alerts/", include("practice_review.reviews.alert_urls")),
+    path("alerts/", include("practice_review.alerts.urls")),
     path("reports/", include("practice_review.reports.urls")),
     path("moderation/", include("practice_review.moderation.urls")),
     path("agreement/", include("practice_review.reports.agreement_urls")),

@@ -135,7 +135,8 @@ def _load_data(users):
     from practice_review.reports.models import SummaryReport
     from practice_review.reviews import actions
     from practice_review.reviews.importing import import_reviews
-    from practice_review.reviews.models import Cohort, Recommendation, Review
+    from practice_review.reviews.models import Cohort, Review
+    from practice_review.tracker.models import Recommendation
 
     by = system_actor()
     result = import_reviews(data=completed_reviews_file(users), file_name="load-test.csv", by=by)

@@ -91,3 +91,10 @@ def system_actor(username=None):
         actor.set_unusable_password()
         actor.save(update_fields=["password"])
     return actor
+
+
+def staff_link():
+    """A link from a case record to a member of staff (a worker, a manager, an owner)."""
+    return models.ForeignKey(
+        "accounts.StaffMember", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )

@@ -108,6 +108,7 @@ NOT_CASE_PAGES = {
     "audit_log_export": "the audit trail, not case data",
     # Accepting only a POST: what they change is recorded from history.
     "review_remove_item": "POST only",
+    "review_remove_recommendation": "POST only",
     "review_sign_off": "POST only",
     "review_respond": "POST only",
     "alert_acknowledge": "POST only",

@@ -12,22 +12,21 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from practice_review.alerts.models import Alert
 from practice_review.audit.events import record
 from practice_review.audit.models import AuditEvent
 from practice_review.core import vocabulary as v
 from practice_review.data_protection import retention
 from practice_review.moderation.models import AgendaReview
 from practice_review.reviews.models import (
-    Alert,
     Child,
     Conversation,
-    Recommendation,
     Review,
     ReviewEvent,
     ReviewResponse,
     ThemeFinding,
 )
-from practice_review.tracker.models import ImpactCheck, RecommendationUpdate
+from practice_review.tracker.models import ImpactCheck, Recommendation, RecommendationUpdate
 
 CHUNK = 500
 

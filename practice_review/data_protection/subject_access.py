@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from practice_review.accounts.models import StaffMember
+from practice_review.alerts.models import Alert
 from practice_review.audit.events import record
 from practice_review.audit.models import AuditEvent
 from practice_review.core.vocabulary import COMPLETED_STATES
@@ -25,16 +26,19 @@ from practice_review.moderation.models import AgendaReview
 from practice_review.reports.models import PublishedReport
 from practice_review.reports.summary import Coverage
 from practice_review.reviews.models import (
-    Alert,
     Conversation,
     LearningTopic,
-    Recommendation,
     Review,
     ReviewEvent,
     ReviewResponse,
     ThemeFinding,
 )
-from practice_review.tracker.models import ImpactCheck, RecommendationUpdate, ReminderSent
+from practice_review.tracker.models import (
+    ImpactCheck,
+    Recommendation,
+    RecommendationUpdate,
+    ReminderSent,
+)
 
 # file name -> what it holds, for README.txt (and the order of the files in it).
 FILES = {

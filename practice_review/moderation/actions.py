@@ -15,7 +15,8 @@ from practice_review.moderation.models import (
 )
 from practice_review.reviews import dual_review, workflow
 from practice_review.reviews.actions import NotAllowed
-from practice_review.reviews.models import Recommendation, Review, ReviewEvent
+from practice_review.reviews.models import Review, ReviewEvent
+from practice_review.tracker.models import Recommendation
 
 
 @transaction.atomic

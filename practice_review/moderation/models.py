@@ -12,7 +12,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from practice_review.core import vocabulary as v
-from practice_review.reviews.models import Recommendation, Review
+from practice_review.reviews.models import Review
+from practice_review.tracker.models import Recommendation
 
 
 def _grade(**options):

@@ -5,13 +5,14 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from practice_review.alerts.models import Alert
 from practice_review.core import vocabulary as v
 from practice_review.core.permissions import Permission, has_permission
 from practice_review.core.vocabulary import ReviewStatus
 from practice_review.moderation.models import AgendaReview, Meeting
 from practice_review.moderation.recurring import findings
-from practice_review.reviews.models import Alert, Cohort, Recommendation, Review, ThemeFinding
-from practice_review.tracker.models import ImpactCheck
+from practice_review.reviews.models import Cohort, Review, ThemeFinding
+from practice_review.tracker.models import ImpactCheck, Recommendation
 from practice_review.tracker.rules import ACTIVE_STATUSES
 
 

@@ -8,10 +8,11 @@ pure `figures_from_counts` then shapes the counts into the contract's JSON.
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
+from practice_review.alerts.models import Alert
 from practice_review.core import vocabulary as v
 from practice_review.core.numbers import percentage
 from practice_review.reports.agreement import agreement_figures
-from practice_review.reviews.models import Alert, Review
+from practice_review.reviews.models import Review
 
 SCHEMA = "practice-review/report-figures/1"
 BAD_OUTCOMES = [key for key in v.GRADE_KEYS if key not in v.GOOD_OR_BETTER]

@@ -8,9 +8,10 @@ from django.db.models import Count, Q
 from practice_review.core import vocabulary as v
 from practice_review.core.text import long_date
 from practice_review.reports.builder import ReportData
-from practice_review.reviews.models import Recommendation, ThemeFinding
+from practice_review.reviews.models import ThemeFinding
 from practice_review.reviews.notifications import review_reference
 from practice_review.reviews.practice_window import practice_window
+from practice_review.tracker.models import Recommendation
 
 BAD_OUTCOMES = [key for key in v.GRADE_KEYS if key not in v.GOOD_OR_BETTER]
 

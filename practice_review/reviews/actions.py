@@ -20,7 +20,6 @@ from practice_review.reviews.models import (
     Cohort,
     Conversation,
     GradeDescriptorSet,
-    Recommendation,
     Review,
     ReviewEvent,
     ReviewResponse,
@@ -277,55 +276,21 @@ def add_conversation(*, review, by, held_with, held_on, method, their_words):
         review=review, held_with=held_with, held_on=held_on, method=method, their_words=their_words
     )
     save_as(conversation, by)
-    _mark_started(review, by)
+    mark_started(review, by)
     return conversation
 
 
 @transaction.atomic
-def add_recommendation(*, review, by, action, owner, due_date, success_measure, theme=""):
-    ensure_editable(review)
-    recommendation = Recommendation(
-        level="child",
-        review=review,
-        cohort=review.cohort,
-        theme=theme,
-        action=action,
-        owner=owner,
-        due_date=due_date,
-        success_measure=success_measure,
-        created_by=by,
-    )
-    save_as(recommendation, by)
-    _mark_started(review, by)
-    return recommendation
-
-
-@transaction.atomic
 def remove_item(*, review, item, by):
-    """Remove a conversation or recommendation added by mistake, before submission. The
-    deletion is kept in the item's history, with who did it."""
+    """Remove a conversation (or, through the tracker, a recommendation) added by mistake,
+    before submission. The deletion is kept in the item's history, with who did it."""
     ensure_editable(review)
     if item.review_id != review.pk:
         raise NotAllowed("That item belongs to another review")
-    if isinstance(item, Recommendation) and _tracked(item):
-        raise NotAllowed(
-            "This recommendation is already being tracked: change its status in the tracker "
-            "(for example, superseded) instead of removing it"
-        )
     delete_as(item, by)
 
 
-def _tracked(recommendation):
-    """A recommendation with tracker records (updates, an impact check, reminders sent) keeps
-    them: removing it would lose that history."""
-    return (
-        recommendation.updates.exists()
-        or recommendation.reminders.exists()
-        or hasattr(recommendation, "impact_check")
-    )
-
-
-def _mark_started(review, by):
+def mark_started(review, by):
     """The first thing added to an assigned review starts it. Decided on the review re-read
     under a lock: two first saves at once must record one "started" event, and saving the
     caller's copy (loaded before this transaction) could overwrite another person's save."""

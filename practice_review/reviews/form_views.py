@@ -22,7 +22,6 @@ from practice_review.reviews.review_forms import (
     SECTION_FORMS,
     ConversationForm,
     ReasonForm,
-    RecommendationForm,
     ResponseForm,
 )
 from practice_review.reviews.views import review_page
@@ -152,7 +151,7 @@ def _descriptors(review):
     }
 
 
-def _item_list_page(request, review_id, *, form_class, add, message, template, items):
+def item_list_page(request, review_id, *, form_class, add, message, template, items):
     """A section that is a list: the items so far and a form to add one more."""
     review = get_review_to_edit(request.user, review_id)
     form = form_class(request.POST or None)
@@ -164,7 +163,7 @@ def _item_list_page(request, review_id, *, form_class, add, message, template, i
 
 
 def review_conversations(request, review_id):
-    return _item_list_page(
+    return item_list_page(
         request,
         review_id,
         form_class=ConversationForm,
@@ -175,32 +174,21 @@ def review_conversations(request, review_id):
     )
 
 
-def review_recommendations(request, review_id):
-    return _item_list_page(
-        request,
-        review_id,
-        form_class=RecommendationForm,
-        add=actions.add_recommendation,
-        message="Recommendation added",
-        template="reviews/form/recommendations.html",
-        items=lambda review: review.recommendations.select_related("owner"),
-    )
-
-
 @require_POST
 def review_remove_item(request, review_id, kind, item_id):
     review = get_review_to_edit(request.user, review_id)
-    items = {"conversations": review.conversations, "recommendations": review.recommendations}
-    if kind not in items:
+    # Recommendations are removed through the tracker (tracker/views.py), which keeps those it
+    # already tracks; this view removes conversations.
+    if kind != "conversations":
         raise Http404
-    item = get_object_or_404(items[kind], pk=item_id)
+    item = get_object_or_404(review.conversations, pk=item_id)
     try:
         actions.remove_item(review=review, item=item, by=request.user)
     except actions.NotAllowed as refused:
         messages.warning(request, str(refused))
     else:
-        messages.success(request, f"{kind[:-1].capitalize()} removed")
-    return redirect(f"review_{kind}", review.id)
+        messages.success(request, "Conversation removed")
+    return redirect("review_conversations", review.id)
 
 
 def review_submit(request, review_id):

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from practice_review.accounts.models import staff_link
 from practice_review.core import vocabulary as v
 
 
@@ -37,12 +38,6 @@ class StandardField(models.CharField):
         kwargs.setdefault("null", True)
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)
-
-
-def staff_link():
-    return models.ForeignKey(
-        "accounts.StaffMember", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
 
 class Child(models.Model):
@@ -427,89 +422,6 @@ class ReviewResponse(models.Model):
 
     def __str__(self):
         return f"Response by {self.by} at {self.at:%Y-%m-%d %H:%M}"
-
-
-class Alert(models.Model):
-    """An area of significant concern that must reach the responsible manager at once."""
-
-    SEVERITIES = [("high", "High: a child may be at risk"), ("medium", "Medium"), ("low", "Low")]
-
-    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="alerts")
-    concern = models.TextField()
-    severity = models.CharField(max_length=10, choices=SEVERITIES)
-    must_act = staff_link()
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    raised_at = models.DateTimeField(auto_now_add=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    action_taken = models.TextField(blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    closed_at = models.DateTimeField(null=True, blank=True)
-    # When acknowledgement is due (working days, excluding bank holidays); each time it passes
-    # unacknowledged the alert escalates one step: manager, QA lead, senior leaders.
-    acknowledge_by = models.DateTimeField(null=True, blank=True)
-    escalation_level = models.PositiveSmallIntegerField(default=0)
-    escalated_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-raised_at"]
-
-    def __str__(self):
-        return f"{self.reference} ({self.get_severity_display()})"
-
-    @property
-    def reference(self):
-        """What emails carry instead of the child's details."""
-        return f"ALERT-{self.pk:06d}"
-
-
-class Recommendation(models.Model):
-    """A SMART recommendation: child-level (from a review) or service-level."""
-
-    LEVELS = [("child", "Child-level"), ("service", "Service-level")]
-
-    level = models.CharField(max_length=10, choices=LEVELS)
-    review = models.ForeignKey(
-        Review, null=True, blank=True, on_delete=models.PROTECT, related_name="recommendations"
-    )
-    cohort = models.ForeignKey(
-        Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="recommendations"
-    )
-    theme = models.CharField(max_length=30, choices=choices(v.THEMES), blank=True)
-    action = models.TextField()
-    owner = staff_link()
-    due_date = models.DateField(null=True, blank=True)
-    success_measure = models.TextField("how success will be seen", blank=True)
-    status = models.CharField(
-        max_length=20,
-        choices=v.RecommendationStatus.choices,
-        default=v.RecommendationStatus.OPEN,
-    )
-    status_reason = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["due_date", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(level="service") | models.Q(review__isnull=False),
-                name="child_recommendation_has_review",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.get_level_display()} recommendation {self.pk}"
 
 
 class ImportRecord(models.Model):

@@ -387,16 +387,6 @@ class ConversationForm(forms.Form):
     their_words = text("What they said, in their words", required=True, long=True)
 
 
-class RecommendationForm(forms.Form):
-    action = text("What should be done", required=True, long=True)
-    owner = staff_choice("Who will do it")
-    due_date = date_field("Date it should be done by")
-    success_measure = text("How success will be seen", required=True, long=True)
-    theme = forms.ChoiceField(
-        label="Theme (optional)", choices=[("", "None")] + list(v.THEMES), required=False
-    )
-
-
 class ReasonForm(forms.Form):
     reason = text("Reason for reopening the review", required=True, long=True)
 

@@ -3,12 +3,12 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
+from practice_review.alerts.queries import home_alerts
 from practice_review.core.permissions import Permission, has_permission
 from practice_review.core.vocabulary import ReviewStatus, Role
 from practice_review.reports.figures import grade_summaries_by_cohort
 from practice_review.reports.models import SummaryReport
 from practice_review.reports.presenters import CohortSummary
-from practice_review.reviews.alerts import home_alerts
 from practice_review.reviews.queries import (
     cohorts_visible_to,
     graded_reviews_visible_to,

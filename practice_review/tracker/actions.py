@@ -17,9 +17,14 @@ from django.utils import timezone
 
 from practice_review.accounts.models import User
 from practice_review.core.history import save_as
-from practice_review.reviews.models import Recommendation
+from practice_review.reviews import actions as review_actions
 from practice_review.tracker import queries, rules
-from practice_review.tracker.models import ImpactCheck, RecommendationUpdate, ReminderSent
+from practice_review.tracker.models import (
+    ImpactCheck,
+    Recommendation,
+    RecommendationUpdate,
+    ReminderSent,
+)
 
 logger = logging.getLogger(__name__)
 NotAllowed = rules.NotAllowed
@@ -226,3 +231,47 @@ def _reminder_email(recommendation, kind):
         f"{recommendation_link(recommendation)}\n"
     )
     return subject, body
+
+
+@transaction.atomic
+def add_child_recommendation(*, review, by, action, owner, due_date, success_measure, theme=""):
+    review_actions.ensure_editable(review)
+    """A recommendation for the child, made in the review form before it is submitted; it is
+    tracked once the review is submitted."""
+    recommendation = Recommendation(
+        level="child",
+        review=review,
+        cohort=review.cohort,
+        theme=theme,
+        action=action,
+        owner=owner,
+        due_date=due_date,
+        success_measure=success_measure,
+        created_by=by,
+    )
+    save_as(recommendation, by)
+    review_actions.mark_started(review, by)
+    return recommendation
+
+
+@transaction.atomic
+def remove_child_recommendation(*, review, recommendation, by):
+    """Remove a recommendation added by mistake, before the review is submitted; one the tracker
+    already holds records for keeps them, so it is closed in the tracker instead."""
+    review_actions.ensure_editable(review)
+    if _tracked(recommendation):
+        raise NotAllowed(
+            "This recommendation is already being tracked: change its status in the tracker "
+            "(for example, superseded) instead of removing it"
+        )
+    review_actions.remove_item(review=review, item=recommendation, by=by)
+
+
+def _tracked(recommendation):
+    """A recommendation with tracker records (updates, an impact check, reminders sent) keeps
+    them: removing it would lose that history."""
+    return (
+        recommendation.updates.exists()
+        or recommendation.reminders.exists()
+        or hasattr(recommendation, "impact_check")
+    )

@@ -1,8 +1,10 @@
 from django import forms
 from django.db.models import Q
 
+from practice_review.accounts.forms import staff_choice
 from practice_review.accounts.models import StaffMember, Team
 from practice_review.core import vocabulary as v
+from practice_review.core.forms import date_field, text
 from practice_review.reviews.models import Cohort
 from practice_review.tracker import rules
 
@@ -139,4 +141,16 @@ class ImpactCheckForm(forms.Form):
         help_text="What you saw, read or were told that shows the difference, or its absence.",
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter the evidence of impact"},
+    )
+
+
+class ChildRecommendationForm(forms.Form):
+    """A recommendation for the child, in the review form."""
+
+    action = text("What should be done", required=True, long=True)
+    owner = staff_choice("Who will do it")
+    due_date = date_field("Date it should be done by")
+    success_measure = text("How success will be seen", required=True, long=True)
+    theme = forms.ChoiceField(
+        label="Theme (optional)", choices=[("", "None")] + list(v.THEMES), required=False
     )

@@ -1,12 +1,14 @@
-"""What the tracker adds to a recommendation (reviews.Recommendation): dated updates, the impact
-check and the reminders sent. The recommendation's own status and reason stay on it, with its
-history; these models live here so the reviews app needs no migration.
+"""Recommendations and what the tracker adds to them: dated updates, the impact check and the
+reminders sent (docs/spec/domain.md#recommendations). A recommendation's own status and reason
+stay on it, with its history.
 """
 
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from practice_review.accounts.models import staff_link
+from practice_review.core import vocabulary as v
 from practice_review.tracker import rules
 
 
@@ -25,11 +27,61 @@ class AppendOnly(models.Model):
         raise ValueError(f"a {self._meta.verbose_name} cannot be removed")
 
 
+class Recommendation(models.Model):
+    """A SMART recommendation: child-level (from a review) or service-level."""
+
+    LEVELS = [("child", "Child-level"), ("service", "Service-level")]
+
+    level = models.CharField(max_length=10, choices=LEVELS)
+    review = models.ForeignKey(
+        "reviews.Review",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    cohort = models.ForeignKey(
+        "reviews.Cohort",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    theme = models.CharField(max_length=30, choices=v.THEMES, blank=True)
+    action = models.TextField()
+    owner = staff_link()
+    due_date = models.DateField(null=True, blank=True)
+    success_measure = models.TextField("how success will be seen", blank=True)
+    status = models.CharField(
+        max_length=20,
+        choices=v.RecommendationStatus.choices,
+        default=v.RecommendationStatus.OPEN,
+    )
+    status_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level="service") | models.Q(review__isnull=False),
+                name="child_recommendation_has_review",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()} recommendation {self.pk}"
+
+
 class RecommendationUpdate(AppendOnly):
     """A dated note on progress; a status change is recorded as one too, with from and to."""
 
     recommendation = models.ForeignKey(
-        "reviews.Recommendation", on_delete=models.PROTECT, related_name="updates"
+        Recommendation, on_delete=models.PROTECT, related_name="updates"
     )
     text = models.TextField(blank=True)
     from_status = models.CharField(max_length=20, blank=True)
@@ -62,7 +114,7 @@ class ImpactCheck(models.Model):
     recorded by a manager or the QA lead, then signed off by the QA lead."""
 
     recommendation = models.OneToOneField(
-        "reviews.Recommendation", on_delete=models.PROTECT, related_name="impact_check"
+        Recommendation, on_delete=models.PROTECT, related_name="impact_check"
     )
     completed_at = models.DateTimeField(help_text="When the recommendation was completed.")
     due_on = models.DateField()
@@ -102,7 +154,7 @@ class ReminderSent(AppendOnly):
     KINDS = [(rules.DUE_SOON, "Due soon"), (rules.OVERDUE, "Overdue")]
 
     recommendation = models.ForeignKey(
-        "reviews.Recommendation", on_delete=models.PROTECT, related_name="reminders"
+        Recommendation, on_delete=models.PROTECT, related_name="reminders"
     )
     kind = models.CharField(max_length=10, choices=KINDS)
     sent_on = models.DateField()

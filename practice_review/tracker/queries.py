@@ -13,10 +13,9 @@ from django.utils import timezone
 
 from practice_review.core.permissions import Permission, has_permission
 from practice_review.core.vocabulary import COMPLETED_STATES
-from practice_review.reviews.models import Recommendation
 from practice_review.reviews.queries import graded_reviews_visible_to
 from practice_review.tracker import rules
-from practice_review.tracker.models import ImpactCheck
+from practice_review.tracker.models import ImpactCheck, Recommendation
 
 # Child-level recommendations join the tracker when their review is submitted, and stay once
 # anything has been tracked (a reopened review must not hide their updates or impact check).

@@ -10,15 +10,22 @@ from functools import partial
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from practice_review.core import spreadsheets
-from practice_review.reviews.queries import reviews_visible_to
+from practice_review.reviews.form_views import item_list_page
+from practice_review.reviews.queries import get_review_to_edit, reviews_visible_to
 from practice_review.tracker import actions, queries
-from practice_review.tracker.forms import FilterForm, ImpactCheckForm, StatusForm, UpdateForm
+from practice_review.tracker.forms import (
+    ChildRecommendationForm,
+    FilterForm,
+    ImpactCheckForm,
+    StatusForm,
+    UpdateForm,
+)
 from practice_review.tracker.rules import ACTIVE_STATUSES, NotAllowed
 
 EXPORT_TYPES = {
@@ -172,3 +179,34 @@ def _detail_page(request, recommendation, **forms):
         "has_errors": any(form.errors for form in forms.values()),
     }
     return render(request, "tracker/detail.html", context)
+
+
+# The review form's "Recommendations for the child" section: the reviewer adds them while the
+# review is a draft; the tracker follows them up once it is submitted.
+
+
+def review_recommendations(request, review_id):
+    return item_list_page(
+        request,
+        review_id,
+        form_class=ChildRecommendationForm,
+        add=actions.add_child_recommendation,
+        message="Recommendation added",
+        template="tracker/review_recommendations.html",
+        items=lambda review: review.recommendations.select_related("owner"),
+    )
+
+
+@require_POST
+def review_remove_recommendation(request, review_id, item_id):
+    review = get_review_to_edit(request.user, review_id)
+    recommendation = get_object_or_404(review.recommendations, pk=item_id)
+    try:
+        actions.remove_child_recommendation(
+            review=review, recommendation=recommendation, by=request.user
+        )
+    except NotAllowed as refused:
+        messages.warning(request, str(refused))
+    else:
+        messages.success(request, "Recommendation removed")
+    return redirect("review_recommendations", review.id)

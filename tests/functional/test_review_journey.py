@@ -32,9 +32,10 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from practice_review.accounts.models import StaffMember
+from practice_review.alerts.models import Alert
 from practice_review.core.vocabulary import PRACTICE_STANDARDS, THEMES
 from practice_review.reviews import actions
-from practice_review.reviews.models import Alert, Child, Review, ReviewResponse
+from practice_review.reviews.models import Child, Review, ReviewResponse
 from practice_review.reviews.queries import reviews_awaiting_response
 from practice_review.reviews.review_forms import ThemesSectionForm
 from tests.conftest import PASSWORD

@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from practice_review.accounts.models import StaffMember
-from practice_review.reviews.models import Recommendation, Review
+from practice_review.reviews.models import Review
+from practice_review.tracker.models import Recommendation
 from tests.conftest import PASSWORD
 from tests.functional.conftest import SCREENS, enter_second_factor
 

@@ -20,13 +20,16 @@ import datetime
 from django.utils import timezone
 
 from practice_review.accounts.models import StaffMember
+from practice_review.alerts.actions import raise_alert
+from practice_review.alerts.models import Alert
+from practice_review.alerts.rules import SENIOR_LEADERS
 from practice_review.moderation import actions as moderation_actions
 from practice_review.reports import actions as report_actions
 from practice_review.reviews import actions
-from practice_review.reviews.alerts import SENIOR_LEADERS, raise_alert
-from practice_review.reviews.models import Alert, Child, Recommendation, Review
+from practice_review.reviews.models import Child, Review
 from practice_review.reviews.queries import find_cohort
 from practice_review.tracker import actions as tracker_actions
+from practice_review.tracker.models import Recommendation
 from tests.conftest import JULY, SEPTEMBER
 
 DUE = datetime.date(2026, 11, 20)
@@ -71,7 +74,7 @@ def build_world(cast):
             review=review, by=cast[user], held_with="practitioner", held_on=DUE,
             method="phone", their_words="We spoke about the plan.",
         )  # fmt: skip
-        actions.add_recommendation(
+        tracker_actions.add_child_recommendation(
             review=review, by=cast[user], action="Update the chronology.", owner=rl,
             due_date=DUE, success_measure="A current chronology.",
         )  # fmt: skip

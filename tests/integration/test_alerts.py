@@ -12,19 +12,19 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from practice_review.cli import main as practice_review_command
-from practice_review.core.vocabulary import ReviewStatus
-from practice_review.reviews.alerts import (
-    AlertNotAllowed,
+from practice_review.alerts.actions import (
     acknowledge_alert,
-    alerts_visible_to,
     close_alert,
     escalate_overdue_alerts,
-    home_alerts,
     raise_alert,
 )
-from practice_review.reviews.models import Alert, Review
-from practice_review.reviews.working_days import LONDON
+from practice_review.alerts.models import Alert
+from practice_review.alerts.queries import alerts_visible_to, home_alerts
+from practice_review.alerts.rules import AlertNotAllowed
+from practice_review.alerts.working_days import LONDON
+from practice_review.cli import main as practice_review_command
+from practice_review.core.vocabulary import ReviewStatus
+from practice_review.reviews.models import Review
 
 pytestmark = pytest.mark.django_db
 
@@ -530,7 +530,7 @@ def render_review_alerts(review, user):
     request = RequestFactory().get("/")
     request.user = user
     return render_to_string(
-        "reviews/alerts/review_alerts.html", {"review": review, "user": user}, request=request
+        "alerts/review_alerts.html", {"review": review, "user": user}, request=request
     )
 
 
@@ -589,9 +589,9 @@ def test_home_alerts_list_overdue_first(raised, elsewhere, people):
 def test_the_home_page_include_shows_the_counts_and_the_overdue_warning(raised, people):
     make_overdue(raised)
     page = render_to_string(
-        "reviews/alerts/home_alerts.html", {"home_alerts": home_alerts(people["manager"])}
+        "alerts/home_alerts.html", {"home_alerts": home_alerts(people["manager"])}
     )
     assert "Alerts to act on: 1 open, 1 overdue" in page
     assert "1 alert has not been acknowledged in time" in page
     assert raised.reference in page and reverse("alert_detail", args=[raised.pk]) in page
-    assert render_to_string("reviews/alerts/home_alerts.html", {}).strip() == ""
+    assert render_to_string("alerts/home_alerts.html", {}).strip() == ""

@@ -250,9 +250,8 @@ def test_a_postgresql_backup_under_load_restores_into_another_database_with_iden
 
     from practice_review.accounts.models import User, system_actor
     from practice_review.reviews.importing import import_reviews
-    from practice_review.reviews.models import Recommendation
     from practice_review.tracker.actions import add_update
-    from practice_review.tracker.models import RecommendationUpdate
+    from practice_review.tracker.models import Recommendation, RecommendationUpdate
 
     actor = system_actor()
     assert import_reviews(data=SEED_FILE.read_bytes(), file_name=SEED_FILE.name, by=actor).ok

@@ -37,7 +37,7 @@ def live_work(cast):
         reviewer=staff["Independent Associate"], reviewer_type="independent",
         due_date=datetime.date(2026, 11, 20), social_worker=staff["RL"], supervisor=staff["BA"],
     )  # fmt: skip
-    from practice_review.reviews.alerts import raise_alert
+    from practice_review.alerts.actions import raise_alert
 
     raise_alert(review=review, concern="A concern.", severity="high", must_act=staff["BA"],
                 by=cast["reviewer_independent"])  # fmt: skip

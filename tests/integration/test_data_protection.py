@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from practice_review.alerts.models import Alert
 from practice_review.audit.events import record
 from practice_review.audit.models import AuditEvent
 from practice_review.core.history import save_as
@@ -30,18 +31,16 @@ from practice_review.reports.drafts import Draft
 from practice_review.reports.figures import cohort_figures
 from practice_review.reports.models import PublishedFile, PublishedReport
 from practice_review.reviews.models import (
-    Alert,
     Child,
     Cohort,
     Conversation,
     LearningTopic,
-    Recommendation,
     Review,
     ReviewEvent,
     ReviewResponse,
     ThemeFinding,
 )
-from practice_review.tracker.models import ImpactCheck, RecommendationUpdate
+from practice_review.tracker.models import ImpactCheck, Recommendation, RecommendationUpdate
 from tests.conftest import PASSWORD
 
 TODAY = date(2031, 1, 1)  # cutoff 1 January 2025 with 6 years

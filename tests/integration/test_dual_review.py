@@ -171,7 +171,7 @@ def test_no_second_reviewer_after_moderation_and_no_pairing_with_oneself(client,
 def test_the_blind_second_reviewer_does_not_see_the_first_reviewers_recommendations(
     client, cast, live
 ):
-    from practice_review.reviews.models import Recommendation
+    from practice_review.tracker.models import Recommendation
 
     Recommendation.objects.create(
         level="child",

@@ -79,7 +79,7 @@ def test_prepare_gives_each_person_an_account_an_authenticator_and_their_own_wor
         status, _, _, supervisor, staff, *_ = look_up(f"load.manager.{slot}")
         assert (status, supervisor) == ("final", staff)
         owner = database.execute(
-            "SELECT owner_id FROM reviews_recommendation WHERE id = ?",
+            "SELECT owner_id FROM tracker_recommendation WHERE id = ?",
             (users[f"load.manager.{slot}"]["recommendation"],),
         ).fetchone()[0]
         assert owner == staff
@@ -149,7 +149,7 @@ def test_the_load_tests_response_and_tracker_update_forms_are_found_and_accepted
     client, cast, review
 ):
     """quality.md row: load on loopback: 50 users, mixed reads and writes, bounded time."""
-    from practice_review.reviews.models import Recommendation
+    from practice_review.tracker.models import Recommendation
 
     final = Review.objects.filter(status="final", supervisor__name="BA").first()
     recommendation = Recommendation.objects.create(

@@ -15,17 +15,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from practice_review.accounts.models import StaffMember, User
+from practice_review.alerts.models import Alert
 from practice_review.moderation.models import Meeting
 from practice_review.reports.models import SummaryReport
-from practice_review.reviews.models import (
-    Alert,
-    Cohort,
-    Conversation,
-    Recommendation,
-    Review,
-    ReviewResponse,
-)
+from practice_review.reviews.models import Cohort, Conversation, Review, ReviewResponse
 from practice_review.reviews.queries import find_cohort
+from practice_review.tracker.models import Recommendation
 from tests.conftest import JULY, SEED_FILE, SEPTEMBER
 from tests.integration.access_world import build_world
 

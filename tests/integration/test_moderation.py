@@ -10,8 +10,9 @@ from django.urls import reverse
 from practice_review.accounts.models import StaffMember
 from practice_review.moderation.models import AgendaReview, Meeting
 from practice_review.reports.figures import cohort_figures
-from practice_review.reviews.models import Recommendation, Review
+from practice_review.reviews.models import Review
 from practice_review.reviews.queries import find_cohort
+from practice_review.tracker.models import Recommendation
 from tests.conftest import PASSWORD, SEPTEMBER
 
 pytestmark = pytest.mark.django_db

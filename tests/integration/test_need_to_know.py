@@ -26,8 +26,9 @@ import pytest
 from django.urls import reverse
 
 from practice_review.reviews import actions
-from practice_review.reviews.models import Child, Conversation, Recommendation, Review, ReviewEvent
+from practice_review.reviews.models import Child, Conversation, Review, ReviewEvent
 from practice_review.reviews.queries import find_cohort
+from practice_review.tracker.models import Recommendation
 from tests.conftest import SEPTEMBER
 from tests.integration.access_world import build_world
 from tests.integration.url_access import ACCESS, CHILD, CONVERSATION, kwargs_for

@@ -12,6 +12,7 @@ from practice_review.core.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEYS
 from practice_review.reports.figures import cohort_figures
 from practice_review.reviews import actions
 from practice_review.reviews.models import Child, Cohort, Review, ReviewEvent
+from practice_review.tracker import actions as tracker_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -457,14 +458,14 @@ def test_a_conversation_added_by_mistake_can_be_removed_and_history_keeps_it(cli
 def test_a_tracked_recommendation_is_not_removed_from_a_reopened_review(client, cast, review):
     from practice_review.tracker.models import RecommendationUpdate
 
-    recommendation = actions.add_recommendation(
+    recommendation = tracker_actions.add_child_recommendation(
         review=review, by=cast["reviewer_independent"], action="Update the plan",
         owner=staff("RL"), due_date=datetime.date(2026, 12, 1), success_measure="Plan updated",
     )  # fmt: skip
     RecommendationUpdate.objects.create(recommendation=recommendation, text="Started.",
                                         by=cast["practitioner"])  # fmt: skip
     client.force_login(cast["reviewer_independent"])
-    url = reverse("review_remove_item", args=[review.id, "recommendations", recommendation.id])
+    url = reverse("review_remove_recommendation", args=[review.id, recommendation.id])
     response = client.post(url, follow=True)
     assert "already being tracked" in response.content.decode()
     assert review.recommendations.count() == 1
@@ -472,12 +473,12 @@ def test_a_tracked_recommendation_is_not_removed_from_a_reopened_review(client, 
 
 @pytest.mark.parametrize("person", ["reviewer_internal", "practitioner", "qa_lead"])
 def test_nobody_else_removes_a_reviews_items(client, cast, review, person):
-    recommendation = actions.add_recommendation(
+    recommendation = tracker_actions.add_child_recommendation(
         review=review, by=cast["reviewer_independent"], action="Update the plan",
         owner=staff("RL"), due_date=datetime.date(2026, 12, 1), success_measure="Plan updated",
     )  # fmt: skip
     client.force_login(cast[person])
-    url = reverse("review_remove_item", args=[review.id, "recommendations", recommendation.id])
+    url = reverse("review_remove_recommendation", args=[review.id, recommendation.id])
     assert client.post(url).status_code == 404
     assert review.recommendations.count() == 1
 

@@ -26,13 +26,13 @@ from django.utils.functional import SimpleLazyObject
 
 import practice_review.settings as settings_module
 from practice_review.core.errors import server_error
+from practice_review.reports.models import SummaryReport
+from practice_review.reviews.models import Review
 from practice_review.site.management.commands.demo import (
     _moderation,
     _reviews_to_do,
     _summary_report,
 )
-from practice_review.reports.models import SummaryReport
-from practice_review.reviews.models import Review
 from practice_review.tracker.queries import recommendations_visible_to
 
 COMMAND = shutil.which("practice-review", path=os.path.dirname(sys.executable))

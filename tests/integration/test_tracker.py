@@ -19,9 +19,14 @@ from django.utils import timezone
 from practice_review.accounts.models import StaffMember, Team
 from practice_review.core.dates import add_months
 from practice_review.core.spreadsheets import FORMULA_STARTS
-from practice_review.reviews.models import Recommendation, Review
+from practice_review.reviews.models import Review
 from practice_review.tracker import actions, rules
-from practice_review.tracker.models import ImpactCheck, RecommendationUpdate, ReminderSent
+from practice_review.tracker.models import (
+    ImpactCheck,
+    Recommendation,
+    RecommendationUpdate,
+    ReminderSent,
+)
 from practice_review.tracker.queries import recommendations_visible_to
 
 pytestmark = pytest.mark.django_db

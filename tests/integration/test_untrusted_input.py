@@ -38,6 +38,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from practice_review.accounts.models import Team
+from practice_review.alerts.actions import close_alert, raise_alert
 from practice_review.core.spreadsheets import is_formula_like
 from practice_review.moderation import actions as moderation_actions
 from practice_review.reports import actions as report_actions
@@ -45,7 +46,6 @@ from practice_review.reports.builder import narrative_parts
 from practice_review.reports.checks import problems_digest
 from practice_review.reports.drafts import Draft
 from practice_review.reviews import actions
-from practice_review.reviews.alerts import close_alert, raise_alert
 from practice_review.reviews.models import (
     GradeDescriptor,
     GradeDescriptorSet,

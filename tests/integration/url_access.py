@@ -25,24 +25,20 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from practice_review.core.vocabulary import COMPLETED_STATES
+from practice_review.alerts.models import Alert
+from practice_review.alerts.queries import alerts_visible_to
+from practice_review.alerts.rules import SENIOR_LEADERS
+from practice_review.core.vocabulary import COMPLETED_STATES, EDITABLE_STATES
 from practice_review.moderation.models import AgendaReview, Meeting
 from practice_review.reports.models import PublishedReport, SummaryReport
-from practice_review.reviews.alerts import SENIOR_LEADERS, alerts_visible_to
-from practice_review.reviews.models import (
-    Alert,
-    Child,
-    Cohort,
-    Conversation,
-    Recommendation,
-    Review,
-)
+from practice_review.reviews.models import Child, Cohort, Conversation, Review
 from practice_review.reviews.queries import (
     children_visible_to,
     cohorts_visible_to,
     graded_reviews_visible_to,
     reviews_visible_to,
 )
+from practice_review.tracker.models import Recommendation
 from practice_review.tracker.queries import recommendations_visible_to
 
 PUBLIC = "public"
@@ -109,9 +105,15 @@ REVIEW_WITHOUT_SECOND_GRADES = Kind(
 )
 CONVERSATION = Kind(
     "conversation on a review not yet submitted",
-    lambda: Conversation.objects.filter(review__status__in=["assigned", "in_progress"]),
+    lambda: Conversation.objects.filter(review__status__in=EDITABLE_STATES),
     lambda user: Conversation.objects.filter(review__in=reviews_visible_to(user)),
     lambda item: {"review_id": item.review_id, "kind": "conversations", "item_id": item.pk},
+)
+CHILD_RECOMMENDATION = Kind(
+    "recommendation on a review not yet submitted",
+    lambda: Recommendation.objects.filter(review__status__in=EDITABLE_STATES),
+    lambda user: Recommendation.objects.filter(review__in=reviews_visible_to(user)),
+    lambda item: {"review_id": item.review_id, "item_id": item.pk},
 )
 CHILD = Kind("child", Child.objects.all, children_visible_to, lambda c: {"child_id": c.pk})
 COHORT = Kind(
@@ -209,7 +211,7 @@ def assigned_reviewer(user, reviews):
     return reviews.filter(reviewer=_staff(user))
 
 
-def conversation_of_assigned_reviewer(user, items):
+def item_of_assigned_reviewer(user, items):
     return items.filter(review__reviewer=_staff(user))
 
 
@@ -291,7 +293,10 @@ ACCESS = {
         REVIEWERS, DRAFT_REVIEW, assigned_reviewer, extra={"section": "grades"}
     ),  # fmt: skip
     "review_remove_item": Access(
-        REVIEWERS, CONVERSATION, conversation_of_assigned_reviewer, post_only=True
+        REVIEWERS, CONVERSATION, item_of_assigned_reviewer, post_only=True
+    ),  # fmt: skip
+    "review_remove_recommendation": Access(
+        REVIEWERS, CHILD_RECOMMENDATION, item_of_assigned_reviewer, post_only=True
     ),  # fmt: skip
     "review_submit": Access(REVIEWERS, DRAFT_REVIEW, assigned_reviewer),
     "review_reassign": Access(QA_LEAD_ONLY, DRAFT_REVIEW),

@@ -24,7 +24,8 @@ def setup(writers):
 
     from practice_review.accounts.models import StaffMember, User, system_actor
     from practice_review.reviews import actions
-    from practice_review.reviews.models import Child, Recommendation
+    from practice_review.reviews.models import Child
+    from practice_review.tracker.models import Recommendation
 
     by = system_actor()
     with transaction.atomic():
@@ -69,8 +70,9 @@ def setup(writers):
 def write(name, writes, start_file):
     from practice_review.accounts.models import User
     from practice_review.reviews.actions import add_conversation
-    from practice_review.reviews.models import Recommendation, Review
+    from practice_review.reviews.models import Review
     from practice_review.tracker.actions import add_update
+    from practice_review.tracker.models import Recommendation
 
     user = User.objects.get(username=name)
     recommendation = Recommendation.objects.get(level="service")
@@ -92,8 +94,8 @@ def write(name, writes, start_file):
 
 def until(name, stop_file):
     from practice_review.accounts.models import User
-    from practice_review.reviews.models import Recommendation
     from practice_review.tracker.actions import add_update
+    from practice_review.tracker.models import Recommendation
 
     user = User.objects.get(username=name)
     recommendation = Recommendation.objects.get(level="service")

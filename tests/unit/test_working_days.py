@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from practice_review.reviews.working_days import LONDON, acknowledgement_deadline
+from practice_review.alerts.working_days import LONDON, acknowledgement_deadline
 
 # England and Wales, around Christmas 2026 and Easter 2027.
 BANK_HOLIDAYS = ["2026-12-25", "2026-12-28", "2027-01-01", "2027-03-26", "2027-03-29"]

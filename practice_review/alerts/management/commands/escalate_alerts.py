@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from practice_review.reviews.alerts import escalate_overdue_alerts
+from practice_review.alerts.actions import escalate_overdue_alerts
 
 
 class Command(BaseCommand):

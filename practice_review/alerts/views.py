@@ -12,18 +12,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from practice_review.accounts.models import StaffMember
-from practice_review.core.permissions import Permission, has_permission
-from practice_review.reviews import alerts as actions
-from practice_review.reviews.alerts import (
-    AlertNotAllowed,
-    AlertSummary,
+from practice_review.alerts import actions
+from practice_review.alerts.presenters import AlertSummary, summarise
+from practice_review.alerts.queries import (
     alerts_visible_to,
     get_alert_for_user,
     may_act_on_alert,
     may_raise_alert,
-    summarise,
 )
-from practice_review.reviews.models import Alert
+from practice_review.alerts.rules import SEVERITIES, AlertNotAllowed
+from practice_review.core.permissions import Permission, has_permission
 from practice_review.reviews.queries import get_review_for_user, reviews_visible_to
 
 
@@ -37,7 +35,7 @@ class RaiseAlertForm(forms.Form):
     )
     severity = forms.ChoiceField(
         label="How serious is it?",
-        choices=Alert.SEVERITIES,
+        choices=SEVERITIES,
         widget=forms.RadioSelect,
         error_messages={"required": "Select how serious the concern is"},
     )
@@ -68,7 +66,7 @@ def alert_list(request):
     rows = summarise(alerts_visible_to(request.user))
     return render(
         request,
-        "reviews/alerts/alert_list.html",
+        "alerts/alert_list.html",
         {
             "open_alerts": [row for row in rows if not row.closed_at],
             "closed_alerts": [row for row in rows if row.closed_at],
@@ -124,7 +122,7 @@ def raise_alert(request, review_id):
             f"{deadline:%H:%M on %-d %B %Y}.",
         )
         return redirect("alert_detail", alert.pk)
-    return render(request, "reviews/alerts/raise_alert.html", {"review": review, "form": form})
+    return render(request, "alerts/raise_alert.html", {"review": review, "form": form})
 
 
 def _alert_to_act_on(user, alert_id):
@@ -142,4 +140,4 @@ def _detail_page(request, alert, close_form):
         "review_visible": reviews_visible_to(user).filter(pk=alert.review_id).exists(),
         "close_form": close_form,
     }
-    return render(request, "reviews/alerts/alert_detail.html", context)
+    return render(request, "alerts/alert_detail.html", context)

@@ -6,8 +6,9 @@
 
 from django import template
 
+from practice_review.alerts.presenters import summarise
+from practice_review.alerts.queries import alerts_visible_to, may_raise_alert
 from practice_review.core.permissions import Permission, has_permission
-from practice_review.reviews.alerts import alerts_visible_to, may_raise_alert, summarise
 
 register = template.Library()
 
