@@ -70,8 +70,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "practice-review@localhost")
 
-# Alerts must be acknowledged within this many working days; weekends and these bank holidays
-# (ISO dates, comma-separated; England and Wales by default) do not count.
+# Alerts must be acknowledged within this many working days; weekends and bank holidays do not
+# count (England and Wales's for any year, core/bank_holidays.py).
 ALERT_ACKNOWLEDGE_WORKING_DAYS = int(os.environ.get("PRACTICE_REVIEW_ALERT_WORKING_DAYS", 1))
 # Moderation meetings are held every this many months (domain.md: every two months).
 MODERATION_EVERY_MONTHS = int(os.environ.get("PRACTICE_REVIEW_MODERATION_EVERY_MONTHS", 2))
@@ -79,15 +79,11 @@ MODERATION_EVERY_MONTHS = int(os.environ.get("PRACTICE_REVIEW_MODERATION_EVERY_M
 # impact check of a completed recommendation is due this many months after completion.
 RECOMMENDATION_REMINDER_DAYS = int(os.environ.get("PRACTICE_REVIEW_REMINDER_DAYS", 7))
 IMPACT_CHECK_MONTHS = int(os.environ.get("PRACTICE_REVIEW_IMPACT_CHECK_MONTHS", 3))
-BANK_HOLIDAYS = env_list(
-    "PRACTICE_REVIEW_BANK_HOLIDAYS",
-    [
-        "2025-01-01", "2025-04-18", "2025-04-21", "2025-05-05", "2025-05-26", "2025-08-25",
-        "2025-12-25", "2025-12-26", "2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04",
-        "2026-05-25", "2026-08-31", "2026-12-25", "2026-12-28", "2027-01-01", "2027-03-26",
-        "2027-03-29", "2027-05-03", "2027-05-31", "2027-08-30", "2027-12-27", "2027-12-28",
-    ],
-)  # fmt: skip
+# Extra days off, added to England and Wales's bank holidays (ISO dates, comma-separated): a
+# one-off bank holiday announced after the installed holidays library was released.
+EXTRA_BANK_HOLIDAYS = [
+    datetime.date.fromisoformat(day) for day in env_list("PRACTICE_REVIEW_BANK_HOLIDAYS", [])
+]
 
 # Largest review file accepted for import; XLSX files are also checked for what they unpack to.
 IMPORT_MAX_BYTES = int(os.environ.get("PRACTICE_REVIEW_IMPORT_MAX_BYTES", 20 * 1024 * 1024))

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from practice_review.accounts.models import User
 from practice_review.accounts.permissions import Permission, has_permission
+from practice_review.core.bank_holidays import is_bank_holiday
 from practice_review.core.history import save_as
 from practice_review.reviews.models import Alert
 from practice_review.reviews.queries import reviews_visible_to
@@ -43,7 +44,7 @@ class AlertNotAllowed(Exception):
 
 def deadline_from(moment):
     return acknowledgement_deadline(
-        moment, settings.ALERT_ACKNOWLEDGE_WORKING_DAYS, settings.BANK_HOLIDAYS
+        moment, settings.ALERT_ACKNOWLEDGE_WORKING_DAYS, is_bank_holiday
     )
 
 
