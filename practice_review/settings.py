@@ -271,6 +271,9 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 # for a secure request (no redirect, secure cookies sent over the wire).
 if env.bool("PRACTICE_REVIEW_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Except the health check (core/views.py): load balancers ask for it over plain HTTP from their
+# own network and expect 200 or 503, not a redirect; it says "ok" and nothing else.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 PERMISSIONS_POLICY = {
     "camera": [], "microphone": [], "geolocation": [], "payment": [], "usb": [],
