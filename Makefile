@@ -7,15 +7,29 @@ UV_VERSION := 0.9.30
 
 .PHONY: demo test test-browser test-pdf lint security check ci frontend lock benchmark load clean
 
-# Create the virtual environment and install the locked dependencies when they change.
-$(BIN)/.installed: pyproject.toml requirements.lock
+# Create the virtual environment and make it exactly one lock (hashes checked), then the app:
+# requirements.lock, what the app needs to run, for `make demo`; requirements-dev.lock, the same
+# versions plus the test, lint, security and load tools, for everything else ($(BIN)/.installed).
+# Each install removes the other's marker, so `make demo` after `make test` (and the reverse)
+# syncs .venv again (seconds, from uv's cache).
+define install-lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --require-hashes --python $(BIN)/python $(1)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+endef
+
+$(BIN)/.installed-runtime: pyproject.toml requirements.lock
+	$(call install-lock,requirements.lock)
+	rm -f $(BIN)/.installed
 	touch $@
 
-demo: $(BIN)/.installed
+$(BIN)/.installed: pyproject.toml requirements-dev.lock
+	$(call install-lock,requirements-dev.lock)
+	rm -f $(BIN)/.installed-runtime
+	touch $@
+
+demo: $(BIN)/.installed-runtime
 	$(BIN)/practice-review demo --port $(PORT)
 
 test: $(BIN)/.installed
@@ -57,9 +71,14 @@ security: $(BIN)/.installed
 frontend: node_modules/.installed
 	bash scripts/build-frontend.sh
 
-# Re-resolve requirements.lock from pyproject.toml.
+# Re-resolve both locks from pyproject.toml, with hashes. uv keeps the versions already in the
+# file it writes (LOCK_ARGS=--upgrade-package=NAME moves one); the development lock is
+# constrained to the runtime one, so tests run on exactly the versions `make demo` installs.
+LOCK_ARGS ?=
+COMPILE = $(BIN)/uv pip compile --quiet --python-version 3.11 --generate-hashes
 lock: $(BIN)/.installed
-	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+	$(COMPILE) pyproject.toml -o requirements.lock $(LOCK_ARGS)
+	$(COMPILE) pyproject.toml --extra dev -c requirements.lock -o requirements-dev.lock $(LOCK_ARGS)
 
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/import_and_figures.py

@@ -3,94 +3,73 @@
 The environment variables are the contract for deployments (issue 2): DATABASE_URL, SECRET_KEY,
 DEBUG, ALLOWED_HOSTS, plus PRACTICE_REVIEW_* for the product's own settings. With nothing set,
 the app runs on an SQLite file in the data folder, which is what `make demo` needs.
+
+environs reads them: a value that is not of its type (a number, true or false, a date) stops
+start-up with `Environment variable "NAME" invalid: ...`. True is true/yes/on/1, false is
+false/no/off/0 (any case); lists are comma-separated.
 """
 
 import datetime
-import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from environs import Env, validate
 
 from practice_review.core.secrets_file import private_file
 
 BASE_DIR = Path(__file__).resolve().parent
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    if value.strip().lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.strip().lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, got {value!r}")
-
-
-def env_list(name, default):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
+env = Env()
 
 # The data folder holds the default SQLite database, generated secrets and the demo marker.
-DATA_DIR = Path(os.environ.get("PRACTICE_REVIEW_DATA_DIR") or BASE_DIR.parent / "data").resolve()
+DATA_DIR = Path(env.str("PRACTICE_REVIEW_DATA_DIR", "") or BASE_DIR.parent / "data").resolve()
 
-DEBUG = env_bool("DEBUG", False)
+DEBUG = env.bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY") or private_file(
+SECRET_KEY = env.str("SECRET_KEY", "") or private_file(
     DATA_DIR / "secret-key", lambda: secrets.token_urlsafe(50)
 )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"], subcast=str.strip)
 
 # Demo mode is switched on by `practice-review demo` (a marker file) and honoured by `serve`.
 DEMO_MODE_MARKER = DATA_DIR / "demo-mode"
-DEMO_MODE = env_bool("PRACTICE_REVIEW_DEMO_MODE", DEMO_MODE_MARKER.exists())
+DEMO_MODE = env.bool("PRACTICE_REVIEW_DEMO_MODE", DEMO_MODE_MARKER.exists())
 
-COUNCIL_NAME = os.environ.get("PRACTICE_REVIEW_COUNCIL_NAME", "City of London Corporation")
+COUNCIL_NAME = env.str("PRACTICE_REVIEW_COUNCIL_NAME", "City of London Corporation")
 SERVICE_NAME = "Practice Review"
 
 # Where links in emails point (emails carry a link and a reference, never a child's details).
-SITE_URL = os.environ.get("PRACTICE_REVIEW_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env.str("PRACTICE_REVIEW_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Email: the console by default (demo and development); SMTP when EMAIL_HOST is set.
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_HOST = env.str("EMAIL_HOST", "")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "practice-review@localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "practice-review@localhost")
 
-# Alerts must be acknowledged within this many working days; weekends and these bank holidays
-# (ISO dates, comma-separated; England and Wales by default) do not count.
-ALERT_ACKNOWLEDGE_WORKING_DAYS = int(os.environ.get("PRACTICE_REVIEW_ALERT_WORKING_DAYS", 1))
+# Alerts must be acknowledged within this many working days; weekends and bank holidays do not
+# count (England and Wales's for any year, core/bank_holidays.py).
+ALERT_ACKNOWLEDGE_WORKING_DAYS = env.int("PRACTICE_REVIEW_ALERT_WORKING_DAYS", 1)
 # Moderation meetings are held every this many months (domain.md: every two months).
-MODERATION_EVERY_MONTHS = int(os.environ.get("PRACTICE_REVIEW_MODERATION_EVERY_MONTHS", 2))
+MODERATION_EVERY_MONTHS = env.int("PRACTICE_REVIEW_MODERATION_EVERY_MONTHS", 2)
 # Recommendation owners are emailed this many days before the due date (and when overdue); the
 # impact check of a completed recommendation is due this many months after completion.
-RECOMMENDATION_REMINDER_DAYS = int(os.environ.get("PRACTICE_REVIEW_REMINDER_DAYS", 7))
-IMPACT_CHECK_MONTHS = int(os.environ.get("PRACTICE_REVIEW_IMPACT_CHECK_MONTHS", 3))
-BANK_HOLIDAYS = env_list(
-    "PRACTICE_REVIEW_BANK_HOLIDAYS",
-    [
-        "2025-01-01", "2025-04-18", "2025-04-21", "2025-05-05", "2025-05-26", "2025-08-25",
-        "2025-12-25", "2025-12-26", "2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04",
-        "2026-05-25", "2026-08-31", "2026-12-25", "2026-12-28", "2027-01-01", "2027-03-26",
-        "2027-03-29", "2027-05-03", "2027-05-31", "2027-08-30", "2027-12-27", "2027-12-28",
-    ],
-)  # fmt: skip
+RECOMMENDATION_REMINDER_DAYS = env.int("PRACTICE_REVIEW_REMINDER_DAYS", 7)
+IMPACT_CHECK_MONTHS = env.int("PRACTICE_REVIEW_IMPACT_CHECK_MONTHS", 3)
+# Extra days off, added to England and Wales's bank holidays (ISO dates, comma-separated): a
+# one-off bank holiday announced after the installed holidays library was released.
+EXTRA_BANK_HOLIDAYS = env.list("PRACTICE_REVIEW_BANK_HOLIDAYS", [], subcast=datetime.date)
 
 # Largest review file accepted for import; XLSX files are also checked for what they unpack to.
-IMPORT_MAX_BYTES = int(os.environ.get("PRACTICE_REVIEW_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+IMPORT_MAX_BYTES = env.int("PRACTICE_REVIEW_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # An upload over IMPORT_MAX_BYTES stops being kept (core/uploads.py); the rest are Django's own.
@@ -183,7 +162,7 @@ SQLITE_OPTIONS = {
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'practice-review.sqlite3'}",
+        env.str("DATABASE_URL", "") or f"sqlite:///{DATA_DIR / 'practice-review.sqlite3'}",
         conn_max_age=60,
     )
 }
@@ -236,7 +215,7 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
 # Every person proves a second factor (an authenticator app code or a recovery code) after their
 # password, except in the demo, whose made-up accounts share one published password.
-TWO_FACTOR_REQUIRED = env_bool("PRACTICE_REVIEW_TWO_FACTOR", not DEMO_MODE)
+TWO_FACTOR_REQUIRED = env.bool("PRACTICE_REVIEW_TWO_FACTOR", not DEMO_MODE)
 # The name authenticator apps show next to the code.
 OTP_TOTP_ISSUER = f"{SERVICE_NAME} ({COUNCIL_NAME})"
 # Wrong codes make the next try wait 1, 2, 4, 8... seconds (per device), so guessing a 6-digit
@@ -278,7 +257,7 @@ SESSION_ABSOLUTE_TIMEOUT = datetime.timedelta(hours=12)
 # Production is the default: the HTTPS-only settings are on unless this is the demo or DEBUG.
 # `make demo` serves plain HTTP on 127.0.0.1: a secure cookie would never be sent back over it
 # (nobody could sign in) and an SSL redirect would lead nowhere, so one switch turns them off.
-HTTPS = env_bool("PRACTICE_REVIEW_HTTPS", not (DEMO_MODE or DEBUG))
+HTTPS = env.bool("PRACTICE_REVIEW_HTTPS", not (DEMO_MODE or DEBUG))
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -287,13 +266,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 # Preloading binds every subdomain of the council's domain into browsers for years and is hard
 # to undo: a decision for whoever owns that domain, not for one service on it. Off unless asked
 # for, and then Django's reminder to set it (security.W021) is not wanted either.
-SECURE_HSTS_PRELOAD = HTTPS and env_bool("PRACTICE_REVIEW_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = HTTPS and env.bool("PRACTICE_REVIEW_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 # Only behind a reverse proxy that terminates TLS and always sets X-Forwarded-Proto itself: if
 # the app were reachable directly, anyone could send that header over plain HTTP and be taken
 # for a secure request (no redirect, secure cookies sent over the wire).
-if env_bool("PRACTICE_REVIEW_BEHIND_PROXY", False):
+if env.bool("PRACTICE_REVIEW_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Except the health check (site/views.py): load balancers ask for it over plain HTTP from their
+# own network and expect 200 or 503, not a redirect; it says "ok" and nothing else.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 PERMISSIONS_POLICY = {
     "camera": [], "microphone": [], "geolocation": [], "payment": [], "usb": [],
@@ -323,14 +305,12 @@ CONTENT_SECURITY_POLICY = {
 # management system keeps far longer); six years matches the Limitation Act 1980 period for most
 # civil claims and the usual council schedule for audit and assurance records. Confirm it with
 # your data protection officer and retention schedule.
-RETENTION_YEARS = int(os.environ.get("PRACTICE_REVIEW_RETENTION_YEARS", 6))
-if RETENTION_YEARS < 1:
-    raise ImproperlyConfigured("PRACTICE_REVIEW_RETENTION_YEARS must be at least 1")
+RETENTION_YEARS = env.int("PRACTICE_REVIEW_RETENTION_YEARS", 6, validate=validate.Range(min=1))
 
 # ---- Audit trail (issue 6) ----
 
 # Events shown on each page of the audit trail search (/audit/).
-AUDIT_PAGE_SIZE = int(os.environ.get("PRACTICE_REVIEW_AUDIT_PAGE_SIZE", 50))
+AUDIT_PAGE_SIZE = env.int("PRACTICE_REVIEW_AUDIT_PAGE_SIZE", 50)
 
 # Logs carry no personal data: we log events and ids, never case content or form values.
 LOGGING = {
@@ -347,7 +327,7 @@ LOGGING = {
             "filters": ["request_id"],
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.log_level("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},

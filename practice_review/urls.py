@@ -30,6 +30,7 @@ urlpatterns = [
         name="two_factor_recovery_codes",
     ),
     path("accessibility/", site_views.accessibility, name="accessibility"),
+    path("health/", site_views.health, name="health"),
     path("cohorts/new/", cohort_views.cohort_create, name="cohort_create"),
     path("cohorts/<int:cohort_id>/", case_views.cohort_detail, name="cohort_detail"),
     path("cohorts/<int:cohort_id>/add/", cohort_views.cohort_add_case, name="cohort_add_case"),

@@ -97,6 +97,7 @@ class TwoFactorRequired:
             reverse("two_factor_setup"),
             reverse("two_factor_verify"),
             reverse("accessibility"),
+            reverse("health"),
         }
         return path in allowed or path.startswith(settings.STATIC_URL)
 

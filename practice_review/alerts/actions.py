@@ -32,13 +32,14 @@ from practice_review.alerts.queries import (
 )
 from practice_review.alerts.rules import LEVEL_NAMES, SEVERITY_ORDER, AlertNotAllowed, next_level
 from practice_review.alerts.working_days import acknowledgement_deadline
+from practice_review.core.bank_holidays import is_bank_holiday
 from practice_review.core.history import save_as
 from practice_review.core.vocabulary import Role
 
 
 def deadline_from(moment):
     return acknowledgement_deadline(
-        moment, settings.ALERT_ACKNOWLEDGE_WORKING_DAYS, settings.BANK_HOLIDAYS
+        moment, settings.ALERT_ACKNOWLEDGE_WORKING_DAYS, is_bank_holiday
     )
 
 

@@ -15,6 +15,9 @@ So:
 
 Both are the same rule: N whole days of running clock. Times are London clock times, so a
 deadline keeps its clock time across a change to or from British Summer Time.
+
+Which days are bank holidays is the caller's to say (core/bank_holidays.py has England and
+Wales's for any year): a function of a date, or a collection of dates.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -28,25 +31,34 @@ def as_dates(bank_holidays):
     return {day if isinstance(day, date) else date.fromisoformat(day) for day in bank_holidays}
 
 
-def is_working_day(day, bank_holidays):
-    return day.weekday() < 5 and day not in bank_holidays
+def bank_holiday_test(bank_holidays):
+    """`bank_holidays` as a function of a date: a function (date -> bool) as it is, or a
+    collection of dates or ISO strings."""
+    if callable(bank_holidays):
+        return bank_holidays
+    return as_dates(bank_holidays).__contains__
 
 
-def next_working_day(day, bank_holidays):
+def is_working_day(day, is_bank_holiday):
+    return day.weekday() < 5 and not is_bank_holiday(day)
+
+
+def next_working_day(day, is_bank_holiday):
     """The first working day after `day`."""
     day += timedelta(days=1)
-    while not is_working_day(day, bank_holidays):
+    while not is_working_day(day, is_bank_holiday):
         day += timedelta(days=1)
     return day
 
 
 def acknowledgement_deadline(raised_at, working_days, bank_holidays=()):
-    """The moment an alert raised at `raised_at` must be acknowledged by (aware, London time)."""
+    """The moment an alert raised at `raised_at` must be acknowledged by (aware, London time).
+    `bank_holidays`: a function of a date (any year), or a collection of dates or ISO strings."""
     if raised_at.tzinfo is None or raised_at.utcoffset() is None:
         raise ValueError("raised_at must be an aware datetime")
     if working_days < 0:
         raise ValueError("working_days must not be negative")
-    holidays = as_dates(bank_holidays)
+    holidays = bank_holiday_test(bank_holidays)
     local = raised_at.astimezone(LONDON)
     day = local.date()
     if is_working_day(day, holidays):

@@ -94,6 +94,7 @@ NOT_CASE_PAGES = {
     "login": "signing in is recorded by the accounts app",
     "logout": "signing out is recorded by the accounts app",
     "accessibility": "public",
+    "health": "public, for load balancers: whether the database answers",
     "cohort_create": "an empty form",
     "import_reviews": "the import is recorded as one event (reviews/importing.py)",
     "report_create": "an empty form",

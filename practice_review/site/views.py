@@ -1,7 +1,13 @@
 """The top floor's pages: the home page (what to do next) and the accessibility statement."""
 
+import logging
+
 from django.contrib.auth.decorators import login_not_required
+from django.db import Error, connection
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from practice_review.alerts.queries import home_alerts
 from practice_review.core.permissions import Permission, has_permission
@@ -17,6 +23,8 @@ from practice_review.reviews.queries import (
     reviews_visible_to,
     second_reviews_to_grade,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -53,3 +61,21 @@ def home(request):
 @login_not_required
 def accessibility(request):
     return render(request, "site/accessibility.html")
+
+
+@login_not_required
+@never_cache
+@require_safe
+def health(request):
+    """For load balancers and monitoring: 200 `ok` when the database answers a trivial query,
+    503 when it does not. Public (no sign-in, no second factor: accounts/middleware.py), reachable
+    over plain HTTP (settings.SECURE_REDIRECT_EXEMPT), with no personal data, no session or
+    cookie, and not in the audit trail (audit/pages.py)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Error as error:
+        logger.warning("Health check: the database did not answer (%s)", type(error).__name__)
+        return HttpResponse("unavailable", status=503, content_type="text/plain; charset=utf-8")
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")

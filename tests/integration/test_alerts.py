@@ -1,7 +1,7 @@
 """Alerts (issue 3): raising, the emails, acknowledging, closing, escalation, who sees what."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from io import StringIO
 
 import pytest
@@ -134,11 +134,11 @@ def test_the_deadline_is_one_working_day_after_raising(people, bas_case, monkeyp
     assert alert.escalation_level == 0 and alert.raised_by.username == "reviewer.independent"
 
 
-def test_the_number_of_working_days_and_the_bank_holidays_are_settings(
+def test_the_number_of_working_days_and_extra_bank_holidays_are_settings(
     people, bas_case, monkeypatch, settings
 ):
     settings.ALERT_ACKNOWLEDGE_WORKING_DAYS = 2
-    settings.BANK_HOLIDAYS = ["2026-11-16"]
+    settings.EXTRA_BANK_HOLIDAYS = [date(2026, 11, 16)]
     monkeypatch.setattr(timezone, "now", lambda: london(2026, 11, 13, 16, 45))
     alert = raise_alert(
         review=bas_case,
@@ -148,6 +148,19 @@ def test_the_number_of_working_days_and_the_bank_holidays_are_settings(
         by=people["reviewer_independent"],
     )
     assert alert.acknowledge_by == london(2026, 11, 18, 16, 45)  # Tuesday + Wednesday
+
+
+def test_england_and_wales_bank_holidays_do_not_count(people, bas_case, monkeypatch):
+    # Thursday 24 December 2026: Christmas Day and the Boxing Day substitute, Monday 28th.
+    monkeypatch.setattr(timezone, "now", lambda: london(2026, 12, 24, 10, 0))
+    alert = raise_alert(
+        review=bas_case,
+        concern=CONCERN,
+        severity="high",
+        must_act=None,
+        by=people["reviewer_independent"],
+    )
+    assert alert.acknowledge_by == london(2026, 12, 29, 10, 0)
 
 
 def test_people_without_an_email_inactive_or_managing_other_cases_are_not_emailed(

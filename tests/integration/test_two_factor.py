@@ -31,6 +31,7 @@ ALLOWED_BEFORE_SECOND_FACTOR = {
     "login",
     "logout",
     "accessibility",
+    "health",
     "two_factor_setup",
     "two_factor_verify",
 }

@@ -268,9 +268,10 @@ class Access:
 ADMIN_GROUP = "admin: staff only, through Django admin's own sign-in"
 
 ACCESS = {
-    # Public: signing in and the accessibility statement (the allow-list).
+    # Public: signing in, the accessibility statement and the health check (the allow-list).
     "login": Access(PUBLIC),
     "accessibility": Access(PUBLIC),
+    "health": Access(PUBLIC),
     "logout": Access(SIGNED_IN, post_only=True),
     "home": Access(SIGNED_IN),
     # The second factor: for a person who has given their password (accounts/middleware.py

@@ -2,12 +2,13 @@
 
 from datetime import UTC, date, datetime
 
+import holidays
 import pytest
 
 from practice_review.alerts.working_days import LONDON, acknowledgement_deadline
 
-# England and Wales, around Christmas 2026 and Easter 2027.
-BANK_HOLIDAYS = ["2026-12-25", "2026-12-28", "2027-01-01", "2027-03-26", "2027-03-29"]
+# England and Wales's bank holidays, any year, as the app's caller gives them: a function of a date.
+BANK_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG").__contains__
 
 
 def london(*args):
@@ -57,10 +58,21 @@ def test_easter_thursday_waits_for_the_tuesday():
     assert deadline == london(2027, 3, 30, 12, 0)
 
 
+def test_any_year_has_its_bank_holidays():
+    # Thursday 18 April 2030: Good Friday 19 April and Easter Monday 22 April 2030.
+    deadline = acknowledgement_deadline(london(2030, 4, 18, 11, 0), 1, BANK_HOLIDAYS)
+    assert deadline == london(2030, 4, 23, 11, 0)
+
+
 def test_bank_holidays_may_be_dates_or_iso_strings():
     raised = london(2026, 12, 24, 10, 0)
     as_dates = [date(2026, 12, 25), date(2026, 12, 28)]
     assert acknowledgement_deadline(raised, 1, as_dates) == london(2026, 12, 29, 10, 0)
+    assert acknowledgement_deadline(raised, 1, ["2026-12-25"]) == london(2026, 12, 28, 10, 0)
+
+
+def test_without_bank_holidays_only_weekends_are_skipped():
+    assert acknowledgement_deadline(london(2026, 12, 24, 10, 0), 1) == london(2026, 12, 25, 10, 0)
 
 
 def test_the_clock_time_is_kept_across_the_change_to_summer_time():
