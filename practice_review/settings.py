@@ -94,14 +94,15 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # Brute-force lockout (issue 6).
     "axes",
+    # Ours, from the ground floor up, as the layers of docs/architecture.md.
     "practice_review.core",
+    "practice_review.audit",
     "practice_review.accounts",
     "practice_review.reviews",
     "practice_review.alerts",
-    "practice_review.reports",
-    "practice_review.moderation",
     "practice_review.tracker",
-    "practice_review.audit",
+    "practice_review.moderation",
+    "practice_review.reports",
     "practice_review.data_protection",
     "practice_review.site",
 ]

@@ -3,7 +3,8 @@
 django-simple-history already keeps each version of a case record with who made it (the
 request's user, or `_history_user` from core/history.py's save_as). Its signal, sent once per
 historical row, is turned here into an event: created, changed or deleted, by that user, with
-the fields that changed. Which values an event may hold is rules.py's decision.
+the fields that changed. Which values an event may hold is rules.py's decision, with the fields
+about who a child is named by the apps that own the records (core/personal_data.py).
 
 Bulk writes (simple-history's bulk_create_with_history) send no signal: the import records one
 `imported` event for the whole file instead (reviews/importing.py), and per-record saves made
@@ -19,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from practice_review.audit import rules
 from practice_review.audit.events import is_covered, record
 from practice_review.audit.models import AuditEvent
+from practice_review.core.personal_data import never_a_value
 
 ACTIONS = {
     "+": AuditEvent.Action.CREATED,
@@ -83,8 +85,11 @@ def _changes(model, history_instance):
     else:
         delta = history_instance.diff_against(previous)
         changed = [(change.field, change.old, change.new) for change in delta.changes]
+    never = never_a_value(model)
     return {
-        name: rules.change_entry(name, field_kind(model._meta.get_field(name)), before, after)
+        name: rules.change_entry(
+            name, field_kind(model._meta.get_field(name)), before, after, never
+        )
         for name, before, after in changed
     }
 

@@ -14,31 +14,16 @@ from decimal import Decimal
 # Kinds of field whose values are kept (history.py decides a field's kind from its class).
 VALUE_KINDS = frozenset({"choice", "boolean", "number", "date", "foreign key"})
 
-# Never a value, whatever the kind: who the child is (special category data, interchange.md),
-# and an account's secrets. Words (free text, names, initials, references) are never kept
-# because their kind is "text".
-NEVER_VALUES = frozenset(
-    {
-        "case_ref",
-        "initials",
-        "date_of_birth",
-        "age_years",
-        "age_as_written",
-        "gender",
-        "ethnicity",
-        "religion",
-        "first_language",
-        "interpreter_needed",
-        "uasc",
-        "legal_status",
-        "password",
-    }
-)
+# Never a value, whatever the kind or the record: an account's secrets. Who a child is, record
+# by record, is told by the apps that own the records (core/personal_data.py, `never` below).
+# Words (free text, names, initials, references) are never kept because their kind is "text".
+ACCOUNT_SECRETS = frozenset({"password"})
 
 
-def keeps_value(name, kind):
-    """May the before and after values of field `name` (of `kind`) go into the audit trail?"""
-    return kind in VALUE_KINDS and name not in NEVER_VALUES
+def keeps_value(name, kind, never=frozenset()):
+    """May the before and after values of field `name` (of `kind`) go into the audit trail?
+    `never` names the fields of its record that say who a child is."""
+    return kind in VALUE_KINDS and name not in never and name not in ACCOUNT_SECRETS
 
 
 def plain(value):
@@ -50,8 +35,8 @@ def plain(value):
     return value
 
 
-def change_entry(name, kind, before, after):
+def change_entry(name, kind, before, after, never=frozenset()):
     """What an event says about one changed field."""
-    if keeps_value(name, kind):
+    if keeps_value(name, kind, never):
         return {"before": plain(before), "after": plain(after)}
     return {"changed": True}

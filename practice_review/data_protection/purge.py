@@ -12,76 +12,47 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from practice_review.alerts.models import Alert
 from practice_review.audit.events import record
 from practice_review.audit.models import AuditEvent
-from practice_review.core import vocabulary as v
+from practice_review.core import personal_data
 from practice_review.data_protection import retention
-from practice_review.moderation.models import AgendaReview
 from practice_review.reviews.models import (
     Child,
-    Conversation,
     Review,
-    ReviewEvent,
-    ReviewResponse,
     ThemeFinding,
 )
-from practice_review.tracker.models import ImpactCheck, Recommendation, RecommendationUpdate
 
 CHUNK = 500
 
-# What a purged child row keeps: the row itself (so "distinct children" still counts them),
-# its gender, and the marker. Everything that could identify them goes.
+# What a purged child row keeps: the row itself (so "distinct children" still counts them), what
+# the figures count, and the marker; its initials say it was removed. What each record loses is
+# what its app registered as words and as identifying details no figure counts
+# (core/personal_data.py): a new field about a child cannot be left behind by accident.
 ANONYMISED_INITIALS = "Removed"
-CHILD_CLEARED = {
-    "case_ref": None,
-    "initials": ANONYMISED_INITIALS,
-    "legal_hold_reason": "",
-    "date_of_birth": None,
-    "ethnicity": "",
-    "religion": "",
-    "first_language": "",
-    "interpreter_needed": None,
-    "uasc": None,
-}
 
-# What a purged review loses: the words and the details no figure counts. It keeps the
-# cohort, review date, status, grades (the reviewer's, moderated, second and paired),
-# standards' results and "put right", legal status, gender, age in years, ethnicity and
-# UASC (the figures and the report's tables count these), and the staff links (they
-# identify staff, not the child; workload and agreement figures use them).
-REVIEW_CLEARED = {
-    "age_as_written": "",
-    "religion": "",
-    "first_language": "",
-    "interpreter_needed": None,
-    "case_start_date": None,
-    "practice_rationale": "",
-    "outcome_rationale": "",
-    "practice_outcome_reason": "",
-    "moderation_reason": "",
-    "second_rationale": "",
-    "conflict_reason": "",
-    **{f"{key}_comment": "" for key in v.PRACTICE_STANDARD_KEYS},
-}
 
-# (counted as, model, how it reaches the review, the free text it loses)
-TEXT_ROWS = [
-    ("findings", ThemeFinding, "review", {"strengths": "", "development": ""}),
-    ("conversations", Conversation, "review", {"their_words": ""}),
-    ("review_events", ReviewEvent, "review", {"reason": ""}),
-    ("responses", ReviewResponse, "review", {"text": ""}),
-    ("alerts", Alert, "review", {"concern": "", "action_taken": ""}),
-    (
-        "recommendations",
-        Recommendation,
-        "review",
-        {"action": "", "success_measure": "", "status_reason": ""},
-    ),
-    ("recommendation_updates", RecommendationUpdate, "recommendation__review", {"text": ""}),
-    ("impact_checks", ImpactCheck, "recommendation__review", {"evidence": ""}),
-    ("moderation_decisions", AgendaReview, "review", {"reason": ""}),
-]
+def _cleared(record):
+    """{field: empty value} for what the purge removes from rows of `record`."""
+    fields = {name: record.model._meta.get_field(name) for name in record.cleared_by_purge}
+    return {name: None if field.null else "" for name, field in sorted(fields.items())}
+
+
+def child_cleared():
+    return {**_cleared(personal_data.child_record()), "initials": ANONYMISED_INITIALS}
+
+
+def review_cleared():
+    return _cleared(personal_data.review_record())
+
+
+def text_rows():
+    """(counted as, model, how it reaches the review, what it loses) for each record about a
+    review that holds words."""
+    return [
+        (record.name, record.model, record.reaches_review, _cleared(record))
+        for record in personal_data.rows_about_reviews()
+        if record.cleared_by_purge
+    ]
 
 
 @dataclass
@@ -181,7 +152,7 @@ def _history_targets(review_ids, child_ids):
         ("finding_topics", finding_topics_history().objects.filter(history__id__in=findings)),
         ("review", Review.history.filter(id__in=review_ids)),
     ]
-    for kind, model, path, _ in TEXT_ROWS:
+    for kind, model, path, _ in text_rows():
         if hasattr(model, "history"):
             row_ids = _rows(model, path, review_ids).values("id")
             targets.append((kind, model.history.filter(id__in=row_ids)))
@@ -228,10 +199,10 @@ def purge_expired(*, by, today=None, dry_run=False):
 
 
 def _count(result):
-    result.counts = dict.fromkeys((kind for kind, *_ in TEXT_ROWS), 0)
+    result.counts = dict.fromkeys((kind for kind, *_ in text_rows()), 0)
     result.history_counts = {}
     for review_ids, child_ids in _batches(result):
-        for kind, model, path, _ in TEXT_ROWS:
+        for kind, model, path, _ in text_rows():
             result.counts[kind] += _rows(model, path, review_ids).count()
         for label, rows in _history_targets(review_ids, child_ids):
             result.history_counts[label] = result.history_counts.get(label, 0) + rows.count()
@@ -246,7 +217,7 @@ def _purge(result):
         # Queryset updates, not save(): a save would write a fresh historical copy, and the
         # tracker's append-only rows refuse save() on purpose (this is the one sanctioned
         # change to them).
-        for _, model, path, cleared in TEXT_ROWS:
+        for _, model, path, cleared in text_rows():
             _rows(model, path, review_ids).update(**cleared)
-        Review.objects.filter(id__in=review_ids).update(**REVIEW_CLEARED, purged_at=now)
-        Child.objects.filter(id__in=child_ids).update(**CHILD_CLEARED, anonymised_at=now)
+        Review.objects.filter(id__in=review_ids).update(**review_cleared(), purged_at=now)
+        Child.objects.filter(id__in=child_ids).update(**child_cleared(), anonymised_at=now)

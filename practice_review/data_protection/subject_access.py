@@ -17,50 +17,20 @@ from django.db.models import Q
 from django.utils import timezone
 
 from practice_review.accounts.models import StaffMember
-from practice_review.alerts.models import Alert
 from practice_review.audit.events import record
 from practice_review.audit.models import AuditEvent
+from practice_review.core import personal_data
 from practice_review.core.vocabulary import COMPLETED_STATES
 from practice_review.data_protection.purge import finding_topics_history
-from practice_review.moderation.models import AgendaReview
 from practice_review.reports.models import PublishedReport
 from practice_review.reports.summary import Coverage
 from practice_review.reviews.models import (
-    Conversation,
     LearningTopic,
     Review,
-    ReviewEvent,
-    ReviewResponse,
-    ThemeFinding,
-)
-from practice_review.tracker.models import (
-    ImpactCheck,
-    Recommendation,
-    RecommendationUpdate,
-    ReminderSent,
 )
 
-# file name -> what it holds, for README.txt (and the order of the files in it).
-FILES = {
-    "child.json": "The child's record: case reference, initials, gender, date of birth, "
-    "ethnicity, religion, first language, interpreter, UASC, and any legal hold.",
-    "reviews.json": "Every review of the child's case file: the child's details as they were "
-    "at the review, the 8 practice standards (result, comment, put right during the review), "
-    "the grades and the reasons for them, moderation and second-reviewer grades, who reviewed "
-    "and when. Staff are given as ids: see staff.json.",
-    "findings.json": "Strengths and areas for development under each of the 5 themes, for "
-    "each review; learning topics are ids, see learning_topics.json.",
-    "conversations.json": "Conversations the reviewer held with the practitioner, manager, "
-    "child or family, in the person's own words.",
-    "review_events.json": "Each change of a review's status (assigned, submitted, final, "
-    "reopened), who made it, when and why.",
-    "responses.json": "Responses and reflections written by the practitioner or manager.",
-    "alerts.json": "Alerts raised about a significant concern, and what was done.",
-    "recommendations.json": "Recommendations made for the child, with their status.",
-    "recommendation_updates.json": "Dated progress notes on those recommendations.",
-    "impact_checks.json": "Whether each completed recommendation made a difference.",
-    "reminders_sent.json": "Reminders emailed to a recommendation's owner (dates only).",
-    "moderation_decisions.json": "What moderation meetings decided about the reviews' grades.",
+# What the export holds besides each registered record (and its history), for README.txt.
+OTHER_FILES = {
     "history/": "Every earlier version of each record above (one file per kind): what it "
     "said, who changed it and when. history_type is + created, ~ changed, - deleted.",
     "audit_events.json": "The audit trail of who viewed, exported or changed these records.",
@@ -70,6 +40,14 @@ FILES = {
     "staff.json": "The staff named on these records (reviewers, social workers, managers).",
     "learning_topics.json": "The names of the learning topics findings are tagged with.",
 }
+
+
+def files_described():
+    """file name -> what it holds: every record an app registered as personal data about a
+    child (core/personal_data.py), then the rest."""
+    registered = {f"{r.name}.json": r.description for r in personal_data.records()}
+    return {**registered, **OTHER_FILES}
+
 
 README = """Everything Practice Review holds about one child
 ================================================
@@ -106,26 +84,16 @@ def collect(child):
     """{file name: [records]}: everything held about the child, in plain data."""
     reviews = Review.objects.filter(child=child).order_by("review_date", "id")
     review_ids = list(reviews.values_list("id", flat=True))
-    recommendations = Recommendation.objects.filter(review__in=review_ids).order_by("id")
-    recommendation_ids = list(recommendations.values_list("id", flat=True))
-    findings = ThemeFinding.objects.filter(review__in=review_ids).order_by("review", "theme")
-    live = {
-        "child": (type(child), [child.pk]),
-        "reviews": (Review, review_ids),
-        "findings": (ThemeFinding, list(findings.values_list("id", flat=True))),
-        "conversations": (Conversation, _ids(Conversation, review__in=review_ids)),
-        "review_events": (ReviewEvent, _ids(ReviewEvent, review__in=review_ids)),
-        "responses": (ReviewResponse, _ids(ReviewResponse, review__in=review_ids)),
-        "alerts": (Alert, _ids(Alert, review__in=review_ids)),
-        "recommendations": (Recommendation, recommendation_ids),
-        "recommendation_updates": (
-            RecommendationUpdate,
-            _ids(RecommendationUpdate, recommendation__in=recommendation_ids),
-        ),
-        "impact_checks": (ImpactCheck, _ids(ImpactCheck, recommendation__in=recommendation_ids)),
-        "reminders_sent": (ReminderSent, _ids(ReminderSent, recommendation__in=recommendation_ids)),
-        "moderation_decisions": (AgendaReview, _ids(AgendaReview, review__in=review_ids)),
-    }
+    live = {}
+    for registered in personal_data.records():
+        model = registered.model
+        if registered.reaches_review is None:
+            ids = [child.pk]
+        elif registered.reaches_review == "":
+            ids = review_ids
+        else:
+            ids = _ids(model, **{f"{registered.reaches_review}__in": review_ids})
+        live[registered.name] = (model, ids)
     files = {}
     for name, (model, ids) in live.items():
         files[f"{name}.json"] = _records(model.objects.filter(id__in=ids).order_by("id"))
@@ -141,7 +109,7 @@ def collect(child):
     )
     files["audit_events.json"] = _records(_audit_events(live).order_by("at", "id"))
     files["published_reports.json"] = published_reports_including(reviews)
-    files["staff.json"] = _records(_staff(reviews, live))
+    files["staff.json"] = _records(_staff(live))
     files["learning_topics.json"] = _records(
         LearningTopic.objects.filter(findings__in=live["findings"][1]).distinct().order_by("id")
     )
@@ -160,22 +128,15 @@ def _audit_events(live):
     return AuditEvent.objects.filter(targets)
 
 
-def _staff(reviews, live):
-    links = ("reviewer", "social_worker", "supervisor", "independent_reviewing_officer",
-             "second_reviewer")  # fmt: skip
+def _staff(live):
+    """The staff any of these records names: every link from a registered record to a member
+    of staff (a review's reviewer and workers, an alert's manager, a recommendation's owner)."""
     ids = set()
-    for link in links:
-        ids |= set(reviews.exclude(**{f"{link}__isnull": True}).values_list(link, flat=True))
-    ids |= set(
-        Alert.objects.filter(id__in=live["alerts"][1], must_act__isnull=False).values_list(
-            "must_act", flat=True
-        )
-    )
-    ids |= set(
-        Recommendation.objects.filter(
-            id__in=live["recommendations"][1], owner__isnull=False
-        ).values_list("owner", flat=True)
-    )
+    for model, row_ids in live.values():
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is StaffMember:
+                rows = model.objects.filter(id__in=row_ids, **{f"{field.name}__isnull": False})
+                ids |= set(rows.values_list(field.name, flat=True))
     return StaffMember.objects.filter(id__in=ids).order_by("id")
 
 
@@ -224,7 +185,7 @@ def subject_access_zip(*, by, child):
     """The ZIP's bytes; records one `subject_access` audit event (with counts, no details)."""
     files = collect(child)
     counts = {name: len(rows) for name, rows in files.items()}
-    listing = "".join(f"{name}\n    {text}\n" for name, text in FILES.items())
+    listing = "".join(f"{name}\n    {text}\n" for name, text in files_described().items())
     readme = README.format(
         made_at=timezone.localtime().strftime("%-d %B %Y at %H:%M"),
         by=getattr(by, "username", "") or "the command line",

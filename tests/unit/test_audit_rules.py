@@ -1,4 +1,5 @@
-"""Which values of a changed field may enter the audit trail (audit/rules.py, history.py).
+"""Which values of a changed field may enter the audit trail (audit/rules.py, history.py and
+core/personal_data.py).
 
 quality.md's audit row asks for before and after values; the module docstring of audit/models.py
 says never free text about a child. These prove the rule that reconciles the two.
@@ -11,6 +12,8 @@ from django.apps import apps
 
 from practice_review.audit.history import field_kind
 from practice_review.audit.rules import change_entry, keeps_value
+from practice_review.core import personal_data
+from practice_review.core.personal_data import never_a_value
 
 
 @pytest.mark.parametrize(
@@ -37,17 +40,41 @@ def test_workflow_values_are_kept(name, kind):
         ("case_ref", "text"),
         ("narrative", "text"),  # JSON holding words
         ("topics", "many"),
-        ("date_of_birth", "date"),  # who the child is, though it is a date
-        ("gender", "choice"),  # special category data, though it is a choice
-        ("legal_status", "choice"),
-        ("uasc", "boolean"),
-        ("age_years", "number"),
         ("password", "text"),
     ],
 )
-def test_words_and_who_the_child_is_are_only_said_to_have_changed(name, kind):
+def test_words_are_only_said_to_have_changed(name, kind):
     assert not keeps_value(name, kind)
     assert change_entry(name, kind, "before", "after") == {"changed": True}
+
+
+@pytest.mark.parametrize(
+    "model, name, kind",
+    [
+        ("Child", "date_of_birth", "date"),  # who the child is, though it is a date
+        ("Child", "gender", "choice"),  # special category data, though it is a choice
+        ("Review", "legal_status", "choice"),
+        ("Review", "uasc", "boolean"),
+        ("Review", "age_years", "number"),
+        ("Review", "case_start_date", "date"),
+    ],
+)
+def test_who_the_child_is_is_only_said_to_have_changed(model, name, kind):
+    """The fields the reviews app registers as identifying (core/personal_data.py)."""
+    never = never_a_value(apps.get_model("reviews", model))
+    assert keeps_value(name, kind)  # as a workflow value on another record it would be kept
+    assert not keeps_value(name, kind, never)
+    assert change_entry(name, kind, "before", "after", never) == {"changed": True}
+
+
+def test_every_identifying_field_of_a_registered_record_is_only_said_to_have_changed():
+    checked = 0
+    for record in personal_data.records():
+        for name in record.identifying:
+            kind = field_kind(record.model._meta.get_field(name))
+            assert not keeps_value(name, kind, never_a_value(record.model)), name
+            checked += 1
+    assert checked >= 19  # 9 on the child, 10 on each review
 
 
 def test_kept_values_are_stored_as_json_can_hold_them():
