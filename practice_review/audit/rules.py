@@ -14,9 +14,9 @@ from decimal import Decimal
 # Kinds of field whose values are kept (history.py decides a field's kind from its class).
 VALUE_KINDS = frozenset({"choice", "boolean", "number", "date", "foreign key"})
 
-# Never a value, whatever the kind: who the child is (special category data, interchange.md),
-# and an account's secrets. Words (free text, names, initials, references) are never kept
-# because their kind is "text".
+# Never a value, whatever the kind: who the child is (special category data,
+# docs/spec/domain.md#children), and an account's secrets. Words (free text, names, initials,
+# references) are never kept because their kind is "text".
 NEVER_VALUES = frozenset(
     {
         "case_ref",

@@ -1,7 +1,7 @@
 """Which values of a changed field may enter the audit trail (audit/rules.py, history.py).
 
-quality.md's audit row asks for before and after values; the module docstring of audit/models.py
-says never free text about a child. These prove the rule that reconciles the two.
+docs/spec/quality.md#audit-trail asks for before and after values; the module docstring of
+audit/models.py says never free text about a child. These prove the rule that reconciles the two.
 """
 
 import datetime
