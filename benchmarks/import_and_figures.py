@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Benchmark: import a large review file, then compute its figures (quality.md, Performance).
+"""Benchmark: import a large review file, then compute its figures
+(docs/spec/quality.md#performance).
 
     python benchmarks/import_and_figures.py [--rows 50000] [--cohorts 10] [--database-url URL]
 

@@ -1,7 +1,7 @@
 """The `practice-review` command: every Django management command, with hyphens allowed.
 
-interchange.md names commands with hyphens (`import-reviews`); Django modules cannot have them,
-so `import-reviews` runs the `import_reviews` command.
+docs/spec/interchange.md#command-line names commands with hyphens (`import-reviews`); Django modules
+cannot have them, so `import-reviews` runs the `import_reviews` command.
 """
 
 import os

@@ -58,7 +58,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "practice-review@localhost")
 # Alerts must be acknowledged within this many working days; weekends and bank holidays do not
 # count (England and Wales's for any year, core/bank_holidays.py).
 ALERT_ACKNOWLEDGE_WORKING_DAYS = env.int("PRACTICE_REVIEW_ALERT_WORKING_DAYS", 1)
-# Moderation meetings are held every this many months (domain.md: every two months).
+# Moderation meetings are held every this many months (docs/spec/domain.md#moderation: every two
+# months).
 MODERATION_EVERY_MONTHS = env.int("PRACTICE_REVIEW_MODERATION_EVERY_MONTHS", 2)
 # Recommendation owners are emailed this many days before the due date (and when overdue); the
 # impact check of a completed recommendation is due this many months after completion.

@@ -1,6 +1,6 @@
 """Shared fixtures: the seed cohorts and a small cast of people, one per role.
 
-The cast follows the demo (domain.md's roles): the practitioner is social worker RL, the
+The cast follows the demo (docs/spec/domain.md#roles): the practitioner is social worker RL, the
 manager is supervisor BA, the reviewers are the Independent Associate and the Head of
 Safeguarding and QA. `outsider` is a practitioner on no review at all.
 """

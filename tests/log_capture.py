@@ -1,5 +1,5 @@
-"""pytest plugin: no personal data in logs (quality.md: "capture every log line of the test
-suite; search for seeded initials, narrative, passwords: 0 matches").
+"""pytest plugin: no personal data in logs (docs/spec/quality.md#no-personal-data-in-logs: "capture
+every log line of the test suite; search for seeded initials, narrative, passwords: 0 matches").
 
 For the whole session it keeps every log record that reaches the root logger, formatted with
 its exception text; what tests let through to stderr (a management command's errors); and

@@ -3,8 +3,8 @@
     locust -f benchmarks/load/locustfile.py --headless -u 50 -r 10 -t 2m --host http://127.0.0.1:P
 
 Run it through `benchmarks/load/run.py` (or `make load`), which prepares the data, starts the
-server and checks the results against quality.md. It needs LOAD_USERS_FILE, the JSON that
-prepare.py writes (usernames, the password, TOTP keys, ids to open).
+server and checks the results against docs/spec/quality.md#load. It needs LOAD_USERS_FILE, the JSON
+that prepare.py writes (usernames, the password, TOTP keys, ids to open).
 
 Who does what (weights are how many of the 50 simulated people have each role):
 - reviewers (30): home, "my reviews", their review's task list, then a section of the form:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Prepare a data folder for the load test (quality.md: "load on loopback: 50 users").
+"""Prepare a data folder for the load test (docs/spec/quality.md#load: "load on
+loopback: 50 users").
 
     PRACTICE_REVIEW_DATA_DIR=/tmp/load [DATABASE_URL=postgres://...] \\
         .venv/bin/python benchmarks/load/prepare.py [--users 50]

@@ -1,6 +1,6 @@
 #!/usr/bin/env python
-"""Load test on loopback (quality.md: 50 users, mixed reads and writes, bounded time; 0 server
-errors, p95 under 500 ms for pages and under 1 s for saves).
+"""Load test on loopback (docs/spec/quality.md#load: 50 users, mixed reads and writes, bounded time;
+0 server errors, p95 under 500 ms for pages and under 1 s for saves).
 
     .venv/bin/python benchmarks/load/run.py [--users 50] [--time 2m] [--database-url URL]
     make load                                   # the same, on SQLite
@@ -106,7 +106,7 @@ def server_log_findings(log_text):
 
 
 def verdict(summary, server):
-    """The reasons the run fails quality.md's row (an empty list: it passes)."""
+    """The reasons the run fails the bar in docs/spec/quality.md#load (an empty list: it passes)."""
     reasons = []
     errors = max(summary["5xx"], server["access_log_5xx"])
     if errors or server["tracebacks"]:

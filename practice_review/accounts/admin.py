@@ -16,7 +16,8 @@ for device_model in (TOTPDevice, StaticDevice):
 
 
 class AccountsPermissionMixin:
-    """Administrators manage accounts, staff and teams (domain.md); nobody else does here."""
+    """Administrators manage accounts, staff and teams (docs/spec/domain.md#roles); nobody else
+    does here."""
 
     permission = Permission.MANAGE_ACCOUNTS
 

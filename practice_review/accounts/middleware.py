@@ -1,7 +1,7 @@
 """Session timeouts and the second factor, checked on every request of a signed-in person.
 
-quality.md: "idle 30 minutes; 12 hours absolute" and "password-only session against every
-protected URL": all sent to the second-factor step.
+docs/spec/quality.md#session-timeouts: "idle 30 minutes; 12 hours absolute" and "password-only
+session against every protected URL": all sent to the second-factor step.
 """
 
 import time

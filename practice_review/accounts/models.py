@@ -56,7 +56,8 @@ class StaffMember(models.Model):
 
 
 class User(AbstractUser):
-    """A person who signs in. Their role decides what they may see and do (domain.md)."""
+    """A person who signs in. Their role decides what they may see and do
+    (docs/spec/domain.md#roles)."""
 
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     staff_member = models.OneToOneField(
@@ -67,7 +68,8 @@ class User(AbstractUser):
         related_name="user",
         help_text="The staff member this person is on reviews (as worker, supervisor or reviewer).",
     )
-    # A system actor stands for the command line (interchange.md); it can never sign in.
+    # A system actor stands for the command line (docs/spec/interchange.md#attribution); it can
+    # never sign in.
     is_system = models.BooleanField(default=False, editable=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

@@ -1,5 +1,5 @@
-"""Signing in and out, failed attempts and lockouts go to the audit trail (quality.md: "lockout
-logged"); deactivating a person ends their sessions.
+"""Signing in and out, failed attempts and lockouts go to the audit trail
+(docs/spec/quality.md#lockout: "lockout logged"); deactivating a person ends their sessions.
 
 The audit trail may hold the username someone typed, since that is how an administrator sees
 who is being attacked. Ordinary logs never do (no personal data in logs): see

@@ -5,9 +5,9 @@ A reviewer (or the QA lead) raises an alert on a review. It is emailed at once t
 worker's manager (the review's supervisor) and the QA lead, and must be acknowledged within
 ALERT_ACKNOWLEDGE_WORKING_DAYS working days (working_days.py). Each time that clock runs out
 unacknowledged, `escalate_overdue_alerts` (run by a scheduler through the `escalate-alerts`
-command) moves it one step along domain.md's chain, manager → QA lead → senior leaders, with a
-new deadline, and emails the people at the new step. At the top, senior leaders are reminded
-each time the clock runs out, until someone acknowledges.
+command) moves it one step along the chain (docs/spec/domain.md#escalation), manager → QA lead →
+senior leaders, with a new deadline, and emails the people at the new step. At the top, senior
+leaders are reminded each time the clock runs out, until someone acknowledges.
 
 Emails carry the alert's reference, its severity, the deadline and a link: never the child's
 details and never the concern, which is case content (people read it after signing in).

@@ -1,4 +1,4 @@
-"""Records who opened or downloaded case data (quality.md: who viewed what).
+"""Records who opened or downloaded case data (docs/spec/quality.md#audit-trail: who viewed what).
 
 After the view has answered: only a signed-in person's GET that succeeded (2xx) is recorded, so
 a refused or missing record (404) is not a view, and the record named in the URL is the one the

@@ -1,4 +1,4 @@
-"""The audit trail: who viewed and who changed what (issue 6, quality.md).
+"""The audit trail: who viewed and who changed what (issue 6, docs/spec/quality.md#audit-trail).
 
 Append-only. The application can add events and read them, never change or delete them: the
 model and its queryset refuse, the admin offers no way to, and database triggers refuse an UPDATE

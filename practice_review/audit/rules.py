@@ -15,7 +15,8 @@ from decimal import Decimal
 VALUE_KINDS = frozenset({"choice", "boolean", "number", "date", "foreign key"})
 
 # Never a value, whatever the kind or the record: an account's secrets. Who a child is, record
-# by record, is told by the apps that own the records (core/personal_data.py, `never` below).
+# by record, is told by the apps that own the records (core/personal_data.py, `never` below;
+# docs/spec/domain.md#children).
 # Words (free text, names, initials, references) are never kept because their kind is "text".
 ACCOUNT_SECRETS = frozenset({"password"})
 

@@ -2,7 +2,7 @@
 
 The id ties what a person tells the service desk to the log line of their request (the
 logging filter in core/request_id.py stamps it on every record), so the page need say nothing
-about the cause (quality.md: "forced server error with DEBUG off: no leak").
+about the cause (docs/spec/quality.md#error-pages: "forced server error with DEBUG off: no leak").
 """
 
 from django.http import (

@@ -3,7 +3,7 @@ from django.utils.cache import patch_cache_control
 
 class NoStoreWhenSignedIn:
     """Pages for a signed-in person carry case data: browsers and proxies must not keep them
-    (quality.md: `Cache-Control: no-store` on case pages)."""
+    (docs/spec/quality.md#secure-configuration: `Cache-Control: no-store` on case pages)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

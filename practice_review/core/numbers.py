@@ -1,7 +1,7 @@
 """Exact percentages and how figures are written. Pure Python, no floats until the very end.
 
-interchange.md: 100 x count / reviews, computed exactly and rounded half up (1 of 16 is 6.3,
-57 of 200 is 28.5); in prose whole percentages, half up ("2 of 3 (67%)").
+docs/spec/interchange.md#percentages: 100 x count / reviews, computed exactly and rounded half up (1
+of 16 is 6.3, 57 of 200 is 28.5); in prose whole percentages, half up ("2 of 3 (67%)").
 """
 
 from fractions import Fraction

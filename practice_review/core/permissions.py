@@ -1,4 +1,4 @@
-"""Roles as data: what each role may do (domain.md's table of who sees what).
+"""Roles as data: what each role may do (docs/spec/domain.md#permissions).
 
 What a person may *see* is decided by the scoped queries (each app's `queries.py`); this
 table decides what they may *do*. One function answers, `has_permission(user, permission)`, and

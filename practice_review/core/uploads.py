@@ -1,4 +1,4 @@
-"""Uploads stop being kept once they pass the import limit (quality.md, "safe uploads").
+"""Uploads stop being kept once they pass the import limit (docs/spec/quality.md#safe-uploads).
 
 Django streams an upload to memory (small files) or a temporary file (large ones), and would
 keep the whole of it however big it is. This handler sits first in FILE_UPLOAD_HANDLERS: it

@@ -1,4 +1,5 @@
-"""The fixed vocabularies of domain.md. Keys are used in files, the API and the code.
+"""The fixed vocabularies (docs/spec/domain.md#vocabularies). Keys are used in files, the API
+and the code.
 
 The ground floor of the project: every app takes its vocabularies from here and nowhere else.
 The states and roles that code compares against are `TextChoices` (ReviewStatus, Role,
@@ -92,8 +93,8 @@ REVIEWER_TYPE_KEYS = [key for key, _ in REVIEWER_TYPES]
 
 
 class ReviewStatus(TextChoices):
-    """A review's states (domain.md): assigned -> in progress -> submitted -> final. Who may move
-    a review between them is reviews/workflow.py's table."""
+    """A review's states (docs/spec/domain.md#review-states): assigned -> in progress ->
+    submitted -> final. Who may move a review between them is reviews/workflow.py's table."""
 
     ASSIGNED = "assigned", "Assigned"
     IN_PROGRESS = "in_progress", "In progress"

@@ -1,8 +1,8 @@
 """Agreement between two reviewers' grades: pure functions over (first, second) grade pairs.
 
-interchange.md: quadratic-weighted Cohen's kappa and Gwet's AC1 (unweighted, four categories,
-marginals averaged over both raters), rounded half up to 3 places; None where undefined.
-Computed with Fractions so the same pairs always give the same digits.
+docs/spec/interchange.md#agreement: quadratic-weighted Cohen's kappa and Gwet's AC1 (unweighted,
+four categories, marginals averaged over both raters), rounded half up to 3 places; None where
+undefined. Computed with Fractions so the same pairs always give the same digits.
 
 The agreement page (issue 5) reads the same figures through `agreement_summary`, and compares
 each reviewer's own grades with the grades agreed at moderation (`agreement_with_moderation`).
@@ -121,7 +121,7 @@ def agreement_summary(pairs):
         "weighted_kappa_text": _three_places(figures["weighted_kappa"]),
         "gwet_ac1_text": _three_places(figures["gwet_ac1"]),
         # Kappa is 0/0 when every grade, from both reviewers, is the same one: say so rather
-        # than show a number (interchange.md: null where undefined).
+        # than show a number (docs/spec/interchange.md#agreement: null where undefined).
         "kappa_undefined": bool(total) and figures["weighted_kappa"] is None,
         "few_pairs": total < FEW_PAIRS,
     }

@@ -1,7 +1,8 @@
 """The summary report as a document structure, built from the figures. Pure Python.
 
-Every number comes from the figures module (interchange.md) and is written as "n of N (p%)";
-renderers (HTML, DOCX, PDF) only lay the structure out, so the formats cannot disagree.
+Every number comes from the figures module (docs/spec/interchange.md#figures-in-prose) and is
+written as "n of N (p%)"; renderers (HTML, DOCX, PDF) only lay the structure out, so the formats
+cannot disagree.
 """
 
 from dataclasses import asdict, dataclass, field

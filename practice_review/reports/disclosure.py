@@ -50,8 +50,8 @@ def hide_small(count):
 
 
 def masked(figures):
-    """A copy of `figures` (interchange.md's shape) with counts kept from view replaced by
-    FEWER or NOT_SHOWN; the comparator's block is masked the same way."""
+    """A copy of `figures` (the shape of docs/spec/interchange.md#figures-json) with counts kept
+    from view replaced by FEWER or NOT_SHOWN; the comparator's block is masked the same way."""
     result = copy.deepcopy(figures)
     for block in (result, result.get("comparison")):
         if block:

@@ -5,8 +5,8 @@ Pure Python. Every "n of N", "n out of N", "n of the N", "n/N", fraction word ("
 N must be the cohort's or the comparator's size, and n must be one of the computed figures over
 that N. A fraction word with no n/N beside it ("two thirds of the young people") must be exactly
 some computed figure, and one hedged with "about", "nearly" and the like is always flagged.
-The reference report fails these checks in the places domain.md lists; ours cannot publish
-until they pass or are overridden with a reason.
+The reference report fails these checks in the places docs/spec/domain.md#figure-check lists; ours
+cannot publish until they pass or are overridden with a reason.
 """
 
 import re

@@ -1,4 +1,4 @@
-"""The report's figures (interchange.md), computed in one place.
+"""The report's figures (docs/spec/interchange.md#report-figures), computed in one place.
 
 Every report, dashboard, export and the CLI's JSON take their numbers from here. Counting is
 done by the database in one aggregate query over the reviews' stored snapshot columns; the
@@ -136,7 +136,8 @@ def figures_from_counts(name, counts):
             else None
         ),
         "comparison": None,
-        # Extra keys (interchange.md welcomes them; the keys above keep their meaning).
+        # Extra keys (docs/spec/interchange.md#extra-keys welcomes them; the keys above keep their
+        # meaning).
         "uasc": counts["uasc"],
         "distinct_children": counts["distinct_children"],
         "moderated": counts["moderated"],

@@ -56,7 +56,7 @@ class PublishedReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     title = models.CharField(max_length=200)
-    figures = models.JSONField()  # the interchange.md figures, comparator included
+    figures = models.JSONField()  # docs/spec/interchange.md#figures-json, comparator included
     narrative = models.JSONField()  # {part: Markdown} as the author left it
     documents = models.JSONField()  # {audience: the built report as plain data}
     # Figure-check problems the author chose to publish with, and why.

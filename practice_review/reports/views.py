@@ -1,7 +1,7 @@
 """Summary reports in the app: the list, the builder, the narrative, publishing, downloads.
 
 QA leads write and publish; senior leaders read. Figures are computed over the reviews the
-reader may see (both roles see every review, as domain.md says).
+reader may see (both roles see every review, as docs/spec/domain.md#who-sees-what says).
 """
 
 from django.contrib import messages
@@ -225,8 +225,8 @@ def report_version_file(request, report_id, number, edition, format):
 
 @requires(Permission.VIEW_REPORTS)
 def report_figures(request, report_id, number=None):
-    """The figures as interchange.md's JSON: the draft's as they are now, or a version's as
-    they were published."""
+    """The figures as JSON (docs/spec/interchange.md#where-figures-are-served): the draft's as they
+    are now, or a version's as they were published."""
     report = get_report_for_user(request.user, report_id)
     if number is None:
         figures = _draft(request, report).figures

@@ -35,7 +35,8 @@ class NotAllowed(Exception):
 
 
 def conflicts_of_interest(*, reviewer, social_worker=None, supervisor=None, iro=None):
-    """Why `reviewer` should not review this case (domain.md): they are too close to it."""
+    """Why `reviewer` should not review this case (docs/spec/domain.md#conflicts-of-interest): they
+    are too close to it."""
     reasons = []
     if reviewer is None:
         return reasons

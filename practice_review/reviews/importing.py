@@ -1,4 +1,5 @@
-"""Importing a review file: all or nothing, attributed, idempotent (interchange.md).
+"""Importing a review file: all or nothing, attributed, idempotent
+(docs/spec/interchange.md#all-or-nothing).
 
 `parse_review_file` (pure) checks every value; this module resolves who and what each row
 refers to in the database, and writes everything in one transaction with its history. Any
@@ -54,7 +55,8 @@ SNAPSHOT_COLUMNS = [
     "practice_rationale", "outcome_rationale", "practice_outcome_reason",
     "second_practice_grade", "second_outcome_grade",
 ]  # fmt: skip
-# A blank moderated cell never removes an existing moderation (interchange.md).
+# A blank moderated cell never removes an existing moderation
+# (docs/spec/interchange.md#re-importing).
 MODERATION_COLUMNS = ["moderated_practice_grade", "moderated_outcome_grade"]
 CHILD_DETAIL_FIELDS = ["ethnicity", "religion", "first_language", "uasc", "interpreter_needed"]
 

@@ -1,4 +1,4 @@
-"""Cohorts, children and their reviews (domain.md).
+"""Cohorts, children and their reviews (docs/spec/domain.md#reviews).
 
 Every change to case data keeps a history (django-simple-history: who, when, before, after).
 Case data is reached only through the scoped queries in queries.py, never `objects.all()`.
@@ -84,8 +84,8 @@ class Cohort(models.Model):
     """A set of case files chosen for review together (a month, or a one-off event)."""
 
     name = models.CharField(max_length=200)
-    # Names match case-insensitively after trimming (interchange.md), so the key is unique.
-    # Casefolding can lengthen text ("ß" is "ss"), so the key has room to grow.
+    # Names match case-insensitively after trimming (docs/spec/interchange.md#cohort-names), so the
+    # key is unique. Casefolding can lengthen text ("ß" is "ss"), so the key has room to grow.
     name_key = models.CharField(max_length=600, unique=True, editable=False)
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
@@ -170,7 +170,7 @@ class ReviewQuerySet(models.QuerySet):
 
     def with_counted_grades(self):
         """The counted grade of each axis: the moderated grade where there is one, else the
-        reviewer's (interchange.md)."""
+        reviewer's (docs/spec/domain.md#counted-grade)."""
         return self.annotate(
             counted_practice_grade=Coalesce("moderated_practice_grade", "practice_grade"),
             counted_outcome_grade=Coalesce("moderated_outcome_grade", "outcome_grade"),
@@ -209,8 +209,9 @@ class Review(models.Model):
     interpreter_needed = models.BooleanField(null=True, blank=True)
     uasc = models.BooleanField(null=True, blank=True)
 
-    # The 8 practice standards (domain.md): a fixed list, so one column each keeps counting to a
-    # single aggregate query and keeps each change to a review in one history row.
+    # The 8 practice standards (docs/spec/domain.md#practice-standards): a fixed list, so one column
+    # each keeps counting to a single aggregate query and keeps each change to a review in one
+    # history row.
     basic_details = StandardField()
     basic_details_comment = models.TextField(blank=True)
     basic_details_put_right = models.BooleanField(default=False)
@@ -278,7 +279,7 @@ class Review(models.Model):
         "supervisor or IRO.",
     )
     # The practice window runs from 6 months before the review date, or from the case's start
-    # if that is later (domain.md).
+    # if that is later (docs/spec/domain.md#practice-window).
     case_start_date = models.DateField(null=True, blank=True)
 
     # Set when the retention purge removed this review's personal details and free text,

@@ -1,5 +1,5 @@
 """The practice window: the 6 months before the review date, or from the case's start if that
-is later (domain.md). Pure Python."""
+is later (docs/spec/domain.md#practice-window). Pure Python."""
 
 import datetime
 

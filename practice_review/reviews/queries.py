@@ -1,4 +1,4 @@
-"""Reads of case data, always through the user's scope (domain.md's table of who sees what).
+"""Reads of case data, always through the user's scope (docs/spec/domain.md#who-sees-what).
 
 Every view, count and export starts from these, so out-of-scope records simply do not exist
 for the user (a 404, never a 403 that confirms a record is there).
@@ -58,7 +58,8 @@ def get_review_for_user(user, review_id):
 
 
 def find_cohort(name):
-    """A cohort by name, case-insensitively after trimming (interchange.md); None if absent."""
+    """A cohort by name, case-insensitively after trimming (docs/spec/interchange.md#cohort-names);
+    None if absent."""
     return Cohort.objects.filter(name_key=Cohort.key_for(name)).first()
 
 

@@ -1,4 +1,5 @@
-"""Reading review files (interchange.md): CSV in UTF-8 or Windows-1252, or XLSX.
+"""Reading review files (docs/spec/interchange.md#review-files): CSV in UTF-8 or Windows-1252,
+or XLSX.
 
 Pure Python: bytes in, typed rows and problems out. Nothing here touches the database, so every
 rule is tested without one, and bad input can only ever produce `Problem`s, never an exception.
@@ -427,7 +428,7 @@ def parse_age(text):
 
 
 def _birthday_in(year, born):
-    """A 29 February birthday falls on 1 March in other years (interchange.md)."""
+    """A 29 February birthday falls on 1 March in other years (docs/spec/interchange.md#ages)."""
     try:
         return born.replace(year=year)
     except ValueError:

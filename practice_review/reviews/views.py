@@ -30,7 +30,7 @@ def review_page(request, review, response_form=None):
         "reviews/review_detail.html",
         {
             "review": review,
-            # In the form's (and domain.md's) order of themes, not alphabetical.
+            # In the form's order of themes (docs/spec/domain.md#themes), not alphabetical.
             "findings": sorted(
                 review.findings.prefetch_related("topics"),
                 key=lambda finding: THEME_KEYS.index(finding.theme),

@@ -1,4 +1,5 @@
-"""The review's states and who may move it between them (domain.md). Pure Python.
+"""The review's states and who may move it between them (docs/spec/domain.md#review-states).
+Pure Python.
 
 assigned -> in progress -> submitted -> final. Final comes from moderation or the QA lead's
 sign-off; only the QA lead reopens, with a reason. A review signed off may still be taken to a

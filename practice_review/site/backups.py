@@ -1,5 +1,5 @@
-"""Backups and restores of the whole database, each verified (issue 6; quality.md "backups are
-real"). The commands `practice-review backup` and `practice-review restore` call these.
+"""Backups and restores of the whole database, each verified (issue 6; docs/spec/quality.md#backups:
+"backups are real"). The commands `practice-review backup` and `practice-review restore` call these.
 
 A backup is two files side by side: the database copy and its manifest, PATH + ".manifest.json".
 The copy is a plain SQLite file (made with SQLite's online backup API) or pg_dump's custom

@@ -1,5 +1,6 @@
 """The tracker's rules as plain Python: statuses and their transitions, what counts as overdue or
-due for an impact check, who may do what, and when an owner is reminded (domain.md step 6).
+due for an impact check, who may do what, and when an owner is reminded
+(docs/spec/domain.md#tracker, step 6 of the process).
 
 No Django here, so the rules are tested without a database; actions.py and queries.py apply them.
 """

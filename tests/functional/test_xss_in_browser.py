@@ -1,5 +1,6 @@
-"""Payloads in every free-text field, in a real browser: none runs (quality.md, "XSS payloads in
-every free-text field, rendered on every page, DOCX and PDF": 0 payloads execute).
+"""Payloads in every free-text field, in a real browser: none runs
+(docs/spec/quality.md#output-encoding, "XSS payloads in every free-text field, rendered on every
+page, DOCX and PDF": 0 payloads execute).
 
 The integration test (tests/integration/test_untrusted_input.py) proves every page escapes
 them; this one proves the result in Chromium, where a dialog, a script's marker
@@ -47,8 +48,9 @@ def _pages(world):
 
 
 def test_no_payload_runs_on_the_main_pages(drive, cast, hostile):  # noqa: F811
-    """quality.md, XSS row: with a payload in every free-text field, the QA lead's and the
-    reviewer's main pages open no dialog, set no script marker and hold no injected element."""
+    """docs/spec/quality.md#output-encoding, XSS row: with a payload in every free-text field, the
+    QA lead's and the reviewer's main pages open no dialog, set no script marker and hold no
+    injected element."""
     pages = _pages(hostile)
     reviewer_pages = [
         reverse("my_reviews"),

@@ -1,5 +1,6 @@
-"""Hostile text in every free-text field, for the output-encoding tests (quality.md, "XSS
-payloads in every free-text field, rendered on every page, DOCX and PDF").
+"""Hostile text in every free-text field, for the output-encoding tests
+(docs/spec/quality.md#output-encoding, "XSS payloads in every free-text field, rendered on every
+page, DOCX and PDF").
 
 The fields are found, not listed: every CharField and TextField of the app's models (their
 history tables too) that a person or a review file can fill. A field added later is filled with

@@ -1,10 +1,11 @@
 """Deny by default and object-level access, proved against the access table (url_access.py).
 
-quality.md rows: "walk the URLconf: anonymous GET and POST to every pattern" (every non-public
-URL redirects to sign-in or refuses; no exception) and "role x URL x in-scope/out-of-scope
-object matrix, kept as one data table" (0 mismatches; no URL left unclassified; out of scope is
-404). Each request runs in a transaction rolled back afterwards, so one person's POST (a
-sign-off, an acknowledgement) cannot change what the next request finds.
+docs/spec/quality.md#deny-by-default: "walk the URLconf: anonymous GET and POST to every pattern"
+(every non-public URL redirects to sign-in or refuses; no exception) and
+docs/spec/quality.md#object-level-access: "role x URL x in-scope/out-of-scope object matrix, kept as
+one data table" (0 mismatches; no URL left unclassified; out of scope is 404). Each request runs in
+a transaction rolled back afterwards, so one person's POST (a sign-off, an acknowledgement) cannot
+change what the next request finds.
 """
 
 import pytest
@@ -96,14 +97,16 @@ def reverse_or_none(name, kwargs):
 
 
 def test_every_url_pattern_has_a_row_in_the_access_table(db):
-    """quality.md: role x URL matrix: no URL left unclassified (nor a row for a removed URL)."""
+    """docs/spec/quality.md#object-level-access: role x URL matrix: no URL left unclassified (nor a
+    row for a removed URL)."""
     assert unclassified() == []
     assert stale_rows() == []
 
 
 def test_anonymous_requests_to_every_url_are_sent_to_sign_in_or_refused(client, world):
-    """quality.md: walk the URLconf: anonymous GET and POST to every pattern -> every non-public
-    URL redirects to sign-in or refuses; no exception. Public pages show no case data."""
+    """docs/spec/quality.md#deny-by-default: walk the URLconf: anonymous GET and POST to every
+    pattern -> every non-public URL redirects to sign-in or refuses; no exception. Public pages show
+    no case data."""
     sign_in = reverse("login")
     problems, walked = [], 0
     for name, url in app_urls():
@@ -123,8 +126,9 @@ def test_anonymous_requests_to_every_url_are_sent_to_sign_in_or_refused(client, 
 
 
 def test_anonymous_requests_to_django_admin_go_to_its_sign_in(client, world):
-    """quality.md: walk the URLconf (the admin group): staff only, through the admin's own
-    sign-in; nothing but the sign-in and signed-out pages answers anonymous people."""
+    """docs/spec/quality.md#deny-by-default: walk the URLconf (the admin group): staff only, through
+    the admin's own sign-in; nothing but the sign-in and signed-out pages answers anonymous
+    people."""
     admin_sign_in = reverse("admin:login")
     problems, walked = [], 0
     for name, url in admin_urls():
@@ -151,10 +155,11 @@ def allowed(response):
 
 
 def test_each_role_reaches_exactly_what_the_access_table_allows(client, cast, world):
-    """quality.md: role x URL x in-scope/out-of-scope object matrix, kept as one data table ->
-    0 mismatches; out of scope is 404. Every row, every person of the cast: an object they may
-    act on is allowed when their role may use the URL and 404 otherwise; an object in their scope
-    but not theirs to act on, and an object out of their scope, are 404 always."""
+    """docs/spec/quality.md#object-level-access: role x URL x in-scope/out-of-scope object matrix,
+    kept as one data table -> 0 mismatches; out of scope is 404. Every row, every person of the
+    cast: an object they may act on is allowed when their role may use the URL and 404 otherwise; an
+    object in their scope but not theirs to act on, and an object out of their scope, are 404
+    always."""
     mismatches, gaps, requests = [], [], 0
     for person, user in cast.items():
         client.force_login(user)

@@ -1,4 +1,4 @@
-"""The audit trail (quality.md, security and data protection):
+"""The audit trail (docs/spec/quality.md#audit-trail, security and data protection):
 
 - "a create, update, delete, export and a view of a child's review → exactly the expected events,
   with actor, target, before/after, time";
@@ -66,8 +66,8 @@ def march(cast):
 def test_creating_changing_deleting_exporting_and_viewing_a_review_are_recorded_exactly(
     client, cast, march
 ):
-    """quality.md: a create, update, delete, export and a view of a child's review → exactly the
-    expected events, with actor, target, before/after, time."""
+    """docs/spec/quality.md#audit-trail: a create, update, delete, export and a view of a child's
+    review → exactly the expected events, with actor, target, before/after, time."""
     qa_lead, reviewer = cast["qa_lead"], cast["reviewer_independent"]
     client.force_login(qa_lead)
     marker, started = last_id(), timezone.now()
@@ -141,7 +141,7 @@ def test_creating_changing_deleting_exporting_and_viewing_a_review_are_recorded_
 
 
 def test_a_person_who_is_refused_a_review_leaves_no_view_event(client, cast, seeded):
-    """quality.md audit row: only what a person was shown is recorded as viewed."""
+    """docs/spec/quality.md#audit-trail: only what a person was shown is recorded as viewed."""
     review = Review.objects.filter(child__case_ref="C1008").first()
     client.force_login(cast["outsider"])
     marker = last_id()
@@ -279,7 +279,8 @@ def event(cast):
 
 
 def test_the_app_cannot_change_or_delete_an_event(event):
-    """quality.md: try to alter or delete an audit event through the app → refused."""
+    """docs/spec/quality.md#tamper-resistance: try to alter or delete an audit event through the
+    app → refused."""
     event.action = "changed"
     with pytest.raises(AuditEventIsPermanent):
         event.save()
@@ -296,7 +297,8 @@ def test_the_app_cannot_change_or_delete_an_event(event):
 
 
 def test_the_database_refuses_an_update_whatever_code_asks(event):
-    """quality.md tamper row: a raw SQL UPDATE is refused by a trigger (SQLite and PostgreSQL)."""
+    """docs/spec/quality.md#tamper-resistance: a raw SQL UPDATE is refused by a trigger (SQLite and
+    PostgreSQL)."""
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET action = 'changed' WHERE id = %s", [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "viewed"
@@ -306,16 +308,18 @@ def test_the_database_refuses_an_update_whatever_code_asks(event):
     connection.vendor != "postgresql", reason="SQLite's DELETE is refused by the app only"
 )
 def test_postgresql_refuses_a_raw_delete_of_an_event(event):
-    """quality.md tamper row, PostgreSQL (CI's second pass): a raw SQL DELETE is refused by the
-    trigger. On SQLite the app refuses it (test_the_app_cannot_change_or_delete_an_event):
-    Django's own test teardown deletes rows there, so no DELETE trigger can be installed."""
+    """docs/spec/quality.md#tamper-resistance, PostgreSQL (CI's second pass): a raw SQL DELETE is
+    refused by the trigger. On SQLite the app refuses it
+    (test_the_app_cannot_change_or_delete_an_event): Django's own test teardown deletes rows there,
+    so no DELETE trigger can be installed."""
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
 def test_the_django_admin_offers_no_way_to_change_or_delete_an_event(client, event):
-    """quality.md tamper row: even a superuser finds no change or delete in the admin."""
+    """docs/spec/quality.md#tamper-resistance: even a superuser finds no change or delete in the
+    admin."""
     User.objects.create_superuser("root", password=PASSWORD)
     client.login(username="root", password=PASSWORD)
     model_admin = admin.site._registry.get(AuditEvent)

@@ -1,6 +1,6 @@
 """`practice-review backup` and `restore`, in real processes against real databases.
 
-quality.md, Reliability: "backup while under load, restore elsewhere, integrity check and row
+docs/spec/quality.md#backups: "backup while under load, restore elsewhere, integrity check and row
 counts" -> identical counts. SQLite runs everywhere (a file in tmp_path, the app's own settings);
 PostgreSQL runs in CI's PostgreSQL pass, restoring into a second, scratch database.
 """
@@ -93,7 +93,8 @@ def backed_up_under_load(tmp_path_factory):
 def test_a_backup_made_while_the_app_writes_restores_elsewhere_with_identical_counts(
     backed_up_under_load, tmp_path
 ):
-    """quality.md: backup while under load, restore elsewhere, integrity check and row counts."""
+    """docs/spec/quality.md#backups: backup while under load, restore elsewhere, integrity check and
+    row counts."""
     backup = backed_up_under_load["backup"]
     manifest = manifest_of(backup)
     # The writer committed throughout the backup; the copy holds one consistent moment of it.
@@ -244,8 +245,8 @@ def postgresql_url(name):
 def test_a_postgresql_backup_under_load_restores_into_another_database_with_identical_counts(
     tmp_path,
 ):
-    """quality.md: backup while under load, restore elsewhere, integrity check and row counts.
-    The counts are taken in the snapshot pg_dump dumps, so they match it exactly."""
+    """docs/spec/quality.md#backups: backup while under load, restore elsewhere, integrity check and
+    row counts. The counts are taken in the snapshot pg_dump dumps, so they match it exactly."""
     import psycopg
 
     from practice_review.accounts.models import User, system_actor

@@ -1,5 +1,6 @@
-"""The `practice-review` command as other tools call it (interchange.md), in real processes
-against a real SQLite file, so exit codes, stdout and stderr are what a script would see."""
+"""The `practice-review` command as other tools call it (docs/spec/interchange.md#command-line), in
+real processes against a real SQLite file, so exit codes, stdout and stderr are what a script would
+see."""
 
 import json
 import os

@@ -1,10 +1,11 @@
 """Twenty people saving at once on SQLite: every write waits its turn, none fails or is lost.
 
-quality.md, Reliability: "20 concurrent writers on SQLite (WAL, IMMEDIATE)" -> 0 errors, 0 lost
-writes. Twenty processes (the honest version: each has its own connection and interpreter, as
-gunicorn's workers do) write through the app's own actions (a tracker update and a conversation,
-each its own transaction) to one SQLite file with the app's settings: WAL, a 60 s busy timeout
-and IMMEDIATE transactions, which queue writers instead of failing with "database is locked".
+docs/spec/quality.md#concurrent-writers: "20 concurrent writers on SQLite (WAL, IMMEDIATE)" -> 0
+errors, 0 lost writes. Twenty processes (the honest version: each has its own connection and
+interpreter, as gunicorn's workers do) write through the app's own actions (a tracker update and a
+conversation, each its own transaction) to one SQLite file with the app's settings: WAL, a 60 s busy
+timeout and IMMEDIATE transactions, which queue writers instead of failing with "database is
+locked".
 """
 
 from tests.conftest import SEED_FILE
@@ -26,7 +27,8 @@ CONVERSATIONS = "SELECT their_words FROM reviews_conversation WHERE their_words 
 
 
 def test_twenty_writer_processes_at_once_lose_nothing_and_never_fail(tmp_path):
-    """quality.md: 20 concurrent writers on SQLite (WAL, IMMEDIATE) -> 0 errors, 0 lost writes."""
+    """docs/spec/quality.md#concurrent-writers: 20 concurrent writers on SQLite (WAL, IMMEDIATE) ->
+    0 errors, 0 lost writes."""
     environment = app_environment(tmp_path / "data")
     assert run(environment, "migrate", "-v0").returncode == 0
     assert run(environment, "import-reviews", str(SEED_FILE)).returncode == 0

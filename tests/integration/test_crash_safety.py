@@ -1,8 +1,8 @@
 """kill -9 during an import leaves the database intact, with all of the file or none of it.
 
-quality.md, Reliability: "kill -9 the import at random points, then integrity check" -> database
-intact, no partial import, 10 of 10. Each run imports a generated file of a few thousand rows
-into its own copy of an SQLite file database (the app's settings: WAL, IMMEDIATE transactions)
+docs/spec/quality.md#crash-safety: "kill -9 the import at random points, then integrity check" ->
+database intact, no partial import, 10 of 10. Each run imports a generated file of a few thousand
+rows into its own copy of an SQLite file database (the app's settings: WAL, IMMEDIATE transactions)
 in a real `practice-review import-reviews` process, and SIGKILLs it at a random moment of the
 import's run time (seeded, so a failure can be replayed).
 """
@@ -71,8 +71,8 @@ def wait_for_first_write(importing, database):
 
 
 def test_kill_9_at_random_points_of_an_import_leaves_all_of_the_file_or_none(tmp_path):
-    """quality.md: kill -9 the import at random points, then integrity check -> database intact,
-    no partial import, 10 of 10.
+    """docs/spec/quality.md#crash-safety: kill -9 the import at random points, then integrity
+    check -> database intact, no partial import, 10 of 10.
 
     The random points fall between the import's first write and its exit: the part of its run
     time in which a crash could leave half a file behind (before it, nothing has been written).

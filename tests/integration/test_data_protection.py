@@ -1,6 +1,6 @@
-"""Retention purge, legal hold and subject access (quality.md, "Reliability: nothing lost":
-"retention purge with a legal hold; subject access export for one child -> only expired,
-unheld data removed; the export is complete").
+"""Retention purge, legal hold and subject access (docs/spec/quality.md#data-protection,
+"Reliability: nothing lost": "retention purge with a legal hold; subject access export for one
+child -> only expired, unheld data removed; the export is complete").
 
 The seed reviews are dated July 2024 to February 2025. With a 6-year retention and "today" on
 1 January 2031, reviews dated before 1 January 2025 have expired and later ones have not.
@@ -172,7 +172,8 @@ def publish_everything(by):
 
 
 def test_purge_removes_only_expired_unheld_personal_data_and_its_history(world, actor):
-    """quality.md: retention purge with a legal hold -> only expired, unheld data removed."""
+    """docs/spec/quality.md#retention: retention purge with a legal hold -> only expired, unheld
+    data removed."""
     purged, held, kept = world["purged"], world["held"], world["kept"]
     untouched_before = snapshot(Review.objects.filter(child__in=[held, kept]))
     unexpired_before = snapshot(kept_reviews())
@@ -222,8 +223,8 @@ def test_purge_removes_only_expired_unheld_personal_data_and_its_history(world, 
 
 
 def test_a_child_with_a_review_still_kept_is_not_anonymised(world, actor):
-    """quality.md: retention purge -> only expired data removed (the child row stays whole
-    while any of their reviews is kept)."""
+    """docs/spec/quality.md#retention: retention purge -> only expired data removed (the child row
+    stays whole while any of their reviews is kept)."""
     expired = expired_reviews().exclude(child=world["held"]).first()
     later = kept_reviews().exclude(child=world["held"]).first()
     later.child = expired.child
@@ -238,7 +239,8 @@ def test_a_child_with_a_review_still_kept_is_not_anonymised(world, actor):
 
 
 def test_unfinished_expired_reviews_are_kept_and_reported(world, actor):
-    """quality.md: retention purge -> only final reviews are purged; loose ends are counted."""
+    """docs/spec/quality.md#retention: retention purge -> only final reviews are purged; loose ends
+    are counted."""
     review = expired_reviews().exclude(child=world["held"]).first()
     Review.objects.filter(pk=review.pk).update(status="in_progress")
     result = purge_expired(by=actor, today=TODAY)
@@ -248,8 +250,8 @@ def test_unfinished_expired_reviews_are_kept_and_reported(world, actor):
 
 
 def test_cohort_and_published_figures_are_unchanged_by_the_purge(world, actor):
-    """quality.md: retention purge -> published reports keep their figures; cohort figures
-    computed afterwards are identical."""
+    """docs/spec/quality.md#retention: retention purge -> published reports keep their figures;
+    cohort figures computed afterwards are identical."""
     version = publish_everything(actor)
     files = [published_file(version, "internal", "html").content]
     before = {cohort.pk: cohort_figures(cohort) for cohort in Cohort.objects.all()}
@@ -262,7 +264,8 @@ def test_cohort_and_published_figures_are_unchanged_by_the_purge(world, actor):
 
 
 def test_purge_is_idempotent_and_audited_with_counts_only(world, actor, capsys):
-    """quality.md: retention purge -> running it again removes nothing more; one audit event."""
+    """docs/spec/quality.md#retention: retention purge -> running it again removes nothing more; one
+    audit event."""
     first = purge_expired(by=actor, today=TODAY)
     assert first.review_ids
     after_first = snapshot(Review.objects.all())
@@ -279,7 +282,7 @@ def test_purge_is_idempotent_and_audited_with_counts_only(world, actor, capsys):
 
 
 def test_dry_run_changes_nothing_and_says_what_would_go(world, actor, capsys, settings):
-    """quality.md: retention purge -> a dry run removes nothing."""
+    """docs/spec/quality.md#retention: retention purge -> a dry run removes nothing."""
     before = snapshot(Review.objects.all())
     events = AuditEvent.objects.count()
     result = purge_expired(by=actor, today=TODAY, dry_run=True)
@@ -292,7 +295,8 @@ def test_dry_run_changes_nothing_and_says_what_would_go(world, actor, capsys, se
 
 
 def test_purge_command_prints_counts_and_no_personal_data(world, actor, monkeypatch):
-    """quality.md: retention purge -> the command's summary holds counts, never names."""
+    """docs/spec/quality.md#retention: retention purge -> the command's summary holds counts, never
+    names."""
     from practice_review.data_protection import purge
 
     monkeypatch.setattr(purge.timezone, "localdate", lambda: TODAY)
@@ -311,7 +315,8 @@ def test_purge_command_prints_counts_and_no_personal_data(world, actor, monkeypa
 
 
 def test_the_purge_is_all_or_nothing(world, actor, monkeypatch):
-    """quality.md: retention purge -> a failure part way leaves every row as it was."""
+    """docs/spec/quality.md#retention: retention purge -> a failure part way leaves every row as it
+    was."""
     from practice_review.data_protection import purge
 
     before = snapshot(Review.objects.all())
@@ -336,7 +341,8 @@ def open_zip(content):
 def test_subject_access_export_holds_everything_about_one_child_and_nobody_else(
     world, actor, tmp_path
 ):
-    """quality.md: subject access export for one child -> the export is complete."""
+    """docs/spec/quality.md#subject-access: subject access export for one child -> the export is
+    complete."""
     child = world["held"]
     publish_everything(actor)
     path = tmp_path / "sar.zip"
@@ -404,7 +410,8 @@ def test_subject_access_export_holds_everything_about_one_child_and_nobody_else(
 
 
 def test_subject_access_includes_the_audit_trail_of_the_childs_records(world, actor):
-    """quality.md: subject access export -> the audit events about the child's records."""
+    """docs/spec/quality.md#subject-access: subject access export -> the audit events about the
+    child's records."""
     child = world["kept"]
     review = Review.objects.filter(child=child).first()
     other = Review.objects.exclude(child=child).first()
@@ -440,7 +447,8 @@ def signed_in(client, user):
 
 
 def test_the_qa_lead_finds_a_child_places_a_hold_and_downloads_the_export(client, cast):
-    """quality.md: legal hold set from the child's page, audited; export downloadable."""
+    """docs/spec/quality.md#data-protection: legal hold set from the child's page, audited; export
+    downloadable."""
     signed_in(client, cast["qa_lead"])
     child = Review.objects.first().child
     response = client.get(reverse("child_search"), {"case_ref": f" {child.case_ref} "})
@@ -480,7 +488,8 @@ def test_the_qa_lead_finds_a_child_places_a_hold_and_downloads_the_export(client
      "admin", "outsider"],
 )  # fmt: skip
 def test_only_the_qa_lead_reaches_the_data_protection_pages(client, cast, role):
-    """quality.md: retention and subject access -> everyone else gets a 404."""
+    """docs/spec/quality.md#data-protection: retention and subject access -> everyone else gets a
+    404."""
     signed_in(client, cast[role])
     child = Review.objects.first().child
     urls = [
@@ -512,7 +521,8 @@ def test_the_child_page_says_when_each_review_may_be_purged(client, cast, settin
 
 
 def test_a_large_purge_in_batches_does_exactly_what_one_batch_does(world, actor, monkeypatch):
-    """quality.md: retention purge -> batching (for databases' parameter limits) loses nothing."""
+    """docs/spec/quality.md#retention: retention purge -> batching (for databases' parameter limits)
+    loses nothing."""
     from practice_review.data_protection import purge
 
     whole = purge_expired(by=actor, today=TODAY, dry_run=True)

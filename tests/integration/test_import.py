@@ -283,8 +283,9 @@ def test_later_imports_widen_the_cohorts_period(seeded, actor):
 
 
 def test_bad_rows_among_5000_write_nothing_and_every_bad_row_is_reported(seeded, actor):
-    """quality.md: a file with one bad row among 5,000 -> 0 rows written; every bad row
-    reported. One bad row at the very end, after 4,999 good ones; then three spread out."""
+    """docs/spec/quality.md#all-or-nothing-import: a file with one bad row among 5,000 -> 0 rows
+    written; every bad row reported. One bad row at the very end, after 4,999 good ones; then three
+    spread out."""
     template = seed_rows()[0]
     rows = [
         {**template, "cohort": "Large", "child_ref": f"L{n}", "review_date": "2024-10-01"}

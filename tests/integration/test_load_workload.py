@@ -1,4 +1,4 @@
-"""The load test's data and requests are real (quality.md, Reliability: "load on loopback: 50
+"""The load test's data and requests are real (docs/spec/quality.md#load: "load on loopback: 50
 users, mixed reads and writes, bounded time"): prepare.py gives every simulated person an
 account with their own authenticator and their own work, and the forms the locust file posts
 (read from the page as a browser would, then typed into) are the ones the server accepts."""
@@ -35,7 +35,8 @@ forms = load_module("browser_forms")
 
 
 def test_prepare_gives_each_person_an_account_an_authenticator_and_their_own_work(tmp_path):
-    """quality.md row: load on loopback: 50 users, mixed reads and writes, bounded time."""
+    """docs/spec/quality.md#load: load on loopback: 50 users, mixed reads and writes, bounded
+    time."""
     data = tmp_path / "data"
     env = {**os.environ, "PRACTICE_REVIEW_DATA_DIR": str(data)}
     env.pop("DATABASE_URL", None)  # a fresh SQLite file in the data folder
@@ -105,7 +106,7 @@ def review(cast):
 @pytest.mark.django_db
 @pytest.mark.parametrize("section", ["child", "standards", "themes", "grades"])
 def test_the_load_tests_autosaves_and_save_are_accepted_and_saved(client, cast, review, section):
-    """quality.md row: load on loopback: 50 users, mixed reads and writes, bounded time.
+    """docs/spec/quality.md#load: load on loopback: 50 users, mixed reads and writes, bounded time.
 
     What the locust file posts is read from the page (CSRF token, version and every answer, as
     FormData would), so a change to the form that broke it would fail here, not silently."""
@@ -148,7 +149,8 @@ def form_data(form):
 def test_the_load_tests_response_and_tracker_update_forms_are_found_and_accepted(
     client, cast, review
 ):
-    """quality.md row: load on loopback: 50 users, mixed reads and writes, bounded time."""
+    """docs/spec/quality.md#load: load on loopback: 50 users, mixed reads and writes, bounded
+    time."""
     from practice_review.tracker.models import Recommendation
 
     final = Review.objects.filter(status="final", supervisor__name="BA").first()

@@ -1,9 +1,9 @@
 """No mass assignment: extra fields in a POST change nothing they name.
 
-quality.md row: "POST extra fields (reviewer, status, version) -> protected fields unchanged".
-Every form view that writes gets its normal, valid data (so the write happens: the response is
-the redirect that follows success) plus hostile extra fields. The protected columns of every
-review, user, recommendation, alert, meeting and report are compared before and after: only
+docs/spec/quality.md#mass-assignment: "POST extra fields (reviewer, status, version) -> protected
+fields unchanged". Every form view that writes gets its normal, valid data (so the write happens:
+the response is the redirect that follows success) plus hostile extra fields. The protected columns
+of every review, user, recommendation, alert, meeting and report are compared before and after: only
 the columns the action itself changes may differ, never to a hostile value, and whatever the
 action creates is attributed to the person who did it, where the URL says.
 """
@@ -194,7 +194,8 @@ def world(cast):
     "report narrative", "import",
 ])  # fmt: skip
 def test_extra_fields_in_a_post_change_no_protected_field(client, cast, world, name):
-    """quality.md: POST extra fields (reviewer, status, version) -> protected fields unchanged."""
+    """docs/spec/quality.md#mass-assignment: POST extra fields (reviewer, status, version) ->
+    protected fields unchanged."""
     case = cases(world, cast)[name]
     extras = hostile(world, cast)
     client.force_login(cast[case.person])

@@ -1,14 +1,15 @@
 """Field-level need-to-know: every page, CSV, XLSX, JSON and DOCX the app gives each person
 holds only what they may know.
 
-quality.md row: "render each page, CSV, XLSX and JSON as each role -> restricted fields never
-appear". Unique markers are planted in restricted fields (a child's initials, a review's free
-text, a conversation in the family's words, an alert's concern, the first reviewer's reasons in
-a dual review, a reflection, a draft's recommendation, a gap case's reason). Then every GET URL
-of the access table is fetched as every person of the cast, for every object it can name, in
+docs/spec/quality.md#need-to-know: "render each page, CSV, XLSX and JSON as each role -> restricted
+fields never appear". Unique markers are planted in restricted fields (a child's initials, a
+review's free text, a conversation in the family's words, an alert's concern, the first reviewer's
+reasons in a dual review, a reflection, a draft's recommendation, a gap case's reason). Then every
+GET URL of the access table is fetched as every person of the cast, for every object it can name, in
 every format, and each body is searched for the markers that person may not see:
 
-- the administrator sees no child data at all (domain.md: "no case content");
+- the administrator sees no child data at all (docs/spec/domain.md#who-sees-what: "no case
+  content");
 - practitioners and managers see nothing of a review before it is submitted, nor any other
   worker's or supervisor's reviews;
 - a second reviewer grading blind never sees the first reviewer's reasons (dual_review.py);
@@ -156,8 +157,8 @@ def urls_to_render(world):
 
 
 def test_no_one_is_shown_a_field_they_do_not_need(client, cast, marked):
-    """quality.md: render each page, CSV, XLSX and JSON as each role -> restricted fields never
-    appear."""
+    """docs/spec/quality.md#need-to-know: render each page, CSV, XLSX and JSON as each role ->
+    restricted fields never appear."""
     urls = list(urls_to_render(marked))
     leaks, shown, rendered = [], {marker: set() for marker in MAY_SEE}, 0
     for person, user in cast.items():

@@ -1,4 +1,5 @@
-"""Who sees what (domain.md): one scoped query decides, and out of scope is a 404."""
+"""Who sees what (docs/spec/domain.md#who-sees-what): one scoped query decides, and out of scope is
+a 404."""
 
 import pytest
 from django.urls import reverse

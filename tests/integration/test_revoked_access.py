@@ -1,8 +1,9 @@
 """Authorisation applies at once: take a review away from someone whose session is live, and
 their very next request on it is refused.
 
-quality.md row: "revoke an assignment or deactivate a user, reuse the live session -> the next
-request is refused" (the revoke-an-assignment half; test_sessions.py has deactivation).
+docs/spec/quality.md#revoked-access: "revoke an assignment or deactivate a user, reuse the live
+session -> the next request is refused" (the revoke-an-assignment half; test_sessions.py has
+deactivation).
 """
 
 import pytest
@@ -27,8 +28,8 @@ def grades(version, rationale):
 
 
 def test_a_reviewer_whose_review_is_reassigned_is_refused_on_their_next_request(cast, world):
-    """quality.md: revoke an assignment, reuse the live session -> the next request is refused,
-    page, section save and autosave alike, and nothing is written."""
+    """docs/spec/quality.md#revoked-access: revoke an assignment, reuse the live session -> the next
+    request is refused, page, section save and autosave alike, and nothing is written."""
     review = world["draft_independent"]
     reviewer = TwoFactorClient()
     reviewer.force_login(cast["reviewer_independent"])
@@ -66,8 +67,9 @@ def test_a_reviewer_whose_review_is_reassigned_is_refused_on_their_next_request(
 
 
 def test_a_practitioner_taken_off_a_case_loses_its_review_at_once(cast, world):
-    """quality.md: revoke an assignment, reuse the live session -> the next request is refused:
-    a new social worker is recorded, and the old one can neither read nor respond."""
+    """docs/spec/quality.md#revoked-access: revoke an assignment, reuse the live session -> the next
+    request is refused: a new social worker is recorded, and the old one can neither read nor
+    respond."""
     review = world["submitted_rl"]  # RL's case, submitted
     practitioner = TwoFactorClient()
     practitioner.force_login(cast["practitioner"])

@@ -508,8 +508,9 @@ def test_only_the_qa_lead_reassigns(client, cast, review, person):
 
 
 def test_the_first_item_added_starts_the_review_once_and_keeps_a_save_made_meanwhile(cast, review):
-    """quality.md "two people edit the same review": adding a conversation to a review loaded
-    before someone else saved it must not write the stale copy back over their save."""
+    """docs/spec/quality.md#no-lost-update: "two people edit the same review": adding a conversation
+    to a review loaded before someone else saved it must not write the stale copy back over their
+    save."""
     stale = Review.objects.get(pk=review.pk)  # loaded before the other save, still "assigned"
     Review.objects.filter(pk=review.pk).update(practice_rationale="saved meanwhile")
     for _ in range(2):

@@ -1,7 +1,7 @@
-"""Secure configuration (quality.md: "`manage.py check --deploy --fail-level WARNING` with
-production settings; header test: exit 0; CSP, HSTS, nosniff, Referrer-Policy, no-store on case
-pages") and generic error pages ("forced server error with DEBUG off: no traceback in the page;
-the error is logged with a request id").
+"""Secure configuration (docs/spec/quality.md#secure-configuration: "`manage.py check --deploy
+--fail-level WARNING` with production settings; header test: exit 0; CSP, HSTS, nosniff,
+Referrer-Policy, no-store on case pages") and generic error pages ("forced server error with DEBUG
+off: no traceback in the page; the error is logged with a request id").
 
 The suite runs over plain HTTP (tests/plain_http.py); the production values of the HTTPS
 settings are read from settings.py itself, as a deployment with no PRACTICE_REVIEW_HTTPS gets

@@ -1,9 +1,10 @@
 """Lockout, session timeouts and deactivation.
 
-quality.md rows: "11 bad passwords in 5 minutes" (refused; lockout logged; other users
-unaffected), "idle 30 minutes; 12 hours absolute" (signed out) and the "deactivate a user" half
-of "revoke an assignment or deactivate a user, reuse the live session" (the next request is
-refused). Times are moved by rewriting the stored timestamps, never by waiting.
+docs/spec/quality.md#lockout: "11 bad passwords in 5 minutes" (refused; lockout logged; other users
+unaffected), docs/spec/quality.md#session-timeouts: "idle 30 minutes; 12 hours absolute" (signed
+out) and, from docs/spec/quality.md#revoked-access, the "deactivate a user" half of "revoke an
+assignment or deactivate a user, reuse the live session" (the next request is refused). Times are
+moved by rewriting the stored timestamps, never by waiting.
 """
 
 import datetime
@@ -36,8 +37,9 @@ def is_signed_in(browser):
 
 
 def test_eleven_wrong_passwords_lock_that_username_and_the_lockout_is_logged(cast, caplog):
-    """quality.md "11 bad passwords in 5 minutes": refused, even with the right password
-    afterwards; the lockout is in the audit trail; no log line names the person or address."""
+    """docs/spec/quality.md#lockout: "11 bad passwords in 5 minutes": refused, even with the right
+    password afterwards; the lockout is in the audit trail; no log line names the person or
+    address."""
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="axes")  # every line axes could write, quiet or not
     browser = Client()
@@ -74,7 +76,8 @@ def lock_out(username):
 
 
 def test_a_lockout_leaves_other_people_on_the_same_address_alone(cast):
-    """quality.md: other users unaffected (council staff often share one public address)."""
+    """docs/spec/quality.md#lockout: other users unaffected (council staff often share one public
+    address)."""
     lock_out("qa.lead")
     colleague = Client()  # the same address, 127.0.0.1
     response = sign_in(colleague, "senior.leader")
@@ -128,7 +131,8 @@ def move_session_clock(browser, **ago):
 
 
 def test_thirty_minutes_without_activity_signs_the_person_out(client, cast):
-    """quality.md "idle 30 minutes": signed out, and told why on the sign-in page."""
+    """docs/spec/quality.md#session-timeouts: "idle 30 minutes": signed out, and told why on the
+    sign-in page."""
     client.force_login(cast["qa_lead"])
     assert client.get(reverse("home")).status_code == 200
     move_session_clock(client, last_seen_at=datetime.timedelta(minutes=31))
@@ -150,7 +154,8 @@ def test_activity_within_thirty_minutes_keeps_the_session(client, cast):
 
 
 def test_twelve_hours_after_signing_in_the_person_is_signed_out_however_busy(client, cast):
-    """quality.md "12 hours absolute": signed out even though the last request was just now."""
+    """docs/spec/quality.md#session-timeouts: "12 hours absolute": signed out even though the last
+    request was just now."""
     client.force_login(cast["qa_lead"])
     move_session_clock(
         client,
@@ -185,7 +190,8 @@ def test_the_session_clock_starts_at_sign_in(cast):
 
 
 def test_a_deactivated_person_is_refused_on_their_next_request(client, cast):
-    """quality.md "deactivate a user, reuse the live session": the next request is refused.
+    """docs/spec/quality.md#revoked-access: "deactivate a user, reuse the live session": the next
+    request is refused.
 
     The account is switched off behind Django's back (no save signal, so the stored session
     stays): Django itself refuses an inactive user on every request."""

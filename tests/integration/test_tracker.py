@@ -86,7 +86,7 @@ def recs(cast, actor, settings):
     }
 
 
-# Who sees which recommendation: the one data table (domain.md's roles).
+# Who sees which recommendation: the one data table (docs/spec/domain.md#who-sees-what).
 SEES = {
     "qa_lead": {"rl_child", "other_child", "owned_elsewhere", "service", "service_other"},
     "senior_leader": {"rl_child", "other_child", "owned_elsewhere", "service", "service_other"},

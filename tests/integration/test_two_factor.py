@@ -1,8 +1,9 @@
 """Two-factor sign-in for every person outside demo mode.
 
-quality.md rows: "password-only session against every protected URL" (all sent to the
-second-factor step) and "replay a used TOTP code" (refused). These tests use django.test.Client
-directly, not the `client` fixture, whose sign-in gives the second factor by itself.
+docs/spec/quality.md#two-factor-sign-in: "password-only session against every protected URL" (all
+sent to the second-factor step) and "replay a used TOTP code" (refused). These tests use
+django.test.Client directly, not the `client` fixture, whose sign-in gives the second factor by
+itself.
 """
 
 import datetime
@@ -114,8 +115,9 @@ def test_the_walk_reaches_every_named_url():
 
 
 def test_a_password_only_session_is_sent_to_the_second_factor_step_from_every_url(cast):
-    """quality.md "password-only session against every protected URL": every GET and POST to
-    every URL pattern (except the short allow-list) goes to set-up or to the code page."""
+    """docs/spec/quality.md#two-factor-sign-in: "password-only session against every protected URL":
+    every GET and POST to every URL pattern (except the short allow-list) goes to set-up or to the
+    code page."""
     with_app = cast["qa_lead"]
     authenticator_for(with_app)
     browsers = {
@@ -247,7 +249,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, cast):
 
 
 def test_replaying_a_used_code_is_refused(cast):
-    """quality.md "replay a used TOTP code": refused."""
+    """docs/spec/quality.md#two-factor-sign-in: "replay a used TOTP code": refused."""
     person = cast["qa_lead"]
     device = authenticator_for(person)
     code = code_for(device)

@@ -1,4 +1,5 @@
-"""Untrusted input and output: the security rows of quality.md about what people and files send.
+"""Untrusted input and output: the security rows of docs/spec/quality.md#security about what people
+and files send.
 
 - "XSS payloads in every free-text field, rendered on every page, DOCX and PDF": 0 payloads
   execute or appear unescaped (hostile_world.py fills every field; the browser half is
@@ -205,7 +206,8 @@ def every_page_as(client, user, also=()):
 
 
 def test_the_enumeration_finds_every_known_free_text_field():
-    """quality.md, XSS row: the fields are found, not listed, and the known ones are found."""
+    """docs/spec/quality.md#output-encoding, XSS row: the fields are found, not listed, and the
+    known ones are found."""
     found = {f"{model.__name__}.{field.name}" for model, field in free_text_fields()}
     assert len(found) > 60
     assert KNOWN_FREE_TEXT - found == set()
@@ -213,8 +215,9 @@ def test_the_enumeration_finds_every_known_free_text_field():
 
 
 def test_no_payload_in_any_free_text_field_reaches_any_page_unescaped(client, cast, hostile):
-    """quality.md, XSS row: every page each person may see, with a payload in every free-text
-    field, shows the payloads as text: never as markup, a script link or an evaluated template."""
+    """docs/spec/quality.md#output-encoding, XSS row: every page each person may see, with a payload
+    in every free-text field, shows the payloads as text: never as markup, a script link or an
+    evaluated template."""
     values = hostile["values"]
     unescaped, raw, shown, pages = [], [], set(), 0
     # Pages that show text few others do: an impact check, a closed meeting.
@@ -242,7 +245,8 @@ def test_no_payload_in_any_free_text_field_reaches_any_page_unescaped(client, ca
 
 
 def test_template_syntax_in_text_is_shown_never_evaluated(client, cast, hostile):
-    """quality.md, XSS row: "{{ 7*7 }}" and "{% debug %}" typed into a field stay as typed."""
+    """docs/spec/quality.md#output-encoding, XSS row: "{{ 7*7 }}" and "{% debug %}" typed into a
+    field stay as typed."""
     client.force_login(cast["qa_lead"])
     review = hostile["draft_independent"]
     html = client.get(reverse("review_detail", args=[review.pk])).content.decode()
@@ -252,8 +256,8 @@ def test_template_syntax_in_text_is_shown_never_evaluated(client, cast, hostile)
 
 
 def test_the_report_narrative_shows_links_and_html_as_text(client, cast, hostile):
-    """quality.md, XSS row: Markdown and HTML links in the narrative become text, never links;
-    raw HTML in it is shown as text."""
+    """docs/spec/quality.md#output-encoding, XSS row: Markdown and HTML links in the narrative
+    become text, never links; raw HTML in it is shown as text."""
     client.force_login(cast["qa_lead"])
     report, number = hostile["report"], hostile["version"].number
     for url in [
@@ -297,8 +301,8 @@ def _assert_inert_docx(content):
 
 
 def test_review_documents_hold_payloads_as_plain_text(client, cast, hostile):
-    """quality.md, XSS row (DOCX): a review document shows every payload as literal text and
-    has no hyperlink, field or external relationship."""
+    """docs/spec/quality.md#output-encoding, XSS row (DOCX): a review document shows every payload
+    as literal text and has no hyperlink, field or external relationship."""
     client.force_login(cast["qa_lead"])
     review = hostile["draft_independent"]
     response = client.get(reverse("review_document", args=[review.pk, "docx"]))
@@ -309,8 +313,9 @@ def test_review_documents_hold_payloads_as_plain_text(client, cast, hostile):
 
 
 def test_report_documents_hold_payloads_as_plain_text(client, cast, hostile):
-    """quality.md, XSS row (DOCX): both editions of the draft and the published report show
-    the narrative's payloads as literal text, a javascript: link as it was typed."""
+    """docs/spec/quality.md#output-encoding, XSS row (DOCX): both editions of the draft and the
+    published report show the narrative's payloads as literal text, a javascript: link as it was
+    typed."""
     client.force_login(cast["qa_lead"])
     report, number = hostile["report"], hostile["version"].number
     for url in [
@@ -358,8 +363,8 @@ def test_the_pdf_check_finds_a_javascript_link_when_there_is_one():
 
 @pytest.mark.pdf
 def test_pdfs_hold_payloads_as_text_without_script_or_links(client, cast, hostile):
-    """quality.md, XSS row (PDF): review and report PDFs show the payloads as text and hold no
-    JavaScript and no javascript: link."""
+    """docs/spec/quality.md#output-encoding, XSS row (PDF): review and report PDFs show the payloads
+    as text and hold no JavaScript and no javascript: link."""
     client.force_login(cast["qa_lead"])
     report, number = hostile["report"], hostile["version"].number
     urls = [
@@ -379,8 +384,8 @@ def test_pdfs_hold_payloads_as_text_without_script_or_links(client, cast, hostil
 
 
 def test_json_exports_are_json_never_a_page(client, cast, hostile):
-    """quality.md, XSS row: the figures are served as application/json, as a download, with
-    nosniff, so a browser never renders them as HTML."""
+    """docs/spec/quality.md#output-encoding, XSS row: the figures are served as application/json, as
+    a download, with nosniff, so a browser never renders them as HTML."""
     client.force_login(cast["qa_lead"])
     report, number = hostile["report"], hostile["version"].number
     for url in [
@@ -421,8 +426,8 @@ def formulas(cast):
 
 
 def test_every_tracker_csv_and_xlsx_cell_is_neutralised(client, cast, formulas):
-    """quality.md, formula row: with a formula at the start of every free-text field, no cell of
-    the tracker's CSV or XLSX can be read as a formula."""
+    """docs/spec/quality.md#formula-injection: with a formula at the start of every free-text field,
+    no cell of the tracker's CSV or XLSX can be read as a formula."""
     client.force_login(cast["qa_lead"])
     cells = _csv_cells(client.get(reverse("tracker_export", args=["csv"])).content)
     risky = [cell for cell in cells if _dangerous(cell.lstrip("'"))]
@@ -439,8 +444,9 @@ def test_every_tracker_csv_and_xlsx_cell_is_neutralised(client, cast, formulas):
 
 
 def test_every_audit_trail_csv_cell_is_neutralised(client, cast, formulas):
-    """quality.md, formula row: usernames and other text in the audit trail's CSV export are
-    neutralised like the tracker's (one function: core/spreadsheets.py neutralise_csv_cell)."""
+    """docs/spec/quality.md#formula-injection: usernames and other text in the audit trail's CSV
+    export are neutralised like the tracker's (one function: core/spreadsheets.py
+    neutralise_csv_cell)."""
     client.force_login(cast["qa_lead"])  # signed in with a formula for a username
     client.get(reverse("review_detail", args=[formulas["draft_independent"].pk]))
     response = client.get(reverse("audit_log_export"))
@@ -450,7 +456,7 @@ def test_every_audit_trail_csv_cell_is_neutralised(client, cast, formulas):
 
 
 def test_every_csv_and_xlsx_writer_uses_the_one_neutraliser():
-    """quality.md, formula row: every module that writes CSV or XLSX goes through
+    """docs/spec/quality.md#formula-injection: every module that writes CSV or XLSX goes through
     core/spreadsheets.py, so no new export can forget the neutraliser."""
     from pathlib import Path
 
@@ -530,8 +536,8 @@ class CountingHandler(FileUploadHandler):
 
 
 def test_an_oversize_upload_is_refused_without_being_kept(client, cast, settings):
-    """quality.md, uploads row: a file over the limit is refused with the limit in the message,
-    while memory stays far below the file's size and nothing past the limit is stored."""
+    """docs/spec/quality.md#safe-uploads: a file over the limit is refused with the limit in the
+    message, while memory stays far below the file's size and nothing past the limit is stored."""
     settings.IMPORT_MAX_BYTES = 2 * 1024 * 1024
     first, *django_handlers = settings.FILE_UPLOAD_HANDLERS
     spy = f"{__name__}.CountingHandler"
@@ -580,8 +586,8 @@ def test_an_oversize_upload_is_refused_without_being_kept(client, cast, settings
     ids=["pdf-as-csv", "png-as-xlsx", "exe-as-csv", "xls-as-xlsx", "exe", "empty", "utf-16"],
 )  # fmt: skip
 def test_a_file_of_the_wrong_type_is_refused_saying_what_it_is(client, cast, data, name, message):
-    """quality.md, uploads row (wrong type, odd encodings): refused with a message that names
-    what is wrong; nothing written."""
+    """docs/spec/quality.md#safe-uploads (wrong type, odd encodings): refused with a message that
+    names what is wrong; nothing written."""
     client.force_login(cast["qa_lead"])
     before = table_counts()
     assert message in _refusal(_post_file(client, data, name)).replace("&quot;", '"')
@@ -623,8 +629,8 @@ def _declaring(prologue, entity):
     ids=["billion-laughs", "external-entity"],
 )
 def test_an_xlsx_declaring_xml_entities_is_refused_unexpanded(client, cast, data):
-    """quality.md, uploads row (XML entity XLSX): refused before any entity is expanded or any
-    file read, in bounded memory, with a message that says why."""
+    """docs/spec/quality.md#safe-uploads (XML entity XLSX): refused before any entity is expanded or
+    any file read, in bounded memory, with a message that says why."""
     client.force_login(cast["qa_lead"])
     before = table_counts()
     tracemalloc.start()
@@ -686,8 +692,9 @@ def _zip_bomb(lie=False):
 
 @pytest.mark.parametrize("lie", [False, True], ids=["honest-sizes", "lying-sizes"])
 def test_a_zip_bomb_xlsx_is_refused_in_bounded_memory(client, cast, lie):
-    """quality.md, uploads row (zip bomb): a small file that unpacks to a gigabyte is refused
-    before it is unpacked; one whose directory lies about its sizes is never unpacked past them."""
+    """docs/spec/quality.md#safe-uploads (zip bomb): a small file that unpacks to a gigabyte is
+    refused before it is unpacked; one whose directory lies about its sizes is never unpacked past
+    them."""
     data = _zip_bomb(lie)
     assert len(data) < 2 * 1024 * 1024
     client.force_login(cast["qa_lead"])
@@ -723,7 +730,7 @@ def test_a_zip_bomb_xlsx_is_refused_in_bounded_memory(client, cast, lie):
     ids=["utf-8", "utf-8-bom", "windows-1252", "lf", "cr", "mixed", "invalid-utf-8", "nul"],
 )
 def test_odd_encodings_are_read_or_refused_clearly(client, cast, encode, accepted):
-    """quality.md, uploads row (odd encodings): UTF-8 with or without a byte order mark,
+    """docs/spec/quality.md#safe-uploads (odd encodings): UTF-8 with or without a byte order mark,
     Windows-1252 and any line endings are read, Latin-1 letters kept; invalid bytes and NUL
     bytes are refused with a message naming the encoding; nothing is half-written."""
     rows = seed_rows()[:3]
@@ -753,8 +760,8 @@ def test_odd_encodings_are_read_or_refused_clearly(client, cast, encode, accepte
     ids=["dot-dot", "windows-path", "absolute", "nul", "very-long"],
 )
 def test_a_path_like_file_name_is_only_ever_a_name(client, cast, name, kept, tmp_path, settings):
-    """quality.md, uploads row (path-like names): the upload's name is reduced to its last part
-    and recorded as text; nothing is written anywhere on disk under it."""
+    """docs/spec/quality.md#safe-uploads (path-like names): the upload's name is reduced to its last
+    part and recorded as text; nothing is written anywhere on disk under it."""
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
     client.force_login(cast["qa_lead"])
     response = _post_file(client, csv_bytes(seed_rows()[:2]), name)
@@ -764,8 +771,8 @@ def test_a_path_like_file_name_is_only_ever_a_name(client, cast, name, kept, tmp
 
 
 def test_the_file_name_is_never_a_path_in_the_code():
-    """quality.md, uploads row: the import code never opens, saves or joins the uploaded name
-    into a path (it is recorded and shown only)."""
+    """docs/spec/quality.md#safe-uploads: the import code never opens, saves or joins the uploaded
+    name into a path (it is recorded and shown only)."""
     from pathlib import Path
 
     import practice_review
@@ -780,8 +787,8 @@ def test_the_file_name_is_never_a_path_in_the_code():
 
 
 def test_the_command_refuses_an_oversize_file_without_reading_it_whole(actor, tmp_path, settings):
-    """quality.md, uploads row (command line): `import-reviews` reads at most one byte past
-    the limit, so a huge file (or /dev/zero) is refused quickly and in bounded memory."""
+    """docs/spec/quality.md#safe-uploads (command line): `import-reviews` reads at most one byte
+    past the limit, so a huge file (or /dev/zero) is refused quickly and in bounded memory."""
     settings.IMPORT_MAX_BYTES = 1024 * 1024
     before = table_counts()
     tracemalloc.start()
@@ -803,7 +810,7 @@ def test_the_command_refuses_an_oversize_file_without_reading_it_whole(actor, tm
     ],
 )
 def test_the_command_names_what_is_wrong_with_a_file(actor, tmp_path, capsys, data, message):
-    """quality.md, uploads row (command line): the same clear messages as the web page."""
+    """docs/spec/quality.md#safe-uploads (command line): the same clear messages as the web page."""
     path = tmp_path / "reviews.csv"
     path.write_bytes(data)
     with pytest.raises(CommandError, match="nothing imported"):
@@ -831,8 +838,9 @@ HEADER_SETS = st.lists(
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(headings=HEADER_SETS, cells=st.lists(st.text(max_size=20), max_size=80))
 def test_any_set_of_headers_gives_rows_or_clean_problems(headings, cells):
-    """quality.md, hypothesis row: any header row (known columns in any order, spelling and
-    number, repeats and junk) over any cells parses or gives problems; never an exception."""
+    """docs/spec/quality.md#import-parser, hypothesis row: any header row (known columns in any
+    order, spelling and number, repeats and junk) over any cells parses or gives problems; never an
+    exception."""
     data = table_csv([headings, cells])
     check_result(parse_review_file(data, "reviews.csv"))
     check_result(parse_review_file(data, "reviews.csv", default_cohort="Autumn 2024"))
@@ -841,8 +849,8 @@ def test_any_set_of_headers_gives_rows_or_clean_problems(headings, cells):
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(order=st.permutations(list(row())), drop=st.sets(st.sampled_from(list(row()))))
 def test_a_good_row_under_any_column_order_parses_the_same(order, drop):
-    """quality.md, hypothesis row: the same review under its columns in any order parses the
-    same; with columns dropped it gives problems for exactly the required ones."""
+    """docs/spec/quality.md#import-parser, hypothesis row: the same review under its columns in any
+    order parses the same; with columns dropped it gives problems for exactly the required ones."""
     good = row()
     kept = [column for column in order if column not in drop]
     data = table_csv([kept, [good[column] for column in kept]])

@@ -3,7 +3,8 @@
 Read ACCESS below to learn the policy. Each URL pattern name maps to an `Access` row:
 
 - `who`: PUBLIC (no sign-in), SIGNED_IN (anyone signed in) or the roles that may use it. Anyone
-  else gets a 404, never a 403 that would confirm the object is there (domain.md, style.md).
+  else gets a 404, never a 403 that would confirm the object is there
+  (docs/spec/domain.md#out-of-scope-is-not-found, style.md).
 - `object`: the kind of object whose id fills the URL, and so whose scope decides. A person may
   only reach objects in their scope (`reviews_visible_to` and its siblings); out of scope is 404
   whatever their role.

@@ -1,4 +1,5 @@
-"""Agreement between reviewers (interchange.md, "agreement"): quadratic-weighted kappa, Gwet's AC1.
+"""Agreement between reviewers (docs/spec/interchange.md#agreement): quadratic-weighted kappa,
+Gwet's AC1.
 
 Pairs are {(first reviewer's grade, second reviewer's grade): count} over the four grades,
 indexed 0 outstanding, 1 good, 2 requires_improvement, 3 inadequate (k = 4 categories).

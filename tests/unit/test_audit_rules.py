@@ -1,8 +1,8 @@
 """Which values of a changed field may enter the audit trail (audit/rules.py, history.py and
 core/personal_data.py).
 
-quality.md's audit row asks for before and after values; the module docstring of audit/models.py
-says never free text about a child. These prove the rule that reconciles the two.
+docs/spec/quality.md#audit-trail asks for before and after values; the module docstring of
+audit/models.py says never free text about a child. These prove the rule that reconciles the two.
 """
 
 import datetime

@@ -1,4 +1,5 @@
-"""The figure check catches the reference report's own inconsistencies (domain.md)."""
+"""The figure check catches the reference report's own inconsistencies
+(docs/spec/domain.md#figure-check)."""
 
 import json
 from pathlib import Path

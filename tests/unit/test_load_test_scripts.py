@@ -1,4 +1,4 @@
-"""The load test's scripts cannot rot silently (quality.md, Reliability: "load on loopback: 50
+"""The load test's scripts cannot rot silently (docs/spec/quality.md#load: "load on loopback: 50
 users, mixed reads and writes, bounded time"): the locust file loads and gives every simulated
 person work, and the runner's verdict fails a run with a server error, a failed request or a
 slow p95. The load itself is run by `make load`, not here (no timed assertions in tests)."""
@@ -40,7 +40,8 @@ print(json.dumps(people))
 
 
 def test_the_locust_file_loads_and_locust_lists_its_people():
-    """quality.md row: load on loopback: 50 users, mixed reads and writes, bounded time."""
+    """docs/spec/quality.md#load: load on loopback: 50 users, mixed reads and writes, bounded
+    time."""
     listed = subprocess.run(
         [str(Path(sys.executable).parent / "locust"), "-f", str(LOAD / "locustfile.py"), "--list"],
         capture_output=True,
@@ -54,7 +55,8 @@ def test_the_locust_file_loads_and_locust_lists_its_people():
 
 
 def test_every_simulated_person_has_a_prepared_role_and_reads_and_writes_to_do():
-    """quality.md row: load on loopback: 50 users, mixed reads and writes, bounded time."""
+    """docs/spec/quality.md#load: load on loopback: 50 users, mixed reads and writes, bounded
+    time."""
     described = subprocess.run(
         [sys.executable, "-c", DESCRIBE_USERS, str(LOAD)],
         capture_output=True,
@@ -130,6 +132,6 @@ PAGE, SAVE = row("page: home", 100), row("save: autosave", 300)
     ],
 )
 def test_the_verdict_fails_a_server_error_a_failure_or_a_slow_p95(run, rows, log, reason):
-    """quality.md row: 0 server errors; p95 under 500 ms for pages, 1 s for saves."""
+    """docs/spec/quality.md#load: 0 server errors; p95 under 500 ms for pages, 1 s for saves."""
     reasons = run.verdict(run.summarise(rows, 1), run.server_log_findings(log))
     assert any(reason in said for said in reasons), reasons

@@ -1,6 +1,7 @@
 """The log scanner of tests/log_capture.py finds what it is there to find, so a clean run of the
-suite means the logs were clean, not that the scanner was blind (quality.md: "capture every log
-line of the test suite; search for seeded initials, narrative, passwords: 0 matches")."""
+suite means the logs were clean, not that the scanner was blind
+(docs/spec/quality.md#no-personal-data-in-logs: "capture every log line of the test suite; search
+for seeded initials, narrative, passwords: 0 matches")."""
 
 import csv
 import logging

@@ -1,4 +1,5 @@
-"""Percentages (interchange.md, "Report figures"): exact, rounded half up, never binary floats."""
+"""Percentages (docs/spec/interchange.md#percentages): exact, rounded half up, never binary
+floats."""
 
 from decimal import Decimal
 from fractions import Fraction

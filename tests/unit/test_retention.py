@@ -1,5 +1,5 @@
-"""The retention rule (quality.md, "retention purge with a legal hold": only expired, unheld
-data is removed). Pure: no database."""
+"""The retention rule (docs/spec/quality.md#retention, "retention purge with a legal hold": only
+expired, unheld data is removed). Pure: no database."""
 
 from datetime import date
 
@@ -32,7 +32,8 @@ def verdict(**overrides):
 
 
 def test_a_review_expires_the_day_after_it_has_been_kept_the_full_period():
-    """quality.md: retention purge -> expired means kept MORE than the retention period."""
+    """docs/spec/quality.md#retention: retention purge -> expired means kept MORE than the retention
+    period."""
     review_date = date(2025, 3, 1)
     assert not is_expired(review_date, today=date(2031, 3, 1), years=6)
     assert is_expired(review_date, today=date(2031, 3, 2), years=6)
@@ -47,7 +48,8 @@ def test_29_february_counts_as_28_february_in_a_year_without_one():
 
 
 def test_an_expired_final_unheld_review_is_purged():
-    """quality.md: retention purge with a legal hold -> expired, unheld, final: purged."""
+    """docs/spec/quality.md#retention: retention purge with a legal hold -> expired, unheld, final:
+    purged."""
     assert verdict() == PURGE
 
 
@@ -64,7 +66,8 @@ def test_an_expired_final_unheld_review_is_purged():
     ],
 )
 def test_a_review_is_kept_for_a_stated_reason(overrides, reason):
-    """quality.md: retention purge with a legal hold -> held, unexpired, unfinished stay."""
+    """docs/spec/quality.md#retention: retention purge with a legal hold -> held, unexpired,
+    unfinished stay."""
     assert verdict(**overrides) == reason
 
 

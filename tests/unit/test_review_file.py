@@ -1,4 +1,4 @@
-"""Reading review files (interchange.md, "Review files"): headers, values, encodings, XLSX.
+"""Reading review files (docs/spec/interchange.md#review-files): headers, values, encodings, XLSX.
 
 Pure parser tests: bytes in, `ReviewFile(rows, problems, columns)` out. No database.
 
