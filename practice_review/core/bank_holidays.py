@@ -2,7 +2,7 @@
 a deployment names in PRACTICE_REVIEW_BANK_HOLIDAYS (settings.EXTRA_BANK_HOLIDAYS), such as a
 one-off bank holiday announced after the installed version of the library was released.
 
-Alerts count working days without them (reviews/working_days.py, reviews/alerts.py).
+Alerts count working days without them (alerts/working_days.py, alerts/actions.py).
 """
 
 from functools import cache
