@@ -21,7 +21,7 @@ from practice_review.alerts.queries import (
     may_raise_alert,
 )
 from practice_review.alerts.rules import SEVERITIES, AlertNotAllowed
-from practice_review.core.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, requires
 from practice_review.reviews.queries import get_review_for_user, reviews_visible_to
 
 
@@ -60,9 +60,8 @@ class CloseAlertForm(forms.Form):
     )
 
 
+@requires(Permission.VIEW_ALERTS)
 def alert_list(request):
-    if not has_permission(request.user, Permission.VIEW_ALERTS):
-        raise Http404
     rows = summarise(alerts_visible_to(request.user))
     return render(
         request,

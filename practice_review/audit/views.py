@@ -8,7 +8,7 @@ import csv
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -16,10 +16,11 @@ from practice_review.audit import queries
 from practice_review.audit.events import record
 from practice_review.audit.forms import AuditSearchForm
 from practice_review.audit.models import AuditEvent
-from practice_review.core.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, requires
 from practice_review.core.spreadsheets import neutralise_csv_cell
 
 
+@requires(Permission.VIEW_AUDIT)
 def audit_log(request):
     form, events = _searched(request)
     page = Paginator(events, settings.AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -40,6 +41,7 @@ def audit_log(request):
     )
 
 
+@requires(Permission.VIEW_AUDIT)
 def audit_log_export(request):
     form, events = _searched(request)
     record(
@@ -56,8 +58,6 @@ def audit_log_export(request):
 
 
 def _searched(request):
-    if not has_permission(request.user, Permission.VIEW_AUDIT):
-        raise Http404
     form = AuditSearchForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return form, AuditEvent.objects.none()

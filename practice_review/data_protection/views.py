@@ -2,25 +2,24 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from practice_review.core.permissions import Permission, requires
 from practice_review.data_protection import retention
 from practice_review.data_protection.forms import FindChildForm, LegalHoldForm
 from practice_review.data_protection.legal_hold import set_legal_hold
 from practice_review.data_protection.queries import (
     find_child_by_case_ref,
     get_child_for_data_protection,
-    may_manage_data_protection,
     reviews_of_child,
 )
 from practice_review.data_protection.subject_access import subject_access_zip
 
 
+@requires(Permission.MANAGE_DATA_PROTECTION)
 def child_search(request):
-    if not may_manage_data_protection(request.user):
-        raise Http404
     form = FindChildForm(request.GET or None)
     if form.is_valid():
         child = find_child_by_case_ref(request.user, form.cleaned_data["case_ref"])

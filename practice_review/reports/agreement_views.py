@@ -7,10 +7,9 @@ JSON figures' `agreement`; the statistics themselves are the pure functions of a
 
 from django import forms
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import render
 
-from practice_review.core.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, requires
 from practice_review.reports.agreement import agreement_summary, agreement_with_moderation
 from practice_review.reports.figures import count_reviews, figures_from_counts
 from practice_review.reviews.models import Cohort, GradeDescriptor
@@ -94,9 +93,8 @@ def agreement_page(name, reviews):
     }
 
 
+@requires(Permission.VIEW_AGREEMENT)
 def agreement(request):
-    if not has_permission(request.user, Permission.VIEW_AGREEMENT):
-        raise Http404
     form = CohortFilterForm(request.GET or None, cohorts=cohorts_visible_to(request.user))
     context = {"form": form}
     if form.is_bound and not form.is_valid():

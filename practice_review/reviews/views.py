@@ -1,8 +1,7 @@
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 
-from practice_review.core.permissions import Permission, has_permission
+from practice_review.core.permissions import Permission, has_permission, requires
 from practice_review.core.text import pluralize
 from practice_review.core.vocabulary import EDITABLE_STATES, PRACTICE_STANDARD_KEYS, THEME_KEYS
 from practice_review.reviews import dual_review, workflow
@@ -59,10 +58,9 @@ def review_page(request, review, response_form=None):
     )
 
 
+@requires(Permission.IMPORT_REVIEWS)
 def import_reviews(request):
     """The QA lead uploads a review file; every problem is listed and nothing is written."""
-    if not has_permission(request.user, Permission.IMPORT_REVIEWS):
-        raise Http404
     form = ReviewFileForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
