@@ -36,12 +36,12 @@ NEVER_VALUES = frozenset(
 )
 
 
-def keeps_value(name, kind):
+def keeps_value(name: str, kind: str) -> bool:
     """May the before and after values of field `name` (of `kind`) go into the audit trail?"""
     return kind in VALUE_KINDS and name not in NEVER_VALUES
 
 
-def plain(value):
+def plain(value: object) -> object:
     """A value as JSON can hold it."""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
@@ -50,7 +50,7 @@ def plain(value):
     return value
 
 
-def change_entry(name, kind, before, after):
+def change_entry(name: str, kind: str, before: object, after: object) -> dict[str, object]:
     """What an event says about one changed field."""
     if keeps_value(name, kind):
         return {"before": plain(before), "after": plain(after)}
