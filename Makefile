@@ -55,6 +55,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/practice-review check --fail-level WARNING
 	env -u PRACTICE_REVIEW_HTTPS PRACTICE_REVIEW_DEMO_MODE=false DEBUG=false \
 	  ALLOWED_HOSTS=practice-review.example.gov.uk \

@@ -16,6 +16,6 @@ class AlertNotAllowed(Exception):
     """The alert cannot be changed that way in its current state (or by this person)."""
 
 
-def next_level(level):
+def next_level(level: int) -> int:
     """One step up the chain; at the top, senior leaders are reminded again."""
     return min(level + 1, TOP_LEVEL)

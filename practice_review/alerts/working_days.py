@@ -20,18 +20,22 @@ Which days are bank holidays is the caller's to say (core/bank_holidays.py has E
 Wales's for any year): a function of a date, or a collection of dates.
 """
 
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
 
+# Which days are bank holidays: a function of a date, or a collection of dates or ISO strings.
+BankHolidays = Callable[[date], bool] | Iterable[date | str]
 
-def as_dates(bank_holidays):
+
+def as_dates(bank_holidays: Iterable[date | str]) -> set[date]:
     """Bank holidays given as dates or ISO strings ("2026-12-25"), as a set of dates."""
     return {day if isinstance(day, date) else date.fromisoformat(day) for day in bank_holidays}
 
 
-def bank_holiday_test(bank_holidays):
+def bank_holiday_test(bank_holidays: BankHolidays) -> Callable[[date], bool]:
     """`bank_holidays` as a function of a date: a function (date -> bool) as it is, or a
     collection of dates or ISO strings."""
     if callable(bank_holidays):
@@ -39,11 +43,11 @@ def bank_holiday_test(bank_holidays):
     return as_dates(bank_holidays).__contains__
 
 
-def is_working_day(day, is_bank_holiday):
+def is_working_day(day: date, is_bank_holiday: Callable[[date], bool]) -> bool:
     return day.weekday() < 5 and not is_bank_holiday(day)
 
 
-def next_working_day(day, is_bank_holiday):
+def next_working_day(day: date, is_bank_holiday: Callable[[date], bool]) -> date:
     """The first working day after `day`."""
     day += timedelta(days=1)
     while not is_working_day(day, is_bank_holiday):
@@ -51,7 +55,9 @@ def next_working_day(day, is_bank_holiday):
     return day
 
 
-def acknowledgement_deadline(raised_at, working_days, bank_holidays=()):
+def acknowledgement_deadline(
+    raised_at: datetime, working_days: int, bank_holidays: BankHolidays = ()
+) -> datetime:
     """The moment an alert raised at `raised_at` must be acknowledged by (aware, London time).
     `bank_holidays`: a function of a date (any year), or a collection of dates or ISO strings."""
     if raised_at.tzinfo is None or raised_at.utcoffset() is None:

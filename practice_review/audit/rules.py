@@ -21,13 +21,13 @@ VALUE_KINDS = frozenset({"choice", "boolean", "number", "date", "foreign key"})
 ACCOUNT_SECRETS = frozenset({"password"})
 
 
-def keeps_value(name, kind, never=frozenset()):
+def keeps_value(name: str, kind: str, never: frozenset[str] = frozenset()) -> bool:
     """May the before and after values of field `name` (of `kind`) go into the audit trail?
     `never` names the fields of its record that say who a child is."""
     return kind in VALUE_KINDS and name not in never and name not in ACCOUNT_SECRETS
 
 
-def plain(value):
+def plain(value: object) -> object:
     """A value as JSON can hold it."""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
@@ -36,7 +36,9 @@ def plain(value):
     return value
 
 
-def change_entry(name, kind, before, after, never=frozenset()):
+def change_entry(
+    name: str, kind: str, before: object, after: object, never: frozenset[str] = frozenset()
+) -> dict[str, object]:
     """What an event says about one changed field."""
     if keeps_value(name, kind, never):
         return {"before": plain(before), "after": plain(after)}

@@ -5,6 +5,7 @@ one-off bank holiday announced after the installed version of the library was re
 Alerts count working days without them (alerts/working_days.py, alerts/actions.py).
 """
 
+from datetime import date
 from functools import cache
 
 import holidays
@@ -15,10 +16,10 @@ COUNTRY, SUBDIVISION = "GB", "ENG"
 
 
 @cache
-def england_and_wales():
+def england_and_wales() -> holidays.HolidayBase:
     """The library's calendar; it works each year out the first time a date in it is asked for."""
     return holidays.country_holidays(COUNTRY, subdiv=SUBDIVISION)
 
 
-def is_bank_holiday(day):
+def is_bank_holiday(day: date) -> bool:
     return day in settings.EXTRA_BANK_HOLIDAYS or day in england_and_wales()

@@ -14,9 +14,11 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import openpyxl
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -24,7 +26,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ILLEGAL_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def as_text(value):
+def as_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -34,7 +36,7 @@ def as_text(value):
     return str(value)
 
 
-def is_formula_like(text):
+def is_formula_like(text: str) -> bool:
     # Spreadsheets skip leading spaces and line breaks and read full-width signs ("＝") as
     # their ASCII forms, so the check does too.
     return unicodedata.normalize("NFKC", text).lstrip().startswith(FORMULA_STARTS) or (
@@ -42,13 +44,13 @@ def is_formula_like(text):
     )
 
 
-def neutralise_csv_cell(value):
+def neutralise_csv_cell(value: object) -> str:
     """The text of a CSV cell, with an apostrophe in front if it could be read as a formula."""
     text = as_text(value)
     return "'" + text if is_formula_like(text) else text
 
 
-def to_csv(header, rows):
+def to_csv(header: Iterable[object], rows: Iterable[Iterable[object]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow([neutralise_csv_cell(cell) for cell in header])
@@ -58,7 +60,7 @@ def to_csv(header, rows):
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def write_text_cell(cell, value):
+def write_text_cell(cell: Cell, value: object) -> Cell:
     """Put `value` in an openpyxl cell as plain text, never as a formula."""
     text = ILLEGAL_IN_XLSX.sub("", as_text(value))
     cell.value = text
@@ -70,7 +72,9 @@ def write_text_cell(cell, value):
     return cell
 
 
-def to_xlsx(header, rows, title="Sheet1"):
+def to_xlsx(
+    header: Iterable[object], rows: Iterable[Iterable[object]], title: str = "Sheet1"
+) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = title[:31]

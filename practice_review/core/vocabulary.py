@@ -8,6 +8,8 @@ fixed lists that files and reports read are (key, label) pairs. Only Django's en
 imported (no models, no settings), so the parser, the figures and the report builder share it.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import TextChoices
 
 # Grades on the Ofsted ILACS scale, best first.
@@ -142,5 +144,5 @@ SELECTION_REASONS = [
 ]
 
 
-def label_for(vocabulary, key):
+def label_for(vocabulary: Iterable[tuple[str, str]], key: str) -> str:
     return dict(vocabulary).get(key, key)

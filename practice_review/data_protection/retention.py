@@ -16,7 +16,7 @@ NOT_FINAL = "not final"
 ALREADY_PURGED = "already purged"
 
 
-def retention_cutoff(today, years):
+def retention_cutoff(today: date, years: int) -> date:
     """The earliest review date still kept: `years` before today (29 February -> 28th)."""
     try:
         return today.replace(year=today.year - years)
@@ -24,12 +24,20 @@ def retention_cutoff(today, years):
         return date(today.year - years, 2, 28)
 
 
-def is_expired(review_date, *, today, years):
+def is_expired(review_date: date, *, today: date, years: int) -> bool:
     """Kept for more than `years` since the review date."""
     return review_date < retention_cutoff(today, years)
 
 
-def purge_verdict(*, review_date, status, legal_hold, purged, today, years):
+def purge_verdict(
+    *,
+    review_date: date,
+    status: str,
+    legal_hold: bool,
+    purged: bool,
+    today: date,
+    years: int,
+) -> str:
     """PURGE, or the reason the review stays as it is.
 
     Only a final review is purged: a review still assigned, in progress or submitted after the
@@ -47,7 +55,7 @@ def purge_verdict(*, review_date, status, legal_hold, purged, today, years):
     return PURGE
 
 
-def kept_until(review_date, years):
+def kept_until(review_date: date, years: int) -> date:
     """The last day a review is kept before the purge may take it (29 February -> 28th)."""
     try:
         return review_date.replace(year=review_date.year + years)

@@ -9,23 +9,27 @@ each reviewer's own grades with the grades agreed at moderation (`agreement_with
 """
 
 from fractions import Fraction
+from typing import Any, cast
 
 from practice_review.core.numbers import n_of_n, round_half_up
 from practice_review.core.vocabulary import GRADE_KEYS
 
+# {(first reviewer's grade, second reviewer's grade): how many reviews}
+Pairs = dict[tuple[str, str], int]
 
-def _proportions(pairs):
+
+def _proportions(pairs: Pairs) -> tuple[dict[tuple[int, int], Fraction], int]:
     """{(i, j): proportion} over category indices, and the count of pairs."""
     total = sum(pairs.values())
     index = {key: position for position, key in enumerate(GRADE_KEYS)}
-    cells = {}
+    cells: dict[tuple[int, int], Fraction] = {}
     for (first, second), count in pairs.items():
         cell = (index[first], index[second])
         cells[cell] = cells.get(cell, 0) + Fraction(count, total)
     return cells, total
 
 
-def exact_agreement(pairs):
+def exact_agreement(pairs: Pairs) -> Fraction | None:
     total = sum(pairs.values())
     if not total:
         return None
@@ -33,7 +37,7 @@ def exact_agreement(pairs):
     return Fraction(100 * agreed, total)
 
 
-def quadratic_weighted_kappa(pairs):
+def quadratic_weighted_kappa(pairs: Pairs) -> Fraction | None:
     """Cohen's kappa with weights 1 - (i - j)^2 / (k - 1)^2; None when chance agreement is 1."""
     if not sum(pairs.values()):
         return None
@@ -42,17 +46,18 @@ def quadratic_weighted_kappa(pairs):
     first = [sum(p for (i, _), p in cells.items() if i == c) for c in range(k)]
     second = [sum(p for (_, j), p in cells.items() if j == c) for c in range(k)]
 
-    def weight(i, j):
+    def weight(i: int, j: int) -> Fraction:
         return 1 - Fraction((i - j) ** 2, (k - 1) ** 2)
 
     observed = sum(weight(i, j) * p for (i, j), p in cells.items())
     expected = sum(weight(i, j) * first[i] * second[j] for i in range(k) for j in range(k))
     if expected == 1:
         return None  # every grade in one category: kappa is 0/0
-    return (observed - expected) / (1 - expected)
+    # sum() is typed as maybe the int 0 (its start), but over Fractions it gives a Fraction.
+    return cast(Fraction, (observed - expected) / (1 - expected))
 
 
-def gwet_ac1(pairs, categories=None):
+def gwet_ac1(pairs: Pairs, categories: int | None = None) -> Fraction | None:
     """Gwet's AC1: (pa - pe) / (1 - pe), pe = sum(pi_k (1 - pi_k)) / (q - 1).
 
     q is `categories`, how many grades the reviewers could choose from: by default the four of
@@ -73,10 +78,10 @@ def gwet_ac1(pairs, categories=None):
     ]
     q = categories or len(GRADE_KEYS)
     expected = sum(share * (1 - share) for share in pi) / (q - 1)
-    return (observed - expected) / (1 - expected)
+    return cast(Fraction, (observed - expected) / (1 - expected))  # as in the kappa above
 
 
-def agreement_figures(pairs):
+def agreement_figures(pairs: Pairs) -> dict[str, Any]:
     """The JSON `agreement` entry for one axis, from {(first grade, second grade): count}."""
     return {
         "pairs": sum(pairs.values()),
@@ -86,7 +91,7 @@ def agreement_figures(pairs):
     }
 
 
-def _rounded(value, places):
+def _rounded(value: Fraction | None, places: int) -> float | None:
     return None if value is None else float(round_half_up(value, places))
 
 
@@ -95,17 +100,17 @@ def _rounded(value, places):
 FEW_PAIRS = 20
 
 
-def _agreed(pairs):
+def _agreed(pairs: Pairs) -> int:
     return sum(count for (first, second), count in pairs.items() if first == second)
 
 
-def _three_places(value):
+def _three_places(value: float | None) -> str | None:
     # The JSON already holds the value rounded half up to 3 places; the page shows the same
     # digits, padded ("0.600"), so it can be read against the JSON figure for figure.
     return None if value is None else f"{value:.3f}"
 
 
-def agreement_summary(pairs):
+def agreement_summary(pairs: Pairs) -> dict[str, Any]:
     """Everything the agreement page shows for one grade axis, from
     {(first reviewer's grade, second reviewer's grade): count}.
 
@@ -127,7 +132,7 @@ def agreement_summary(pairs):
     }
 
 
-def _kept_at_moderation(pairs):
+def _kept_at_moderation(pairs: Pairs) -> dict[str, Any]:
     """One reviewer's grades on one axis against the grades agreed at moderation."""
     total, kept = sum(pairs.values()), _agreed(pairs)
     return {
@@ -139,7 +144,7 @@ def _kept_at_moderation(pairs):
     }
 
 
-def agreement_with_moderation(pairs_by_reviewer):
+def agreement_with_moderation(pairs_by_reviewer: dict[str, dict[str, Pairs]]) -> dict[str, Any]:
     """Each reviewer's own grades against the grades moderation agreed, axis by axis.
 
     `pairs_by_reviewer` is {reviewer: {"practice": {(reviewer's grade, moderated grade): count},
@@ -147,10 +152,10 @@ def agreement_with_moderation(pairs_by_reviewer):
     nothing about whether its grades would have stood. Rows come in reviewer order, then a row
     for all reviewers together, whose "changed" is the figures' grades_changed_at_moderation.
     """
-    rows = []
-    together = {"practice": {}, "outcome": {}}
+    rows: list[dict[str, Any]] = []
+    together: dict[str, Pairs] = {"practice": {}, "outcome": {}}
     for reviewer in sorted(pairs_by_reviewer, key=str.casefold):
-        row = {"reviewer": reviewer}
+        row: dict[str, Any] = {"reviewer": reviewer}
         for axis in ("practice", "outcome"):
             pairs = pairs_by_reviewer[reviewer].get(axis, {})
             row[axis] = _kept_at_moderation(pairs)

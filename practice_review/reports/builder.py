@@ -5,7 +5,9 @@ written as "n of N (p%)"; renderers (HTML, DOCX, PDF) only lay the structure out
 cannot disagree.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from practice_review.core import vocabulary as v
 from practice_review.core.numbers import n_of_n
@@ -29,20 +31,20 @@ UNSUMMARISED = (
 @dataclass
 class Table:
     caption: str
-    header: list
-    rows: list
+    header: list[str]
+    rows: list[list[str]]
 
 
 @dataclass
 class Section:
     number: str
     title: str
-    paragraphs: list = field(default_factory=list)
-    bullets: list = field(default_factory=list)
-    tables: list = field(default_factory=list)
-    subsections: list = field(default_factory=list)
-    charts: list = field(default_factory=list)
-    narrative: list = field(default_factory=list)  # narrative.Block, shown first
+    paragraphs: list[str] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    subsections: list["Section"] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    narrative: list[Block] = field(default_factory=list)  # narrative.Block, shown first
     part: str = ""  # the narrative part this section shows, for "Change" links
 
 
@@ -51,7 +53,7 @@ class Report:
     council: str
     title: str
     subtitle: str
-    sections: list
+    sections: list[Section]
     edition: str = ""  # "For wider circulation" on that version
 
 
@@ -59,32 +61,43 @@ class Report:
 class ReportData:
     """What the builder needs besides the figures, gathered by reports/report_data.py."""
 
-    cohort_rows: list  # dicts: initials, gender, age, ethnicity, status, social_worker, supervisor
-    gap_cases: list  # (initials, practice label, outcome label, reason)
-    findings: dict  # theme key -> {"strengths": [text], "development": [text]}
-    put_right: dict  # standard key -> how many reviews put a deficit right during the review
-    recommendations: dict = field(default_factory=dict)  # theme key -> [service-level action]
-    child_recommendations: dict = field(default_factory=dict)  # theme key -> how many
-    topics: dict = field(default_factory=dict)  # theme key -> [(topic, findings tagged)]
+    # dicts: initials, gender, age, ethnicity, status, social_worker, supervisor
+    cohort_rows: list[dict[str, str]]
+    # (initials, practice label, outcome label, reason)
+    gap_cases: list[tuple[str, str, str, str]]
+    # theme key -> {"strengths": [text], "development": [text]}
+    findings: dict[str, dict[str, list[str]]]
+    # standard key -> how many reviews put a deficit right during the review
+    put_right: dict[str, int]
+    # theme key -> [service-level action]
+    recommendations: dict[str, list[str]] = field(default_factory=dict)
+    # theme key -> how many
+    child_recommendations: dict[str, int] = field(default_factory=dict)
+    # theme key -> [(topic, findings tagged)]
+    topics: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+# A section's narrative by part: the part's key -> its blocks (build_report's blocks_for).
+Narrative = Callable[[str], list[Block]]
 
 
 class Counts:
     """Writes counts as "n of N (p%)". In the version for wider circulation the figures come
     masked (reports/disclosure.py): a hidden count reads "fewer than 3 of 10" or "not shown"."""
 
-    def __init__(self, wider):
+    def __init__(self, wider: bool) -> None:
         self.wider = wider
 
-    def of(self, count, total):
+    def of(self, count: int | Hidden, total: int) -> str:
         if count is FEWER:
             return f"{count} of {total}"
         return str(count) if isinstance(count, Hidden) else n_of_n(count, total)
 
-    def own(self, count):
+    def own(self, count: int) -> int | Hidden:
         """A count no group adds up (put right during the review): hidden alone if small."""
         return hide_small(count) if self.wider else count
 
-    def value(self, count, shown=None):
+    def value(self, count: int | Hidden, shown: float | None = None) -> int | float | str:
         """For a chart: a hidden count is its label, drawn without a bar."""
         if isinstance(count, Hidden):
             return str(count)
@@ -94,7 +107,7 @@ class Counts:
 # -- The narrative each section starts with (the author edits it before publishing) -----------
 
 
-def narrative_parts():
+def narrative_parts() -> list[tuple[str, str]]:
     """(key, where it appears) for every part of the narrative, in the report's order."""
     parts = [
         ("introduction", "1. Introduction and methodology"),
@@ -112,7 +125,7 @@ def narrative_parts():
     return parts
 
 
-def default_narrative(figures, data):
+def default_narrative(figures: dict[str, Any], data: ReportData) -> dict[str, str]:
     """{part: Markdown}: the draft's narrative, its figures as placeholders so they stay live."""
     total = figures["cohort"]["reviews"]
     narrative = {
@@ -136,7 +149,7 @@ def default_narrative(figures, data):
     return narrative
 
 
-def _introduction_text(figures):
+def _introduction_text(figures: dict[str, Any]) -> str:
     total = figures["cohort"]["reviews"]
     if not total:
         return "No reviews have been completed in this cohort yet, so it has no figures."
@@ -156,7 +169,7 @@ def _introduction_text(figures):
     )
 
 
-def _overview_text(figures):
+def _overview_text(figures: dict[str, Any]) -> str:
     text = (
         "{gender.male} reviews related to children and young people identified as male and "
         "{gender.female} as female.\n\n"
@@ -172,7 +185,7 @@ def _overview_text(figures):
     return text
 
 
-def _gradings_text(figures):
+def _gradings_text(figures: dict[str, Any]) -> str:
     text = (
         "Social work practice was good or better in {practice.good_or_better} reviews, and "
         "outcomes for the child in {outcome.good_or_better}.\n\n"
@@ -191,7 +204,7 @@ def _gradings_text(figures):
     return text
 
 
-def _closing_text(figures):
+def _closing_text(figures: dict[str, Any]) -> str:
     return (
         "Across {reviews} reviews, social work practice was good or better in "
         "{practice.good_or_better} and outcomes for the child in {outcome.good_or_better}. "
@@ -200,13 +213,13 @@ def _closing_text(figures):
     )
 
 
-def _findings_text(data, theme, kind):
+def _findings_text(data: ReportData, theme: str, kind: str) -> str:
     """The reviewers' findings under a theme as a list; for a large cohort, the learning topics
     they were tagged with and the latest findings, so the draft stays readable."""
     texts = data.findings.get(theme, {}).get(kind, [])
     if len(texts) <= FINDINGS_LISTED:
         return _bullets(texts)
-    lines = []
+    lines: list[str] = []
     topics = data.topics.get(theme, [])
     if topics:
         lines.append("Learning topics the reviewers tagged most often:\n")
@@ -219,7 +232,7 @@ def _findings_text(data, theme, kind):
     return "\n".join(lines)
 
 
-def _bullets(texts):
+def _bullets(texts: Iterable[str]) -> str:
     # Each finding on one line, so a reviewer's own line breaks cannot end the list early.
     return "\n".join(f"- {' '.join(str(text).split())}" for text in texts)
 
@@ -227,14 +240,14 @@ def _bullets(texts):
 # -- The computed parts of each section --------------------------------------------------------
 
 
-def _grade_table(figures, counts):
+def _grade_table(figures: dict[str, Any], counts: Counts) -> Table:
     total = figures["cohort"]["reviews"]
     comparison = figures.get("comparison")
     header = ["Grade", "Social work practice", "Outcomes for the child"]
     if comparison:
         header += [f"Practice ({comparison['cohort']['name']})",
                    f"Outcomes ({comparison['cohort']['name']})"]  # fmt: skip
-    rows = []
+    rows: list[list[str]] = []
     for key, label in v.GRADES + [("good_or_better", "Good or better")]:
         row = [
             label,
@@ -251,9 +264,9 @@ def _grade_table(figures, counts):
     return Table("Grades: social work practice and outcomes for the child", header, rows)
 
 
-def _introduction(figures, narrative):
+def _introduction(figures: dict[str, Any], narrative: Narrative) -> Section:
     total = figures["cohort"]["reviews"]
-    paragraphs = []
+    paragraphs: list[str] = []
     if 0 < total < SMALL_COHORT:
         paragraphs.append(
             f"With {total} review{'s' if total != 1 else ''}, one case moves a percentage by "
@@ -263,9 +276,12 @@ def _introduction(figures, narrative):
                    narrative=narrative("introduction"), part="introduction")  # fmt: skip
 
 
-def _overview(figures, data, counts, narrative):
+def _overview(
+    figures: dict[str, Any], data: ReportData, counts: Counts, narrative: Narrative
+) -> Section:
     total = figures["cohort"]["reviews"]
-    tables, paragraphs = [], []
+    tables: list[Table] = []
+    paragraphs: list[str] = []
     if counts.wider:
         paragraphs.append(
             "This version is for wider circulation: it leaves out the table of the reviews and "
@@ -290,9 +306,9 @@ def _overview(figures, data, counts, narrative):
                    narrative=narrative("overview"), part="overview")  # fmt: skip
 
 
-def _ethnicity_table(rows, total):
+def _ethnicity_table(rows: list[dict[str, str]], total: int) -> Table:
     """A large cohort's reviews by ethnicity as recorded, most frequent first."""
-    tally = {}
+    tally: dict[str, int] = {}
     for row in rows:
         ethnicity = row["ethnicity"] or "Not recorded"
         tally[ethnicity] = tally.get(ethnicity, 0) + 1
@@ -301,7 +317,9 @@ def _ethnicity_table(rows, total):
                  [[name, n_of_n(count, total)] for name, count in ordered])  # fmt: skip
 
 
-def _gradings(figures, data, counts, narrative):
+def _gradings(
+    figures: dict[str, Any], data: ReportData, counts: Counts, narrative: Narrative
+) -> Section:
     total = figures["cohort"]["reviews"]
     standards = Table(
         "Practice standards",
@@ -312,7 +330,8 @@ def _gradings(figures, data, counts, narrative):
           counts.of(counts.own(data.put_right.get(key) or 0), total)]
          for key, label in v.PRACTICE_STANDARDS],
     )  # fmt: skip
-    bullets, paragraphs = [], []
+    bullets: list[str] = []
+    paragraphs: list[str] = []
     if data.gap_cases and counts.wider:
         # A case's reasons describe one child's circumstances: only the full report has them.
         paragraphs.append("The reviewers' reasons for each review where practice was good or "
@@ -328,7 +347,7 @@ def _gradings(figures, data, counts, narrative):
                    part="gradings")  # fmt: skip
 
 
-def _charts(figures, counts):
+def _charts(figures: dict[str, Any], counts: Counts) -> list[Chart]:
     """Practice against outcomes; this cohort against the comparator; standards met."""
     grades = [label for _, label in v.GRADES]
     charts = [
@@ -346,7 +365,7 @@ def _charts(figures, counts):
     comparison = figures.get("comparison")
     if comparison and comparison["cohort"]["reviews"] and figures["cohort"]["reviews"]:
 
-        def good(block):
+        def good(block: dict[str, Any]) -> list[int | float | str]:
             return [counts.value(block[axis]["good_or_better"], block[axis]["good_or_better_pct"])
                     for axis in ("practice", "outcome")]  # fmt: skip
 
@@ -368,8 +387,10 @@ def _charts(figures, counts):
     return charts
 
 
-def _by_theme(number, title, kind, empty, narrative):
-    subsections = []
+def _by_theme(
+    number: int, title: str, kind: str, empty: str, narrative: Narrative
+) -> list[Section]:
+    subsections: list[Section] = []
     for index, (key, theme_title) in enumerate(v.THEMES, start=1):
         blocks = narrative(f"{kind}.{key}")
         subsections.append(Section(f"{number}.{index}", theme_title,
@@ -378,8 +399,17 @@ def _by_theme(number, title, kind, empty, narrative):
     return subsections
 
 
-def build_report(*, council, figures, data, narrative=None, audience=INTERNAL, marks=None,
-                 edited=None, draft=False):  # fmt: skip
+def build_report(
+    *,
+    council: str,
+    figures: dict[str, Any],
+    data: ReportData,
+    narrative: dict[str, str] | None = None,
+    audience: str = INTERNAL,
+    marks: dict[str, list[str]] | None = None,
+    edited: Iterable[str] | None = None,
+    draft: bool = False,
+) -> Report:
     """The summary report over one set of reviews (its comparator inside `figures`).
 
     `narrative` is {part: Markdown}; parts left out take the default draft. `edited` names the
@@ -395,7 +425,7 @@ def build_report(*, council, figures, data, narrative=None, audience=INTERNAL, m
     table = placeholders(figures, wider=wider)
     marks = marks or {}
 
-    def blocks_for(part):
+    def blocks_for(part: str) -> list[Block]:
         if wider and part.startswith(FINDINGS_PARTS) and part not in edited:
             # Still the reviewers' words about individual children: only the full report.
             return blocks(UNSUMMARISED if texts.get(part) else "")
@@ -429,13 +459,13 @@ def build_report(*, council, figures, data, narrative=None, audience=INTERNAL, m
     )
 
 
-def report_to_dict(report):
+def report_to_dict(report: Report) -> dict[str, Any]:
     """The report as plain JSON data, to keep a published version exactly as it was."""
     return asdict(report)
 
 
-def report_from_dict(data):
-    def section(item):
+def report_from_dict(data: dict[str, Any]) -> Report:
+    def section(item: dict[str, Any]) -> Section:
         return Section(
             **{**item,
                "tables": [Table(**table) for table in item["tables"]],
@@ -451,7 +481,7 @@ def report_from_dict(data):
     return Report(**{**data, "sections": [section(item) for item in data["sections"]]})
 
 
-def build_review_document(*, council, data):
+def build_review_document(*, council: str, data: dict[str, Any]) -> Report:
     """One review as a document for the child's case file, in the same house style.
 
     `data` is plain data from report_data.review_document_data(): no database here.

@@ -8,14 +8,20 @@ because only the author can judge who will read the report.
 
 import hashlib
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from practice_review.reports.figure_check import check_figures
 from practice_review.reports.narrative import (
     SMALL_COUNT,
+    PlaceholderTable,
     for_checking,
     unknown_placeholders,
 )
+
+if TYPE_CHECKING:  # only for the type: the builder imports matplotlib, which these checks need not
+    from practice_review.reports.builder import ReportData
 
 
 @dataclass(frozen=True)
@@ -26,9 +32,14 @@ class Problem:
     where: str = ""  # the part's place in the report, "6. Closing remarks"
 
 
-def figure_problems(narrative, figures, placeholder_table, parts):
+def figure_problems(
+    narrative: dict[str, str],
+    figures: dict[str, Any],
+    placeholder_table: PlaceholderTable,
+    parts: Iterable[tuple[str, str]],
+) -> list[Problem]:
     """Every figure-check problem in the narrative, in the report's order of parts."""
-    problems = []
+    problems: list[Problem] = []
     for part, where in parts:
         text = narrative.get(part, "")
         for name in unknown_placeholders(text, placeholder_table):
@@ -39,7 +50,7 @@ def figure_problems(narrative, figures, placeholder_table, parts):
 
 
 # "1 of 10", "2 out of the 14", "2/14", but not a date such as 1/2/2025.
-def problems_digest(problems):
+def problems_digest(problems: Iterable[Problem]) -> str:
     """A short fingerprint of a list of problems, to tell whether the ones an author saw are
     still the ones there are."""
     text = "\n".join(f"{p.part}|{p.text}|{p.problem}" for p in problems)
@@ -55,7 +66,13 @@ _SMALL = re.compile(
 _BEFORE, _AFTER = r"(?<![^\W_])(?<!-)", r"(?![^\W_])(?!-)"
 
 
-def disclosure_warnings(narrative, data, parts, unedited=(), placeholder_table=None):
+def disclosure_warnings(
+    narrative: dict[str, str],
+    data: "ReportData",
+    parts: Iterable[tuple[str, str]],
+    unedited: Collection[str] = (),
+    placeholder_table: PlaceholderTable | None = None,
+) -> list[Problem]:
     """Where the report could identify a child, for the author to judge.
 
     The full report's table of the reviews always earns a warning; the narrative is the same in
@@ -63,7 +80,7 @@ def disclosure_warnings(narrative, data, parts, unedited=(), placeholder_table=N
     and so are findings the author has not yet edited (`unedited`: parts still as prefilled).
     `placeholder_table` is the wider edition's, so a count is judged as that edition shows it.
     """
-    warnings = []
+    warnings: list[Problem] = []
     if data.cohort_rows:
         warnings.append(
             Problem(
@@ -84,7 +101,7 @@ def disclosure_warnings(narrative, data, parts, unedited=(), placeholder_table=N
     for part, where in parts:
         text = narrative.get(part, "")
 
-        def warn(quoted, problem, part=part, where=where):
+        def warn(quoted: str, problem: str, part: str = part, where: str = where) -> None:
             warnings.append(Problem(part, quoted, problem, where))
 
         if part in unedited and part.startswith(("strengths.", "development.")) and text:
@@ -106,7 +123,7 @@ def disclosure_warnings(narrative, data, parts, unedited=(), placeholder_table=N
     return warnings
 
 
-def _whole_words(words, text):
+def _whole_words(words: Collection[str], text: str) -> list[str]:
     """Which of `words` appear in `text` as whole words (case as written), in order of `words`.
 
     One pattern for all of them: a large cohort has thousands of initials."""

@@ -13,6 +13,7 @@ also asks the author to read the narrative.
 
 import copy
 from dataclasses import dataclass
+from typing import Any
 
 from practice_review.core import vocabulary as v
 
@@ -25,7 +26,7 @@ SECONDARY_AT_LEAST = 4
 class Hidden:
     label: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
 
@@ -40,16 +41,16 @@ SINGLE_COUNTS = [("both_outstanding",), ("practice_good_or_better_outcome_not",)
                  ("grades_changed_at_moderation", "outcome")]  # fmt: skip
 
 
-def small(count):
+def small(count: object) -> bool:
     return isinstance(count, int) and 0 < count < SMALL_COUNT
 
 
-def hide_small(count):
+def hide_small(count: int) -> int | Hidden:
     """A count on its own, as the version for wider circulation shows it."""
     return FEWER if small(count) else count
 
 
-def masked(figures):
+def masked(figures: dict[str, Any]) -> dict[str, Any]:
     """A copy of `figures` (the shape of docs/spec/interchange.md#figures-json) with counts kept
     from view replaced by FEWER or NOT_SHOWN; the comparator's block is masked the same way."""
     result = copy.deepcopy(figures)
@@ -59,7 +60,7 @@ def masked(figures):
     return result
 
 
-def _mask_block(block):
+def _mask_block(block: dict[str, Any]) -> None:
     for axis in ("practice", "outcome"):
         _mask_grades(block[axis])
     _protect(block["gender"])
@@ -76,10 +77,10 @@ def _mask_block(block):
             container[key] = hide_small(container[key])
 
 
-def _mask_grades(grades):
+def _mask_grades(grades: dict[str, Any]) -> None:
     """The four grades, and "good or better" made of the first two: protect each side of that
     total on its own; where a side cannot be protected, hide the total and protect all four."""
-    hidden = {}
+    hidden: dict[str, Hidden] = {}
     sides_safe = _protect_cells(grades, GOOD, hidden) and _protect_cells(grades, NOT_GOOD, hidden)
     if not sides_safe:
         grades["good_or_better"] = NOT_SHOWN
@@ -92,16 +93,16 @@ def _mask_grades(grades):
         grades[key] = label
 
 
-def _protect(counts, keys=None):
+def _protect(counts: dict[str, Any], keys: list[str] | None = None) -> None:
     keys = list(counts) if keys is None else keys
-    hidden = {}
+    hidden: dict[str, Hidden] = {}
     if not _protect_cells(counts, keys, hidden):
         _hide_the_rest(counts, keys, hidden)
     for key, label in hidden.items():
         counts[key] = label
 
 
-def _protect_cells(counts, keys, hidden):
+def _protect_cells(counts: dict[str, Any], keys: list[str], hidden: dict[str, Hidden]) -> bool:
     """Hide the small counts among `keys` and, if any, one more to keep them ambiguous.
     False when no count is large enough to be that one more."""
     for key in keys:
@@ -118,7 +119,7 @@ def _protect_cells(counts, keys, hidden):
     return True
 
 
-def _hide_the_rest(counts, keys, hidden):
+def _hide_the_rest(counts: dict[str, Any], keys: list[str], hidden: dict[str, Hidden]) -> None:
     """No count is large enough to hide beside the small ones: every count but the zeros reads
     "not shown", the small ones too, so that none of them is bounded and none can be solved."""
     for key in keys:

@@ -12,6 +12,7 @@ cannot publish until they pass or are overridden with a reason.
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from practice_review.core.numbers import round_half_up
 
@@ -67,14 +68,14 @@ class Mismatch:
     problem: str
 
 
-def _fraction_word(word):
+def _fraction_word(word: str) -> str:
     """The FRACTION_WORDS key for a word as typed ("Two\nthirds" is "two thirds")."""
     return " ".join(word.lower().split())
 
 
-def computed_counts(figures):
+def computed_counts(figures: dict[str, Any]) -> dict[int, set[int]]:
     """{N: {every count computed over N}} for the cohort and its comparator."""
-    counts = {}
+    counts: dict[int, set[int]] = {}
     for block in (figures, figures.get("comparison") or {}):
         if not block:
             continue
@@ -83,13 +84,13 @@ def computed_counts(figures):
     return counts
 
 
-def _integers(value):
+def _integers(value: object) -> set[int]:
     if isinstance(value, bool):
         return set()
     if isinstance(value, int):
         return {value}
     if isinstance(value, dict):
-        found = set()
+        found: set[int] = set()
         for key, item in value.items():
             if key not in ("comparison", "agreement", "cohort"):
                 found |= _integers(item)
@@ -97,7 +98,7 @@ def _integers(value):
     return set()
 
 
-def _percent_matches(stated, n, total):
+def _percent_matches(stated: str, n: int, total: int) -> bool:
     exact = Fraction(100 * n, total)
     places = len(stated.partition(".")[2])
     return Fraction(stated) == round_half_up(exact, places) or Fraction(stated) == exact
@@ -108,7 +109,15 @@ def _percent_matches(stated, n, total):
 _ABOUT_REVIEWS = re.compile(r"review|child|young|case|famil|cohort|care leaver", re.I)
 
 
-def _check_fraction(n, total, counts, where, text, problems, context=""):
+def _check_fraction(
+    n: int,
+    total: int,
+    counts: dict[int, set[int]],
+    where: tuple[int, int],
+    text: str,
+    problems: list[Mismatch],
+    context: str = "",
+) -> None:
     if total not in counts and not _ABOUT_REVIEWS.search(context):
         return
     if total == 0 or n > total:
@@ -121,10 +130,11 @@ def _check_fraction(n, total, counts, where, text, problems, context=""):
                                  f"{n} of {total} is not one of the computed figures"))  # fmt: skip
 
 
-def check_figures(text, figures):
+def check_figures(text: str, figures: dict[str, Any]) -> list[Mismatch]:
     """Every mismatch in `text`, in order, each saying what is wrong."""
     counts = computed_counts(figures)
-    problems, covered = [], []
+    problems: list[Mismatch] = []
+    covered: list[tuple[int, int]] = []
     for match in _OF.finditer(text):
         n, total = int(match[1]), int(match[2])
         where = (match.start(), match.end())
@@ -171,7 +181,9 @@ def check_figures(text, figures):
     return sorted(problems, key=lambda problem: problem.start)
 
 
-def _fraction_word_problem(match, text, counts):
+def _fraction_word_problem(
+    match: re.Match[str], text: str, counts: dict[int, set[int]]
+) -> str | None:
     """What is wrong with a fraction word such as "nearly two thirds", or None."""
     hedge, word = match[1], _fraction_word(match[2])
     fraction = FRACTION_WORDS[word]

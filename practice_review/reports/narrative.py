@@ -8,9 +8,12 @@ types reaches a page as markup.
 """
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from practice_review.core import vocabulary as v
 from practice_review.core.numbers import n_of_n, whole_percentage
@@ -18,6 +21,8 @@ from practice_review.core.text import long_date
 from practice_review.reports.disclosure import FEWER, SMALL_COUNT, Hidden, masked
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
+# {placeholder name: (what it shows, description)}
+PlaceholderTable = dict[str, tuple[str, str]]
 
 _PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
@@ -33,13 +38,14 @@ class Run:
 @dataclass
 class Block:
     kind: str  # "paragraph", "heading", "bullets" or "numbers"
-    items: list = field(default_factory=list)  # one list of Runs per paragraph or list item
+    # one list of Runs per paragraph or list item
+    items: list[list[Run]] = field(default_factory=list)
 
 
 # -- The figures a placeholder can name --------------------------------------------------------
 
 
-def _count_entries(prefix, block):
+def _count_entries(prefix: str, block: dict[str, Any]) -> list[tuple[str, int | Hidden, int, str]]:
     """(name, count, total, description) for every count in one figures block."""
     total = block["cohort"]["reviews"]
     entries = [
@@ -105,7 +111,7 @@ def _count_entries(prefix, block):
     return entries
 
 
-def _forms(count, base):
+def _forms(count: int | Hidden, base: int) -> tuple[str, str, str]:
     """A count as `{name}`, `{name.count}` and `{name.percent}` show it."""
     if count is FEWER:
         return (f"{count} of {base}", str(count),
@@ -117,7 +123,7 @@ def _forms(count, base):
     return (n_of_n(count, base), str(count), "no reviews" if percent is None else f"{percent}%")
 
 
-def placeholders(figures, wider=False):
+def placeholders(figures: dict[str, Any], wider: bool = False) -> PlaceholderTable:
     """{name: (what it shows, description)} for every placeholder, in a stable order.
 
     A count has three forms: `{name}` "8 of 10 (80%)", `{name.count}` "8" and `{name.percent}`
@@ -125,7 +131,7 @@ def placeholders(figures, wider=False):
     reports/disclosure.py decides ("fewer than 3", "not shown").
     """
     figures = masked(figures) if wider else figures
-    table = {}
+    table: PlaceholderTable = {}
     blocks = [("", figures)]
     if figures.get("comparison"):
         blocks.append(("comparison.", figures["comparison"]))
@@ -157,7 +163,7 @@ def placeholders(figures, wider=False):
     return table
 
 
-def unknown_placeholders(text, table):
+def unknown_placeholders(text: str, table: PlaceholderTable) -> list[str]:
     """The placeholder names in `text` that name no figure, in order, each once."""
     found = [match[1] for match in PLACEHOLDER.finditer(text) if match[1] not in table]
     return list(dict.fromkeys(found))
@@ -166,20 +172,20 @@ def unknown_placeholders(text, table):
 _NUMBER = re.compile(r"\d+%?")
 
 
-def for_checking(text, table):
+def for_checking(text: str, table: PlaceholderTable) -> str:
     """`text` as the checks should read it: a placeholder that stands for a bare number
     (`{reviews}`, `{x.count}`, `{x.percent}`) becomes that number, so "5 of {reviews}" is read
     as the "5 of 10" a reader will see; any other placeholder is blanked, since its figures are
     right by construction and a cohort's name is not a claim about the figures."""
 
-    def value(match):
+    def value(match: re.Match[str]) -> str:
         shown = table.get(match[1], ("",))[0]
         return shown if _NUMBER.fullmatch(shown) else " " * len(match[0])
 
     return PLACEHOLDER.sub(value, text)
 
 
-def fill(text, table):
+def fill(text: str, table: PlaceholderTable) -> str:
     """Each known placeholder replaced by what it shows; unknown ones are left as typed."""
     return PLACEHOLDER.sub(lambda match: table.get(match[1], (match[0],))[0], text)
 
@@ -187,14 +193,18 @@ def fill(text, table):
 # -- Markdown to blocks ------------------------------------------------------------------------
 
 
-def blocks(markdown, table=None, marks=()):
+def blocks(
+    markdown: str | None, table: PlaceholderTable | None = None, marks: Sequence[str] = ()
+) -> list[Block]:
     """The narrative as Blocks, placeholders filled from `table`, each text in `marks` flagged.
 
     Nested lists are flattened and images keep only their description: a summary report
     needs paragraphs, short headings and lists, and every format can show those faithfully.
     """
     table = table or {}
-    result, lists, items = [], [], []  # open lists and open list items, innermost last
+    result: list[Block] = []
+    lists: list[Block] = []  # open lists, innermost last
+    items: list[tuple[list[Run], int]] = []  # open list items, innermost last
     for token in _PARSER.parse(markdown or ""):
         kind = token.type
         if kind in ("bullet_list_open", "ordered_list_open"):
@@ -224,14 +234,16 @@ def blocks(markdown, table=None, marks=()):
     return result
 
 
-def _previous_type(token):
+def _previous_type(token: Token) -> str | None:
     return token.meta.get("previous") if token.meta else None
 
 
-def _runs(token, table, marks):
+def _runs(token: Token, table: PlaceholderTable, marks: Sequence[str]) -> list[Run]:
     if token.type in ("fence", "code_block"):
         return _marked([Run(fill(token.content.strip(), table))], marks)
-    runs, bold, italic, link = [], 0, 0, None
+    runs: list[Run] = []
+    bold, italic = 0, 0
+    link: str | int | float | None = None  # a link's address while inside it
     for child in token.children or []:
         kind = child.type
         if kind in ("text", "code_inline"):
@@ -258,9 +270,9 @@ def _runs(token, table, marks):
     return _marked(filled, marks)
 
 
-def _joined(runs):
+def _joined(runs: list[Run]) -> list[Run]:
     """Neighbouring runs in the same style joined, so a sentence is one run."""
-    joined = []
+    joined: list[Run] = []
     for run in runs:
         if joined and (joined[-1].bold, joined[-1].italic) == (run.bold, run.italic):
             joined[-1] = Run(joined[-1].text + run.text, run.bold, run.italic)
@@ -269,14 +281,14 @@ def _joined(runs):
     return joined
 
 
-def _marked(runs, marks):
+def _marked(runs: list[Run], marks: Sequence[str]) -> list[Run]:
     """Runs split so that each text in `marks` is its own run, flagged. Any run of spaces or
     line breaks in a mark matches any other, since Markdown joins lines with a space."""
     for mark in marks:
         if not mark.strip():
             continue
         pattern = re.compile(r"\s+".join(re.escape(word) for word in mark.split()))
-        split = []
+        split: list[Run] = []
         for run in runs:
             found = None if run.marked else pattern.search(run.text)
             if not found:
@@ -289,18 +301,17 @@ def _marked(runs, marks):
     return runs
 
 
-def plain_text(blocks_):
+def plain_text(blocks_: Iterable[Block]) -> str:
     """The blocks as plain text, one line per paragraph or item (for checks and tests)."""
     return "\n".join("".join(run.text for run in item) for block in blocks_ for item in block.items)
 
 
-def _tag_headings(tokens):
-    previous = None
+def _tag_headings(tokens: list[Token]) -> None:
+    previous: str | None = None
     for token in tokens:
         if token.type == "inline":
             token.meta = {"previous": previous}
         previous = token.type
-    return tokens
 
 
 # markdown-it gives inline tokens no link to the block that opened them; record it once here.

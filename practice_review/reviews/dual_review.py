@@ -7,19 +7,41 @@ see both at any time; practitioners and managers see reviews only once submitted
 second grades once both are in.
 """
 
+from typing import Protocol
+
 from practice_review.core import vocabulary as v
 from practice_review.core.vocabulary import Role
 
 
-def second_graded(review):
+class Review(Protocol):
+    """What these rules read of a review (reviews.models.Review); grades are None when not given."""
+
+    status: str
+    reviewer_id: int | None
+    second_reviewer_id: int | None
+    practice_grade: str | None
+    outcome_grade: str | None
+    second_practice_grade: str | None
+    second_outcome_grade: str | None
+    paired_practice_grade: str | None
+    paired_outcome_grade: str | None
+
+
+class User(Protocol):
+    """What these rules read of a person (accounts.models.User); staff_member_id may be absent."""
+
+    role: str
+
+
+def second_graded(review: Review) -> bool:
     return bool(review.second_practice_grade and review.second_outcome_grade)
 
 
-def both_graded(review):
+def both_graded(review: Review) -> bool:
     return review.status in v.COMPLETED_STATES and second_graded(review)
 
 
-def first_grades_hidden_from(user, review):
+def first_grades_hidden_from(user: User, review: Review) -> bool:
     """The second reviewer may not see the first reviewer's grades before grading their own."""
     staff = getattr(user, "staff_member_id", None)
     return (
@@ -30,7 +52,7 @@ def first_grades_hidden_from(user, review):
     )
 
 
-def second_grades_hidden_from(user, review):
+def second_grades_hidden_from(user: User, review: Review) -> bool:
     """Nobody below the QA lead and senior leaders sees the second grades until both are in."""
     if user.role in (Role.QA_LEAD, Role.SENIOR_LEADER):
         return False
@@ -39,7 +61,7 @@ def second_grades_hidden_from(user, review):
     return not both_graded(review)
 
 
-def pair_completed(review):
+def pair_completed(review: Review) -> dict[str, str | None]:
     """The first reviewer's grades to keep as the pair, now both have graded, or {}."""
     if not both_graded(review) or review.paired_practice_grade or review.paired_outcome_grade:
         return {}

@@ -4,7 +4,7 @@ is later (docs/spec/domain.md#practice-window). Pure Python."""
 import datetime
 
 
-def six_months_before(day):
+def six_months_before(day: datetime.date) -> datetime.date:
     month = day.month - 6
     year = day.year - (1 if month <= 0 else 0)
     month = month + 12 if month <= 0 else month
@@ -17,7 +17,9 @@ def six_months_before(day):
     raise AssertionError("unreachable")
 
 
-def practice_window(review_date, case_start_date=None):
+def practice_window(
+    review_date: datetime.date, case_start_date: datetime.date | None = None
+) -> tuple[datetime.date, datetime.date]:
     """(first day, last day) of the practice a reviewer looks at."""
     start = six_months_before(review_date)
     if case_start_date and case_start_date > start:

@@ -11,7 +11,9 @@ import functools
 import io
 import re
 import zipfile
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from practice_review.core import vocabulary as v
 
@@ -21,6 +23,10 @@ XLSX_MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 XLSX_MAX_RATIO = 200
 CSV_FIELD_LIMIT = 100_000
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+# A file as read: (spreadsheet row number, [cell text]) for each row.
+Rows = list[tuple[int, list[str]]]
+T = TypeVar("T")
 
 STANDARD_COLUMNS = v.PRACTICE_STANDARD_KEYS
 STRENGTH_COLUMNS = [f"strengths_{theme}" for theme in v.THEME_KEYS]
@@ -54,14 +60,14 @@ MAX_LENGTHS = {
 
 
 @functools.lru_cache(maxsize=4096)  # the same few values recur in every row
-def _words(value):
+def _words(value: object) -> str:
     """Fold case, and treat spaces, hyphens and underscores alike, as people type them."""
     # Only separators between words: a leading hyphen is a minus sign, so "-1" stays "-1".
     folded = re.sub(r"(?<=\S)[\s_\-]+(?=\S)", " ", str(value).casefold().strip())
     return re.sub(r"\s*/\s*", " / ", folded)
 
 
-def _table(pairs):
+def _table(pairs: Iterable[tuple[str, T]]) -> dict[str, T]:
     return {_words(text): key for text, key in pairs}
 
 
@@ -123,7 +129,7 @@ class Problem:
     value: str | None
     expected: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.column == "file":
             got = "could not be read"
         elif self.value is None and self.row == 1:
@@ -163,10 +169,10 @@ class ReviewRow:
     reviewer_type: str = ""
     practice_grade: str = ""
     outcome_grade: str = ""
-    standards: dict = field(default_factory=dict)
+    standards: dict[str, str] = field(default_factory=dict)
     alerts: int = 0
-    strengths: dict = field(default_factory=dict)
-    development: dict = field(default_factory=dict)
+    strengths: dict[str, str] = field(default_factory=dict)
+    development: dict[str, str] = field(default_factory=dict)
     practice_outcome_reason: str = ""
     practice_rationale: str = ""
     outcome_rationale: str = ""
@@ -177,7 +183,7 @@ class ReviewRow:
     moderated_outcome_grade: str | None = None
 
     @property
-    def child_key(self):
+    def child_key(self) -> tuple[str | int, ...]:
         """A child is its reference or, without one, initials, gender and birth date or age."""
         if self.child_ref:
             return ("ref", self.child_ref)
@@ -189,25 +195,25 @@ class ReviewRow:
         )
 
     @property
-    def review_key(self):
+    def review_key(self) -> tuple[str, tuple[str | int, ...], datetime.date]:
         return (cohort_key(self.cohort), self.child_key, self.review_date)
 
 
 @dataclass
 class ReviewFile:
-    rows: list
-    problems: list
-    columns: set  # the canonical columns the file has: only those are compared on re-import
+    rows: list[ReviewRow]
+    problems: list[Problem]
+    columns: set[str]  # the canonical columns the file has: only those are compared on re-import
 
 
-def cohort_key(name):
+def cohort_key(name: object) -> str:
     return " ".join(str(name).split()).casefold()
 
 
 # ---------------------------------------------------------------------------- reading cells
 
 
-def _cell_text(value):
+def _cell_text(value: object) -> str:
     """A spreadsheet cell as trimmed text: typed XLSX cells become what a person would type."""
     if value is None:
         return ""
@@ -224,7 +230,7 @@ def _cell_text(value):
     return str(value).strip()
 
 
-def _read_csv(data):
+def _read_csv(data: bytes) -> tuple[Rows | None, str | None]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -247,7 +253,7 @@ def _read_csv(data):
         return None, f"a well-formed CSV file (record {reader.line_num}: {error})"
 
 
-def _xlsx_is_safe(data):
+def _xlsx_is_safe(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -260,7 +266,7 @@ def _xlsx_is_safe(data):
     return None
 
 
-def _caused_by(error, kind):
+def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
     while error is not None:
         if isinstance(error, kind):
             return True
@@ -268,7 +274,7 @@ def _caused_by(error, kind):
     return False
 
 
-def _read_xlsx(data):
+def _read_xlsx(data: bytes) -> tuple[Rows | None, str | None]:
     import openpyxl  # imported here: CSV-only users and pure tests need not load it
     from defusedxml import DefusedXmlException
 
@@ -282,7 +288,7 @@ def _read_xlsx(data):
             # The stored sheet size can be stale (some tools write it wrongly); trusting it
             # would silently drop rows or columns, so read the cells themselves.
             sheet.reset_dimensions()
-            rows = []
+            rows: Rows = []
             for cells in sheet.iter_rows():
                 # Read-only sheets give empty cells no row number; any filled cell has one.
                 number = next((c.row for c in cells if getattr(c, "row", None)), None)
@@ -332,7 +338,7 @@ NOT_A_REVIEW_FILE = [
 UTF16_AND_32_MARKS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
-def _what_else_it_is(data):
+def _what_else_it_is(data: bytes) -> str | None:
     """A plain description of a file that is clearly not a review file, or None."""
     for signature, description in NOT_A_REVIEW_FILE:
         if data.startswith(signature):
@@ -342,7 +348,7 @@ def _what_else_it_is(data):
     return None
 
 
-def read_table(data, file_name=""):
+def read_table(data: bytes, file_name: str = "") -> tuple[Rows | None, str | None]:
     """The file's rows as (spreadsheet row number, [cell text]), or a file-level problem."""
     name = file_name.casefold()
     if name.endswith(".xls"):
@@ -368,11 +374,11 @@ def read_table(data, file_name=""):
 
 
 class Bad(Exception):
-    def __init__(self, expected):
+    def __init__(self, expected: str) -> None:
         self.expected = expected
 
 
-def _lookup(table, text, expected):
+def _lookup(table: Mapping[str, T], text: str, expected: str) -> T:
     try:
         return table[_words(text)]
     except KeyError:
@@ -382,7 +388,7 @@ def _lookup(table, text, expected):
 DATE_EXPECTED = "a date such as 2024-09-17 or 17/09/2024 (day first)"
 
 
-def parse_date(text):
+def parse_date(text: str) -> datetime.date:
     # A date cell with a time (an XLSX datetime) still names one day.
     iso = re.fullmatch(
         r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]([01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?",
@@ -407,7 +413,7 @@ AGE_UNITS = {
 }
 
 
-def parse_age(text):
+def parse_age(text: str) -> tuple[int, str]:
     """(whole years, as written) from an age such as '20', '3 yrs', '2 months' or '6 weeks'."""
     match = re.fullmatch(r"(\d{1,4})\s*([a-z]*)(?:\s+old)?", _words(text))
     if not match:
@@ -427,7 +433,7 @@ def parse_age(text):
     return years, written
 
 
-def _birthday_in(year, born):
+def _birthday_in(year: int, born: datetime.date) -> datetime.date:
     """A 29 February birthday falls on 1 March in other years (docs/spec/interchange.md#ages)."""
     try:
         return born.replace(year=year)
@@ -435,7 +441,7 @@ def _birthday_in(year, born):
         return datetime.date(year, 3, 1)
 
 
-def age_on(born, on):
+def age_on(born: datetime.date, on: datetime.date) -> tuple[int, str]:
     """(whole years, as written) on a date; under one year is 0, written in months or weeks."""
     years = on.year - born.year - (1 if on < _birthday_in(on.year, born) else 0)
     if years >= 1:
@@ -447,7 +453,7 @@ def age_on(born, on):
     return 0, f"{weeks} week{'s' if weeks != 1 else ''}"
 
 
-def parse_whole_number(text):
+def parse_whole_number(text: str) -> int:
     if not re.fullmatch(r"\d{1,6}", text):
         raise Bad("a whole number, 0 or more (blank means 0)")
     return int(text)
@@ -456,9 +462,10 @@ def parse_whole_number(text):
 # ---------------------------------------------------------------------------- rows
 
 
-def map_header(cells):
+def map_header(cells: list[str]) -> tuple[dict[str, int], list[Problem]]:
     """{canonical column: cell index}, with problems for repeated or missing columns."""
-    columns, problems = {}, []
+    columns: dict[str, int] = {}
+    problems: list[Problem] = []
     for index, heading in enumerate(cells):
         name = re.sub(r"[\s_\-]+", "_", heading.casefold()).strip("_")
         name = ALIASES.get(name, name)
@@ -474,7 +481,7 @@ def map_header(cells):
     return columns, problems
 
 
-def _missing_columns(columns, has_default_cohort):
+def _missing_columns(columns: Collection[str], has_default_cohort: bool) -> list[Problem]:
     required = REQUIRED + ([] if has_default_cohort else ["cohort"])
     problems = [
         Problem(1, name, None, f"a {name} column") for name in required if name not in columns
@@ -489,17 +496,23 @@ def _missing_columns(columns, has_default_cohort):
 class _RowReader:
     """Reads one row's cells by column, collecting a problem for each bad value."""
 
-    def __init__(self, number, cells, columns):
+    def __init__(self, number: int, cells: list[str], columns: dict[str, int]) -> None:
         self.number, self.cells, self.columns = number, cells, columns
-        self.problems = []
+        self.problems: list[Problem] = []
 
-    def text(self, column):
+    def text(self, column: str) -> str:
         index = self.columns.get(column)
         if index is None or index >= len(self.cells):
             return ""
         return self.cells[index]
 
-    def get(self, column, parse=None, required=False, expected="a value"):
+    def get(
+        self,
+        column: str,
+        parse: Callable[[str], Any] | None = None,
+        required: bool = False,
+        expected: str = "a value",
+    ) -> Any:
         text = self.text(column)
         if text == "":
             if required:
@@ -524,11 +537,15 @@ class _RowReader:
             self.problems.append(Problem(self.number, column, text, bad.expected))
             return None
 
-    def choice(self, column, table, expected, required=False):
+    def choice(
+        self, column: str, table: Mapping[str, object], expected: str, required: bool = False
+    ) -> Any:
         return self.get(column, lambda t: _lookup(table, t, expected), required, expected)
 
 
-def _read_row(number, cells, columns, default_cohort):
+def _read_row(
+    number: int, cells: list[str], columns: dict[str, int], default_cohort: str | None
+) -> tuple[ReviewRow | None, list[Problem]]:
     read = _RowReader(number, cells, columns)
     cohort = read.get("cohort")
     if cohort is None and not read.problems:
@@ -545,7 +562,8 @@ def _read_row(number, cells, columns, default_cohort):
 
     review_date = read.get("review_date", parse_date, True, DATE_EXPECTED)
     born = read.get("date_of_birth", parse_date, expected=DATE_EXPECTED)
-    age_years, age_written = None, ""
+    age_years: int | None = None
+    age_written = ""
     if born and review_date:
         if born > review_date:
             read.problems.append(
@@ -590,7 +608,7 @@ def _read_row(number, cells, columns, default_cohort):
                 )
             )
 
-    values = {
+    values: dict[str, Any] = {
         "cohort": cohort,
         "child_ref": read.get("child_ref") or "",
         "initials": read.get("initials", required=True, expected="the child's initials, e.g. AS-S"),
@@ -653,9 +671,11 @@ def _read_row(number, cells, columns, default_cohort):
     return ReviewRow(row=number, **values), []
 
 
-def _identity_problems(rows):
+def _identity_problems(rows: list[ReviewRow]) -> list[Problem]:
     """Two rows for the same review, or one child reference given two sets of details."""
-    problems, seen_reviews, seen_children = [], {}, {}
+    problems: list[Problem] = []
+    seen_reviews: dict[tuple[str, tuple[str | int, ...], datetime.date], int] = {}
+    seen_children: dict[str, tuple[int, tuple[str, str]]] = {}
     for row in rows:
         first = seen_reviews.setdefault(row.review_key, row.row)
         if first != row.row:
@@ -684,7 +704,9 @@ def _identity_problems(rows):
     return problems
 
 
-def parse_review_file(data, file_name="", default_cohort=None):
+def parse_review_file(
+    data: bytes, file_name: str = "", default_cohort: str | None = None
+) -> ReviewFile:
     """Read and check a whole review file. Every bad row is reported, not only the first.
 
     The rows that are good are returned even when others are not, so that the database checks
@@ -697,7 +719,8 @@ def parse_review_file(data, file_name="", default_cohort=None):
     table, unreadable = read_table(data, file_name)
     if unreadable:
         return ReviewFile([], [Problem(1, "file", file_name or None, unreadable)], set())
-    table = [(number, cells) for number, cells in table if any(cells)]
+    # read_table gives the rows or what is wrong with the file, never neither.
+    table = [(number, cells) for number, cells in cast(Rows, table) if any(cells)]
     if not table or table[0][0] != 1:
         return ReviewFile(
             [], [Problem(1, "header", None, "a header row naming the columns")], set()
@@ -710,7 +733,7 @@ def parse_review_file(data, file_name="", default_cohort=None):
         return ReviewFile(
             [], [Problem(2, "reviews", None, "at least one review below the header")], set(columns)
         )
-    rows = []
+    rows: list[ReviewRow] = []
     for number, cells in table[1:]:
         row, row_problems = _read_row(number, cells, columns, default_cohort)
         if row:

@@ -4,9 +4,16 @@
 and the submit page say the same thing.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from practice_review.core import vocabulary as v
+
+# A review's answers so far, as reviews/queries.py's review_answers gathers them: field values,
+# "findings" {theme: (strengths, development)}, how many conversations and recommendations there
+# are, and the "saved_sections".
+Answers = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -65,8 +72,8 @@ NOT_STARTED, IN_PROGRESS, COMPLETED, OPTIONAL = (
 )
 
 
-def _child(a):
-    needs = []
+def _child(a: Answers) -> list[str]:
+    needs: list[str] = []
     if not a.get("review_date"):
         needs.append("Enter the date of the review")
     if a.get("age_years") is None:
@@ -78,8 +85,8 @@ def _child(a):
     return needs
 
 
-def _standards(a):
-    needs = []
+def _standards(a: Answers) -> list[str]:
+    needs: list[str] = []
     for key, label in v.PRACTICE_STANDARDS:
         result = a.get(key)
         if not result:
@@ -89,7 +96,7 @@ def _standards(a):
     return needs
 
 
-def _themes(a):
+def _themes(a: Answers) -> list[str]:
     findings = a.get("findings", {})
     return [
         f"Record strengths or areas for development for: {title}"
@@ -98,14 +105,14 @@ def _themes(a):
     ]
 
 
-def _conversations(a):
+def _conversations(a: Answers) -> list[str]:
     if a.get("conversations", 0):
         return []
     return ["Record at least one conversation with the practitioner, manager, child or family"]
 
 
-def _grades(a):
-    needs = []
+def _grades(a: Answers) -> list[str]:
+    needs: list[str] = []
     for axis, name in (("practice", "social work practice"), ("outcome", "outcomes for the child")):
         if not a.get(f"{axis}_grade"):
             needs.append(f"Select the grade for {name}")
@@ -121,7 +128,7 @@ def _grades(a):
     return needs
 
 
-CHECKS = {
+CHECKS: dict[str, Callable[[Answers], list[str]]] = {
     "child": _child,
     "standards": _standards,
     "themes": _themes,
@@ -131,7 +138,7 @@ CHECKS = {
 }
 
 # What counts as "started" for each section, to tell Not started from In progress.
-STARTED = {
+STARTED: dict[str, Callable[[Answers], bool]] = {
     "child": lambda a: "child" in a.get("saved_sections", ()),
     "standards": lambda a: any(a.get(key) for key in v.PRACTICE_STANDARD_KEYS),
     "themes": lambda a: any(any(t.strip() for t in f) for f in a.get("findings", {}).values()),
@@ -141,12 +148,12 @@ STARTED = {
 }
 
 
-def missing(answers):
+def missing(answers: Answers) -> dict[str, list[str]]:
     """{section key: [what is still needed]} for the required sections, in form order."""
     return {section.key: CHECKS[section.key](answers) for section in SECTIONS}
 
 
-def status(section_key, answers):
+def status(section_key: str, answers: Answers) -> str:
     needs = CHECKS[section_key](answers)
     started = STARTED[section_key](answers)
     if not BY_KEY[section_key].required:
@@ -156,5 +163,5 @@ def status(section_key, answers):
     return IN_PROGRESS if started else NOT_STARTED
 
 
-def ready_to_submit(answers):
+def ready_to_submit(answers: Answers) -> bool:
     return not any(missing(answers).values())

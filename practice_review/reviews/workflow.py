@@ -17,9 +17,9 @@ SUBMITTED, FINAL = ReviewStatus.SUBMITTED, ReviewStatus.FINAL  # table below, no
 @dataclass(frozen=True)
 class Transition:
     name: str
-    from_states: tuple
+    from_states: tuple[str, ...]
     to_state: str
-    roles: frozenset
+    roles: frozenset[str]
     needs_reason: bool = False
 
 
@@ -35,6 +35,6 @@ TRANSITIONS = {
 }
 
 
-def can(transition_name, status, role):
+def can(transition_name: str, status: str, role: str) -> bool:
     transition = TRANSITIONS[transition_name]
     return status in transition.from_states and role in transition.roles
