@@ -9,6 +9,7 @@ from pathlib import Path
 import practice_review
 
 PACKAGE = Path(practice_review.__file__).parent
+ROOT = PACKAGE.parent
 
 
 def our_modules():
@@ -75,3 +76,32 @@ def test_the_pattern_finds_typed_states_and_roles():
     ]:
         assert TYPED.search(line), line
     assert not TYPED.search("if review.status == ReviewStatus.SUBMITTED:")
+
+
+def test_the_entity_relationship_diagram_is_drawn_from_the_models_as_they_are():
+    """docs/architecture.md's diagram is scripts/diagrams.py's output: run the script after
+    changing a model."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("diagrams", ROOT / "scripts" / "diagrams.py")
+    diagrams = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(diagrams)
+    document = (ROOT / "docs" / "architecture.md").read_text()
+    drawn = document[
+        document.index(diagrams.BEGIN) + len(diagrams.BEGIN) : document.index(diagrams.END)
+    ]
+    assert drawn.strip() == diagrams.diagram()
+    assert "tracker_Recommendation }o--o| reviews_Review : review" in drawn
+
+
+def test_every_app_is_on_a_floor_of_the_layers_contract():
+    """A new app must be placed in the layers (pyproject.toml) and in docs/architecture.md."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    layers = config["contracts"][0]["layers"]
+    placed = {name.strip() for layer in layers for name in layer.split(":")}
+    apps = {f"practice_review.{path.parent.name}" for path in PACKAGE.glob("*/apps.py")}
+    assert apps == placed
+    document = (ROOT / "docs" / "architecture.md").read_text()
+    assert all(f"`{app.split('.')[1]}`" in document for app in apps)
