@@ -95,7 +95,6 @@ def requires(*permissions):
                 raise Http404
             return view(request, *args, **kwargs)
 
-        guarded.required_permissions = permissions
         return guarded
 
     return decorator

@@ -11,6 +11,7 @@ tests/integration/test_personal_data.py walks every model: a record that reaches
 review must be registered here, and each of its text fields must be classified.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -35,7 +36,7 @@ class PersonalRecord:
     description: str
 
     @property
-    def cleared_by_purge(self):
+    def cleared_by_purge(self) -> frozenset[str]:
         return self.words | (self.identifying - self.counted)
 
 
@@ -43,17 +44,18 @@ _records: dict[type, PersonalRecord] = {}
 
 
 def register(
-    model,
+    model: type,
     *,
-    name,
-    reaches_review,
-    description,
-    words=(),
-    identifying=(),
-    counted=(),
-    not_personal=(),
-):
-    if not set(counted) <= set(identifying):
+    name: str,
+    reaches_review: str | None,
+    description: str,
+    words: Iterable[str] = (),
+    identifying: Iterable[str] = (),
+    counted: Iterable[str] = (),
+    not_personal: Iterable[str] = (),
+) -> None:
+    counted, identifying = frozenset(counted), frozenset(identifying)
+    if not counted <= identifying:
         raise ValueError(f"{model.__name__}: a counted field must be an identifying one")
     _records[model] = PersonalRecord(
         model=model,
@@ -67,31 +69,31 @@ def register(
     )
 
 
-def records():
+def records() -> list[PersonalRecord]:
     """Every registered record, in the order the apps registered them (the child, the review,
     then what hangs off it)."""
     return list(_records.values())
 
 
-def record_for(model):
+def record_for(model: type) -> PersonalRecord | None:
     """The registration of `model` (or of the model a historical copy is of), or None."""
     return _records.get(getattr(model, "instance_type", model))
 
 
-def never_a_value(model):
+def never_a_value(model: type) -> frozenset[str]:
     """Fields of `model` whose values the audit trail must never hold."""
     record = record_for(model)
     return record.identifying | record.words if record else frozenset()
 
 
-def child_record():
+def child_record() -> PersonalRecord:
     return next(record for record in _records.values() if record.reaches_review is None)
 
 
-def review_record():
+def review_record() -> PersonalRecord:
     return next(record for record in _records.values() if record.reaches_review == "")
 
 
-def rows_about_reviews():
+def rows_about_reviews() -> list[PersonalRecord]:
     """The records that hang off a review (not the child's or the review's own row)."""
     return [record for record in _records.values() if record.reaches_review]

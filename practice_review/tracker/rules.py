@@ -37,7 +37,6 @@ IMPACT_FOR = [("child", "The child"), ("service", "The service")]
 IMPACT_CHECKER_ROLES = (Role.MANAGER, Role.QA_LEAD)
 
 DUE_SOON, OVERDUE = "due_soon", "overdue"
-DEFAULT_REMINDER_DAYS = 7
 
 
 class NotAllowed(Exception):
