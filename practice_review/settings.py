@@ -14,12 +14,13 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from environs import Env, validate
+from environs import validate
 
+from practice_review.core.environment import Environment
 from practice_review.core.secrets_file import private_file
 
 BASE_DIR = Path(__file__).resolve().parent
-env = Env()
+env = Environment()
 
 # The data folder holds the default SQLite database, generated secrets and the demo marker.
 DATA_DIR = Path(env.str("PRACTICE_REVIEW_DATA_DIR", "") or BASE_DIR.parent / "data").resolve()
@@ -30,7 +31,11 @@ SECRET_KEY = env.str("SECRET_KEY", "") or private_file(
     DATA_DIR / "secret-key", lambda: secrets.token_urlsafe(50)
 )
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"], subcast=str.strip)
+ALLOWED_HOSTS = [
+    host
+    for host in env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"], subcast=str.strip)
+    if host  # "a.example, ,b.example" or a trailing comma leaves an empty item
+]
 
 # Demo mode is switched on by `practice-review demo` (a marker file) and honoured by `serve`.
 DEMO_MODE_MARKER = DATA_DIR / "demo-mode"

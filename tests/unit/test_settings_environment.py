@@ -115,3 +115,17 @@ def test_a_bad_value_stops_start_up_naming_the_variable(tmp_path, name, value):
     started = start(tmp_path, **{name: value})
     assert started.returncode != 0
     assert f'Environment variable "{name}" invalid' in started.stderr, started.stderr
+
+
+def test_a_blank_variable_is_not_set_and_spaces_around_a_value_are_ignored(tmp_path):
+    """`DEBUG=${DEBUG}` in a compose file or a systemd unit leaves variables empty: the
+    defaults apply, as they did before environs (core/environment.py)."""
+    names = ["DEBUG", "ALLOWED_HOSTS", "TWO_FACTOR_REQUIRED", "EMAIL_USE_TLS", "RETENTION_YEARS"]
+    blank = settings_values(
+        tmp_path, names, DEBUG="", ALLOWED_HOSTS=" ", PRACTICE_REVIEW_TWO_FACTOR="",
+        EMAIL_USE_TLS="", PRACTICE_REVIEW_RETENTION_YEARS="",
+    )  # fmt: skip
+    assert blank == {name: DEFAULTS[name] for name in names}
+    spaced = settings_values(tmp_path, ["DEBUG", "RETENTION_YEARS"], DEBUG=" true ",
+                             PRACTICE_REVIEW_RETENTION_YEARS=" 7 ")  # fmt: skip
+    assert spaced == {"DEBUG": True, "RETENTION_YEARS": 7}

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from environs import Env
 
 from practice_review.accounts.models import StaffMember, User, normalise_name, system_actor
+from practice_review.core.environment import Environment
 from practice_review.core.secrets_file import private_file
 from practice_review.core.vocabulary import Role
 from practice_review.moderation import actions as moderation_actions
@@ -58,7 +58,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="set up, but do not serve")
-        parser.add_argument("--port", type=int, default=Env().int("PORT", 8000))
+        parser.add_argument("--port", type=int, default=Environment().int("PORT", 8000))
 
     def handle(self, no_serve, port, **options):
         call_command("migrate", interactive=False, verbosity=0)

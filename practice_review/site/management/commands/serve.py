@@ -4,7 +4,8 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from environs import Env
+
+from practice_review.core.environment import Environment
 
 # The path without its query string and no referrer: a search by case reference
 # (?case_ref=...) must not reach the log. The request id ties the line to the app's own log.
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
-        env = Env()  # a bad PORT or WEB_CONCURRENCY fails naming the variable
+        env = Environment()  # a bad PORT or WEB_CONCURRENCY fails naming the variable
         parser.add_argument("--port", type=int, default=env.int("PORT", 8000))
         parser.add_argument("--workers", type=int, default=env.int("WEB_CONCURRENCY", 3))
 
