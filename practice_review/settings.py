@@ -151,7 +151,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "practice_review.core.context_processors.site",
+                "practice_review.site.context_processors.site",
             ],
         },
     },

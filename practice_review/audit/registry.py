@@ -27,7 +27,3 @@ def register_record_page(kind, *, visible_to, url_name):
 def record_page(kind):
     """The registered page for a kind of record, or None when it has no page of its own."""
     return _record_pages.get(kind)
-
-
-def registered_kinds():
-    return sorted(_record_pages)

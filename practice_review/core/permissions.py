@@ -86,7 +86,8 @@ def has_permission(user, permission):
 
 def requires(*permissions):
     """A view only people with every one of `permissions` may open. Anyone else gets a 404, not
-    a 403, so a page never confirms to the wrong person that it exists (style.md habit 4)."""
+    a 403, so a page never confirms to the wrong person that it exists
+    (docs/spec/domain.md#out-of-scope-is-not-found)."""
 
     def decorator(view):
         @wraps(view)

@@ -7,7 +7,7 @@ Three readers share this one list, so a new field cannot be known to one and mis
   (data_protection/purge.py; ADR 0005);
 - the subject access export gathers every registered record of a child (subject_access.py).
 
-tests/integration/test_personal_data.py walks every model: a record that reaches a child's
+tests/integration/test_data_protection.py walks every model: a record that reaches a child's
 review must be registered here, and each of its text fields must be classified.
 """
 

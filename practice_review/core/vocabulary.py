@@ -104,7 +104,6 @@ class ReviewStatus(TextChoices):
     FINAL = "final", "Final"
 
 
-REVIEW_STATES = ReviewStatus.choices
 # A completed review is submitted or final; figures count those.
 COMPLETED_STATES = (ReviewStatus.SUBMITTED, ReviewStatus.FINAL)
 # A draft the reviewer may still change.
@@ -122,9 +121,6 @@ class Role(TextChoices):
     ADMIN = "admin", "Administrator"
 
 
-ROLES = Role.choices
-
-
 class RecommendationStatus(TextChoices):
     """A recommendation's progress in the tracker; tracker/rules.py holds its transitions."""
 
@@ -135,8 +131,6 @@ class RecommendationStatus(TextChoices):
     SUPERSEDED = "superseded", "Superseded"
     CASE_CLOSED = "case_closed", "Case closed or transferred"
 
-
-RECOMMENDATION_STATUSES = RecommendationStatus.choices
 
 SELECTION_REASONS = [
     ("mixed", "Mixed"),

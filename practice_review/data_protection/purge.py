@@ -34,7 +34,14 @@ ANONYMISED_INITIALS = "Removed"
 def _cleared(record):
     """{field: empty value} for what the purge removes from rows of `record`."""
     fields = {name: record.model._meta.get_field(name) for name in record.cleared_by_purge}
-    return {name: None if field.null else "" for name, field in sorted(fields.items())}
+    cleared = {}
+    for name, model_field in sorted(fields.items()):
+        is_text = model_field.get_internal_type() in ("CharField", "TextField")
+        if not model_field.null and not is_text:
+            # Neither None nor "" would fit: the app must make the field nullable first.
+            raise ValueError(f"{record.model.__name__}.{name} cannot be cleared by the purge")
+        cleared[name] = None if model_field.null else ""
+    return cleared
 
 
 def child_cleared():

@@ -94,6 +94,7 @@ def decide(request, meeting_id, item_id):
     item = get_object_or_404(
         AgendaReview.objects.select_related("review__child", "meeting"),
         pk=item_id,
+        meeting__in=queries.meetings_visible_to(request.user),
         meeting_id=meeting_id,
         meeting__closed_at__isnull=True,  # a closed meeting's decisions are its record
     )

@@ -14,6 +14,7 @@ from practice_review.core.vocabulary import (
     EDITABLE_STATES,
     THEME_KEYS,
     ReviewStatus,
+    Role,
 )
 from practice_review.reviews import dual_review, workflow
 from practice_review.reviews.models import (
@@ -314,7 +315,7 @@ def _locked(review):
 def submit_review(*, review, by, answers):
     """Submit a complete review; `answers` is `queries.review_answers(review)`."""
     review = _locked(review)
-    if not workflow.can("submit", review.status, "reviewer"):
+    if not workflow.can("submit", review.status, Role.REVIEWER):
         raise NotAllowed("Only a review in progress can be submitted")
     if not ready_to_submit(answers):
         raise NotAllowed("The review is not complete")

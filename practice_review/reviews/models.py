@@ -396,8 +396,8 @@ class ReviewEvent(models.Model):
     """An append-only record of a review's state changes: who, when, from what, to what, why."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, blank=True, choices=choices(v.REVIEW_STATES))
-    to_status = models.CharField(max_length=20, choices=choices(v.REVIEW_STATES))
+    from_status = models.CharField(max_length=20, blank=True, choices=v.ReviewStatus.choices)
+    to_status = models.CharField(max_length=20, choices=v.ReviewStatus.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(blank=True)

@@ -235,9 +235,9 @@ def _reminder_email(recommendation, kind):
 
 @transaction.atomic
 def add_child_recommendation(*, review, by, action, owner, due_date, success_measure, theme=""):
-    review_actions.ensure_editable(review)
     """A recommendation for the child, made in the review form before it is submitted; it is
     tracked once the review is submitted."""
+    review_actions.ensure_editable(review)
     recommendation = Recommendation(
         level="child",
         review=review,

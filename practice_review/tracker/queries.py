@@ -238,6 +238,7 @@ EXPORT_COLUMNS = [
 
 
 def export_table(rows):
-    """(header, rows of values) for export.py: what the list shows, and the impact check."""
+    """(header, rows of values) for core/spreadsheets.py: what the list shows, and the impact
+    check."""
     header = [name for name, _value in EXPORT_COLUMNS]
     return header, [[value(row) for _name, value in EXPORT_COLUMNS] for row in rows]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from practice_review.core import spreadsheets
+from practice_review.reviews import actions as review_actions
 from practice_review.reviews.form_views import item_list_page
 from practice_review.reviews.queries import get_review_to_edit, reviews_visible_to
 from practice_review.tracker import actions, queries
@@ -205,7 +206,7 @@ def review_remove_recommendation(request, review_id, item_id):
         actions.remove_child_recommendation(
             review=review, recommendation=recommendation, by=request.user
         )
-    except NotAllowed as refused:
+    except (NotAllowed, review_actions.NotAllowed) as refused:
         messages.warning(request, str(refused))
     else:
         messages.success(request, "Recommendation removed")

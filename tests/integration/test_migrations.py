@@ -4,6 +4,8 @@ history row and every link: the migrations move Django's idea of the models and 
 tables, never copying a row. Proved both ways on a real database."""
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -41,6 +43,7 @@ def test_the_move_keeps_every_alert_and_recommendation_with_its_history(cast):
         level="child", review=review, action="Update the plan", created_by=actor
     )
     add_update(recommendation=recommendation, text="Started", by=actor)
+    permission = Permission.objects.get(codename="view_alert")
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
         old = migrate(BEFORE_THE_MOVE)
@@ -51,6 +54,7 @@ def test_the_move_keeps_every_alert_and_recommendation_with_its_history(cast):
             pk=recommendation.pk
         )
         assert old_recommendation.updates.get().text == "Started"
+        assert ContentType.objects.get(pk=permission.content_type_id).app_label == "reviews"
     finally:
         new = migrate(latest)
     assert {"alerts_alert", "alerts_historicalalert", "tracker_recommendation"} <= tables()
@@ -64,6 +68,12 @@ def test_the_move_keeps_every_alert_and_recommendation_with_its_history(cast):
         review.pk,
         "Started",
     )
+    # Permissions given on the moved models stay given, and no content type is left stale.
+    ContentType.objects.clear_cache()
+    assert Permission.objects.get(pk=permission.pk).content_type.app_label == "alerts"
+    labels = set(ContentType.objects.values_list("app_label", "model"))
+    assert {("alerts", "alert"), ("tracker", "recommendation")} <= labels
+    assert not {("reviews", "alert"), ("reviews", "recommendation")} & labels
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA foreign_key_check")

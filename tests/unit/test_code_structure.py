@@ -51,7 +51,8 @@ STATES_AND_ROLES = (
     "qa_lead|reviewer|practitioner|manager|senior_leader|admin"  # Role
 )
 COMPARED = r"(status|role)(__in)?\s*(==|!=|=|\bin\b|\bnot in\b)\s*[\[(]?\s*"
-TYPED = re.compile(COMPARED + rf"""["']({STATES_AND_ROLES})["']""")
+ASKED = r"workflow\.can\([^)]*"  # workflow.can("submit", review.status, "reviewer")
+TYPED = re.compile(f"({COMPARED}|{ASKED})" + rf"""["']({STATES_AND_ROLES})["']""")
 
 
 def test_states_and_roles_are_compared_through_the_vocabulary():
@@ -73,6 +74,7 @@ def test_the_pattern_finds_typed_states_and_roles():
         'user.role in ("qa_lead", "senior_leader")',
         'filter(status__in=["assigned", "in_progress"])',
         'User.objects.filter(role="manager")',
+        'workflow.can("submit", review.status, "reviewer")',
     ]:
         assert TYPED.search(line), line
     assert not TYPED.search("if review.status == ReviewStatus.SUBMITTED:")

@@ -1,3 +1,6 @@
+"""The service navigation: a link to each part of the service a person's role lets them use.
+It names pages of every app, so it lives on the top floor (docs/architecture.md)."""
+
 from django.conf import settings
 from django.urls import reverse
 

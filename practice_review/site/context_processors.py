@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from practice_review.core.navigation import nav_items_for
+from practice_review.site.navigation import nav_items_for
 
 
 def site(request):
