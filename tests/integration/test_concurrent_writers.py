@@ -7,6 +7,8 @@ each its own transaction) to one SQLite file with the app's settings: WAL, a 60 
 and IMMEDIATE transactions, which queue writers instead of failing with "database is locked".
 """
 
+import pytest
+
 from tests.conftest import SEED_FILE
 from tests.integration.file_database import (
     app_environment,
@@ -17,7 +19,7 @@ from tests.integration.file_database import (
     start_writer,
 )
 
-pytestmark = sqlite_pass_only
+pytestmark = [sqlite_pass_only, pytest.mark.slow]
 
 WRITERS = 20
 WRITES = 20  # each writer saves a tracker update and a conversation this many times
