@@ -27,9 +27,10 @@ test: $(BIN)/.installed
 	@echo "Debian's chromium) and 'make test-pdf' (needs libharfbuzz-subset0 and poppler-utils)."
 
 # Tests that run the app in other processes, on every core. --dist loadfile runs each file's
-# tests on one worker, so a module-scoped backup or workspace is made once.
+# tests on one worker, so a module-scoped backup or workspace is made once; the files go out
+# longest first (tests/conftest.py: LONGEST_FIRST).
 test-slow: $(BIN)/.installed
-	$(BIN)/pytest -n auto --dist loadfile -m slow
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder -m slow
 
 # PDF reports: WeasyPrint needs Debian's Pango and HarfBuzz; pdftotext reads the PDFs back.
 test-pdf: $(BIN)/.installed

@@ -38,6 +38,25 @@ hypothesis_settings.load_profile(
 )
 
 
+# The longest files of slow tests first, longest first (measured, `make test-slow`): its workers
+# take whole files in this order (--dist loadfile --no-loadscope-reorder), so none is left
+# running kill -9 alone at the end while the other has finished. Other tests keep their order.
+LONGEST_FIRST = [
+    "test_crash_safety.py",
+    "test_command_line.py",
+    "test_backups.py",
+    "test_concurrent_writers.py",
+]
+
+
+def pytest_collection_modifyitems(items):
+    def position(item):
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=position)  # stable: each file's own order is kept
+
+
 @pytest.fixture(autouse=True)
 def test_settings(settings):
     # A fast hasher: tests sign people in hundreds of times (production keeps PBKDF2).
