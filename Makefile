@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 UV_VERSION := 0.9.30
 
-.PHONY: demo test test-browser test-pdf lint security check ci frontend lock benchmark load clean
+.PHONY: demo test test-slow test-browser test-pdf lint security check ci frontend lock benchmark load clean
 
 # Create the virtual environment and make it exactly one lock (hashes checked), then the app:
 # requirements.lock, what the app needs to run, for `make demo`; requirements-dev.lock, the same
@@ -32,10 +32,19 @@ $(BIN)/.installed: pyproject.toml requirements-dev.lock
 demo: $(BIN)/.installed-runtime
 	$(BIN)/practice-review demo --port $(PORT)
 
+# On every core (pytest-xdist). Property tests run the quick Hypothesis profile unless CI=true or
+# HYPOTHESIS_PROFILE=ci (tests/conftest.py).
 test: $(BIN)/.installed
-	$(BIN)/pytest
-	@echo "Browser journeys and PDF tests are not part of 'make test': run 'make test-browser'"
-	@echo "(needs Debian's chromium) and 'make test-pdf' (needs libharfbuzz-subset0 and poppler-utils)."
+	$(BIN)/pytest -n auto -m "not browser and not pdf and not slow"
+	@echo "Slow, browser and PDF tests are not part of 'make test': run 'make test-slow' (other"
+	@echo "processes: kill -9, 20 writers, backups, command line), 'make test-browser' (needs"
+	@echo "Debian's chromium) and 'make test-pdf' (needs libharfbuzz-subset0 and poppler-utils)."
+
+# Tests that run the app in other processes, on every core. --dist loadfile runs each file's
+# tests on one worker, so a module-scoped backup or workspace is made once; the files go out
+# longest first (tests/conftest.py: LONGEST_FIRST).
+test-slow: $(BIN)/.installed
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder -m slow
 
 # PDF reports: WeasyPrint needs Debian's Pango and HarfBuzz; pdftotext reads the PDFs back.
 test-pdf: $(BIN)/.installed

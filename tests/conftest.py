@@ -5,11 +5,13 @@ manager is supervisor BA, the reviewers are the Independent Associate and the He
 Safeguarding and QA. `outsider` is a practitioner on no review at all.
 """
 
+import os
 from pathlib import Path
 
 import pytest
 from django.http import HttpRequest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from practice_review.accounts.models import StaffMember, User, system_actor
 
@@ -23,6 +25,36 @@ SEED_FILE = (
 SEPTEMBER = "September 2024 to February 2025"
 JULY = "July 2024 Practice Assurance Fortnight"
 PASSWORD = "correct horse battery staple"
+
+# Property tests take their number of examples from a profile, not from each @settings: a quick
+# look locally, the full quality bar (1,000+ examples per property, quality.md) in CI. CI sets
+# CI=true; HYPOTHESIS_PROFILE=ci (or dev) chooses one by name. Loaded here, before any test
+# module's @settings is read, so those inherit it.
+hypothesis_settings.register_profile("dev", max_examples=50)
+hypothesis_settings.register_profile("ci", max_examples=1000, print_blob=True)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
+)
+
+
+# The longest files of slow tests first, longest first (measured, `make test-slow`): its workers
+# take whole files in this order (--dist loadfile --no-loadscope-reorder), so none is left
+# running kill -9 alone at the end while the other has finished. Other tests keep their order.
+LONGEST_FIRST = [
+    "test_crash_safety.py",
+    "test_command_line.py",
+    "test_backups.py",
+    "test_concurrent_writers.py",
+]
+
+
+def pytest_collection_modifyitems(items):
+    def position(item):
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=position)  # stable: each file's own order is kept
 
 
 @pytest.fixture(autouse=True)

@@ -11,9 +11,14 @@ demo password. Any match fails the session, with the offending lines shown redac
 Registered with `-p tests.log_capture` in pyproject's addopts so that it runs for every test
 run, whichever tests are chosen. tests/unit/test_log_capture.py proves the search finds what
 is planted, so the plugin cannot pass by seeing nothing.
+
+Under pytest-xdist (`make test` runs `-n auto`) each worker captures and searches what its own
+tests logged, and hands its findings to the controller (xdist's workeroutput), which reports
+them all and fails the run: a worker's own exit status and terminal are not seen.
 """
 
 import csv
+import dataclasses
 import logging
 import os
 import re
@@ -131,11 +136,20 @@ def passwords_to_look_for():
 
 
 class LogCapture:
-    """The plugin: one per session, registered in pytest_configure."""
+    """The plugin: one per session (and one per xdist worker), registered in pytest_configure."""
 
-    def __init__(self):
+    def __init__(self, config=None):
         self.handler = KeepEveryRecord()
         self.entries = self.handler.lines
+        self.config = config
+        # In an xdist worker: where the findings go. In the controller: what came back.
+        self.workeroutput = getattr(config, "workeroutput", None)
+        self.from_workers = []
+
+    @property
+    def controller(self):
+        """True in the xdist controller, which runs no test itself ("dsession" is xdist's)."""
+        return self.config is not None and self.config.pluginmanager.has_plugin("dsession")
 
     def attach(self):
         root = logging.getLogger()
@@ -163,21 +177,48 @@ class LogCapture:
         yield
 
     def pytest_runtest_logreport(self, report):
+        if self.controller:
+            return  # the worker that ran the test has searched its stderr already
         for name, text in report.sections:
             if "stderr" in name:
                 self.entries.append((f"{name} of {report.nodeid}", text))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error):
+        """In the xdist controller: a worker has finished and sent what it found."""
+        output = getattr(node, "workeroutput", None) or {}
+        name = getattr(getattr(node, "gateway", None), "id", "?")
+        if "log_capture" in output:
+            self.from_workers.append(output["log_capture"])
+        elif error is None:
+            # A worker that ended normally must have searched its logs; a crashed one fails
+            # the run anyway.
+            missing = Finding("no search of the logs", f"worker {name}", "(no result sent)")
+            self.from_workers.append({"captured": 0, "findings": [dataclasses.astuple(missing)]})
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session):
         logging.getLogger().removeHandler(self.handler)
         checker = LeakChecker.from_seed(passwords=passwords_to_look_for())
         findings = checker.findings(self.entries)
+        captured = len(self.entries)
+        for result in self.from_workers:
+            captured += result["captured"]
+            findings += [Finding(*finding) for finding in result["findings"]]
+        if self.workeroutput is not None:
+            # xdist sends this to the controller after this hook, which reports for everyone.
+            self.workeroutput["log_capture"] = {
+                "captured": captured,
+                "findings": [dataclasses.astuple(finding) for finding in findings],
+            }
+            return
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        workers = f" by {len(self.from_workers)} workers" if self.controller else ""
         if not findings:
             if reporter is not None:
                 reporter.ensure_newline()
                 reporter.write_line(
-                    f"No personal data in {len(self.entries)} captured logs, stderr and emails."
+                    f"No personal data in {captured} captured logs, stderr and emails{workers}."
                 )
             return
         if reporter is not None:
@@ -185,9 +226,9 @@ class LogCapture:
             reporter.write_sep("=", "personal data in the logs", red=True)
             for finding in findings[:200]:
                 reporter.write_line(f"{finding.kind} in {finding.source}: {finding.line}")
-            reporter.write_line(f"{len(findings)} line(s) of {len(self.entries)} captured.")
+            reporter.write_line(f"{len(findings)} line(s) of {captured} captured{workers}.")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_configure(config):
-    config.pluginmanager.register(LogCapture(), "log_capture")
+    config.pluginmanager.register(LogCapture(config), "log_capture")

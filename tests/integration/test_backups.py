@@ -31,6 +31,10 @@ from tests.integration.file_database import (
     table_counts,
 )
 
+# Real processes (`make test-slow`, whose --dist loadfile runs this file's tests, and so the
+# module's one backup, on one xdist worker).
+pytestmark = pytest.mark.slow
+
 UPDATES = "SELECT count(*) FROM tracker_recommendationupdate"
 
 

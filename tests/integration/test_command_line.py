@@ -16,6 +16,10 @@ from tests.integration.helpers import csv_bytes, seed_rows
 
 COMMAND = shutil.which("practice-review", path=os.path.dirname(sys.executable))
 
+# Real processes (`make test-slow`, whose --dist loadfile runs this file's tests, and so the
+# module's one workspace, on one xdist worker).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):

@@ -8,6 +8,8 @@ timeout and IMMEDIATE transactions, which queue writers instead of failing with 
 locked".
 """
 
+import pytest
+
 from tests.conftest import SEED_FILE
 from tests.integration.file_database import (
     app_environment,
@@ -18,7 +20,7 @@ from tests.integration.file_database import (
     start_writer,
 )
 
-pytestmark = sqlite_pass_only
+pytestmark = [sqlite_pass_only, pytest.mark.slow]
 
 WRITERS = 20
 WRITES = 20  # each writer saves a tracker update and a conversation this many times

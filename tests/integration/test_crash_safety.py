@@ -14,6 +14,8 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import SEED_FILE
 from tests.integration.file_database import (
     app_environment,
@@ -25,7 +27,7 @@ from tests.integration.file_database import (
     table_counts,
 )
 
-pytestmark = sqlite_pass_only
+pytestmark = [sqlite_pass_only, pytest.mark.slow]
 
 ROWS = 2_000
 WAL_HEADER = 32

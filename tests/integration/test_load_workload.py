@@ -34,6 +34,7 @@ def load_module(name):
 forms = load_module("browser_forms")
 
 
+@pytest.mark.slow
 def test_prepare_gives_each_person_an_account_an_authenticator_and_their_own_work(tmp_path):
     """docs/spec/quality.md#load: load on loopback: 50 users, mixed reads and writes, bounded
     time."""

@@ -81,6 +81,7 @@ def production_environment(data_dir, **extra):
     }
 
 
+@pytest.mark.slow
 def test_check_deploy_passes_with_production_settings(tmp_path):
     """Row: secure configuration. `check --deploy --fail-level WARNING` exits 0."""
     result = subprocess.run(
@@ -94,6 +95,7 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_check_deploy_fails_when_https_is_switched_off(tmp_path):
     """The check is not vacuous: the demo's plain-HTTP settings would not pass it."""
     result = subprocess.run(

@@ -835,7 +835,7 @@ HEADER_SETS = st.lists(
 )
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(headings=HEADER_SETS, cells=st.lists(st.text(max_size=20), max_size=80))
 def test_any_set_of_headers_gives_rows_or_clean_problems(headings, cells):
     """docs/spec/quality.md#import-parser, hypothesis row: any header row (known columns in any
@@ -846,7 +846,7 @@ def test_any_set_of_headers_gives_rows_or_clean_problems(headings, cells):
     check_result(parse_review_file(data, "reviews.csv", default_cohort="Autumn 2024"))
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(order=st.permutations(list(row())), drop=st.sets(st.sampled_from(list(row()))))
 def test_a_good_row_under_any_column_order_parses_the_same(order, drop):
     """docs/spec/quality.md#import-parser, hypothesis row: the same review under its columns in any

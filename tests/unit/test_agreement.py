@@ -464,19 +464,19 @@ def reference_ac1(pairs):
     return (agreed - chance) / (1 - chance)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(deadline=None)
 @given(pairs=pair_tables)
 def test_kappa_matches_the_disagreement_form_exactly(pairs):
     assert quadratic_weighted_kappa(pairs) == reference_kappa(pairs)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(deadline=None)
 @given(pairs=pair_tables)
 def test_ac1_matches_a_fraction_reference(pairs):
     assert float(gwet_ac1(pairs)) == pytest.approx(float(reference_ac1(pairs)), abs=1e-12)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(deadline=None)
 @given(pairs=pair_tables, scale=st.integers(2, 7))
 def test_figures_do_not_depend_on_rater_order_or_scale(pairs, scale):
     figures = agreement_figures(pairs)
@@ -487,7 +487,7 @@ def test_figures_do_not_depend_on_rater_order_or_scale(pairs, scale):
     assert scaled["pairs"] == scale * figures["pairs"]
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(deadline=None)
 @given(pairs=pair_tables)
 def test_figures_are_bounded_and_kappa_undefined_only_for_one_shared_category(pairs):
     figures = agreement_figures(pairs)

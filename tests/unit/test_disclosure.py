@@ -66,7 +66,7 @@ def _assert_no_small_count_can_be_worked_out(actual, shown, total, good_or_bette
         assert len({solution[key] for solution in solutions}) > 1, (key, actual, shown)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.integers(0, 9), min_size=5, max_size=5))
 def test_no_small_legal_framework_count_can_be_worked_out(values):
     actual = dict(zip(STATUSES, values, strict=True))
@@ -76,7 +76,7 @@ def test_no_small_legal_framework_count_can_be_worked_out(values):
     _assert_no_small_count_can_be_worked_out(actual, shown, sum(values))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.integers(0, 9), min_size=4, max_size=4))
 def test_no_small_grade_count_can_be_worked_out_even_with_good_or_better(values):
     actual = dict(zip(GRADES, values, strict=True))

@@ -39,6 +39,7 @@ print(json.dumps(people))
 """
 
 
+@pytest.mark.slow
 def test_the_locust_file_loads_and_locust_lists_its_people():
     """docs/spec/quality.md#load: load on loopback: 50 users, mixed reads and writes, bounded
     time."""
@@ -54,6 +55,7 @@ def test_the_locust_file_loads_and_locust_lists_its_people():
         assert person in listed.stdout
 
 
+@pytest.mark.slow
 def test_every_simulated_person_has_a_prepared_role_and_reads_and_writes_to_do():
     """docs/spec/quality.md#load: load on loopback: 50 users, mixed reads and writes, bounded
     time."""

@@ -5,11 +5,14 @@ for seeded initials, narrative, passwords: 0 matches")."""
 
 import csv
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.log_capture import SEED_FILE, KeepEveryRecord, LeakChecker, LogCapture
+from tests.log_capture import ROOT, SEED_FILE, KeepEveryRecord, LeakChecker, LogCapture
 
 
 def seed_rows():
@@ -103,3 +106,37 @@ def test_the_capture_is_running_in_this_session(request):
             "WARNING practice_review.test a line with no personal data",
         )
     ]
+
+
+@pytest.mark.slow
+def test_a_leak_in_any_xdist_worker_fails_the_whole_run(tmp_path):
+    """`make test` runs on xdist workers, whose own exit status and terminal the run does not
+    show, and only a worker sees its tests' emails and log records: a leak in one must still
+    fail the run, reported by the controller (stderr alone would reach it anyway)."""
+    child_ref = seed_rows()[0]["child_ref"]
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "test_planted.py").write_text(
+        "import logging\n\nfrom django.core import mail\n\n\n"
+        "def test_clean():\n"
+        "    logging.getLogger('planted').warning('a line with no personal data')\n\n\n"
+        "def test_leak():\n"
+        f"    mail.send_mail('Review', 'About {child_ref}', 'a@example.org', ['b@example.org'])\n"
+    )
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "practice_review.settings",
+        "PRACTICE_REVIEW_HTTPS": "false",
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-c", "pytest.ini", "-p", "no:cacheprovider",
+         "-p", "tests.log_capture", "-n", "2", "test_planted.py"],
+        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+
+    assert run.returncode == pytest.ExitCode.TESTS_FAILED, run.stdout + run.stderr
+    assert "2 passed" in run.stdout  # the tests pass: the search of what they sent fails the run
+    assert "personal data in the logs" in run.stdout
+    assert "a case reference in email in test_planted.py::test_leak: About [a case" in run.stdout
+    assert "captured by 2 workers" in run.stdout
+    assert child_ref not in run.stdout + run.stderr  # reported redacted

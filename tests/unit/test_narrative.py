@@ -433,7 +433,7 @@ MARKDOWN_PIECES = st.sampled_from([
 MARKDOWNISH = st.lists(st.one_of(st.text(max_size=8), MARKDOWN_PIECES), max_size=25).map("".join)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(st.text())
 @example("<script>alert(1)</script>")
 @example("<scr\nipt>")
@@ -448,7 +448,7 @@ def test_any_text_gives_blocks_and_invents_no_script_tag(text):
     assert "<" not in out or "<" in text or "&" in text
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(MARKDOWNISH, st.lists(st.text(max_size=6), max_size=3))
 def test_markdown_like_text_never_raises_and_only_copies_angle_brackets(text, marks):
     result = blocks(text, TABLE, marks)
@@ -457,7 +457,7 @@ def test_markdown_like_text_never_raises_and_only_copies_angle_brackets(text, ma
     assert "<" not in out or "<" in text or "&" in text
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(st.text())
 @example("{reviews} {nope} {a.b_c}")
 def test_for_checking_leaves_no_placeholder_behind(text):
@@ -465,7 +465,7 @@ def test_for_checking_leaves_no_placeholder_behind(text):
     assert not any(f"{{{name}}}" in checked for name in TABLE)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(MARKDOWNISH)
 def test_for_checking_leaves_no_placeholder_behind_in_markdown(text):
     checked = for_checking(text, TABLE)

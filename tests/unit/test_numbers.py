@@ -88,7 +88,7 @@ def test_round_half_up_is_exact(value, places, expected):
     assert result == expected
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(deadline=None)
 @given(data=st.data(), total=st.integers(1, 10**6))
 def test_percentages_match_integer_half_up_arithmetic(data, total):
     count = data.draw(st.integers(0, total))

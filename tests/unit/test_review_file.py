@@ -1170,19 +1170,19 @@ def check_result(result):
         assert "\n" not in message and "\r" not in message
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(deadline=None)
 @given(data=st.binary(max_size=2000), file_name=FILE_NAMES)
 def test_random_bytes_never_raise(data, file_name):
     check_result(parse_review_file(data, file_name))
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(deadline=None)
 @given(data=st.binary(max_size=2000))
 def test_random_bytes_after_a_zip_signature_never_raise(data):
     check_result(parse_review_file(b"PK\x03\x04" + data, "reviews.xlsx"))
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(deadline=None)
 @given(body=st.binary(max_size=2000))
 def test_random_bytes_below_a_valid_header_never_raise(body):
     check_result(parse_review_file(HEADER_BYTES + body, "reviews.csv"))
@@ -1229,7 +1229,7 @@ TEXT_COLUMNS = [
 ]
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(column=st.sampled_from(TEXT_COLUMNS), text=ODD_TEXT, with_default=st.booleans())
 def test_any_text_in_any_column_parses_or_gives_row_problems(column, text, with_default):
     result = parse_rows(
@@ -1239,7 +1239,7 @@ def test_any_text_in_any_column_parses_or_gives_row_problems(column, text, with_
     check_result(result)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(deadline=None)
 @given(
     born=st.dates(min_value=datetime.date(1, 1, 1)),
     review=st.dates(min_value=datetime.date(1, 1, 1)),
@@ -1351,7 +1351,7 @@ def valid_rows(draw):
     return row(**cells), expected
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(deadline=None)
 @given(generated=valid_rows())
 def test_a_generated_valid_row_round_trips(generated):
     cells, expected = generated
@@ -1372,7 +1372,7 @@ def test_a_generated_valid_row_round_trips(generated):
     assert (parsed.social_worker, parsed.social_worker_was_student) == expected["social_worker"]
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(deadline=None)
 @given(date=st.dates(datetime.date(1000, 1, 1), datetime.date(9999, 12, 31)))
 def test_parse_date_reads_iso_and_uk_forms_of_any_date(date):
     assert parse_date(date.isoformat()) == date
@@ -1380,7 +1380,7 @@ def test_parse_date_reads_iso_and_uk_forms_of_any_date(date):
     assert parse_date(f"{date.day}/{date.month}/{date.year}") == date
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(deadline=None)
 @given(
     born=st.dates(datetime.date(1990, 1, 1), datetime.date(2030, 12, 31)),
     days=st.integers(0, 40 * 366),
@@ -1400,7 +1400,7 @@ def test_age_on_counts_birthdays_passed(born, days):
     assert on < birthday(born.year + years + 1)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(deadline=None)
 @given(heading=ODD_TEXT, text=ODD_TEXT)
 def test_any_extra_header_and_cell_never_raise(heading, text):
     good = row()
@@ -1424,7 +1424,7 @@ XLSX_CELLS = st.one_of(
 )
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(column=st.sampled_from(TEXT_COLUMNS), value=XLSX_CELLS)
 def test_any_typed_xlsx_cell_in_any_column_never_raises(column, value):
     typed = text_row(**{column: value})
