@@ -28,19 +28,19 @@ SEED_FILE = Path(__file__).resolve().parents[3] / "reviews" / "demo_data" / "see
 
 # One demo person per role, linked to the seed data so each role sees something real.
 DEMO_USERS = [
-    ("qa.lead", "qa_lead", "Quinn", "Adeyemi", None),
-    ("reviewer.independent", "reviewer", "Independent", "Associate", "Independent Associate"),
+    ("qa.lead", Role.QA_LEAD, "Quinn", "Adeyemi", None),
+    ("reviewer.independent", Role.REVIEWER, "Independent", "Associate", "Independent Associate"),
     (
         "reviewer.internal",
-        "reviewer",
+        Role.REVIEWER,
         "Head of Safeguarding",
         "and QA",
         "Head of Safeguarding and QA",
     ),
-    ("practitioner", "practitioner", "Social worker", "RL", "RL"),
-    ("manager", "manager", "Supervisor", "BA", "BA"),
-    ("senior.leader", "senior_leader", "Sam", "Okafor", None),
-    ("admin", "admin", "Alex", "Morgan", None),
+    ("practitioner", Role.PRACTITIONER, "Social worker", "RL", "RL"),
+    ("manager", Role.MANAGER, "Supervisor", "BA", "BA"),
+    ("senior.leader", Role.SENIOR_LEADER, "Sam", "Okafor", None),
+    ("admin", Role.ADMIN, "Alex", "Morgan", None),
 ]
 
 
