@@ -19,11 +19,11 @@ class RecordPage:
 _record_pages: dict[str, RecordPage] = {}
 
 
-def register_record_page(kind, *, visible_to, url_name):
+def register_record_page(kind: str, *, visible_to: Callable, url_name: str) -> None:
     """`kind` is the model's name as events carry it (AuditEvent.target_type)."""
     _record_pages[kind] = RecordPage(visible_to=visible_to, url_name=url_name)
 
 
-def record_page(kind):
+def record_page(kind: str) -> RecordPage | None:
     """The registered page for a kind of record, or None when it has no page of its own."""
     return _record_pages.get(kind)

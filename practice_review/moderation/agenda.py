@@ -6,6 +6,9 @@ two reviewers disagreed. Reviews imported as final never appear: they were moder
 they reached Practice Review.
 """
 
+from datetime import date
+from typing import Any
+
 from practice_review.core import vocabulary as v
 from practice_review.core.dates import add_months
 
@@ -17,7 +20,7 @@ REASONS = {
 }
 
 
-def reasons_for(review):
+def reasons_for(review: Any) -> list[str]:
     """Why `review` is on the agenda, in the order the meeting takes them."""
     reasons = [SUBMITTED]
     if (
@@ -31,7 +34,7 @@ def reasons_for(review):
     return reasons
 
 
-def disagreement(review):
+def disagreement(review: Any) -> list[str]:
     """The axes ("practice", "outcome") on which a dual review's two reviewers differ."""
     axes = []
     for axis in ("practice", "outcome"):
@@ -41,6 +44,6 @@ def disagreement(review):
     return axes
 
 
-def next_meeting_due(last_held_on, every_months):
+def next_meeting_due(last_held_on: date | None, every_months: int) -> date | None:
     """The date the next meeting is due: `every_months` after the last one."""
     return None if last_held_on is None else add_months(last_held_on, every_months)

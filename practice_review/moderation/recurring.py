@@ -15,15 +15,20 @@ class Finding:
     counts: tuple  # how many reviews in each cohort, in the cohorts' order
 
     @property
-    def cohorts_seen(self):
+    def cohorts_seen(self) -> int:
         return sum(1 for count in self.counts if count)
 
     @property
-    def recurring(self):
+    def recurring(self) -> bool:
         return self.cohorts_seen >= 2
 
 
-def findings(cohort_names, standards_not_met, topics, standard_labels):
+def findings(
+    cohort_names: list[str],
+    standards_not_met: dict[tuple[str, str], int],
+    topics: dict[tuple[str, str], int],
+    standard_labels: dict[str, str],
+) -> list[Finding]:
     """Every finding seen at least once, recurring ones first, then by how often seen.
 
     `standards_not_met` and `topics` are {(cohort name, key): count}; `standard_labels` is
