@@ -621,7 +621,9 @@ def mark_every_text_field_the_purge_clears(child, marker):
         fields -= {f.name for f in registered.model._meta.concrete_fields if f.unique}
         for row in rows_of(registered, review_ids, [child.pk]) if fields else []:
             for name in fields:
-                setattr(row, name, f"{marker} {name}")
+                # Cut to the column's length (PostgreSQL refuses longer), the marker kept whole.
+                length = row._meta.get_field(name).max_length
+                setattr(row, name, f"{marker} {name}"[:length])
             # Queryset update: the tracker's append-only rows refuse save(); history copies
             # of the words already exist from enrich().
             type(row).objects.filter(pk=row.pk).update(**{n: getattr(row, n) for n in fields})
