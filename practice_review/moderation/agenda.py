@@ -47,3 +47,8 @@ def disagreement(review: Any) -> list[str]:
 def next_meeting_due(last_held_on: date | None, every_months: int) -> date | None:
     """The date the next meeting is due: `every_months` after the last one."""
     return None if last_held_on is None else add_months(last_held_on, every_months)
+
+
+def meeting_overdue(next_due: date | None, today: date) -> bool:
+    """A meeting is overdue once the day it was due has passed without one."""
+    return next_due is not None and next_due < today

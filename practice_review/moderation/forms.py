@@ -74,5 +74,5 @@ class RecommendationForm(forms.Form):
         error_messages={"required": "Choose a theme"},
     )
     owner = staff_choice("Who owns it")
-    due_date = date_field("Due by")
+    due_date = date_field("Date it should be done by")
     success_measure = text("How success will be seen", required=True, long=True)

@@ -4,11 +4,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from practice_review.core.permissions import Permission, has_permission, requires
+from practice_review.core.text import pluralize
 from practice_review.moderation import actions, queries
-from practice_review.moderation.agenda import REASONS, disagreement, next_meeting_due
+from practice_review.moderation.agenda import (
+    REASONS,
+    disagreement,
+    meeting_overdue,
+    next_meeting_due,
+)
 from practice_review.moderation.forms import (
     DecisionForm,
     LearningPointForm,
@@ -23,13 +30,15 @@ from practice_review.reviews.queries import reviews_visible_to
 @requires(Permission.VIEW_MODERATION)
 def meeting_list(request):
     last = queries.previous_meeting()
+    next_due = next_meeting_due(last and last.held_on, settings.MODERATION_EVERY_MONTHS)
     return render(
         request,
         "moderation/list.html",
         {
             "meetings": queries.meetings_with_counts(request.user),
             "waiting": queries.reviews_awaiting_moderation().count(),
-            "next_due": next_meeting_due(last and last.held_on, settings.MODERATION_EVERY_MONTHS),
+            "next_due": next_due,
+            "meeting_overdue": meeting_overdue(next_due, timezone.localdate()),
             "can_moderate": has_permission(request.user, Permission.MODERATE),
             "every_months": settings.MODERATION_EVERY_MONTHS,
         },
@@ -47,7 +56,8 @@ def meeting_create(request):
             attendees=data["attendees"],
             reviews=data["reviews"],
         )
-        messages.success(request, f"Meeting planned with {meeting.agenda.count()} reviews.")
+        count = meeting.agenda.count()
+        messages.success(request, f"Meeting planned with {count} review{pluralize(count)}.")
         return redirect("meeting_detail", meeting.pk)
     return render(request, "moderation/meeting_form.html", {"form": form})
 

@@ -313,3 +313,39 @@ def test_a_dual_review_is_moderated_only_once_both_reviewers_have_graded(client,
     )
     assert "The second reviewer has not graded this review yet" in page_text(response)
     assert Review.objects.get(pk=submitted["plain"].pk).status == "submitted"
+
+
+# ---------------------------------------------------------------- small things a user noticed
+
+
+def test_a_meeting_with_one_review_says_review_not_reviews(client, cast, submitted):
+    signed_in(client, cast["qa_lead"])
+    response = client.post(
+        reverse("meeting_create"),
+        {"held_on": "15/1/2027", "attendees": "The panel", "reviews": [submitted["gap"].pk]},
+        follow=True,
+    )
+    assert "Meeting planned with 1 review." in page_text(response)
+
+
+def test_a_recommendation_without_a_due_date_says_what_to_enter(client, cast, submitted):
+    signed_in(client, cast["qa_lead"])
+    meeting = plan(client, reviews=[])
+    response = client.post(
+        reverse("meeting_recommendation", args=[meeting.pk]),
+        {"recommendation-action": "Check chronologies.", "recommendation-success_measure": "90%"},
+    )
+    text = page_text(response)
+    assert "Enter the due by" not in text
+    assert "Enter the date it should be done by" in text
+
+
+def test_a_meeting_due_months_ago_is_marked_overdue(client, cast):
+    from datetime import date
+
+    from practice_review.core.history import save_as
+
+    save_as(Meeting(held_on=date(2025, 1, 10), attendees="The panel", created_by=cast["qa_lead"]),
+            cast["qa_lead"])  # fmt: skip
+    text = page_text(signed_in(client, cast["senior_leader"]).get(reverse("meeting_list")))
+    assert "Next meeting due 10 March 2025 Overdue" in text

@@ -70,3 +70,13 @@ def test_a_finding_seen_in_two_cohorts_is_recurring_and_comes_first():
         ("Learning topic: Chronology", (1, 0), False),
     ]
     assert findings(["July"], {}, {}, {}) == []
+
+
+def test_a_meeting_is_overdue_once_its_due_day_has_passed():
+    from datetime import date
+
+    from practice_review.moderation.agenda import meeting_overdue
+
+    assert not meeting_overdue(None, date(2026, 12, 6))  # no meeting yet: nothing is due
+    assert not meeting_overdue(date(2026, 12, 6), date(2026, 12, 6))
+    assert meeting_overdue(date(2026, 12, 5), date(2026, 12, 6))

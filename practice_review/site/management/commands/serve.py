@@ -25,6 +25,9 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if settings.DEMO_MODE:
             os.environ["PRACTICE_REVIEW_DEMO_MODE"] = "true"
+            # The demo's emails (printed to the console) link to where this server listens,
+            # unless the site's address is set; a deployment always sets its own.
+            os.environ.setdefault("PRACTICE_REVIEW_SITE_URL", f"http://{host}:{port}")
         self.stdout.write(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
         self.stdout.flush()
         arguments = [
