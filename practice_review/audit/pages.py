@@ -118,7 +118,7 @@ NOT_CASE_PAGES = {
     "report_publish": "POST only",
     "meeting_learning": "POST only",
     "meeting_recommendation": "POST only",
-    "meeting_close": "POST only",
+    "meeting_close": "asks to confirm, about the meeting, not a case; closing is recorded",
     "tracker_add_update": "POST only",
     "tracker_change_status": "POST only",
     "tracker_record_impact": "POST only",

@@ -162,10 +162,19 @@ def raise_recommendation(request, meeting_id):
     )
 
 
-@require_POST
 @requires(Permission.MODERATE)
 def close_meeting(request, meeting_id):
+    """Asks first (a closed meeting cannot be opened again), then closes on the POST."""
     meeting = queries.get_meeting_for_user(request.user, meeting_id)
+    if meeting.closed_at:
+        return redirect("meeting_detail", meeting.pk)
+    if request.method != "POST":
+        decided = meeting.agenda.filter(decided_at__isnull=False).count()
+        return render(
+            request,
+            "moderation/close.html",
+            {"meeting": meeting, "decided": decided, "undecided": meeting.agenda.count() - decided},
+        )
     try:
         actions.close_meeting(by=request.user, meeting=meeting)
     except NotAllowed as refusal:

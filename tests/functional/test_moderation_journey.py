@@ -11,6 +11,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
+from practice_review.moderation.models import Meeting
 from practice_review.reviews.models import Review
 from practice_review.reviews.queries import find_cohort
 from tests.conftest import PASSWORD, SEPTEMBER
@@ -107,7 +108,17 @@ def test_the_qa_lead_runs_a_moderation_meeting_from_the_agenda(drive, cast, axe)
         axe(page)
         shot(page, "04-meeting", top=1500)
 
+        page.get_by_role("button", name="Close the meeting").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Are you sure you want to close this meeting?"
+        )
+        axe(page)
+        shot(page, "05-close")
+        page.get_by_role("button", name="Yes, close the meeting").click()
+        expect(page.locator(".govuk-notification-banner")).to_contain_text("The meeting is closed")
+
     drive(journey)
+    assert Meeting.objects.get().closed_at is not None
     gap.refresh_from_db()
     assert (gap.status, gap.practice_grade, gap.moderated_practice_grade) == (
         "final",

@@ -349,3 +349,18 @@ def test_a_meeting_due_months_ago_is_marked_overdue(client, cast):
             cast["qa_lead"])  # fmt: skip
     text = page_text(signed_in(client, cast["senior_leader"]).get(reverse("meeting_list")))
     assert "Next meeting due 10 March 2025 Overdue" in text
+
+
+def test_closing_a_meeting_asks_first_and_closes_only_when_confirmed(client, cast, submitted):
+    signed_in(client, cast["qa_lead"])
+    meeting = plan(client, reviews=[submitted["gap"]])
+    asked = client.get(reverse("meeting_close", args=[meeting.pk]))
+    assert asked.status_code == 200
+    text = page_text(asked)
+    assert "Are you sure you want to close this meeting?" in text
+    assert "1 review not decided stays submitted" in text
+    meeting.refresh_from_db()
+    assert meeting.closed_at is None  # asking changes nothing
+    client.post(reverse("meeting_close", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert meeting.closed_at is not None

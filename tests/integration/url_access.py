@@ -340,7 +340,7 @@ ACCESS = {
     "meeting_decide": Access(QA_LEAD_ONLY, AGENDA_ITEM),
     "meeting_learning": Access(QA_LEAD_ONLY, OPEN_MEETING, post_only=True),
     "meeting_recommendation": Access(QA_LEAD_ONLY, OPEN_MEETING, post_only=True),
-    "meeting_close": Access(QA_LEAD_ONLY, OPEN_MEETING, post_only=True),
+    "meeting_close": Access(QA_LEAD_ONLY, OPEN_MEETING),  # asks first, closes on POST
     "agreement": Access(LEADERS),
     # The tracker: everyone with case data sees the recommendations in their scope and their own.
     "tracker_list": Access(CASE_READERS),
