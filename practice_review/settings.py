@@ -37,9 +37,11 @@ ALLOWED_HOSTS = [
     if host  # "a.example, ,b.example" or a trailing comma leaves an empty item
 ]
 
-# Demo mode is switched on by `practice-review demo` (a marker file) and honoured by `serve`.
-DEMO_MODE_MARKER = DATA_DIR / "demo-mode"
-DEMO_MODE = env.bool("PRACTICE_REVIEW_DEMO_MODE", DEMO_MODE_MARKER.exists())
+# Demo mode (no second factor, plain HTTP, a banner) only when asked for: by `practice-review
+# demo` for the server it starts, or with PRACTICE_REVIEW_DEMO_MODE=true. Never from what a
+# data folder holds, so a later plain `serve` can never run a real service without them
+# (docs/spec/interchange.md#demo-mode).
+DEMO_MODE = env.bool("PRACTICE_REVIEW_DEMO_MODE", False)
 
 COUNCIL_NAME = env.str("PRACTICE_REVIEW_COUNCIL_NAME", "City of London Corporation")
 SERVICE_NAME = "Practice Review"

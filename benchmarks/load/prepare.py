@@ -8,8 +8,8 @@ loopback: 50 users").
 On a fresh data folder (and database), with the app's own settings:
 
 - the demo set-up (`practice-review demo --no-serve`): migrations, the seed cohorts, the demo
-  report, moderation meeting and one user per role; the demo-mode marker is then removed, so the
-  server runs as a real installation (two-factor sign-in on, where it exists);
+  report, moderation meeting and one user per role; the demo's users are then switched off and
+  demo mode is off, so the server runs as a real installation (two-factor sign-in on);
 - for each of `--users` slots, a reviewer, a practitioner and a manager, each with their own
   work: the reviewer an assigned review in "Load test: reviews to do"; the practitioner (as
   social worker) and manager (as supervisor) a final review in "Load test: completed reviews",
@@ -113,10 +113,15 @@ def prepare(users):
     from django.conf import settings
     from django.core.management import call_command
 
+    from practice_review.accounts.models import User
+    from practice_review.site.management.commands.demo import DEMO_EMAIL_DOMAIN
+
     call_command("demo", no_serve=True, stdout=io.StringIO())
-    # A real installation, not the demo: with the marker gone, `serve` leaves demo mode off.
-    settings.DEMO_MODE_MARKER.unlink(missing_ok=True)
+    # A real installation, not the demo: demo mode off (two-factor sign-in on), and the demo's
+    # users, who share one printed password, switched off, so `serve` starts as for a council.
     os.environ.pop("PRACTICE_REVIEW_DEMO_MODE", None)
+    settings.DEMO_MODE = False
+    User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").update(is_active=False, email="")
     summary = _load_data(users)
     path = settings.DATA_DIR / USERS_FILE
     path.write_text(json.dumps(summary, indent=1))

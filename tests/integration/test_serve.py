@@ -7,6 +7,8 @@ from django.core.management import call_command
 
 from practice_review.site.management.commands import serve
 
+pytestmark = pytest.mark.django_db
+
 
 class Started(Exception):
     """Stands for gunicorn taking over the process."""
@@ -44,3 +46,25 @@ def test_outside_demo_mode_the_site_address_is_left_to_the_deployment(started, s
     with pytest.raises(Started):
         call_command("serve", port=8123)
     assert "PRACTICE_REVIEW_SITE_URL" not in os.environ
+
+
+def test_serve_refuses_a_database_with_the_demos_users_unless_demo_mode_is_asked_for(
+    started, settings
+):
+    from django.core.management.base import CommandError
+
+    from practice_review.accounts.models import User
+
+    User.objects.create_user("qa.lead", email="qa.lead@demo.invalid", password="demo-password-1")
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="holds the demo's users"):
+        call_command("serve", port=8123)
+    settings.DEMO_MODE = True
+    with pytest.raises(Started):
+        call_command("serve", port=8123)
+
+
+def test_serve_starts_a_real_service_outside_demo_mode(started, settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(Started):
+        call_command("serve", port=8123)

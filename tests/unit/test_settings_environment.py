@@ -129,3 +129,13 @@ def test_a_blank_variable_is_not_set_and_spaces_around_a_value_are_ignored(tmp_p
     spaced = settings_values(tmp_path, ["DEBUG", "RETENTION_YEARS"], DEBUG=" true ",
                              PRACTICE_REVIEW_RETENTION_YEARS=" 7 ")  # fmt: skip
     assert spaced == {"DEBUG": True, "RETENTION_YEARS": 7}
+
+
+def test_a_data_folder_that_once_held_the_demo_does_not_turn_demo_mode_on(tmp_path):
+    """Only PRACTICE_REVIEW_DEMO_MODE=true (set by `practice-review demo` for its server) turns
+    off the second factor and HTTPS: never a file left in the data folder."""
+    (tmp_path / "demo-mode").touch()  # the marker earlier versions of the demo left behind
+    values = settings_values(tmp_path, ["DEMO_MODE", "TWO_FACTOR_REQUIRED", "HTTPS"])
+    assert values == {"DEMO_MODE": False, "TWO_FACTOR_REQUIRED": True, "HTTPS": True}
+    asked = settings_values(tmp_path, ["DEMO_MODE"], PRACTICE_REVIEW_DEMO_MODE="true")
+    assert asked == {"DEMO_MODE": True}

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from practice_review.accounts.models import StaffMember, User, normalise_name, system_actor
@@ -75,8 +75,10 @@ class Command(BaseCommand):
         qa_lead = User.objects.get(username=DEMO_USERS[0][0])
         _summary_report(qa_lead)
         _moderation(qa_lead)
-        settings.DEMO_MODE_MARKER.touch()
-        os.environ["PRACTICE_REVIEW_DEMO_MODE"] = "true"  # for the server started below
+        # Demo mode for the server started below (its workers read the variable) and for
+        # `serve`'s own check in this process.
+        os.environ["PRACTICE_REVIEW_DEMO_MODE"] = "true"
+        settings.DEMO_MODE = True
 
         self.stdout.write(f"Demo data: {result.rows} seed reviews ({result.created} new).")
         self.stdout.write("Demo sign-ins (two-factor sign-in is off in demo mode):")
@@ -99,11 +101,23 @@ class Command(BaseCommand):
         user.staff_member = staff
         user.is_active = True
         # Demo emails go to the server's console; an address lets them be addressed at all.
-        user.email = f"{username}@demo.invalid"
+        user.email = f"{username}@{DEMO_EMAIL_DOMAIN}"
         user.is_staff = role in (Role.ADMIN, Role.QA_LEAD)  # the Django admin, for reference data
         if not user.check_password(password):
             user.set_password(password)
         user.save()
+
+
+DEMO_EMAIL_DOMAIN = "demo.invalid"
+
+
+def holds_demo_users():
+    """Does this database hold the demo's users (one shared, printed password)? False before
+    the database is set up."""
+    try:
+        return User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").exists()
+    except DatabaseError:
+        return False
 
 
 DEMO_COHORT = "Demo: reviews to do"

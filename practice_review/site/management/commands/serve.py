@@ -3,9 +3,10 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from practice_review.core.environment import Environment
+from practice_review.site.management.commands.demo import holds_demo_users
 
 # The path without its query string and no referrer: a search by case reference
 # (?case_ref=...) must not reach the log. The request id ties the line to the app's own log.
@@ -22,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=env.int("WEB_CONCURRENCY", 3))
 
     def handle(self, host, port, workers, **options):
+        if holds_demo_users() and not settings.DEMO_MODE:
+            raise CommandError(
+                "This database holds the demo's users, who share one printed password. Serve "
+                "it as a demo with PRACTICE_REVIEW_DEMO_MODE=true (practice-review demo does), "
+                "or serve a database without the demo."
+            )
         call_command("collectstatic", interactive=False, verbosity=0)
         if settings.DEMO_MODE:
             os.environ["PRACTICE_REVIEW_DEMO_MODE"] = "true"
