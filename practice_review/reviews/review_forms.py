@@ -6,6 +6,7 @@ checked once, at submission, by review_sections.missing().
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.html import format_html
 
 from practice_review.accounts.forms import staff_choice
@@ -204,6 +205,12 @@ class ChildSectionForm(SectionForm):
         if start and review_date and start > review_date:
             self.add_error("case_start_date", "The case must have started by the review date")
         return data
+
+    def clean_review_date(self):
+        review_date = self.cleaned_data["review_date"]
+        if review_date and review_date > timezone.localdate():
+            raise forms.ValidationError("The review date must be today or in the past")
+        return review_date
 
     def clean_age_at_review(self):
         value = self.cleaned_data["age_at_review"].strip()

@@ -404,6 +404,20 @@ def test_dates_outside_any_sensible_range_are_refused(client, cast, review, valu
     assert client.get(reverse("review_tasks", args=[review.id])).status_code == 200
 
 
+def test_a_review_date_in_the_future_is_refused_and_today_is_accepted(client, cast, review):
+    client.force_login(cast["reviewer_independent"])
+    today = timezone.localdate()
+    tomorrow = f"{today + datetime.timedelta(days=1):%d/%m/%Y}"
+    page = post_section(client, review, "child", {**CHILD, "review_date": tomorrow, "version": 0})
+    assert page.status_code == 200
+    assert "The review date must be today or in the past" in page.content.decode()
+    assert Review.objects.get(pk=review.pk).section_versions == {}
+    saved = post_section(client, review, "child", {**CHILD, "review_date": f"{today:%d/%m/%Y}",
+                                                    "version": 0})  # fmt: skip
+    assert saved.status_code == 302
+    assert Review.objects.get(pk=review.pk).review_date == today
+
+
 def test_conflicts_name_the_theme_or_standard_they_are_about(client, cast, review):
     client.force_login(cast["reviewer_independent"])
     post_section(client, review, "themes", {**THEMES, "version": 0})
