@@ -172,7 +172,10 @@ class SectionForm(forms.Form):
 
 
 class ChildSectionForm(SectionForm):
-    review_date = date_field("Date of the review")
+    review_date = date_field(
+        "Date of the review",
+        help_text="The date you reviewed the file: today or earlier. For example, 17/09/2024",
+    )
     age_at_review = text("Age at the review", help_text="For example, 16, or 2 months. Worked "
                          "out from the date of birth when it is known.")  # fmt: skip
     case_start_date = date_field(
@@ -197,6 +200,8 @@ class ChildSectionForm(SectionForm):
     def describe(self, name):
         if name in ("age_years", "age_as_written"):
             return self.fields["age_at_review"].label
+        if name == "review_date_confirmed":
+            return self.fields["review_date"].label
         return super().describe(name)
 
     def clean(self):
@@ -230,6 +235,7 @@ class ChildSectionForm(SectionForm):
         years, written = age or (None, "")
         return {
             "review_date": data["review_date"],
+            "review_date_confirmed": True,  # given by the reviewer, not the due date
             "case_start_date": data["case_start_date"],
             "age_years": years,
             "age_as_written": written,
@@ -245,7 +251,8 @@ class ChildSectionForm(SectionForm):
     @staticmethod
     def initial_from(review):
         return {
-            "review_date": review.review_date,
+            # A new review's date is its due date until the reviewer gives the real one.
+            "review_date": review.review_date if review.review_date_confirmed else None,
             "age_at_review": review.age_as_written,
             "case_start_date": review.case_start_date,
             "legal_status": review.legal_status,
