@@ -321,6 +321,11 @@ class Review(models.Model):
         return self.status in v.EDITABLE_STATES
 
     @property
+    def given_review_date(self):
+        """The review date, or None while it is still the due date put there at assignment."""
+        return self.review_date if self.review_date_confirmed else None
+
+    @property
     def is_overdue(self):
         return bool(self.due_date and self.is_open and self.due_date < timezone.localdate())
 

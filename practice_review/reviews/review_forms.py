@@ -400,6 +400,10 @@ class ConversationForm(forms.Form):
     method = radios("How it was held", Conversation.METHODS)
     their_words = text("What they said, in their words", required=True, long=True)
 
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review  # item_list_page gives each item form its review
+
 
 class ReasonForm(forms.Form):
     reason = text("Reason for reopening the review", required=True, long=True)
