@@ -104,7 +104,9 @@ def assign_review(
     review = Review(
         cohort=cohort,
         child=child,
+        # A placeholder: the reviewer gives the date the file was reviewed in the form.
         review_date=due_date,
+        review_date_confirmed=False,
         due_date=due_date,
         status=ReviewStatus.ASSIGNED,
         reviewer=reviewer,

@@ -154,7 +154,7 @@ def _descriptors(review):
 def item_list_page(request, review_id, *, form_class, add, message, template, items):
     """A section that is a list: the items so far and a form to add one more."""
     review = get_review_to_edit(request.user, review_id)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, review=review)
     if request.method == "POST" and form.is_valid():
         add(review=review, by=request.user, **form.cleaned_data)
         messages.success(request, message)

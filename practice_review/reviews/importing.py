@@ -92,9 +92,13 @@ def _chunks(items, size=LOOKUP_CHUNK):
         yield items[start : start + size]
 
 
-def import_reviews(*, data, file_name, by, default_cohort=None):
-    """Import a review file as `by`. Returns what changed, or the problems and changes nothing."""
-    parsed = parse_review_file(data, file_name, default_cohort=default_cohort)
+def import_reviews(*, data, file_name, by, default_cohort=None, today=None):
+    """Import a review file as `by`. Returns what changed, or the problems and changes nothing.
+
+    A review dated after `today` (London's today unless given) is refused.
+    """
+    today = today or timezone.localdate()
+    parsed = parse_review_file(data, file_name, default_cohort=default_cohort, today=today)
     if parsed.problems:
         # Report what the database would also refuse, so one attempt names every problem.
         return _refused(parsed.problems + _database_problems(parsed.rows), file_name, by)

@@ -183,6 +183,13 @@ class Review(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="reviews")
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="reviews")
     review_date = models.DateField()
+    # A review assigned in the app holds its due date in review_date as a placeholder (the
+    # date is part of the review's identity and of every figure, so it is never empty) until
+    # the reviewer gives the date the file was reviewed: until then it is not confirmed, and
+    # the review cannot be submitted.
+    review_date_confirmed = models.BooleanField(
+        default=True, help_text="The reviewer has given the review date (not the due date)."
+    )
     status = models.CharField(
         max_length=20, choices=v.ReviewStatus.choices, default=v.ReviewStatus.ASSIGNED
     )
@@ -312,6 +319,11 @@ class Review(models.Model):
     def is_open(self):
         """Still with the reviewer: assigned or in progress."""
         return self.status in v.EDITABLE_STATES
+
+    @property
+    def given_review_date(self):
+        """The review date, or None while it is still the due date put there at assignment."""
+        return self.review_date if self.review_date_confirmed else None
 
     @property
     def is_overdue(self):

@@ -544,7 +544,11 @@ class _RowReader:
 
 
 def _read_row(
-    number: int, cells: list[str], columns: dict[str, int], default_cohort: str | None
+    number: int,
+    cells: list[str],
+    columns: dict[str, int],
+    default_cohort: str | None,
+    today: datetime.date | None = None,
 ) -> tuple[ReviewRow | None, list[Problem]]:
     read = _RowReader(number, cells, columns)
     cohort = read.get("cohort")
@@ -561,6 +565,15 @@ def _read_row(
         )
 
     review_date = read.get("review_date", parse_date, True, DATE_EXPECTED)
+    if review_date and today and review_date > today:
+        read.problems.append(
+            Problem(
+                number,
+                "review_date",
+                read.text("review_date"),
+                f"a date not after today ({today:%-d %B %Y})",
+            )
+        )
     born = read.get("date_of_birth", parse_date, expected=DATE_EXPECTED)
     age_years: int | None = None
     age_written = ""
@@ -705,9 +718,15 @@ def _identity_problems(rows: list[ReviewRow]) -> list[Problem]:
 
 
 def parse_review_file(
-    data: bytes, file_name: str = "", default_cohort: str | None = None
+    data: bytes,
+    file_name: str = "",
+    default_cohort: str | None = None,
+    today: datetime.date | None = None,
 ) -> ReviewFile:
     """Read and check a whole review file. Every bad row is reported, not only the first.
+
+    `today` is the day the file is imported (London's, given by the caller): a review dated
+    after it is refused. Without it the date is not compared with any day.
 
     The rows that are good are returned even when others are not, so that the database checks
     can report their problems too: a refused file names every problem at once.
@@ -735,7 +754,7 @@ def parse_review_file(
         )
     rows: list[ReviewRow] = []
     for number, cells in table[1:]:
-        row, row_problems = _read_row(number, cells, columns, default_cohort)
+        row, row_problems = _read_row(number, cells, columns, default_cohort, today)
         if row:
             rows.append(row)
         problems += row_problems

@@ -6,6 +6,7 @@ checked once, at submission, by review_sections.missing().
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.html import format_html
 
 from practice_review.accounts.forms import staff_choice
@@ -171,7 +172,10 @@ class SectionForm(forms.Form):
 
 
 class ChildSectionForm(SectionForm):
-    review_date = date_field("Date of the review")
+    review_date = date_field(
+        "Date of the review",
+        help_text="The date you reviewed the file: today or earlier. For example, 17/09/2024",
+    )
     age_at_review = text("Age at the review", help_text="For example, 16, or 2 months. Worked "
                          "out from the date of birth when it is known.")  # fmt: skip
     case_start_date = date_field(
@@ -196,6 +200,8 @@ class ChildSectionForm(SectionForm):
     def describe(self, name):
         if name in ("age_years", "age_as_written"):
             return self.fields["age_at_review"].label
+        if name == "review_date_confirmed":
+            return self.fields["review_date"].label
         return super().describe(name)
 
     def clean(self):
@@ -204,6 +210,12 @@ class ChildSectionForm(SectionForm):
         if start and review_date and start > review_date:
             self.add_error("case_start_date", "The case must have started by the review date")
         return data
+
+    def clean_review_date(self):
+        review_date = self.cleaned_data["review_date"]
+        if review_date and review_date > timezone.localdate():
+            raise forms.ValidationError("The review date must be today or in the past")
+        return review_date
 
     def clean_age_at_review(self):
         value = self.cleaned_data["age_at_review"].strip()
@@ -223,6 +235,7 @@ class ChildSectionForm(SectionForm):
         years, written = age or (None, "")
         return {
             "review_date": data["review_date"],
+            "review_date_confirmed": True,  # given by the reviewer, not the due date
             "case_start_date": data["case_start_date"],
             "age_years": years,
             "age_as_written": written,
@@ -238,7 +251,8 @@ class ChildSectionForm(SectionForm):
     @staticmethod
     def initial_from(review):
         return {
-            "review_date": review.review_date,
+            # A new review's date is its due date until the reviewer gives the real one.
+            "review_date": review.review_date if review.review_date_confirmed else None,
             "age_at_review": review.age_as_written,
             "case_start_date": review.case_start_date,
             "legal_status": review.legal_status,
@@ -385,6 +399,10 @@ class ConversationForm(forms.Form):
     held_on = date_field("Date of the conversation")
     method = radios("How it was held", Conversation.METHODS)
     their_words = text("What they said, in their words", required=True, long=True)
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review  # item_list_page gives each item form its review
 
 
 class ReasonForm(forms.Form):

@@ -37,6 +37,7 @@ SECTION_KEYS = [section.key for section in SECTIONS]
 SECTION_FIELDS = {
     "child": [
         "review_date",
+        "review_date_confirmed",
         "case_start_date",
         "age_years",
         "age_as_written",
@@ -74,7 +75,8 @@ NOT_STARTED, IN_PROGRESS, COMPLETED, OPTIONAL = (
 
 def _child(a: Answers) -> list[str]:
     needs: list[str] = []
-    if not a.get("review_date"):
+    # Until the reviewer gives it, a new review's date is its due date, a placeholder.
+    if not a.get("review_date") or a.get("review_date_confirmed") is False:
         needs.append("Enter the date of the review")
     if a.get("age_years") is None:
         needs.append("Enter the child's age at the review")

@@ -238,6 +238,9 @@ def add_child_recommendation(*, review, by, action, owner, due_date, success_mea
     """A recommendation for the child, made in the review form before it is submitted; it is
     tracked once the review is submitted."""
     review_actions.ensure_editable(review)
+    problem = rules.due_date_problem(due_date, review.given_review_date)
+    if problem:
+        raise NotAllowed(problem)
     recommendation = Recommendation(
         level="child",
         review=review,

@@ -154,3 +154,15 @@ class ChildRecommendationForm(forms.Form):
     theme = forms.ChoiceField(
         label="Theme (optional)", choices=[("", "None")] + list(v.THEMES), required=False
     )
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data["due_date"]
+        given = self.review.given_review_date if self.review else None
+        problem = rules.due_date_problem(due_date, given)
+        if problem:
+            raise forms.ValidationError(problem)
+        return due_date

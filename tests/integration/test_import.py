@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from practice_review.core.vocabulary import ReviewStatus
 from practice_review.reports.figures import cohort_figures
@@ -307,3 +308,19 @@ def test_bad_rows_among_5000_write_nothing_and_every_bad_row_is_reported(seeded,
     ]
     assert table_counts() == before
     assert find_cohort("Large") is None
+
+
+def test_a_review_dated_after_today_in_london_is_refused_and_nothing_is_written(seeded, actor):
+    today = timezone.localdate()
+    tomorrow = f"{today + datetime.timedelta(days=1):%d/%m/%Y}"
+    rows = seed_rows()
+    rows.append({**rows[0], "cohort": "March 2025", "review_date": "2025-03-05"})  # a good row
+    rows.append({**rows[0], "cohort": "March 2025", "child_ref": "C2001", "review_date": tomorrow})
+    before = table_counts()
+    result = import_reviews(data=csv_bytes(rows), file_name="future.csv", by=actor)
+    assert [str(p) for p in result.problems] == [
+        f"row {len(rows) + 1}, column review_date: got '{tomorrow}'; "
+        f"expected a date not after today ({today:%-d %B %Y})"
+    ]
+    assert table_counts() == before
+    assert find_cohort("March 2025") is None

@@ -1,6 +1,7 @@
 """Running a review in the app: cohorts, assignment, the form, submission and sign-off."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -402,6 +403,55 @@ def test_dates_outside_any_sensible_range_are_refused(client, cast, review, valu
     page = post_section(client, review, "child", {**CHILD, "review_date": value, "version": 0})
     assert "Enter a date between 1900 and 2100" in page.content.decode()
     assert client.get(reverse("review_tasks", args=[review.id])).status_code == 200
+
+
+def test_a_review_date_in_the_future_is_refused_and_today_is_accepted(client, cast, review):
+    client.force_login(cast["reviewer_independent"])
+    today = timezone.localdate()
+    tomorrow = f"{today + datetime.timedelta(days=1):%d/%m/%Y}"
+    page = post_section(client, review, "child", {**CHILD, "review_date": tomorrow, "version": 0})
+    assert page.status_code == 200
+    assert "The review date must be today or in the past" in page.content.decode()
+    assert Review.objects.get(pk=review.pk).section_versions == {}
+    saved = post_section(client, review, "child", {**CHILD, "review_date": f"{today:%d/%m/%Y}",
+                                                    "version": 0})  # fmt: skip
+    assert saved.status_code == 302
+    assert Review.objects.get(pk=review.pk).review_date == today
+
+
+def test_a_new_review_has_no_review_date_until_the_reviewer_gives_it(client, cast, review):
+    # Assignment keeps the due date in review_date only as a placeholder: the form asks for
+    # the date the file was reviewed, and submission waits for it.
+    assert review.review_date_confirmed is False
+    client.force_login(cast["reviewer_independent"])
+    page = client.get(section_url(review, "child")).content.decode()
+    assert f"{review.due_date:%d/%m/%Y}" not in page
+    [date_input] = re.findall(r'<input[^>]*name="review_date"[^>]*>', page)
+    assert "value=" not in date_input
+    for section, data in [("standards", STANDARDS), ("themes", THEMES), ("grades", GRADES)]:
+        post_section(client, review, section, {**data, "version": 0})
+    client.post(reverse("review_conversations", args=[review.id]), {
+        "held_with": "practitioner", "held_on": "10/03/2026", "method": "video",
+        "their_words": "We spoke.",
+    })  # fmt: skip
+    Review.objects.filter(pk=review.pk).update(legal_status="looked_after", age_years=17)
+    page = client.post(reverse("review_submit", args=[review.id])).content.decode()
+    assert "Enter the date of the review" in page
+    assert Review.objects.get(pk=review.pk).status == "in_progress"
+
+
+def test_a_review_date_equal_to_the_due_date_counts_once_the_reviewer_gives_it(
+    client, cast, review
+):
+    overdue = timezone.localdate() - datetime.timedelta(days=3)
+    Review.objects.filter(pk=review.pk).update(due_date=overdue, review_date=overdue)
+    client.force_login(cast["reviewer_independent"])
+    data = {**CHILD, "review_date": f"{overdue:%d/%m/%Y}", "version": 0}
+    assert post_section(client, review, "child", data).status_code == 302
+    review.refresh_from_db()
+    assert review.review_date == overdue and review.review_date_confirmed is True
+    page = client.get(section_url(review, "child")).content.decode()
+    assert f'value="{overdue:%d/%m/%Y}"' in page
 
 
 def test_conflicts_name_the_theme_or_standard_they_are_about(client, cast, review):

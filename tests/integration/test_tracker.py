@@ -646,3 +646,57 @@ def test_one_refused_address_does_not_stop_the_other_reminders(cast, recs, monke
     tracker_actions.send_reminders(today=date(2030, 1, 1))
     assert len(calls) > 1
     assert "someone@example.org" not in caplog.text
+
+
+# ---------------------------------------------------------------- due dates and review dates
+
+
+@pytest.fixture
+def dated_review(cast):
+    """A review being written, whose reviewer has given its date: 3 March 2025."""
+    from practice_review.reviews import actions as review_actions
+
+    cohort = review_actions.create_cohort(
+        by=cast["qa_lead"], name="March 2025", period_start=date(2025, 3, 1),
+        period_end=date(2025, 3, 31), selected_by="SLT", selection_reason="mixed",
+    )  # fmt: skip
+    review = review_actions.assign_review(
+        by=cast["qa_lead"], cohort=cohort, child=Review.objects.get(child__case_ref="C1001").child,
+        reviewer=staff("Independent Associate"), reviewer_type="independent",
+        due_date=date(2025, 3, 10), social_worker=staff("RL"),
+    )  # fmt: skip
+    Review.objects.filter(pk=review.pk).update(
+        review_date=date(2025, 3, 3), review_date_confirmed=True
+    )
+    review.refresh_from_db()
+    return review
+
+
+def test_a_recommendation_due_before_its_review_date_is_refused_by_the_action(cast, dated_review):
+    with pytest.raises(actions.NotAllowed) as refused:
+        actions.add_child_recommendation(
+            review=dated_review, by=cast["reviewer_independent"], action="Update the plan",
+            owner=staff("RL"), due_date=date(2025, 3, 2), success_measure="Plan updated",
+        )  # fmt: skip
+    assert str(refused.value) == "The due date must be on or after the review date, 3 March 2025"
+    assert not dated_review.recommendations.exists()
+    on_the_day = actions.add_child_recommendation(
+        review=dated_review, by=cast["reviewer_independent"], action="Update the plan",
+        owner=staff("RL"), due_date=date(2025, 3, 3), success_measure="Plan updated",
+    )  # fmt: skip
+    assert on_the_day.due_date == date(2025, 3, 3)
+
+
+def test_the_review_forms_recommendation_due_before_the_review_date_is_a_field_error(
+    client, cast, dated_review
+):
+    client.force_login(cast["reviewer_independent"])
+    page = client.post(reverse("review_recommendations", args=[dated_review.id]), {
+        "action": "Update the plan", "owner": staff("RL").pk, "due_date": "02/03/2025",
+        "success_measure": "Plan updated", "theme": "",
+    })  # fmt: skip
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "The due date must be on or after the review date, 3 March 2025" in text
+    assert 'href="#id_due_date"' in text  # in the error summary, linked to the field
+    assert not dated_review.recommendations.exists()

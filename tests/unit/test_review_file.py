@@ -471,6 +471,35 @@ def test_date_of_birth_wins_over_age_when_both_are_given():
     assert parsed.date_of_birth == datetime.date(2010, 1, 1)
 
 
+# ------------------------------------------------------------------- values: no future review
+
+
+TODAY = datetime.date(2026, 12, 6)
+
+
+@pytest.mark.parametrize("text", ["31/12/2027", "2026-12-07", "7/12/2026"])
+def test_a_review_date_after_today_is_refused(text):
+    result = parse_rows(row(review_date=text), today=TODAY)
+    assert result.rows == []
+    assert problems_of(result) == [
+        f"row 2, column review_date: got {text!r}; "
+        "expected a date not after today (6 December 2026)"
+    ]
+
+
+def test_a_review_dated_today_or_before_is_accepted():
+    for text in ["06/12/2026", "2026-12-05", "17/09/2024"]:
+        result = parse_rows(row(review_date=text), today=TODAY)
+        assert problems_of(result) == []
+
+
+def test_one_future_review_among_good_rows_is_named_by_its_row():
+    rows = [row(child_ref=f"C{n}") for n in range(1, 4)]
+    rows[1]["review_date"] = "31/12/2027"
+    result = parse_rows(*rows, today=TODAY)
+    assert [(p.row, p.column) for p in result.problems] == [(3, "review_date")]
+
+
 @pytest.mark.parametrize(
     ("born", "review", "years"),
     [

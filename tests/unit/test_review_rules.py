@@ -46,6 +46,15 @@ def test_submission_names_exactly_what_is_missing():
     assert missing["child"] == [] and missing["themes"] == []
 
 
+def test_a_review_date_not_yet_given_by_the_reviewer_is_missing():
+    # A new review holds its due date as a placeholder until the reviewer gives the real one.
+    answers = complete_answers(review_date_confirmed=False)
+    assert review_sections.missing(answers)["child"] == ["Enter the date of the review"]
+    assert not review_sections.ready_to_submit(answers)
+    assert review_sections.status("child", answers) == review_sections.IN_PROGRESS
+    assert review_sections.ready_to_submit(complete_answers(review_date_confirmed=True))
+
+
 def test_the_gap_between_good_practice_and_poor_outcomes_needs_a_reason():
     answers = complete_answers(outcome_grade="requires_improvement")
     assert (
