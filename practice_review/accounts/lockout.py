@@ -59,7 +59,8 @@ class LockoutHandler(AxesDatabaseHandler):
     """Axes' database handler with the username-wide rule added (AXES_HANDLER)."""
 
     def is_locked(self, request, credentials=None):
-        return super().is_locked(request, credentials) or self.locked_everywhere(
+        # The username-wide rule first: when both apply, the page says the longer wait.
+        return self.locked_everywhere(request, credentials) or super().is_locked(
             request, credentials
         )
 
