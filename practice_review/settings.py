@@ -232,26 +232,31 @@ OTP_TOTP_ISSUER = f"{SERVICE_NAME} ({COUNCIL_NAME})"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 
-# Lockout (django-axes): 10 wrong passwords for one username within 5 minutes lock that username
-# for 5 minutes. By username only: a council's staff often share one public IP address, and
-# locking the address would lock out everyone in the building.
+# Lockout (django-axes, accounts/lockout.py; docs/signing-in.md): 10 wrong passwords for one
+# username from one address within 5 minutes lock that username from that address for 5
+# minutes; 50 for one username from any addresses within an hour lock it from every address.
+# Not by username alone: then anyone could keep a person out by sending 10 wrong passwords every
+# 5 minutes. Not by address alone: a council's staff often share one public address, and
+# locking it would lock out everyone in the building.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "practice_review.accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=5)
-# A function rather than the list ["username"], which axes warns about (axes.W006, "add
-# ip_address"): we choose not to, as above. What that leaves open is one address trying a few
-# passwords against many usernames; the password rules (12+ characters, not common) and the
-# second factor are the answer to that, not locking a whole office out.
-AXES_LOCKOUT_PARAMETERS = "practice_review.accounts.signals.lock_out_by_username"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The username-wide rule counts axes' log of failures (kept for an hour: lockout.py).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The address the proxy saw, not the proxy's own (PROXY_COUNT, below).
+AXES_CLIENT_IP_CALLABLE = "practice_review.accounts.lockout.client_address"
 AXES_RESET_ON_SUCCESS = True
 # Tries during a lockout do not restart it: an attacker cannot keep someone out for ever.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-# Attempts are in the audit trail (accounts/signals.py); axes keeps no log of its own, and its
-# log lines name no username or IP address (no personal data in logs).
+# Attempts are in the audit trail (accounts/signals.py); axes keeps no access log of its own and
+# its failure log only for the hour the lockout needs it, and its log lines name no username or
+# IP address (no personal data in logs).
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_CLIENT_STR_CALLABLE = "practice_review.accounts.signals.anonymous_client"
@@ -280,8 +285,13 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 # Only behind a reverse proxy that terminates TLS and always sets X-Forwarded-Proto itself: if
 # the app were reachable directly, anyone could send that header over plain HTTP and be taken
 # for a secure request (no redirect, secure cookies sent over the wire).
-if env.bool("PRACTICE_REVIEW_BEHIND_PROXY", False):
+BEHIND_PROXY = env.bool("PRACTICE_REVIEW_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours stand in front of the app, each appending the address it saw to
+# X-Forwarded-For: the lockout counts by the address the outermost one saw (accounts/lockout.py),
+# never by one the browser wrote there. 0 when the app is reached directly: REMOTE_ADDR.
+PROXY_COUNT = env.int("PRACTICE_REVIEW_PROXY_COUNT", 1) if BEHIND_PROXY else 0
 # Except the health check (site/views.py): load balancers ask for it over plain HTTP from their
 # own network and expect 200 or 503, not a redirect; it says "ok" and nothing else.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]

@@ -24,11 +24,6 @@ def anonymous_client(username, ip_address, user_agent, path_info, request):
     return "a sign-in attempt"
 
 
-def lock_out_by_username(request_or_attempt, credentials=None):
-    """What axes counts failures against: the username alone (settings.py says why)."""
-    return ["username"]
-
-
 def _attempted_username(credentials):
     return str((credentials or {}).get("username", ""))[:150]
 

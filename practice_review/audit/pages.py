@@ -1,16 +1,23 @@
 """Which pages show case data, and so are recorded in the audit trail when someone opens them.
 
-One table keyed by URL name. A signed-in person's successful GET of a page in CASE_PAGES is
-recorded by the middleware (middleware.py) as `viewed` or `exported`, with the record the URL
-names; a list page has a kind and no id. Every other URL name is in NOT_CASE_PAGES, with why,
-so a new URL must be put in one or the other (tests/integration/test_audit_trail.py walks the
-URLconf). Forms that only accept a POST are here too: what they change is recorded from the
-record's history (history.py), not from the request.
+One table keyed by URL name. Each page in CASE_PAGES says which methods it answers: GET and HEAD
+(READ), those and its own form's POST (FORM), or only a POST from a form on another page
+(POST_ONLY: it shows the record again when the form has errors). The middleware (middleware.py)
+refuses any other method with a 405 before the view runs, and records every answer that shows
+the page (middleware.shows_case_data) as `viewed` or `exported`, with the record the URL names;
+a list page has a kind and no id. Every other URL name is in NOT_CASE_PAGES, with why, so a new
+URL must be put in one or the other (tests/integration/test_audit_trail.py walks the URLconf).
+Forms that only accept a POST and always answer with a redirect are there: what they change is
+recorded from the record's history (history.py), not from the request.
 """
 
 from dataclasses import dataclass
 
 VIEWED, EXPORTED = "viewed", "exported"
+
+READ = ("GET", "HEAD")
+FORM = ("GET", "HEAD", "POST")
+POST_ONLY = ("POST",)
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,7 @@ class CasePage:
     format_from: str = ""  # the URL keyword holding an export's format
     format: str = ""  # an export's format when the URL fixes it
     also: tuple = ()  # other URL keywords worth keeping (a report's version, an edition)
+    methods: tuple = READ  # what it answers; anything else is refused (405)
 
     def target_and_details(self, kwargs):
         target_id = str(kwargs.get(self.id_from, "")) if self.id_from else ""
@@ -30,8 +38,8 @@ class CasePage:
         return self.target_type, target_id, details
 
 
-def viewed(target_type, id_from="", also=()):
-    return CasePage(VIEWED, target_type, id_from, also=also)
+def viewed(target_type, id_from="", also=(), methods=READ):
+    return CasePage(VIEWED, target_type, id_from, also=also, methods=methods)
 
 
 def exported(target_type, id_from="", format_from="", format="", also=()):
@@ -50,30 +58,38 @@ CASE_PAGES = {
     "agreement": viewed("agreement"),
     # A cohort, a review and every page of its form (each shows what has been written).
     "cohort_detail": viewed("cohort", "cohort_id"),
-    "cohort_add_case": viewed("cohort", "cohort_id"),
+    "cohort_add_case": viewed("cohort", "cohort_id", methods=FORM),
     "review_detail": viewed("review", "review_id"),
+    "review_respond": viewed("review", "review_id", methods=POST_ONLY),
     "review_tasks": viewed("review", "review_id"),
-    "review_section": viewed("review", "review_id", also=("section",)),
-    "review_conversations": viewed("review", "review_id"),
-    "review_recommendations": viewed("review", "review_id"),
-    "review_submit": viewed("review", "review_id"),
-    "review_reassign": viewed("review", "review_id"),
-    "review_second_reviewer": viewed("review", "review_id"),
-    "second_grades": viewed("review", "review_id"),
-    "review_reopen": viewed("review", "review_id"),
-    "alert_raise": viewed("review", "review_id"),
+    "review_section": viewed("review", "review_id", also=("section",), methods=FORM),
+    "review_conversations": viewed("review", "review_id", methods=FORM),
+    "review_recommendations": viewed("review", "review_id", methods=FORM),
+    "review_submit": viewed("review", "review_id", methods=FORM),
+    "review_reassign": viewed("review", "review_id", methods=FORM),
+    "review_second_reviewer": viewed("review", "review_id", methods=FORM),
+    "second_grades": viewed("review", "review_id", methods=FORM),
+    "review_reopen": viewed("review", "review_id", methods=FORM),
+    "alert_raise": viewed("review", "review_id", methods=FORM),
     "alert_detail": viewed("alert", "alert_id"),
+    "alert_close": viewed("alert", "alert_id", methods=POST_ONLY),
     "tracker_detail": viewed("recommendation", "recommendation_id"),
+    "tracker_add_update": viewed("recommendation", "recommendation_id", methods=POST_ONLY),
+    "tracker_change_status": viewed("recommendation", "recommendation_id", methods=POST_ONLY),
+    "tracker_record_impact": viewed("recommendation", "recommendation_id", methods=POST_ONLY),
     "meeting_detail": viewed("meeting", "meeting_id"),
-    "meeting_decide": viewed("agendareview", "item_id", also=("meeting_id",)),
+    "meeting_learning": viewed("meeting", "meeting_id", methods=POST_ONLY),
+    "meeting_recommendation": viewed("meeting", "meeting_id", methods=POST_ONLY),
+    "meeting_decide": viewed("agendareview", "item_id", also=("meeting_id",), methods=FORM),
     "report_detail": viewed("summaryreport", "report_id"),
-    "report_coverage": viewed("summaryreport", "report_id"),
-    "report_part": viewed("summaryreport", "report_id", also=("part",)),
+    "report_publish": viewed("summaryreport", "report_id", methods=POST_ONLY),
+    "report_coverage": viewed("summaryreport", "report_id", methods=FORM),
+    "report_part": viewed("summaryreport", "report_id", also=("part",), methods=FORM),
     "report_version": viewed("summaryreport", "report_id", also=("number",)),
     # Data protection: finding a child, their page and the legal hold form.
     "child_search": viewed("child search"),
     "child_detail": viewed("child", "child_id"),
-    "child_legal_hold": viewed("child", "child_id"),
+    "child_legal_hold": viewed("child", "child_id", methods=FORM),
     # Downloads.
     "review_document": exported("review", "review_id", format_from="format"),
     "tracker_export": exported("recommendation list", format_from="file_type"),
@@ -107,21 +123,14 @@ NOT_CASE_PAGES = {
     # The audit trail itself: looking at who did what is not looking at a child's case.
     "audit_log": "the audit trail, not case data",
     "audit_log_export": "the audit trail, not case data",
-    # Accepting only a POST: what they change is recorded from history.
+    # Accepting only a POST and answering with a redirect: what they change is recorded from
+    # history.
     "review_remove_item": "POST only",
     "review_remove_recommendation": "POST only",
     "review_sign_off": "POST only",
-    "review_respond": "POST only",
     "alert_acknowledge": "POST only",
-    "alert_close": "POST only",
     "report_part_restore": "POST only",
-    "report_publish": "POST only",
-    "meeting_learning": "POST only",
-    "meeting_recommendation": "POST only",
     "meeting_close": "asks to confirm, about the meeting, not a case; closing is recorded",
-    "tracker_add_update": "POST only",
-    "tracker_change_status": "POST only",
-    "tracker_record_impact": "POST only",
     "tracker_sign_off_impact": "POST only",
 }
 

@@ -17,7 +17,7 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from practice_review.accounts.models import User, system_actor
@@ -28,8 +28,10 @@ from practice_review.reviews import actions
 from practice_review.reviews.importing import import_reviews
 from practice_review.reviews.models import Cohort, Review
 from tests.conftest import PASSWORD, SEED_FILE
+from tests.integration.access_world import build_world
 from tests.integration.helpers import csv_bytes, seed_rows
 from tests.integration.test_running_a_review import GRADES, add_case, post_section
+from tests.integration.url_access import ACCESS, kwargs_for, may_use, pick
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +170,109 @@ def test_one_request_writes_at_most_one_view_event(client, cast, seeded):
     marker = last_id()
     client.get(reverse("cohort_detail", args=[cohort_id]))
     assert summary(events_since(marker)) == [("qa.lead", "viewed", "cohort", str(cohort_id))]
+
+
+# ------------------------------------------------------------------ case pages, whatever the method
+
+OTHER_METHODS = ("options", "put", "patch", "delete")
+
+
+def case_page_urls(cast):
+    """(name, person, url) for every page in CASE_PAGES: the first person of the cast who may
+    use it, on a record they may act on (url_access.py's table)."""
+    for name in CASE_PAGES:
+        access = ACCESS[name]
+        for user in cast.values():
+            if not may_use(access, user.role):
+                continue
+            if access.object is None:
+                yield name, user, reverse(name, kwargs=access.extra or None)
+                break
+            acting = pick(access, user)[0]
+            if acting is not None:
+                yield name, user, reverse(name, kwargs=kwargs_for(access, acting))
+                break
+        else:
+            raise AssertionError(f"nobody in the access world may use {name}")
+
+
+def send(client, method, url):
+    """One request whose writes are rolled back; (response, the view events it recorded)."""
+    with transaction.atomic():
+        marker = last_id()
+        response = getattr(client, method)(url)
+        recorded = [
+            (e.action, e.target_type, e.target_id)
+            for e in events_since(marker)
+            if e.action in ("viewed", "exported")
+        ]
+        transaction.set_rollback(True)
+    return response, recorded
+
+
+def test_case_pages_refuse_every_other_method_and_record_nothing(client, cast):
+    """Issue 12 item 7: OPTIONS, PUT, PATCH and DELETE to a case page answer 405 with no case data
+    in them (the page or file was returned, unrecorded, before)."""
+    build_world(cast)
+    problems, walked = [], 0
+    for name, user, url in case_page_urls(cast):
+        client.force_login(user)
+        for method in OTHER_METHODS:
+            response, recorded = send(client, method, url)
+            walked += 1
+            if response.status_code != 405 or response.content or recorded:
+                problems.append(f"{method.upper()} {url} ({name}): {response.status_code} "
+                                f"{len(response.content)} bytes, recorded {recorded}")  # fmt: skip
+    assert problems == []
+    assert walked == len(OTHER_METHODS) * len(CASE_PAGES)
+
+
+def test_every_answer_of_a_case_page_that_shows_case_data_is_recorded(client, cast):
+    """Issue 12 item 7: GET and HEAD, and a POST to a page with a form (a form with errors shows
+    the record too), are recorded whenever they answer with the page; a POST to a page without
+    a form is refused (405)."""
+    build_world(cast)
+    problems, recorded_answers = [], 0
+    for name, user, url in case_page_urls(cast):
+        client.force_login(user)
+        page = CASE_PAGES[name]
+        target = page.target_and_details(resolve(url).kwargs)[:2]
+        for method in ("get", "head", "post"):
+            response, recorded = send(client, method, url)
+            status = response.status_code
+            if method.upper() not in page.methods:
+                if status != 405 or recorded:
+                    problems.append(f"{method.upper()} {url}: {status}, recorded {recorded}")
+            elif status in (200, 400, 409):
+                recorded_answers += 1
+                if recorded != [(page.action, *target)]:
+                    problems.append(f"{method.upper()} {url}: {status} recorded {recorded}")
+            elif recorded:  # a redirect after acting: the change is recorded from history
+                problems.append(f"{method.upper()} {url}: {status} recorded {recorded}")
+    assert problems == []
+    assert recorded_answers >= 2 * len(CASE_PAGES)
+
+
+def test_case_pages_take_a_post_exactly_when_the_access_table_says_it_is_a_form_post():
+    """The audit table's methods agree with url_access.py: a post_only URL takes POST alone."""
+    for name, page in CASE_PAGES.items():
+        if ACCESS[name].post_only:
+            assert page.methods == ("POST",), name
+        else:
+            assert {"GET", "HEAD"} <= set(page.methods), name
+
+
+def test_options_on_a_review_document_is_refused_not_a_download(client, cast, seeded):
+    """Issue 12 item 7: `OPTIONS /reviews/<id>/document.pdf` as the QA lead returned the file and
+    recorded nothing."""
+    review = Review.objects.filter(child__case_ref="C1008").first()
+    client.force_login(cast["qa_lead"])
+    marker = last_id()
+    response = client.options(reverse("review_document", args=[review.id, "pdf"]))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response.content == b""
+    assert events_since(marker) == []
 
 
 def test_every_url_is_classified_for_the_audit_trail():

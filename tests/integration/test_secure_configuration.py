@@ -137,6 +137,10 @@ def test_production_is_the_default_and_demo_mode_turns_https_off(monkeypatch, tm
     monkeypatch.setenv("PRACTICE_REVIEW_BEHIND_PROXY", "true")
     behind_proxy = runpy.run_path(settings_module.__file__)
     assert behind_proxy["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+    # The lockout counts by the address our proxy saw (accounts/lockout.py), and only then.
+    assert (production["PROXY_COUNT"], behind_proxy["PROXY_COUNT"]) == (0, 1)
+    monkeypatch.setenv("PRACTICE_REVIEW_PROXY_COUNT", "2")
+    assert runpy.run_path(settings_module.__file__)["PROXY_COUNT"] == 2
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ import datetime
 import logging
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.sessions.models import Session
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -83,6 +84,86 @@ def test_a_lockout_leaves_other_people_on_the_same_address_alone(cast):
     response = sign_in(colleague, "senior.leader")
     assert response.status_code == 302
     assert is_signed_in(colleague)
+
+
+def test_ten_wrong_passwords_lock_that_address_for_that_username_not_the_person_elsewhere(cast):
+    """Issue 12 item 11: by username alone, anyone could keep the QA lead out by sending 10 wrong
+    passwords every 5 minutes. The lockout is of the username from that address: the attacker's
+    address stays locked, the QA lead at their own desk signs in."""
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for attempt in range(10):
+        sign_in(attacker, "qa.lead", f"wrong {attempt}")
+    assert sign_in(attacker, "qa.lead").status_code == 429  # even the right password, from there
+    lockouts = AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT)
+    assert lockouts.exists() and all(e.details == {"username": "qa.lead"} for e in lockouts)
+
+    at_their_desk = Client(REMOTE_ADDR="198.51.100.7")
+    assert sign_in(at_their_desk, "qa.lead").status_code == 302
+    assert is_signed_in(at_their_desk)
+    # Signing in clears their own address's count only: the attacker's address stays locked.
+    assert sign_in(attacker, "qa.lead").status_code == 429
+
+
+def age_attempts(by):
+    """Pretend every stored attempt happened `by` earlier."""
+    for model in (AccessAttempt, AccessFailureLog):
+        model.objects.update(attempt_time=F("attempt_time") - by)
+
+
+def test_fifty_wrong_passwords_in_an_hour_from_many_addresses_lock_the_username_everywhere(cast):
+    """Issue 12 item 11: 9 wrong passwords every 9 minutes, each from new addresses (never 10
+    from one address, nor 10 in 5 minutes), reach 50 within the hour: the username is locked from
+    every address, and the lockout is in the audit trail. The 49th leaves it open."""
+    addresses = (f"192.0.2.{n}" for n in range(1, 255))
+
+    def wrong_passwords(count):
+        statuses = [sign_in(Client(REMOTE_ADDR=next(addresses)), "qa.lead", "wrong").status_code
+                    for _ in range(count)]  # fmt: skip
+        return statuses
+
+    for _ in range(5):  # 45 wrong passwords over 45 minutes
+        assert set(wrong_passwords(9)) == {200}
+        age_attempts(datetime.timedelta(minutes=9))
+    assert set(wrong_passwords(4)) == {200}  # 49 in the hour
+    someone = Client(REMOTE_ADDR=next(addresses))
+    assert sign_in(someone, "qa.lead").status_code == 302  # the person themselves, still
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT).count() == 0
+
+    assert wrong_passwords(1) == [429]  # the 50th locks the username
+    anywhere = Client(REMOTE_ADDR=next(addresses))
+    response = sign_in(anywhere, "qa.lead")
+    assert response.status_code == 429 and not is_signed_in(anywhere)
+    assert "<title>You cannot sign in for up to an hour" in response.content.decode()
+    lockouts = AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT)
+    assert lockouts.count() >= 2
+    assert all(e.details == {"username": "qa.lead"} and e.actor is None for e in lockouts)
+    # Other people are not affected.
+    assert sign_in(Client(REMOTE_ADDR=next(addresses)), "senior.leader").status_code == 302
+
+    # Once the oldest wrong passwords are more than an hour old, fewer than 50 are left.
+    age_attempts(datetime.timedelta(minutes=16))
+    assert sign_in(Client(REMOTE_ADDR=next(addresses)), "qa.lead").status_code == 302
+
+
+def behind_a_proxy(client_address, proxy="10.0.0.2"):
+    """A browser whose requests reach the app through the council's proxy, which appends the
+    address it saw to X-Forwarded-For (after whatever the browser itself claimed)."""
+    return Client(REMOTE_ADDR=proxy,
+                  HTTP_X_FORWARDED_FOR=f"198.51.100.99, {client_address}")  # fmt: skip
+
+
+def test_behind_a_proxy_the_lockout_is_of_the_real_address(cast, settings):
+    """Issue 12 item 11: behind the council's proxy every request comes from the proxy's address;
+    the lockout must be of the address the proxy saw (the right-most of X-Forwarded-For), not the
+    proxy's (that would lock everyone) nor one the browser claims (that would lock no one)."""
+    settings.PROXY_COUNT = 1
+    attacker = behind_a_proxy("203.0.113.9")
+    for attempt in range(10):
+        sign_in(attacker, "qa.lead", f"wrong {attempt}")
+    assert sign_in(attacker, "qa.lead").status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
+    # The QA lead, through the same proxy from their own desk, claiming the same first address.
+    assert sign_in(behind_a_proxy("198.51.100.7"), "qa.lead").status_code == 302
 
 
 def test_after_five_minutes_the_person_can_sign_in_again(cast):
