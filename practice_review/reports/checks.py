@@ -8,9 +8,10 @@ because only the author can judge who will read the report.
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from practice_review.reports.figure_check import check_figures
 from practice_review.reports.narrative import (
@@ -30,6 +31,37 @@ class Problem:
     text: str  # what the author wrote, quoted
     problem: str  # what is wrong, in plain words
     where: str = ""  # the part's place in the report, "6. Closing remarks"
+    more: ClassVar[bool] = False  # True for the line saying how many more are not listed
+
+
+# A page lists this many problems (or warnings) of each part, then says how many more there are:
+# every one is still found, marked in the draft and counted, and publishing needs a reason for all.
+LISTED_IN_A_PART = 50
+
+
+@dataclass(frozen=True)
+class More(Problem):
+    """In a list of problems, in place of a part's problems after the first LISTED_IN_A_PART."""
+
+    more: ClassVar[bool] = True
+
+
+def listed(problems: Iterable[Problem], limit: int = LISTED_IN_A_PART) -> list[Problem]:
+    """The problems as a page lists them: the first `limit` of each part, in order, and after
+    them how many more the part has ("and 950 more in 6. Closing remarks")."""
+    problems = list(problems)
+    in_part = Counter(problem.part for problem in problems)
+    seen: Counter[str] = Counter()
+    shown: list[Problem] = []
+    for problem in problems:
+        seen[problem.part] += 1
+        if seen[problem.part] <= limit:
+            shown.append(problem)
+        if seen[problem.part] == limit and in_part[problem.part] > limit:
+            where = problem.where or "the report"
+            more = f"and {in_part[problem.part] - limit:,} more in {where}"
+            shown.append(More(problem.part, "", more, problem.where))
+    return shown
 
 
 def figure_problems(
@@ -58,7 +90,7 @@ def problems_digest(problems: Iterable[Problem]) -> str:
 
 
 _SMALL = re.compile(
-    rf"(?<![\d/.])\b([1-{SMALL_COUNT - 1}])\s*(?:out\s+of|of|/)\s*(?:the\s+)?(\d+)\b(?![/.]\d)",
+    rf"(?<![\d/.])\b([1-{SMALL_COUNT - 1}])\s*+(?:out\s++of|of|/)\s*+(?:the\s++)?(\d+)\b(?![/.]\d)",
     re.I,
 )
 # A name or initials as a whole word: not inside another word or a hyphenated name, while an

@@ -24,40 +24,45 @@ FRACTION_WORDS = {
     "two fifths": Fraction(2, 5), "three fifths": Fraction(3, 5), "four fifths": Fraction(4, 5),
     "all": Fraction(1), "none": Fraction(0),
 }  # fmt: skip
+# Every run of spaces in these patterns is possessive (`\s++`, `\s*+`: taken whole, never given
+# back) and none can start a match: a pattern that could start anywhere in a run and then try
+# each shorter part of it took time that grew as the square of its length (49,000 spaces: 35 s).
 # Longest first, so "two thirds" wins over "third"; words may be split across a line break.
-_WORDS = "|".join(sorted((r"\s+".join(map(re.escape, w.split())) for w in FRACTION_WORDS
+_WORDS = "|".join(sorted((r"\s++".join(map(re.escape, w.split())) for w in FRACTION_WORDS
                           if w not in ("all", "none")), key=len, reverse=True))  # fmt: skip
 # "percent\b" so that "percentage points" and "percentile" are not percentages. "pc" is left
 # out: in social care writing it is as often a police constable as a percentage.
-_PERCENT = r"(\d{1,3}(?:\.\d+)?)\s*(?:%|per[\s-]?cent\b)"
+_PERCENT = r"(\d{1,3}(?:\.\d+)?)\s*+(?:%|per[\s-]?cent\b)"
 # "8 of 10", "8 out of 10", "6 of the 10", optionally followed by "(80%)".
 _OF = re.compile(
-    rf"\b(\d{{1,5}})\s+(?:out\s+)?of\s+(?:the\s+)?(\d{{1,5}})\b(?:[^()\d%]{{0,40}}?\(\s*{_PERCENT}\s*\))?",
+    rf"\b(\d{{1,5}})\s++(?:out\s++)?of\s++(?:the\s++)?(\d{{1,5}})\b(?:[^()\d%]{{0,40}}?\(\s*+{_PERCENT}\s*+\))?",
     re.I,
 )
 # "6/10" (not part of a date such as 17/09/2024), with an optional fraction word or percentage
-# just before it: "two thirds (6/10)", "20% (2/10)".
+# just before it: "two thirds (6/10)", "20% (2/10)". It starts at the word, the percentage, the
+# bracket or the first digit, never at a space.
 _SLASH = re.compile(
-    rf"(?:\b({_WORDS})\s*|{_PERCENT}\s*)?\(?\s*(?<![\d/])(\d{{1,5}})\s*/\s*(\d{{1,5}})(?![\d/])\s*\)?",
+    rf"(?:\b({_WORDS})\s*+|{_PERCENT}\s*+)?(?:\(\s*+)?(?<![\d/])(\d{{1,5}})\s*+/\s*+(\d{{1,5}})(?![\d/])(?:\s*+\))?",
     re.I,
 )
 _BARE_PERCENT = re.compile(rf"(?<![\d.]){_PERCENT}")
 # Hedges an author puts before a fraction word; longer ones first so "just over" beats "over".
 _HEDGE = (
-    r"just\s+over|just\s+under|more\s+than|less\s+than|fewer\s+than|close\s+to|at\s+least|"
-    r"at\s+most|approximately|roughly|around|about|nearly|almost|over|under"
+    r"just\s++over|just\s++under|more\s++than|less\s++than|fewer\s++than|close\s++to|"
+    r"at\s++least|at\s++most|approximately|roughly|around|about|nearly|almost|over|under"
 )
 # "two thirds of the young people", "half the reviews", "nearly half of": only before "of" or
 # "the", so that "half-term", "a half-day" and "half an hour" are not figures.
-_FRACTION_WORD = re.compile(rf"\b(?:({_HEDGE})\s+)?({_WORDS})(?=\s+(?:of|the)\b)", re.I)
+_FRACTION_WORD = re.compile(rf"\b(?:({_HEDGE})\s++)?({_WORDS})(?=\s++(?:of|the)\b)", re.I)
 # "the first half of the year" is a stretch of time, not a share of the reviews.
-_PERIOD = re.compile(r"\b(?:first|second|last|final|latter|former|top|bottom)\s+$", re.I)
+_PERIOD = re.compile(r"\b(?:first|second|last|final|latter|former|top|bottom)\s++$", re.I)
 # The n/N an author gives in brackets a few words after a fraction word, in the same clause:
 # "half of the reviews (5/10)", "two thirds of them (6 of 10)".
 _BRACKETED = re.compile(
-    r"[^().,;:\d%]{0,40}?\(\s*(\d{1,5})\s*(?:/|(?:out\s+)?of\s+(?:the\s+)?)\s*(\d{1,5})\b", re.I
+    r"[^().,;:\d%]{0,40}?\(\s*+(\d{1,5})\s*+(?:/\s*+|(?:out\s++)?of\s++(?:the\s++)?)(\d{1,5})\b",
+    re.I,
 )
-_OVER = re.compile(r"\baged\s+over\s+(\d{1,2})\b", re.I)
+_OVER = re.compile(r"\baged\s++over\s++(\d{1,2})\b", re.I)
 
 
 @dataclass(frozen=True)

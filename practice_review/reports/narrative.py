@@ -282,23 +282,27 @@ def _joined(runs: list[Run]) -> list[Run]:
 
 
 def _marked(runs: list[Run], marks: Sequence[str]) -> list[Run]:
-    """Runs split so that each text in `marks` is its own run, flagged. Any run of spaces or
-    line breaks in a mark matches any other, since Markdown joins lines with a space."""
-    for mark in marks:
-        if not mark.strip():
-            continue
-        pattern = re.compile(r"\s+".join(re.escape(word) for word in mark.split()))
-        split: list[Run] = []
-        for run in runs:
-            found = None if run.marked else pattern.search(run.text)
-            if not found:
-                split.append(run)
-                continue
-            before, after = run.text[: found.start()], run.text[found.end() :]
-            split += [Run(before, run.bold, run.italic), Run(found[0], run.bold, run.italic, True)]
-            split += _marked([Run(after, run.bold, run.italic)], [mark])
-        runs = [run for run in split if run.text]
-    return runs
+    """Runs split so that each text in `marks` is its own run, flagged, wherever it is. Any run
+    of spaces or line breaks in a mark matches any other, since Markdown joins lines with a space.
+
+    One pattern for every mark (longest first, where two start at the same place) and one pass
+    over each run, with no recursion: a part can have thousands of problems, each a mark."""
+    texts = {" ".join(mark.split()) for mark in marks if mark.strip()}
+    if not texts:
+        return runs
+    longest_first = sorted(texts, key=lambda text: (-len(text), text))
+    pattern = re.compile(
+        "|".join(r"\s++".join(map(re.escape, text.split())) for text in longest_first)
+    )
+    split: list[Run] = []
+    for run in runs:
+        start = 0
+        for found in pattern.finditer(run.text):
+            split.append(Run(run.text[start : found.start()], run.bold, run.italic))
+            split.append(Run(found[0], run.bold, run.italic, True))
+            start = found.end()
+        split.append(Run(run.text[start:], run.bold, run.italic) if start else run)
+    return [run for run in split if run.text]
 
 
 def plain_text(blocks_: Iterable[Block]) -> str:

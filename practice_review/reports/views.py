@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from practice_review.core.csp import allow_own_style_elements
 from practice_review.core.permissions import Permission, has_permission, requires
 from practice_review.reports import actions
-from practice_review.reports.builder import INTERNAL, WIDER, report_from_dict
-from practice_review.reports.checks import problems_digest
+from practice_review.reports.builder import INTERNAL, WIDER, narrative_parts, report_from_dict
+from practice_review.reports.checks import Problem, problems_digest
 from practice_review.reports.drafts import Draft, coverage_of
 from practice_review.reports.forms import CoverageForm, NarrativeForm, PublishForm
 from practice_review.reports.models import AUDIENCES, SummaryReport
@@ -211,8 +211,18 @@ def report_version(request, report_id, number):
             "version": version,
             "document": report_from_dict(version.documents[INTERNAL]),
             "editions": [(EDITIONS[key], label) for key, label in AUDIENCES],
+            "overridden": _overridden(version),
         },
     )
+
+
+def _overridden(version):
+    """The problems the version was published with, as checks.Problem, to list like a draft's."""
+    where = dict(narrative_parts())
+    return [
+        Problem(p["part"], p["text"], p["problem"], where.get(p["part"], ""))
+        for p in version.overridden_problems
+    ]
 
 
 @requires(Permission.VIEW_REPORTS)

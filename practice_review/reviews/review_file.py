@@ -22,6 +22,15 @@ from practice_review.core import vocabulary as v
 XLSX_MAX_UNPACKED_BYTES = 300 * 1024 * 1024
 XLSX_MAX_RATIO = 200
 CSV_FIELD_LIMIT = 100_000
+# A review file has a few dozen columns and some hundreds of rows. Bigger ones are refused as
+# they are read, before they can fill the server's memory: a row with cells in columns A and XFD
+# is a few bytes in an XLSX file but 16,384 cells to a reader that fills the gap.
+MAX_COLUMNS = 200
+MAX_ROWS = 100_000
+TOO_MANY_ROWS = (
+    f"a review file of at most {MAX_ROWS:,} rows (this one has rows after row {MAX_ROWS:,}: "
+    "delete the rows after the last one you use)"
+)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 # A file as read: (spreadsheet row number, [cell text]) for each row.
@@ -230,6 +239,22 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def column_letter(number: int) -> str:
+    """A spreadsheet column's letters: 1 is A, 27 is AA, 16384 is XFD."""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _too_many_columns(row: int, column: int) -> str:
+    return (
+        f"a review file of at most {MAX_COLUMNS} columns (row {row} has a cell in column "
+        f"{column_letter(column)}: delete the columns after the last one you use)"
+    )
+
+
 def _read_csv(data: bytes) -> tuple[Rows | None, str | None]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -243,14 +268,22 @@ def _read_csv(data: bytes) -> tuple[Rows | None, str | None]:
         return None, "a text CSV file (this one contains NUL bytes, so it is not plain text)"
     csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""))
+    rows: Rows = []
     try:
         # Each record is a spreadsheet row, even when a quoted cell spans several lines.
-        return [
-            (number, [cell.strip() for cell in record])  # CSV cells are always text
-            for number, record in enumerate(reader, start=1)
-        ], None
+        for number, record in enumerate(reader, start=1):
+            if number > MAX_ROWS:
+                return None, TOO_MANY_ROWS
+            # Blank cells past the last column are dropped: spreadsheet programs save a comma
+            # for every column that was ever formatted.
+            if len(record) > MAX_COLUMNS and any(map(str.strip, record[MAX_COLUMNS:])):
+                last = next(i for i in range(len(record), 0, -1) if record[i - 1].strip())
+                return None, _too_many_columns(number, last)
+            # CSV cells are always text
+            rows.append((number, [cell.strip() for cell in record[:MAX_COLUMNS]]))
     except csv.Error as error:
         return None, f"a well-formed CSV file (record {reader.line_num}: {error})"
+    return rows, None
 
 
 def _xlsx_is_safe(data: bytes) -> str | None:
@@ -289,12 +322,18 @@ def _read_xlsx(data: bytes) -> tuple[Rows | None, str | None]:
             # would silently drop rows or columns, so read the cells themselves.
             sheet.reset_dimensions()
             rows: Rows = []
-            for cells in sheet.iter_rows():
-                # Read-only sheets give empty cells no row number; any filled cell has one.
-                number = next((c.row for c in cells if getattr(c, "row", None)), None)
-                if number is None:
+            # Without a stored size, openpyxl gives every spreadsheet row from row 1, each as
+            # long as its last cell: so a row's length says how far it reaches before any of
+            # its cells is read, and one that reaches past the last column is refused there.
+            # A formatted empty cell counts: the gap up to it would be read all the same.
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if number > MAX_ROWS:
+                    return None, TOO_MANY_ROWS
+                if len(values) > MAX_COLUMNS:
+                    return None, _too_many_columns(number, len(values))
+                if values.count(None) == len(values):
                     continue  # an empty row: blank rows are skipped anyway
-                rows.append((number, [_cell_text(c.value) for c in cells]))
+                rows.append((number, [_cell_text(value) for value in values]))
         finally:
             workbook.close()
     # openpyxl can fail in many ways on a damaged or hostile file; each means "not readable".

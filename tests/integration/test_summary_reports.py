@@ -168,6 +168,34 @@ def test_the_figure_check_marks_typed_figures_in_place_and_blocks_publishing(cli
     assert "Quoted from last year" in version.override_reason
 
 
+def test_a_part_with_a_thousand_problems_marks_them_all_and_lists_the_first_50(client, cast):
+    # 1,000 problems in one part once made the draft page a 500 (marking them recursed once
+    # for each). Every one is marked in place; the lists name the first 50 and count the rest.
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    save_part(client, report, "closing", "1 of 3 (50%). " * 1_000)
+    response = client.get(reverse("report_detail", args=[report.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count('<mark class="app-figure-problem">') == 1_000
+    text = page_text(response)
+    assert "1000 numbers in the narrative do not match the figures" in text
+    # the banner at the top and the list in the part
+    assert text.count("1 of 3 (50%) : 1 of 3 is 33%, not 50%") == 50
+    assert text.count("1 of 3 (50%) in 6. Closing remarks : 1 of 3 is 33%, not 50%") == 50
+    # in the banner, in the part, and in the disclosure check's warnings (a count under 3)
+    assert text.count("and 950 more in 6. Closing remarks") == 3
+    part = page_text(client.get(reverse("report_part", args=[report.pk, "closing"])))
+    assert "The figure check found 1000 problems in this part" in part
+    assert part.count("1 of 3 is 33%, not 50%") == 50
+    assert "and 950 more in 6. Closing remarks" in part
+    # Publishing needs a reason for all 1,000; the version lists them as the draft did.
+    assert publish(client, report, "A test of a long part.").status_code == 302
+    assert len(PublishedReport.objects.get().overridden_problems) == 1_000
+    version = page_text(client.get(reverse("report_version", args=[report.pk, 1])))
+    assert version.count("1 of 3 (50%) : 1 of 3 is 33%, not 50%") == 50
+    assert "and 950 more in 6. Closing remarks" in version
+
+
 def test_an_override_covers_only_the_draft_and_problems_the_publisher_read(client, cast):
     signed_in(client, cast["qa_lead"])
     report = create(client)

@@ -715,6 +715,40 @@ def test_a_zip_bomb_xlsx_is_refused_in_bounded_memory(client, cast, lie):
     print(f"zip bomb ({'lying' if lie else 'honest'}): {len(data):,} bytes, peak {peak:,} bytes")
 
 
+def _wide_xlsx(rows):
+    """A workbook with a cell in column A and one in column XFD, the last there is, on each row:
+    about 12 bytes a row as a file, 16,384 cells a row to a reader that pads each row to its
+    last cell."""
+    workbook = openpyxl.Workbook()
+    for number in range(1, rows + 1):
+        workbook.active.cell(number, 1, "cohort")
+        workbook.active.cell(number, 16_384, "x")
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_wide_xlsx_is_refused_in_bounded_memory(client, cast):
+    """docs/spec/quality.md#safe-uploads (wide XLSX): a small file with cells in columns A and XFD
+    on every row is refused at its first row, saying which column, without reading 16,384 cells
+    a row (1,000 rows took 140 MB and a second to read before there was a cap on columns)."""
+    data = _wide_xlsx(1_000)
+    assert len(data) < 20_000
+    client.force_login(cast["qa_lead"])
+    before = table_counts()
+    tracemalloc.start()
+    try:
+        response = _post_file(client, data, "reviews.xlsx")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    page = _refusal(response)
+    assert "a review file of at most 200 columns (row 1 has a cell in column XFD" in page
+    assert peak < 20 * 1024 * 1024, f"peak {peak:,} bytes"
+    assert table_counts() == before
+    print(f"wide xlsx: {len(data):,} bytes, peak {peak:,} bytes")
+
+
 @pytest.mark.parametrize(
     ("encode", "accepted"),
     [

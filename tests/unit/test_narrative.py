@@ -422,6 +422,14 @@ def test_a_mark_typed_across_a_line_break_is_still_marked():
     assert any(run.marked for run in runs)
 
 
+def test_a_thousand_marks_are_all_marked_without_recursion():
+    # Marking once recursed for each place a mark was found: a part with 1,000 problems (as
+    # many marks, all the same text) raised RecursionError, and the draft page was a 500.
+    runs = runs_of("1 of 3 (50%). " * 1_000, marks=["1 of 3 (50%)"] * 1_000)
+    assert [run.text for run in runs if run.marked] == ["1 of 3 (50%)"] * 1_000
+    assert "".join(run.text for run in runs) == ("1 of 3 (50%). " * 1_000).strip()
+
+
 # -- Properties ---------------------------------------------------------------------------------
 
 MARKDOWN_PIECES = st.sampled_from([

@@ -2,12 +2,20 @@
 
 import copy
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from practice_review.reports.builder import ReportData, default_narrative, narrative_parts
-from practice_review.reports.checks import Problem, disclosure_warnings, figure_problems
+from practice_review.reports.checks import (
+    More,
+    Problem,
+    disclosure_warnings,
+    figure_problems,
+    listed,
+)
 from practice_review.reports.narrative import placeholders
 
 # The seed cohorts' figures as `practice-review report --format json` prints them.
@@ -160,6 +168,60 @@ def test_a_typed_count_over_a_placeholder_base_is_checked():
     assert figure_check("Outcomes were Outstanding for 5 of {reviews} reviews.") != []
 
 
+def test_each_part_lists_its_first_50_problems_then_how_many_more():
+    narrative = {"gradings": "1 of 3 (50%). " * 1_000, "closing": "1 of 3 (50%). " * 2}
+    found = figure_problems(narrative, FIGURES, TABLE, PARTS)
+    assert len(found) == 1_002  # every problem is found, and publishing needs a reason for all
+    shown = listed(found)
+    assert shown[:50] == found[:50]
+    where = "3. Overall gradings and summary of findings"
+    assert shown[50] == More("gradings", "", f"and 950 more in {where}", where)
+    assert shown[51:] == found[1_000:]  # the closing remarks' two, each listed
+    assert shown[50].more and not shown[0].more
+    assert listed(found[:50]) == found[:50]  # exactly 50: nothing more to say
+
+
+# Texts on which a pattern of the checks took time that grew as the square of their length
+# (49,000 spaces: 35 seconds), each with the 49,000 spaces a narrative part can hold.
+LONG_RUNS = [
+    " " * 49_000,
+    "5 of" + " " * 49_000 + "10",
+    "(" + " " * 49_000,
+    "5 /" + " " * 49_000,
+    "two" + " " * 49_000 + "x",
+    "half of the reviews (5 of" + " " * 49_000 + "x",
+    "1 of the" + " " * 49_000 + "x",
+    "\n" * 49_000,
+]
+LINEAR = """
+import json, sys
+from practice_review.reports.builder import ReportData, narrative_parts
+from practice_review.reports.checks import disclosure_warnings, figure_problems
+from practice_review.reports.narrative import blocks, placeholders
+given = json.loads(sys.stdin.read())
+figures = given["figures"]
+table, parts = placeholders(figures), narrative_parts()
+data = ReportData(cohort_rows=[], gap_cases=[], findings={}, put_right={})
+for text in given["texts"]:
+    found = figure_problems({"closing": text}, figures, table, parts)
+    disclosure_warnings({"closing": text}, data, parts, placeholder_table=table)
+    blocks(text, table, [problem.text for problem in found])
+print("checked")
+"""
+
+
+def test_long_runs_of_spaces_are_checked_in_linear_time():
+    """No pattern of the checks backtracks over a run of spaces: these take milliseconds. In a
+    process of its own, so that if one ever takes the square of its length again (minutes),
+    the test fails after 20 seconds instead of hanging."""
+    given = json.dumps({"figures": FIGURES, "texts": LONG_RUNS})
+    checked = subprocess.run(
+        [sys.executable, "-c", LINEAR], input=given, text=True, capture_output=True,
+        timeout=20, cwd=Path(__file__).parents[2], check=True,
+    )  # fmt: skip
+    assert checked.stdout == "checked\n"
+
+
 # -- The disclosure warnings -------------------------------------------------------------------
 
 
@@ -285,6 +347,12 @@ def test_initials_in_underscore_emphasis_are_found():
 
 def test_a_typed_small_count_over_a_placeholder_base_is_warned_about():
     assert [text for text in warned("Female: 1 of {reviews}.", NO_ROWS) if text.startswith("1")]
+
+
+def test_disclosure_warnings_are_listed_like_problems():
+    warnings = disclosure_warnings({"closing": "1 of 3. " * 60}, NO_ROWS, PARTS)
+    assert len(warnings) == 60
+    assert [w.problem for w in listed(warnings)[50:]] == ["and 10 more in 6. Closing remarks"]
 
 
 def test_a_date_is_not_a_small_count():

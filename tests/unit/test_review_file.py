@@ -1089,6 +1089,79 @@ def test_a_zip_bomb_is_refused_before_unpacking():
     assert "ordinary size" in str(result.problems[0])
 
 
+# ---------------------------------------------------------------------------- size limits
+
+
+def _padded(cells, column, value):
+    """`cells` with `value` in spreadsheet column `column` (1 is A), blanks between."""
+    return [*cells, *[None] * (column - 1 - len(cells)), value]
+
+
+def _file_problem(result):
+    assert result.rows == []
+    assert len(result.problems) == 1, problems_of(result)
+    assert str(result.problems[0]).startswith("row 1, column file: ")
+    return str(result.problems[0])
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_review_file_may_use_200_columns(kind):
+    header, cells = dicts_table(text_row())
+    table = [_padded(header, 200, "notes"), _padded(cells, 200, "a note")]
+    data = table_csv(table) if kind == "csv" else xlsx_bytes(table)
+    result = parse_review_file(data, f"reviews.{kind}")
+    assert problems_of(result) == []
+    assert len(result.rows) == 1
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_cell_beyond_column_200_is_refused_naming_its_column(kind):
+    # The cap is checked on each row as it is read, so a row that reaches column XFD (16,384)
+    # is refused before 16,384 cells of it are made (tests/integration/test_untrusted_input.py).
+    header, cells = dicts_table(text_row())
+    table = [header, cells, _padded(cells, 201, "stray")]
+    data = table_csv(table) if kind == "csv" else xlsx_bytes(table)
+    message = _file_problem(parse_review_file(data, f"reviews.{kind}"))
+    assert message.endswith(
+        "expected a review file of at most 200 columns (row 3 has a cell in column GS: "
+        "delete the columns after the last one you use)"
+    )
+
+
+def test_blank_csv_cells_beyond_column_200_are_ignored():
+    # Spreadsheet programs save trailing commas as far as any cell was ever formatted.
+    header, cells = dicts_table(text_row())
+    table = [_padded(header, 300, ""), _padded(cells, 300, "")]
+    result = parse_review_file(table_csv(table), "reviews.csv")
+    assert problems_of(result) == []
+    assert len(result.rows) == 1
+
+
+def test_rows_after_row_100000_are_refused():
+    header, cells = dicts_table(text_row())
+    expected = (
+        "expected a review file of at most 100,000 rows (this one has rows after row 100,000: "
+        "delete the rows after the last one you use)"
+    )
+    data = table_csv([header, cells]) + b"\r\n" * 99_998 + b"x\r\n"
+    assert _file_problem(parse_review_file(data, "reviews.csv")).endswith(expected)
+    workbook = openpyxl.Workbook()
+    for values in (header, cells):
+        workbook.active.append(values)
+    workbook.active.cell(100_001, 1, "x")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert _file_problem(parse_review_file(buffer.getvalue(), "reviews.xlsx")).endswith(expected)
+
+
+def test_a_review_file_may_have_100000_rows():
+    header, cells = dicts_table(text_row())
+    data = table_csv([header, cells]) + b"\r\n" * 99_997 + b"x\r\n"
+    result = parse_review_file(data, "reviews.csv")
+    assert [str(p) for p in result.problems if p.column == "file"] == []
+    assert result.problems[-1].row == 100_000
+
+
 # ---------------------------------------------------------------------------- all or nothing
 
 

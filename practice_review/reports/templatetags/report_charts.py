@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html, format_html_join
 
 from practice_review.reports.charts import render_svg
+from practice_review.reports.checks import listed
 
 register = template.Library()
 
@@ -33,6 +34,10 @@ def runs_html(runs):
                                'hidden">Figure-check problem: </span>{}</mark>', text)  # fmt: skip
         html.append(text)
     return format_html_join("", "{}", ((piece,) for piece in html))
+
+
+# The first 50 problems of each part, then "and 950 more in 6. Closing remarks".
+register.filter("listed", listed)
 
 
 @register.simple_tag
