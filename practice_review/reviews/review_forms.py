@@ -172,8 +172,11 @@ class SectionForm(forms.Form):
 
 
 class ChildSectionForm(SectionForm):
+    # Until the reviewer first gives it, the draft saves without it (as it is typed) and the
+    # task list names it as missing; see __init__.
     review_date = date_field(
         "Date of the review",
+        required=False,
         help_text="The date you reviewed the file: today or earlier. For example, 17/09/2024",
     )
     age_at_review = text("Age at the review", help_text="For example, 16, or 2 months. Worked "
@@ -196,6 +199,10 @@ class ChildSectionForm(SectionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.child = self.review.child if self.review else None
+        # Once given, the date may be changed but not cleared: a review always has its date.
+        self.fields["review_date"].required = bool(
+            self.review and self.review.review_date_confirmed
+        )
 
     def describe(self, name):
         if name in ("age_years", "age_as_written"):
@@ -233,9 +240,13 @@ class ChildSectionForm(SectionForm):
         if born and data["review_date"] and born <= data["review_date"]:
             age = age_on(born, data["review_date"])
         years, written = age or (None, "")
+        given = (
+            {"review_date": data["review_date"], "review_date_confirmed": True}
+            if data["review_date"]
+            else {}  # not given yet: the placeholder stays, and the task list says so
+        )
         return {
-            "review_date": data["review_date"],
-            "review_date_confirmed": True,  # given by the reviewer, not the due date
+            **given,
             "case_start_date": data["case_start_date"],
             "age_years": years,
             "age_as_written": written,

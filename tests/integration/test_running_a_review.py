@@ -390,11 +390,27 @@ def test_only_people_who_review_can_be_chosen_as_reviewer(client, cast, cohort):
 
 def test_clearing_the_review_date_is_a_field_error_not_a_crash(client, cast, review):
     client.force_login(cast["reviewer_independent"])
-    page = post_section(client, review, "child", {**CHILD, "review_date": "", "version": 0})
+    assert post_section(client, review, "child", {**CHILD, "version": 0}).status_code == 302
+    page = post_section(client, review, "child", {**CHILD, "review_date": "", "version": 1})
     assert page.status_code == 200 and "Enter the date of the review" in page.content.decode()
-    autosave = post_section(client, review, "child", {**CHILD, "review_date": "", "version": 0},
+    autosave = post_section(client, review, "child", {**CHILD, "review_date": "", "version": 1},
                             autosave=True)  # fmt: skip
     assert autosave.status_code == 400
+
+
+def test_a_draft_saves_before_the_review_date_is_given_and_submission_asks_for_it(
+    client, cast, review
+):
+    """The child's details autosave as they are typed, before the reviewer has given the date
+    (a new review has none); the task list then names the date as still to do."""
+    client.force_login(cast["reviewer_independent"])
+    autosave = post_section(client, review, "child", {**CHILD, "review_date": "", "version": 0},
+                            autosave=True)  # fmt: skip
+    assert autosave.status_code == 200
+    saved = Review.objects.get(pk=review.pk)
+    assert saved.ethnicity == "Eritrean" and not saved.review_date_confirmed
+    tasks = client.get(reverse("review_submit", args=[review.id])).content.decode()
+    assert "Enter the date of the review" in tasks
 
 
 @pytest.mark.parametrize("value", ["01/03/0001", "01/01/2999"])
