@@ -359,7 +359,8 @@ def test_a_review_from_cohort_to_the_practitioners_reflection(drive, cast, axe):
         # The child at the review: the snapshot starts from the child's record.
         task("The child at the review").get_by_role("link").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("The child at the review")
-        expect(page.get_by_label("Date of the review")).to_have_value(due.strftime("%d/%m/%Y"))
+        # The date the file was reviewed is the reviewer's to give, not the due date.
+        expect(page.get_by_label("Date of the review")).to_have_value("")
         expect(page.get_by_label("Age at the review")).to_have_value(
             str(age_at(datetime.date(2012, 5, 2), due))
         )
