@@ -623,6 +623,17 @@ def _declaring(prologue, entity):
     return transform
 
 
+def _post_measured(client, data, name):
+    """The upload's response and the peak memory Python traced while it was handled."""
+    tracemalloc.start()
+    try:
+        response = _post_file(client, data, name)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return response, peak
+
+
 @pytest.mark.parametrize(
     "data",
     [_xlsx_with_sheet(_declaring(LAUGHS, b"l9")), _xlsx_with_sheet(_declaring(EXTERNAL, b"x"))],
@@ -633,12 +644,7 @@ def test_an_xlsx_declaring_xml_entities_is_refused_unexpanded(client, cast, data
     any file read, in bounded memory, with a message that says why."""
     client.force_login(cast["qa_lead"])
     before = table_counts()
-    tracemalloc.start()
-    try:
-        response = _post_file(client, data, "reviews.xlsx")
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    response, peak = _post_measured(client, data, "reviews.xlsx")
     page = _refusal(response)
     assert "declares XML entities" in page
     assert "root:" not in page  # /etc/passwd was never read into a message
@@ -699,12 +705,7 @@ def test_a_zip_bomb_xlsx_is_refused_in_bounded_memory(client, cast, lie):
     assert len(data) < 2 * 1024 * 1024
     client.force_login(cast["qa_lead"])
     before = table_counts()
-    tracemalloc.start()
-    try:
-        response = _post_file(client, data, "reviews.xlsx")
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    response, peak = _post_measured(client, data, "reviews.xlsx")
     page = _refusal(response)
     if lie:  # never unpacked past the 1 KB it states: the sheet fails its checksum
         assert "damaged or not a workbook: BadZipFile" in page
@@ -736,12 +737,7 @@ def test_a_wide_xlsx_is_refused_in_bounded_memory(client, cast):
     assert len(data) < 20_000
     client.force_login(cast["qa_lead"])
     before = table_counts()
-    tracemalloc.start()
-    try:
-        response = _post_file(client, data, "reviews.xlsx")
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    response, peak = _post_measured(client, data, "reviews.xlsx")
     page = _refusal(response)
     assert "a review file of at most 200 columns (row 1 has a cell in column XFD" in page
     assert peak < 20 * 1024 * 1024, f"peak {peak:,} bytes"

@@ -5,38 +5,17 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-
-def _move_content_types(apps, models, from_label, to_label):
-    """Keep permissions given on these models: their content types move with them. Where
-    Django has already made a content type for the new label (a rolled-back move, applied
-    again), its permissions join the old one's and it goes, so nothing is left stale."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
-    for model in models:
-        old = ContentType.objects.filter(app_label=from_label, model=model).first()
-        if old is None:
-            continue
-        stale = ContentType.objects.filter(app_label=to_label, model=model).first()
-        if stale is not None:
-            kept = set(Permission.objects.filter(content_type=old).values_list("codename", flat=True))
-            Permission.objects.filter(content_type=stale).exclude(codename__in=kept).update(
-                content_type=old
-            )
-            Permission.objects.filter(content_type=stale).delete()
-            stale.delete()
-        old.app_label = to_label
-        old.save(update_fields=["app_label"])
-
+from practice_review.core.content_types import move_content_types
 
 MODELS = ("alert", "historicalalert")
 
 
-def move_content_types(apps, schema_editor):
-    _move_content_types(apps, MODELS, "reviews", "alerts")
+def forwards(apps, schema_editor):
+    move_content_types(apps, MODELS, "reviews", "alerts")
 
 
-def move_content_types_back(apps, schema_editor):
-    _move_content_types(apps, MODELS, "alerts", "reviews")
+def backwards(apps, schema_editor):
+    move_content_types(apps, MODELS, "alerts", "reviews")
 
 
 class Migration(migrations.Migration):
@@ -116,7 +95,7 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(move_content_types, move_content_types_back),
+        migrations.RunPython(forwards, backwards),
         migrations.AlterModelTable(name="alert", table=None),
         migrations.AlterModelTable(name="historicalalert", table=None),
     ]

@@ -1,37 +1,16 @@
 from django.db import migrations
 
-
-def _move_content_types(apps, models, from_label, to_label):
-    """Keep permissions given on these models: their content types move with them. Where
-    Django has already made a content type for the new label (a rolled-back move, applied
-    again), its permissions join the old one's and it goes, so nothing is left stale."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
-    for model in models:
-        old = ContentType.objects.filter(app_label=from_label, model=model).first()
-        if old is None:
-            continue
-        stale = ContentType.objects.filter(app_label=to_label, model=model).first()
-        if stale is not None:
-            kept = set(Permission.objects.filter(content_type=old).values_list("codename", flat=True))
-            Permission.objects.filter(content_type=stale).exclude(codename__in=kept).update(
-                content_type=old
-            )
-            Permission.objects.filter(content_type=stale).delete()
-            stale.delete()
-        old.app_label = to_label
-        old.save(update_fields=["app_label"])
-
+from practice_review.core.content_types import move_content_types
 
 MODELS = ("recommendation", "historicalrecommendation")
 
 
-def move_content_types(apps, schema_editor):
-    _move_content_types(apps, MODELS, "reviews", "tracker")
+def forwards(apps, schema_editor):
+    move_content_types(apps, MODELS, "reviews", "tracker")
 
 
-def move_content_types_back(apps, schema_editor):
-    _move_content_types(apps, MODELS, "tracker", "reviews")
+def backwards(apps, schema_editor):
+    move_content_types(apps, MODELS, "tracker", "reviews")
 
 
 class Migration(migrations.Migration):
@@ -46,7 +25,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(move_content_types, move_content_types_back),
+        migrations.RunPython(forwards, backwards),
         migrations.AlterModelTable(name="recommendation", table=None),
         migrations.AlterModelTable(name="historicalrecommendation", table=None),
     ]
