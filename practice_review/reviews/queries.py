@@ -4,7 +4,7 @@ Every view, count and export starts from these, so out-of-scope records simply d
 for the user (a 404, never a 403 that confirms a record is there).
 """
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -100,6 +100,9 @@ def review_answers(review):
     }
     answers["conversations"] = review.conversations.count()
     answers["recommendations"] = review.recommendations.count()
+    answers["earliest_recommendation_due"] = review.recommendations.aggregate(
+        earliest=Min("due_date")
+    )["earliest"]
     answers["saved_sections"] = set(review.section_versions)
     return answers
 

@@ -6,13 +6,14 @@ and the submit page say the same thing.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from practice_review.core import vocabulary as v
 
 # A review's answers so far, as reviews/queries.py's review_answers gathers them: field values,
 # "findings" {theme: (strengths, development)}, how many conversations and recommendations there
-# are, and the "saved_sections".
+# are, the earliest date a recommendation should be done by, and the "saved_sections".
 Answers = dict[str, Any]
 
 
@@ -130,13 +131,35 @@ def _grades(a: Answers) -> list[str]:
     return needs
 
 
+def due_date_problem(due_date: date, review_date: date | None) -> str | None:
+    """Why a child's recommendation cannot be due then, or None: it cannot fall due before the
+    review that made it. `review_date` is None while the review's date is not yet given."""
+    if review_date and due_date < review_date:
+        return f"The due date must be on or after the review date, {review_date:%-d %B %Y}"
+    return None
+
+
+def _recommendations(a: Answers) -> list[str]:
+    # A recommendation made before the reviewer gave the review date could not be checked then
+    # (tracker/actions.py checks each one as it is made); it is checked again here.
+    earliest, review_date = a.get("earliest_recommendation_due"), a.get("review_date")
+    if not (earliest and review_date and a.get("review_date_confirmed")):
+        return []
+    if due_date_problem(earliest, review_date):
+        return [
+            f"Change the date a recommendation should be done by: {earliest:%-d %B %Y} is before "
+            f"the review date, {review_date:%-d %B %Y}"
+        ]
+    return []
+
+
 CHECKS: dict[str, Callable[[Answers], list[str]]] = {
     "child": _child,
     "standards": _standards,
     "themes": _themes,
     "conversations": _conversations,
     "grades": _grades,
-    "recommendations": lambda a: [],
+    "recommendations": _recommendations,
 }
 
 # What counts as "started" for each section, to tell Not started from In progress.
@@ -158,7 +181,7 @@ def missing(answers: Answers) -> dict[str, list[str]]:
 def status(section_key: str, answers: Answers) -> str:
     needs = CHECKS[section_key](answers)
     started = STARTED[section_key](answers)
-    if not BY_KEY[section_key].required:
+    if not BY_KEY[section_key].required and not needs:
         return COMPLETED if started else OPTIONAL
     if started and not needs:
         return COMPLETED

@@ -18,6 +18,7 @@ from django.utils import timezone
 from practice_review.accounts.models import User
 from practice_review.core.history import save_as
 from practice_review.reviews import actions as review_actions
+from practice_review.reviews.review_sections import due_date_problem
 from practice_review.tracker import queries, rules
 from practice_review.tracker.models import (
     ImpactCheck,
@@ -238,7 +239,7 @@ def add_child_recommendation(*, review, by, action, owner, due_date, success_mea
     """A recommendation for the child, made in the review form before it is submitted; it is
     tracked once the review is submitted."""
     review_actions.ensure_editable(review)
-    problem = rules.due_date_problem(due_date, review.given_review_date)
+    problem = due_date_problem(due_date, review.given_review_date)
     if problem:
         raise NotAllowed(problem)
     recommendation = Recommendation(

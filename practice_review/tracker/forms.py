@@ -6,6 +6,7 @@ from practice_review.accounts.models import StaffMember, Team
 from practice_review.core import vocabulary as v
 from practice_review.core.forms import date_field, text
 from practice_review.reviews.models import Cohort
+from practice_review.reviews.review_sections import due_date_problem
 from practice_review.tracker import rules
 
 ATTENTION = [("overdue", "Overdue"), ("impact_due", "Impact check due")]
@@ -162,7 +163,7 @@ class ChildRecommendationForm(forms.Form):
     def clean_due_date(self):
         due_date = self.cleaned_data["due_date"]
         given = self.review.given_review_date if self.review else None
-        problem = rules.due_date_problem(due_date, given)
+        problem = due_date_problem(due_date, given)
         if problem:
             raise forms.ValidationError(problem)
         return due_date

@@ -43,14 +43,6 @@ class NotAllowed(Exception):
     """The change is refused: the message says why, in words a person can act on."""
 
 
-def due_date_problem(due_date: date, review_date: date | None) -> str | None:
-    """Why a child's recommendation cannot be due then, or None: it cannot fall due before the
-    review that made it. `review_date` is None while the review's date is not yet given."""
-    if review_date and due_date < review_date:
-        return f"The due date must be on or after the review date, {review_date:%-d %B %Y}"
-    return None
-
-
 def status_label(status: str) -> str:
     # str(): the stubs type a label as text or a lazy translation; ours are plain text.
     return str(RecommendationStatus(status).label) if status in RecommendationStatus else status

@@ -700,3 +700,34 @@ def test_the_review_forms_recommendation_due_before_the_review_date_is_a_field_e
     assert "The due date must be on or after the review date, 3 March 2025" in text
     assert 'href="#id_due_date"' in text  # in the error summary, linked to the field
     assert not dated_review.recommendations.exists()
+
+
+def test_a_recommendation_made_before_the_review_date_was_given_is_checked_again(
+    client, cast, dated_review
+):
+    """Made while the date was still blank, it could not be checked then; once the reviewer gives
+    a later review date, the task list and the submit page name it, and submission waits."""
+    from practice_review.reviews import review_sections
+    from practice_review.reviews.queries import review_answers
+
+    Review.objects.filter(pk=dated_review.pk).update(review_date_confirmed=False)
+    dated_review.refresh_from_db()
+    actions.add_child_recommendation(
+        review=dated_review, by=cast["reviewer_independent"], action="Update the plan",
+        owner=staff("RL"), due_date=date(2025, 3, 1), success_measure="Plan updated",
+    )  # fmt: skip
+    Review.objects.filter(pk=dated_review.pk).update(review_date_confirmed=True)
+    dated_review.refresh_from_db()
+    needs = review_sections.missing(review_answers(dated_review))["recommendations"]
+    assert needs == [
+        "Change the date a recommendation should be done by: 1 March 2025 is before the review "
+        "date, 3 March 2025"
+    ]
+    assert review_sections.status("recommendations", review_answers(dated_review)) == (
+        review_sections.IN_PROGRESS
+    )
+    client.force_login(cast["reviewer_independent"])
+    tasks = client.get(reverse("review_tasks", args=[dated_review.id])).content.decode()
+    assert 'id="task-recommendations-hint"' in tasks
+    submit = client.get(reverse("review_submit", args=[dated_review.id])).content.decode()
+    assert "1 March 2025 is before the review date, 3 March 2025" in submit
