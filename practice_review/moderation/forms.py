@@ -7,8 +7,7 @@ from practice_review.core.forms import date_field, radios, text
 
 class ReviewChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, review):
-        when = f"{review.review_date:%-d %B %Y}" if review.review_date else "no date yet"
-        return f"{review.child.initials}, {review.cohort.name}, reviewed {when}"
+        return f"{review.child.initials}, {review.cohort.name}, review {review.dated}"
 
 
 class MeetingForm(forms.Form):

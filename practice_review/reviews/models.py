@@ -313,7 +313,7 @@ class Review(models.Model):
         indexes = [models.Index(fields=["cohort", "status"])]
 
     def __str__(self):
-        return f"Review of {self.child} on {self.review_date:%-d %B %Y}"
+        return f"Review of {self.child} {self.dated}"
 
     @property
     def is_open(self):
@@ -324,6 +324,12 @@ class Review(models.Model):
     def given_review_date(self):
         """The review date, or None while it is still the due date put there at assignment."""
         return self.review_date if self.review_date_confirmed else None
+
+    @property
+    def dated(self):
+        """ "on 3 March 2025", or "(date not yet given)": pages never show the placeholder."""
+        given = self.given_review_date
+        return f"on {given:%-d %B %Y}" if given else "(date not yet given)"
 
     @property
     def is_overdue(self):

@@ -61,7 +61,7 @@ def test_the_agenda_offers_every_submitted_review_and_never_an_imported_final_on
 ):
     signed_in(client, cast["qa_lead"])
     form = page_text(client.get(reverse("meeting_create")))
-    assert form.count("reviewed") == 3  # the three submitted, none of the 21 imported finals
+    assert form.count(", review on ") == 3  # the three submitted, none of the 21 imported finals
     response = client.get(reverse("meeting_create"))
     assert len(re.findall(r'name="reviews"[^>]*checked', response.content.decode())) == 3
     meeting = plan(client, reviews=submitted.values())

@@ -456,6 +456,26 @@ def test_a_new_review_has_no_review_date_until_the_reviewer_gives_it(client, cas
     assert Review.objects.get(pk=review.pk).status == "in_progress"
 
 
+@pytest.mark.parametrize("person", ["reviewer_independent", "qa_lead"])
+def test_no_page_shows_the_due_date_as_the_review_date_before_it_is_given(
+    client, cast, review, person
+):
+    """The due date is only a placeholder in review_date: the review's own page, the alert form,
+    the child's record and the moderation choices say the date is not yet given."""
+    client.force_login(cast[person])
+    placeholder = f"{review.due_date:%-d %B %Y}"
+    pages = [reverse("review_detail", args=[review.id]), reverse("alert_raise", args=[review.id])]
+    if person == "qa_lead":
+        pages.append(reverse("child_detail", args=[review.child_id]))
+    for url in pages:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        text = page.content.decode()
+        assert "(date not yet given)" in text, url
+        assert f"Review on {placeholder}" not in text and f"on {placeholder}</" not in text, url
+    assert str(review) == f"Review of {review.child} (date not yet given)"
+
+
 def test_a_review_date_equal_to_the_due_date_counts_once_the_reviewer_gives_it(
     client, cast, review
 ):
