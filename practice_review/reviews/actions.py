@@ -16,7 +16,7 @@ from practice_review.core.vocabulary import (
     ReviewStatus,
     Role,
 )
-from practice_review.reviews import dual_review, workflow
+from practice_review.reviews import dual_review, review_sections, workflow
 from practice_review.reviews.models import (
     Cohort,
     Conversation,
@@ -225,6 +225,9 @@ def save_section(*, review_id, section, values, seen_version, by):
     if seen_version != current and differences:
         return SaveResult(version=current, conflicts=differences)
     new_date = values.get("review_date")
+    problem = review_sections.review_date_problem(new_date, timezone.localdate())
+    if problem:
+        raise NotAllowed(problem)
     if (
         new_date
         and new_date != review.review_date

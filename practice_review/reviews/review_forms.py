@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from practice_review.accounts.forms import staff_choice
 from practice_review.core import vocabulary as v
 from practice_review.core.forms import date_field, radios, text
+from practice_review.reviews import review_sections
 from practice_review.reviews.actions import conflicts_of_interest, section_values
 from practice_review.reviews.models import Child, Cohort, Conversation, LearningTopic
 from practice_review.reviews.review_file import Bad, age_on, parse_age
@@ -220,8 +221,9 @@ class ChildSectionForm(SectionForm):
 
     def clean_review_date(self):
         review_date = self.cleaned_data["review_date"]
-        if review_date and review_date > timezone.localdate():
-            raise forms.ValidationError("The review date must be today or in the past")
+        problem = review_sections.review_date_problem(review_date, timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem)
         return review_date
 
     def clean_age_at_review(self):

@@ -131,6 +131,13 @@ def _grades(a: Answers) -> list[str]:
     return needs
 
 
+def review_date_problem(review_date: date | None, today: date) -> str | None:
+    """Why the reviewer cannot give this as the date they reviewed the file, or None."""
+    if review_date and review_date > today:
+        return "The review date must be today or in the past"
+    return None
+
+
 def due_date_problem(due_date: date, review_date: date | None) -> str | None:
     """Why a child's recommendation cannot be due then, or None: it cannot fall due before the
     review that made it. `review_date` is None while the review's date is not yet given."""

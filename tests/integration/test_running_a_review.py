@@ -609,3 +609,18 @@ def test_the_first_item_added_starts_the_review_once_and_keeps_a_save_made_meanw
     assert review.practice_rationale == "saved meanwhile"
     started = ReviewEvent.objects.filter(review=review, to_status="in_progress")
     assert started.count() == 1
+
+
+def test_the_save_action_refuses_a_review_date_in_the_future_whatever_calls_it(cast, review):
+    # The form refuses it too (above); the action is the rule's last line, for any other caller.
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    values = actions.section_values(review, "child") | {
+        "review_date": tomorrow, "review_date_confirmed": True,
+    }  # fmt: skip
+    with pytest.raises(actions.NotAllowed, match="today or in the past"):
+        actions.save_section(
+            review_id=review.id, section="child", values=values, seen_version=0,
+            by=cast["reviewer_independent"],
+        )  # fmt: skip
+    review.refresh_from_db()
+    assert review.review_date_confirmed is False and review.status == "assigned"
