@@ -1,6 +1,7 @@
 """Reads of alerts, always through the user's scope (docs/spec/domain.md#who-sees-what), who
 may raise or act on one, and who is told."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -10,7 +11,7 @@ from practice_review.alerts.presenters import summarise
 from practice_review.alerts.rules import MANAGER, QA_LEAD, SENIOR_LEADERS
 from practice_review.core.permissions import Permission, has_permission
 from practice_review.core.vocabulary import Role
-from practice_review.reviews.queries import reviews_visible_to
+from practice_review.reviews.queries import reviews_blind_to, reviews_visible_to
 
 
 def alerts_visible_to(user):
@@ -28,7 +29,10 @@ def alerts_visible_to(user):
     if user.role == Role.MANAGER:
         return alerts.filter(review__supervisor=user.staff_member_id)
     if user.role == Role.REVIEWER:
-        return alerts.filter(review__in=reviews_visible_to(user))
+        # A second reviewer grading blind sees the alerts they raised, not the first reviewer's
+        # (the concern is part of the write-up: reviews/dual_review.py).
+        others_on_blind_reviews = Q(review__in=reviews_blind_to(user)) & ~Q(raised_by=user)
+        return alerts.filter(review__in=reviews_visible_to(user)).exclude(others_on_blind_reviews)
     return alerts.none()
 
 

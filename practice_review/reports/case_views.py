@@ -18,6 +18,7 @@ from practice_review.reviews.queries import (
     get_cohort_for_user,
     get_review_for_user,
     graded_reviews_visible_to,
+    reviews_blind_to,
     reviews_visible_to,
 )
 
@@ -31,8 +32,9 @@ def cohort_detail(request, cohort_id):
     graded = graded_reviews_visible_to(request.user)
     figures = FiguresPresenter(cohort_figures(cohort, reviews=graded))
     can_manage = has_permission(request.user, Permission.MANAGE_COHORTS)
-    # Reviews this reader grades blind as second reviewer: their grades are not shown.
-    blind = set(reviews.exclude(pk__in=graded.values("pk")).values_list("pk", flat=True))
+    # Reviews this reader grades blind as second reviewer: their grades are not shown, and the
+    # standards figures leave them out (graded_reviews_visible_to).
+    blind = set(reviews_blind_to(request.user, reviews).values_list("pk", flat=True))
     return render(
         request,
         "reports/cohort_detail.html",
@@ -51,8 +53,8 @@ def review_document(request, review_id, format):
     if format not in ("docx", "pdf"):
         raise Http404
     review = get_review_for_user(request.user, review_id)
-    if dual_review.first_grades_hidden_from(request.user, review):
-        raise Http404  # the document shows the grades the second reviewer must not see yet
+    if dual_review.write_up_hidden_from(request.user, review):
+        raise Http404  # the document is the first reviewer's write-up, not for a blind reader
     document = build_review_document(
         council=settings.COUNCIL_NAME, data=review_document_data(review)
     )

@@ -27,7 +27,7 @@ def second_reviewer(request, review_id):
             messages.success(
                 request,
                 f"{form.cleaned_data['second_reviewer']} will grade this "
-                "review too, without seeing the first reviewer's grades.",
+                "review too, without seeing the first reviewer's grades or findings.",
             )
             return redirect("review_detail", review.pk)
     return render(request, "reviews/second_reviewer.html", {"form": form, "review": review})

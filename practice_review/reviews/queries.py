@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from practice_review.core.permissions import Permission, has_permission
 from practice_review.core.vocabulary import COMPLETED_STATES, EDITABLE_STATES, Role
+from practice_review.reviews import dual_review
 from practice_review.reviews.models import Child, Cohort, Review
 from practice_review.reviews.review_sections import SECTION_FIELDS
 
@@ -120,15 +121,13 @@ def reviews_awaiting_response(user):
     )
 
 
-def graded_reviews_visible_to(user, reviews=None):
-    """The reviews whose grades `user` may see: as `reviews_visible_to`, less the dual reviews
-    they are grading blind as second reviewer (dual_review.py), so no figure gives the first
-    reviewer's grades away."""
-    visible = reviews_visible_to(user, reviews)
+def _blind(user):
+    """As a query, the reviews whose first write-up `user` may not see yet: the dual reviews
+    they grade blind as second reviewer (dual_review.write_up_hidden_from, for one review)."""
     staff = user.staff_member_id if user.is_authenticated else None
-    if staff is None or user.role != Role.REVIEWER:
-        return visible
-    blind = (
+    if staff is None or user.role in dual_review.SEE_BOTH_AT_ANY_TIME:
+        return Q(pk__in=[])
+    return (
         Q(second_reviewer=staff)
         & ~Q(reviewer=staff)
         & (
@@ -137,7 +136,19 @@ def graded_reviews_visible_to(user, reviews=None):
             | Q(second_outcome_grade__isnull=True)
         )
     )
-    return visible.exclude(blind)
+
+
+def reviews_blind_to(user, reviews=None):
+    """The reviews in `user`'s scope whose first reviewer's write-up they may not see yet: its
+    alerts and recommendations are left out of their lists and exports too."""
+    return reviews_visible_to(user, reviews).filter(_blind(user))
+
+
+def graded_reviews_visible_to(user, reviews=None):
+    """The reviews whose grades `user` may see: as `reviews_visible_to`, less the dual reviews
+    they are grading blind as second reviewer (dual_review.py), so no figure gives the first
+    reviewer's grades away."""
+    return reviews_visible_to(user, reviews).exclude(_blind(user))
 
 
 def second_reviews_to_grade(user):

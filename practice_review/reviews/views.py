@@ -20,24 +20,34 @@ def review_detail(request, review_id):
 
 
 def review_page(request, review, response_form=None):
-    """A review as its reader sees it, with its timeline and the responses to it."""
+    """A review as its reader sees it, with its timeline and the responses to it.
+
+    A second reviewer grading blind sees the child's details and their own work only: the first
+    reviewer's write-up is not even read from the database for them (dual_review.py)."""
     user = request.user
     may_respond = can_respond(user, review)
     may_sign_off = has_permission(user, Permission.SIGN_OFF_REVIEWS)
-    return render(
-        request,
-        "reviews/review_detail.html",
-        {
-            "review": review,
+    blind = dual_review.write_up_hidden_from(user, review)
+    second_graded = dual_review.second_graded(review)
+    write_up = {}
+    if not blind:
+        write_up = {
             # In the form's order of themes (docs/spec/domain.md#themes), not alphabetical.
             "findings": sorted(
                 review.findings.prefetch_related("topics"),
                 key=lambda finding: THEME_KEYS.index(finding.theme),
             ),
-            "events": review.events.select_related("by"),
             "responses": review.responses.select_related("by"),
             "conversations": review.conversations.all(),
             "recommendations": review.recommendations.select_related("owner"),
+        }
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {
+            "review": review,
+            **write_up,
+            "events": review.events.select_related("by"),
             "can_edit": can_edit_review(user, review),
             "can_respond": may_respond,
             "response_form": response_form or (ResponseForm() if may_respond else None),
@@ -45,15 +55,15 @@ def review_page(request, review, response_form=None):
             "can_reopen": may_sign_off and workflow.can("reopen", review.status, user.role),
             "can_reassign": has_permission(user, Permission.MANAGE_COHORTS)
             and review.status in EDITABLE_STATES,
-            # Dual review: who may see which grades, and what they may do.
-            "hide_first_grades": dual_review.first_grades_hidden_from(user, review),
+            # Dual review: who may see what, and what they may do.
+            "blind": blind,
             "hide_second_grades": dual_review.second_grades_hidden_from(user, review),
-            "second_graded": dual_review.second_graded(review),
+            "second_graded": second_graded,
             "can_add_second_reviewer": has_permission(user, Permission.MANAGE_COHORTS)
-            and not dual_review.second_graded(review),
+            and not second_graded,
             "can_grade_second": user.staff_member_id is not None
             and user.staff_member_id == review.second_reviewer_id
-            and not dual_review.second_graded(review),
+            and not second_graded,
         },
     )
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from practice_review.core.permissions import Permission, has_permission
 from practice_review.core.vocabulary import COMPLETED_STATES
-from practice_review.reviews.queries import graded_reviews_visible_to
+from practice_review.reviews.queries import reviews_blind_to, reviews_visible_to
 from practice_review.tracker import rules
 from practice_review.tracker.models import ImpactCheck, Recommendation
 
@@ -45,12 +45,12 @@ def recommendations_visible_to(user):
         return recommendations
     if not may_use_tracker(user):
         return recommendations.none()
-    # graded_reviews_visible_to leaves out dual reviews a second reviewer is grading blind: the
-    # first reviewer's recommendations would hint at their grades.
-    scope = Q(review__in=graded_reviews_visible_to(user))
+    scope = Q(review__in=reviews_visible_to(user))
     if user.staff_member_id is not None:
         scope |= Q(owner=user.staff_member_id)
-    return recommendations.filter(scope).distinct()
+    # Not those of dual reviews a second reviewer is grading blind, even one they own: the first
+    # reviewer's recommendations are part of the write-up (reviews/dual_review.py).
+    return recommendations.filter(scope).exclude(review__in=reviews_blind_to(user)).distinct()
 
 
 def with_details(recommendations):

@@ -87,7 +87,7 @@ def build_world(cast):
     submitted_rl, submitted = september("C1008"), september("C1003")
     to_moderate, moderated = september("C1004"), september("C1006")
 
-    # A dual review: reviewer_internal grades C1002 blind (the first reviewer's grades hidden).
+    # A dual review: reviewer_internal grades C1002 blind (the first reviewer's write-up hidden).
     dual = september("C1002")
     actions.assign_second_reviewer(review=dual, by=qa, second_reviewer=internal)
     # ... and reviewer_independent grades July's C09004 (Head of Safeguarding's) blind.

@@ -70,7 +70,7 @@ def test_the_second_reviewer_grades_blind_and_then_both_see_both(client, cast, l
     sign_in(client, second)
     assert "Second reviews to grade: 1" in page_text(client.get(reverse("home")))
     page = page_text(client.get(reverse("review_detail", args=[live.pk])))
-    assert "the first reviewer's grades are shown once you have both graded" in page
+    assert "you will see the first reviewer's findings once you have recorded your grades" in page
     assert "Requires improvement to be good" not in page
     cohort = client.get(reverse("cohort_detail", args=[live.cohort_id]))
     assert "Shown once you have both graded" in page_text(cohort)

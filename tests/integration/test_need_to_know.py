@@ -12,7 +12,8 @@ every format, and each body is searched for the markers that person may not see:
   content");
 - practitioners and managers see nothing of a review before it is submitted, nor any other
   worker's or supervisor's reviews;
-- a second reviewer grading blind never sees the first reviewer's reasons (dual_review.py);
+- a second reviewer grading blind never sees the first reviewer's write-up: reasons, standards
+  comments, findings, conversations, recommendations, alerts (dual_review.py);
 - the wider-circulation edition of a report names no child and gives no case's reasons
   (builder.py), whoever downloads it.
 """
@@ -26,8 +27,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from practice_review.alerts.actions import raise_alert
 from practice_review.reviews import actions
-from practice_review.reviews.models import Child, Conversation, Review, ReviewEvent
+from practice_review.reviews.models import Child, Conversation, Review, ReviewEvent, ThemeFinding
 from practice_review.reviews.queries import find_cohort
 from practice_review.tracker.models import Recommendation
 from tests.conftest import SEPTEMBER
@@ -54,8 +56,14 @@ MAY_SEE = {
     "MK-DRAFT-REC": LEADERS | {"reviewer_independent"},
     "MK-DRAFT-CONFLICT": LEADERS | {"reviewer_independent"},
     "MK-ALERT-CONCERN": LEADERS | {"reviewer_independent", "manager"},
-    # The dual review C1002: reviewer_internal grades it blind, so not the first reasons.
+    # The dual review C1002: reviewer_internal grades it blind, so none of the first reviewer's
+    # write-up: reasons, standards comments, findings, conversations, recommendations, alerts.
     "MK-FIRST-RATIONALE": LEADERS | {"reviewer_independent"},
+    "MK-DUAL-COMMENT": LEADERS | {"reviewer_independent"},
+    "MK-DUAL-FINDING": LEADERS | {"reviewer_independent"},
+    "MK-DUAL-WORDS": LEADERS | {"reviewer_independent"},
+    "MK-DUAL-REC": LEADERS | {"reviewer_independent"},
+    "MK-DUAL-CONCERN": LEADERS | {"reviewer_independent"},
     # AS-S's gap case (practice outstanding, outcomes not): its reason is in the full report.
     "MK-GAP-REASON": LEADERS | {"reviewer_independent"},
 }
@@ -94,7 +102,17 @@ def marked(cast):
     Conversation.objects.filter(review=draft).update(their_words="MK-DRAFT-WORDS")
     Recommendation.objects.filter(review=draft).update(action="MK-DRAFT-REC")
     Review.objects.filter(pk=world["submitted"].pk).update(basic_details_comment="MK-HS-COMMENT")
-    Review.objects.filter(pk=world["dual"].pk).update(practice_rationale="MK-FIRST-RATIONALE")
+    dual = world["dual"]
+    Review.objects.filter(pk=dual.pk).update(
+        practice_rationale="MK-FIRST-RATIONALE", basic_details_comment="MK-DUAL-COMMENT"
+    )
+    ThemeFinding.objects.filter(review=dual).update(development="MK-DUAL-FINDING")
+    Conversation.objects.create(review=dual, held_with="practitioner", held_on=dual.review_date,
+                                method="phone", their_words="MK-DUAL-WORDS")  # fmt: skip
+    Recommendation.objects.create(level="child", review=dual, action="MK-DUAL-REC",
+                                  created_by=cast["reviewer_independent"])  # fmt: skip
+    raise_alert(review=dual, concern="MK-DUAL-CONCERN", severity="high", must_act=dual.supervisor,
+                by=cast["reviewer_independent"])  # fmt: skip
     world["alert_ba"].__class__.objects.filter(pk=world["alert_ba"].pk).update(
         concern="MK-ALERT-CONCERN"
     )
