@@ -251,7 +251,7 @@ class SectionForm(forms.Form):
 class ChildSectionForm(SectionForm):
     section = "child"
     # Until the reviewer first gives it, the draft saves without it (as it is typed) and the
-    # task list names it as missing; see __init__.
+    # task list names it as missing; see clean().
     review_date = date_field(
         "Date of the review",
         required=False,
