@@ -16,7 +16,7 @@ from practice_review.core.vocabulary import (
     ReviewStatus,
     Role,
 )
-from practice_review.reviews import dual_review, review_sections, workflow
+from practice_review.reviews import dual_review, review_sections, section_merge, workflow
 from practice_review.reviews.models import (
     Cohort,
     Conversation,
@@ -27,8 +27,9 @@ from practice_review.reviews.models import (
     ThemeFinding,
 )
 from practice_review.reviews.notifications import notify_review_submitted
+from practice_review.reviews.queries import section_values
 from practice_review.reviews.review_file import age_on
-from practice_review.reviews.review_sections import SECTION_FIELDS, ready_to_submit
+from practice_review.reviews.review_sections import ready_to_submit
 
 
 class NotAllowed(Exception):
@@ -166,64 +167,46 @@ def reassign_review(*, review, by, reviewer, reviewer_type, due_date, conflict_r
 class SaveResult:
     version: int
     saved_at: object = None
-    conflicts: list = field(default_factory=list)  # (field name, saved value, your value)
+    # Answers both the person and someone else changed, differently, since the page was
+    # loaded: nothing was written, and the person chooses (section_merge.py).
+    conflicts: list = field(default_factory=list)
+    # The section's answers as they are now saved (after a clash, the other person's): the
+    # base of the person's next save.
+    saved: dict = field(default_factory=dict)
+    # After a clash, the answers to show: the merge, with the person's own answer where they clash.
+    shown: dict = field(default_factory=dict)
+    # Answers where someone else's change since the page was loaded was kept.
+    kept: list = field(default_factory=list)
 
     @property
     def ok(self):
         return not self.conflicts
 
 
-def _theme_values(review):
-    values = {}
-    for finding in review.findings.all():
-        values[f"strengths_{finding.theme}"] = finding.strengths
-        values[f"development_{finding.theme}"] = finding.development
-        values[f"topics_{finding.theme}"] = sorted(t.pk for t in finding.topics.all())
-        values[f"before_window_{finding.theme}"] = finding.before_window
-    for theme in THEME_KEYS:
-        values.setdefault(f"strengths_{theme}", "")
-        values.setdefault(f"development_{theme}", "")
-        values.setdefault(f"topics_{theme}", [])
-        values.setdefault(f"before_window_{theme}", False)
-    return values
-
-
-def section_values(review, section):
-    """What is saved now for a section, as {field: value}."""
-    if section == "themes":
-        return _theme_values(review)
-    return {name: getattr(review, name) for name in SECTION_FIELDS[section]}
-
-
-def _normalised(value):
-    if hasattr(value, "pk"):
-        return value.pk
-    if isinstance(value, list | tuple | set):
-        return sorted(getattr(item, "pk", item) for item in value)
-    return value
-
-
 @transaction.atomic
-def save_section(*, review_id, section, values, seen_version, by):
-    """Save one section of the form, unless someone else saved it since `seen_version`.
+def save_section(*, review_id, section, values, seen_version, by, base=None):
+    """Save one section of the form, merged with what anyone else saved since `seen_version`.
 
     Each section has its own version, so a reviewer's autosaves (which carry the version each
     save returned) never conflict with themselves, and two people editing different sections
-    never conflict. When the versions differ and the saved values differ from what is being
-    saved, nothing is written and the differences are returned to be shown.
+    never conflict. When someone else has saved the section since, the answers are merged
+    with theirs against `base`, the answers the person's page was loaded with
+    (section_merge.py): each keeps the answers only they changed. If both changed an answer
+    differently, nothing is written and the clashes are returned to be shown. Without a base,
+    every answer that differs from the saved one is a clash.
     """
     review = Review.objects.select_for_update().get(pk=review_id)
     if review.status not in EDITABLE_STATES:
         raise NotAllowed("This review has been submitted and can no longer be changed")
     current = review.section_versions.get(section, 0)
     saved = section_values(review, section)
-    differences = [
-        (name, saved[name], values[name])
-        for name in values
-        if _normalised(saved.get(name)) != _normalised(values[name])
-    ]
-    if seen_version != current and differences:
-        return SaveResult(version=current, conflicts=differences)
+    kept = []
+    if seen_version != current:
+        merged = section_merge.merge(base or {}, saved, values)
+        if merged.clashes:
+            return SaveResult(version=current, conflicts=merged.clashes, saved=saved,
+                              shown={**saved, **merged.values})  # fmt: skip
+        values, kept = merged.values, merged.kept
     new_date = values.get("review_date")
     problem = review_sections.review_date_problem(new_date, timezone.localdate())
     if problem:
@@ -238,8 +221,13 @@ def save_section(*, review_id, section, values, seen_version, by):
         .exists()
     ):
         raise NotAllowed("This child already has a review on that date in this cohort")
+    differences = [
+        name
+        for name in values
+        if section_merge.comparable(saved.get(name)) != section_merge.comparable(values[name])
+    ]
     if not differences:
-        return SaveResult(version=current, saved_at=timezone.now())
+        return SaveResult(version=current, saved_at=timezone.now(), saved=saved, kept=kept)
     if section == "themes":
         _save_themes(review, values, by)
         changes = {}
@@ -251,7 +239,8 @@ def save_section(*, review_id, section, values, seen_version, by):
         changes["status"] = ReviewStatus.IN_PROGRESS
         _event(review, ReviewStatus.ASSIGNED, ReviewStatus.IN_PROGRESS, by)
     _save(review, by, **changes)
-    return SaveResult(version=current + 1, saved_at=timezone.now())
+    return SaveResult(version=current + 1, saved_at=timezone.now(),
+                      saved=section_values(review, section), kept=kept)  # fmt: skip
 
 
 def _save_themes(review, values, by):

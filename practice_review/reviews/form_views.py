@@ -1,6 +1,8 @@
 """The review form: a task list of sections saved as drafts, then submission; sign-off and
 reopening by the QA lead; responses by the practitioner and manager."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,10 +15,12 @@ from practice_review.reviews import actions, review_sections, workflow
 from practice_review.reviews.models import GradeDescriptor
 from practice_review.reviews.practice_window import practice_window
 from practice_review.reviews.queries import (
+    ReviewClosed,
     can_respond,
     get_review_for_user,
     get_review_to_edit,
     review_answers,
+    section_values,
 )
 from practice_review.reviews.review_forms import (
     SECTION_FORMS,
@@ -27,6 +31,26 @@ from practice_review.reviews.review_forms import (
 from practice_review.reviews.views import review_page
 
 
+def review_form_page(view):
+    """A page of the review form. For a review the person may still see but nobody may
+    change any more (submitted, signed off), it sends them to the review's page, saying since
+    when (queries.ReviewClosed); an autosave is told the same in JSON, so a tab left open says
+    that, not that the person was signed out."""
+
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ReviewClosed as closed:
+            if _is_autosave(request):
+                return JsonResponse({"submitted": closed.message}, status=409)
+            messages.info(request, closed.message)
+            return redirect("review_detail", closed.review.id)
+
+    return page
+
+
+@review_form_page
 def review_tasks(request, review_id):
     review = get_review_to_edit(request.user, review_id)
     answers = review_answers(review)
@@ -60,43 +84,44 @@ def _is_autosave(request):
     return request.headers.get("X-Autosave") == "1"
 
 
+@review_form_page
 def review_section(request, review_id, section):
     """GET shows a section; POST saves it (autosave sends the same POST and gets JSON)."""
     if section not in SECTION_FORMS:
         raise Http404
     review = get_review_to_edit(request.user, review_id)
     form_class = SECTION_FORMS[section]
-    extra = {"review": review}
-    version = review.section_versions.get(section, 0)
-    conflicts = []
-    if request.method == "POST":
-        form = form_class(request.POST, **extra)
-        result = None
-        if form.is_valid():
-            try:
-                result = actions.save_section(
-                    review_id=review.id,
-                    section=section,
-                    values=form.values(),
-                    seen_version=form.cleaned_data["version"],
-                    by=request.user,
-                )
-            except actions.NotAllowed as refused:
-                form.add_error(None, str(refused))
-        if result is not None:
-            if _is_autosave(request):
-                return _autosave_response(result)
-            if result.ok:
-                messages.success(request, f"{review_sections.BY_KEY[section].title} saved")
-                return redirect("review_tasks", review.id)
-            conflicts = _describe_conflicts(form, result.conflicts)
-            # Their next save is a deliberate choice, made after seeing what changed.
-            form.data = form.data.copy()
-            form.data["version"] = result.version
-        elif _is_autosave(request):
-            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    else:
-        form = form_class(initial={**form_class.initial_from(review), "version": version}, **extra)
+    if request.method != "POST":
+        version = review.section_versions.get(section, 0)
+        form = form_class.showing(review, section_values(review, section), version)
+        return _section_page(request, review, form)
+    form = form_class(request.POST, review=review)
+    result = None
+    if form.is_valid():
+        try:
+            result = actions.save_section(
+                review_id=review.id, section=section, values=form.values(),
+                seen_version=form.cleaned_data["version"], base=form.cleaned_data["base"],
+                by=request.user,
+            )  # fmt: skip
+        except actions.NotAllowed as refused:
+            get_review_to_edit(request.user, review.id)  # submitted meanwhile: ReviewClosed
+            form.add_error(None, str(refused))
+    if _is_autosave(request):
+        return _autosave_response(review, form, result)
+    if result is None:
+        return _section_page(request, review, form)
+    if result.ok:
+        messages.success(request, _saved(section, result))
+        return redirect("review_tasks", review.id)
+    # Their next save is a deliberate choice, made after seeing what clashed: the page holds
+    # the merge (their answers where the two clash), over the answers now saved.
+    shown = form_class.showing(review, result.shown, result.version, base=result.saved)
+    return _section_page(request, review, shown, _describe_conflicts(shown, result))
+
+
+def _section_page(request, review, form, conflicts=()):
+    section = form.section
     return render(
         request,
         f"reviews/form/section_{section}.html",
@@ -110,24 +135,48 @@ def review_section(request, review_id, section):
     )
 
 
-def _autosave_response(result):
-    if result.ok:
-        saved_at = timezone.localtime(result.saved_at)
-        return JsonResponse({"version": result.version, "saved_at": f"{saved_at:%H:%M:%S}"})
-    return JsonResponse(
-        {"version": result.version, "conflict": [name for name, _, _ in result.conflicts]},
-        status=409,
-    )
+KEPT = "Someone else's changes to other questions in this section were kept."
 
 
-def _describe_conflicts(form, conflicts):
-    rows = []
-    for name, saved, yours in conflicts:
-        field_name = "age_at_review" if name in ("age_years", "age_as_written") else name
+def _saved(section, result):
+    saved = f"{review_sections.BY_KEY[section].title} saved"
+    return f"{saved}. {KEPT}" if result.kept else saved
+
+
+def _autosave_response(review, form, result):
+    if result is None:
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    if not result.ok:
+        return JsonResponse({"version": result.version, "conflict": result.conflicts}, status=409)
+    saved_at = timezone.localtime(result.saved_at)
+    answer = {
+        "version": result.version,
+        "saved_at": f"{saved_at:%H:%M:%S}",
+        "base": form.signed(review, result.saved),
+    }
+    if result.kept:
+        # Someone else's changes were kept: the page shows them (autosave.js puts them in).
+        now = form.showing(review, result.saved, result.version)
+        answer.update(kept=now.as_sent(result.kept), message=KEPT)
+    return JsonResponse(answer)
+
+
+def _describe_conflicts(form, result):
+    rows = {}
+    for name in result.conflicts:
+        field_name = form.field_for(name)
+        if field_name in rows:
+            continue
         field = form.fields.get(field_name)
-        rows.append({"field": field_name, "label": form.describe(name),
-                     "saved": _shown(field, saved), "yours": _shown(field, yours)})  # fmt: skip
-    return rows
+        # An answer kept in two of the review's columns is shown by the one a person reads.
+        shown = {"age_at_review": "age_as_written"}.get(field_name, field_name)
+        rows[field_name] = {
+            "field": field_name,
+            "label": form.describe(name),
+            "saved": _shown(field, result.saved.get(shown)),
+            "yours": _shown(field, result.shown.get(shown)),
+        }
+    return list(rows.values())
 
 
 def _shown(field, value):
@@ -162,6 +211,7 @@ def item_list_page(request, review_id, *, form_class, add, message, template, it
     return render(request, template, {"review": review, "form": form, "items": items(review)})
 
 
+@review_form_page
 def review_conversations(request, review_id):
     return item_list_page(
         request,
@@ -175,6 +225,7 @@ def review_conversations(request, review_id):
 
 
 @require_POST
+@review_form_page
 def review_remove_item(request, review_id, kind, item_id):
     review = get_review_to_edit(request.user, review_id)
     # Recommendations are removed through the tracker (tracker/views.py), which keeps those it
@@ -191,6 +242,7 @@ def review_remove_item(request, review_id, kind, item_id):
     return redirect("review_conversations", review.id)
 
 
+@review_form_page
 def review_submit(request, review_id):
     review = get_review_to_edit(request.user, review_id)
     answers = review_answers(review)
@@ -199,7 +251,10 @@ def review_submit(request, review_id):
         try:
             actions.submit_review(review=review, by=request.user, answers=answers)
         except actions.NotAllowed:
-            raise Http404 from None  # already submitted (a second click), or not started
+            # Submitted meanwhile (a second click in another tab): ReviewClosed. Otherwise
+            # not started, which the page never offers.
+            get_review_to_edit(request.user, review.id)
+            raise Http404 from None
         messages.success(
             request, "Review submitted. The practitioner and their manager can now read it."
         )

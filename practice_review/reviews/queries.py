@@ -7,9 +7,10 @@ for the user (a 404, never a 403 that confirms a record is there).
 from django.db.models import Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from practice_review.core.permissions import Permission, has_permission
-from practice_review.core.vocabulary import COMPLETED_STATES, EDITABLE_STATES, Role
+from practice_review.core.vocabulary import COMPLETED_STATES, EDITABLE_STATES, THEME_KEYS, Role
 from practice_review.reviews import dual_review
 from practice_review.reviews.models import Child, Cohort, Review
 from practice_review.reviews.review_sections import SECTION_FIELDS
@@ -86,11 +87,67 @@ def can_edit_review(user, review):
     )
 
 
+class ReviewClosed(Http404):
+    """The person may see this review, but it is no longer a draft: nobody may change it.
+
+    The pages of the form catch it (form_views.review_form_page) and send the person to the
+    review's page, saying since when: the back button and a tab left open after submission
+    land there, not on "Page not found". It is a 404 too, so a page that forgot to catch it
+    still answers as it did before, telling nothing.
+    """
+
+    def __init__(self, review):
+        submitted = submitted_on(review)
+        when = f" on {submitted:%-d %B %Y}" if submitted else ""
+        self.review = review
+        self.message = f"Submitted{when}: it can no longer be changed."
+        super().__init__(self.message)
+
+
+def submitted_on(review):
+    """The day the review last left the reviewer's hands (submitted, or imported as final);
+    None if its timeline does not say."""
+    event = (
+        review.events.filter(to_status__in=COMPLETED_STATES)
+        .exclude(from_status__in=COMPLETED_STATES)
+        .order_by("-at", "-id")
+        .first()
+    )
+    return timezone.localdate(event.at) if event else None
+
+
 def get_review_to_edit(user, review_id):
+    """The review, for a page of the review form: the one place that decides who may change
+    a review. Out of scope is a 404; in scope but no longer a draft is ReviewClosed (a draft
+    is only ever its reviewer's to change, so nobody may change a closed one)."""
     review = get_review_for_user(user, review_id)
+    if review.status not in EDITABLE_STATES:
+        raise ReviewClosed(review)
     if not can_edit_review(user, review):
         raise Http404
     return review
+
+
+def _theme_values(review):
+    values = {}
+    for finding in review.findings.all():
+        values[f"strengths_{finding.theme}"] = finding.strengths
+        values[f"development_{finding.theme}"] = finding.development
+        values[f"topics_{finding.theme}"] = sorted(t.pk for t in finding.topics.all())
+        values[f"before_window_{finding.theme}"] = finding.before_window
+    for theme in THEME_KEYS:
+        values.setdefault(f"strengths_{theme}", "")
+        values.setdefault(f"development_{theme}", "")
+        values.setdefault(f"topics_{theme}", [])
+        values.setdefault(f"before_window_{theme}", False)
+    return values
+
+
+def section_values(review, section):
+    """What is saved now for a section of the form, as {field: value}."""
+    if section == "themes":
+        return _theme_values(review)
+    return {name: getattr(review, name) for name in SECTION_FIELDS[section]}
 
 
 def review_answers(review):

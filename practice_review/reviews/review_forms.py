@@ -5,6 +5,8 @@ checked once, at submission, by review_sections.missing().
 """
 
 from django import forms
+from django.core import signing
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,8 +15,9 @@ from practice_review.accounts.forms import staff_choice
 from practice_review.core import vocabulary as v
 from practice_review.core.forms import date_field, radios, text
 from practice_review.reviews import review_sections
-from practice_review.reviews.actions import conflicts_of_interest, section_values
+from practice_review.reviews.actions import conflicts_of_interest
 from practice_review.reviews.models import Child, Cohort, Conversation, LearningTopic
+from practice_review.reviews.queries import section_values
 from practice_review.reviews.review_file import Bad, age_on, parse_age
 
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
@@ -157,24 +160,99 @@ def about(label, subject):
     return format_html('{}<span class="govuk-visually-hidden"> ({})</span>', label, subject)
 
 
-class SectionForm(forms.Form):
-    """A section of the review form; `version` is the section's version the page started from."""
+class _LoadedAnswersJSON(signing.JSONSerializer):
+    """Dates as ISO text: section_merge.comparable() compares them so."""
 
+    def dumps(self, obj):
+        return DjangoJSONEncoder(separators=(",", ":")).encode(obj).encode("latin-1")
+
+
+def _salt(review, section):
+    # A copy signed for one review's section is refused on any other.
+    return f"practice_review.reviews.loaded-answers:{review.pk}:{section}"
+
+
+class SectionForm(forms.Form):
+    """A section of the review form. `version` is the section's version the page started from;
+    `base` the section's answers as the page was loaded, signed.
+
+    The base is what lets a save from a stale page be merged answer by answer
+    (section_merge.py). It travels with the page, signed (django.core.signing, salted with the
+    review and section), rather than being rebuilt from the review's history at `version`:
+    the themes' answers live in ThemeFinding rows and their topic links, whose history would
+    have to be replayed to a moment, and the purge may have cleared it. The signed copy is
+    exactly what the page showed, and cannot be forged into anything else: a copy that does
+    not verify counts as none, and then nothing is merged silently.
+    """
+
+    section = ""
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, review=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.review = review
 
+    @classmethod
+    def showing(cls, review, values, version, base=None):
+        """The section's page showing `values` (section_values()'s answers), to be saved over
+        `version` of the section, whose answers were then `base` (by default, `values`)."""
+        base = values if base is None else base
+        return cls(initial={**cls.initial_from_values(values), "version": version,
+                            "base": cls.signed(review, base)}, review=review)  # fmt: skip
+
+    @classmethod
+    def signed(cls, review, values):
+        return signing.dumps(
+            values, salt=_salt(review, cls.section), serializer=_LoadedAnswersJSON, compress=True
+        )
+
+    def clean_base(self):
+        if not self.cleaned_data["base"] or self.review is None:
+            return None
+        try:
+            return signing.loads(self.cleaned_data["base"], salt=_salt(self.review, self.section))
+        except signing.BadSignature:
+            return None
+
+    @classmethod
+    def initial_from(cls, review):
+        return cls.initial_from_values(section_values(review, cls.section))
+
+    @staticmethod
+    def initial_from_values(values):
+        """The form's initial data for the section's answers (section_values())."""
+        return dict(values)
+
+    def field_for(self, name):
+        """The form field that gives an answer (section_values()'s name)."""
+        return name
+
+    def as_sent(self, names):
+        """{form field: what the page's inputs would send} for the answers named, as a page
+        shows them: a radio or text box's value, the ticked boxes' values, or a checkbox's
+        true or false. autosave.js puts them into the page."""
+        sent = {}
+        for name in dict.fromkeys(self.field_for(name) for name in names):
+            field = self[name]
+            value = field.value()
+            if isinstance(field.field.widget, forms.CheckboxInput):
+                sent[name] = bool(value)
+            else:
+                shown = field.field.widget.format_value(value)
+                sent[name] = shown if isinstance(shown, list) else ["" if shown is None else shown]
+        return sent
+
     def describe(self, name):
         """The question a field answers, as a person would name it in a conflict."""
-        field = self.fields.get(name)
+        field = self.fields.get(self.field_for(name))
         return field.label if field else name
 
 
 class ChildSectionForm(SectionForm):
+    section = "child"
     # Until the reviewer first gives it, the draft saves without it (as it is typed) and the
-    # task list names it as missing; see __init__.
+    # task list names it as missing; see clean().
     review_date = date_field(
         "Date of the review",
         required=False,
@@ -200,21 +278,31 @@ class ChildSectionForm(SectionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.child = self.review.child if self.review else None
-        # Once given, the date may be changed but not cleared: a review always has its date.
-        self.fields["review_date"].required = bool(
-            self.review and self.review.review_date_confirmed
-        )
 
-    def describe(self, name):
-        if name in ("age_years", "age_as_written"):
-            return self.fields["age_at_review"].label
-        if name == "review_date_confirmed":
-            return self.fields["review_date"].label
-        return super().describe(name)
+    # One question gives the age in years and as written; the date gives its confirmation.
+    FIELD_FOR = {
+        "age_years": "age_at_review",
+        "age_as_written": "age_at_review",
+        "review_date_confirmed": "review_date",
+    }
+
+    def field_for(self, name):
+        return self.FIELD_FOR.get(name, name)
 
     def clean(self):
         data = super().clean()
         start, review_date = data.get("case_start_date"), data.get("review_date")
+        # Once given, the date may be changed but not cleared: a review always has its date.
+        # Given as the page knew it: a page loaded before it was given (another tab) leaves
+        # it blank without clearing it, and the save keeps the date given meanwhile.
+        loaded = data.get("base")
+        given = (
+            loaded["review_date_confirmed"]
+            if loaded
+            else (self.review is not None and self.review.review_date_confirmed)
+        )
+        if given and not review_date and "review_date" not in self.errors:
+            self.add_error("review_date", self.fields["review_date"].error_messages["required"])
         if start and review_date and start > review_date:
             self.add_error("case_start_date", "The case must have started by the review date")
         return data
@@ -262,23 +350,24 @@ class ChildSectionForm(SectionForm):
         }
 
     @staticmethod
-    def initial_from(review):
+    def initial_from_values(values):
         return {
             # A new review's date is its due date until the reviewer gives the real one.
-            "review_date": review.review_date if review.review_date_confirmed else None,
-            "age_at_review": review.age_as_written,
-            "case_start_date": review.case_start_date,
-            "legal_status": review.legal_status,
-            "gender": review.gender,
-            "ethnicity": review.ethnicity,
-            "religion": review.religion,
-            "first_language": review.first_language,
-            "interpreter_needed": yes_no_initial(review.interpreter_needed),
-            "uasc": yes_no_initial(review.uasc),
+            "review_date": values["review_date"] if values["review_date_confirmed"] else None,
+            "age_at_review": values["age_as_written"],
+            "case_start_date": values["case_start_date"],
+            "legal_status": values["legal_status"],
+            "gender": values["gender"],
+            "ethnicity": values["ethnicity"],
+            "religion": values["religion"],
+            "first_language": values["first_language"],
+            "interpreter_needed": yes_no_initial(values["interpreter_needed"]),
+            "uasc": yes_no_initial(values["uasc"]),
         }
 
 
 class StandardsSectionForm(SectionForm):
+    section = "standards"
     PARTS = {"_comment": "comment", "_put_right": "put right during the review", "": "result"}
 
     def describe(self, name):
@@ -313,12 +402,9 @@ class StandardsSectionForm(SectionForm):
             values[f"{key}_put_right"] = data[f"{key}_put_right"]
         return values
 
-    @staticmethod
-    def initial_from(review):
-        return section_values(review, "standards")
-
 
 class ThemesSectionForm(SectionForm):
+    section = "themes"
     PARTS = {
         "strengths": "strengths",
         "development": "areas for development",
@@ -375,12 +461,9 @@ class ThemesSectionForm(SectionForm):
             values[f"before_window_{key}"] = data[f"before_window_{key}"]
         return values
 
-    @staticmethod
-    def initial_from(review):
-        return section_values(review, "themes")
-
 
 class GradesSectionForm(SectionForm):
+    section = "grades"
     practice_grade = radios("Social work practice", v.GRADES, required=False)
     practice_rationale = text("Reasons for the practice grade", long=True)
     outcome_grade = radios("Outcomes for the child or young person", v.GRADES, required=False)
@@ -401,10 +484,6 @@ class GradesSectionForm(SectionForm):
             "outcome_rationale": data["outcome_rationale"].strip(),
             "practice_outcome_reason": data["practice_outcome_reason"].strip(),
         }
-
-    @staticmethod
-    def initial_from(review):
-        return section_values(review, "grades")
 
 
 class ConversationForm(forms.Form):

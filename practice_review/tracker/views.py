@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from practice_review.core import spreadsheets
 from practice_review.reviews import actions as review_actions
-from practice_review.reviews.form_views import item_list_page
+from practice_review.reviews.form_views import item_list_page, review_form_page
 from practice_review.reviews.queries import get_review_to_edit, reviews_visible_to
 from practice_review.tracker import actions, queries
 from practice_review.tracker.forms import (
@@ -186,6 +186,7 @@ def _detail_page(request, recommendation, **forms):
 # review is a draft; the tracker follows them up once it is submitted.
 
 
+@review_form_page
 def review_recommendations(request, review_id):
     return item_list_page(
         request,
@@ -199,6 +200,7 @@ def review_recommendations(request, review_id):
 
 
 @require_POST
+@review_form_page
 def review_remove_recommendation(request, review_id, item_id):
     review = get_review_to_edit(request.user, review_id)
     recommendation = get_object_or_404(review.recommendations, pk=item_id)

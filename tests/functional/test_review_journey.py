@@ -37,7 +37,7 @@ from practice_review.core.vocabulary import PRACTICE_STANDARDS, THEMES
 from practice_review.reviews import actions
 from practice_review.reviews.models import Child, Review, ReviewResponse
 from practice_review.reviews.queries import reviews_awaiting_response
-from practice_review.reviews.review_forms import ThemesSectionForm
+from practice_review.reviews.review_forms import SECTION_FORMS, ThemesSectionForm
 from tests.conftest import PASSWORD
 from tests.functional.conftest import ROOT, SCREENS, enter_second_factor
 
@@ -720,7 +720,9 @@ def a_saves_then_b_saves_differently(page_a, page_b):
     with page_b.expect_response(is_autosave) as refused:
         group(page_b, practice).get_by_label("Inadequate", exact=True).check()
     assert refused.value.status == 409
-    expect(autosave_status(page_b)).to_contain_text("Someone else has saved this section")
+    expect(autosave_status(page_b)).to_contain_text(
+        "someone else has changed the same answers in this section"
+    )
     page_b.get_by_role("button", name="Save and return to the review").click()
 
 
@@ -807,6 +809,164 @@ def test_save_while_an_autosave_is_on_its_way_is_not_a_conflict(drive, cast):
         expect(success_banner(page)).to_contain_text("Grades saved")
 
     drive(journey)
+
+
+def open_in_two_tabs(tab_a, path, errors):
+    """A second tab of the same browser (one session) on the page tab A opens too."""
+    tab_b = tab_a.context.new_page()
+    watch_for_errors(tab_b, errors)
+    for tab in (tab_a, tab_b):
+        tab.goto(path)
+        autosave_started(tab)
+    return tab_b
+
+
+def tab_a_saves_a_grade_and_its_reasons(tab_a):
+    group(tab_a, "Social work practice").get_by_label("Good", exact=True).check()
+    tab_a.get_by_label("Reasons for the practice grade").fill("Tab A's reasons.")
+    # Save waits for any autosave on its way, so the two never overlap.
+    tab_a.get_by_role("button", name="Save and return to the review").click()
+    expect(success_banner(tab_a)).to_contain_text("Grades saved")
+
+
+def test_two_tabs_changing_different_answers_keep_both(drive, cast):
+    """docs/spec/quality.md#no-lost-update: "two people edit the same review". Tab B, opened
+    before tab A saved, changes another answer: A's answers are kept (and shown in B), not put
+    back as B loaded them."""
+    review = assigned_review(cast)
+    path = f"/reviews/{review.id}/form/grades/"
+    errors = []
+
+    def journey(tab_a):
+        sign_in(tab_a, "reviewer.independent")
+        tab_b = open_in_two_tabs(tab_a, path, errors)
+        tab_a_saves_a_grade_and_its_reasons(tab_a)
+        # B's autosave meets A's save: merged, saved, and A's answers put into B's page.
+        with tab_b.expect_response(is_autosave) as merged:
+            tab_b.get_by_label("Reasons for the outcomes grade").fill("Tab B's reasons.")
+        assert merged.value.status == 200
+        expect(autosave_status(tab_b)).to_contain_text(
+            "Someone else's changes to other questions in this section were kept."
+        )
+        expect(
+            group(tab_b, "Social work practice").get_by_label("Good", exact=True)
+        ).to_be_checked()
+        expect(tab_b.get_by_label("Reasons for the practice grade")).to_have_value(
+            "Tab A's reasons."
+        )
+        tab_b.get_by_role("button", name="Save and return to the review").click()
+        expect(success_banner(tab_b)).to_contain_text("Grades saved")
+
+    drive(journey)
+    assert not errors, errors
+    review.refresh_from_db()
+    assert (review.practice_grade, review.practice_rationale, review.outcome_rationale) == (
+        "good", "Tab A's reasons.", "Tab B's reasons."
+    )  # fmt: skip
+
+
+def test_two_tabs_changing_the_same_answer_are_asked_about_that_answer_only(
+    drive, cast, axe, screenshot
+):
+    review = assigned_review(cast)
+    path = f"/reviews/{review.id}/form/grades/"
+    errors = []
+
+    def journey(tab_a):
+        sign_in(tab_a, "reviewer.independent")
+        tab_b = open_in_two_tabs(tab_a, path, errors)
+        tab_a_saves_a_grade_and_its_reasons(tab_a)
+        # B changes the same grade: its autosave is refused and says why; autosave stops.
+        with tab_b.expect_response(is_autosave) as refused:
+            group(tab_b, "Social work practice").get_by_label("Inadequate", exact=True).check()
+        assert refused.value.status == 409
+        expect(autosave_status(tab_b)).to_contain_text("Choose Save to see both versions")
+        tab_b.get_by_label("Reasons for the outcomes grade").fill("Tab B's reasons.")
+        tab_b.get_by_role("button", name="Save and return to the review").click()
+
+        table = tab_b.get_by_role("table", name="What changed")
+        expect(table.locator("tbody tr")).to_have_count(1)
+        expect(table.locator("tbody tr th")).to_have_text("Social work practice")
+        expect(table.locator("tbody tr td")).to_have_text(["Good", "Inadequate"])
+        # The form holds B's grade, A's reasons (B never touched them) and B's own reasons.
+        practice = group(tab_b, "Social work practice")
+        expect(practice.get_by_label("Inadequate", exact=True)).to_be_checked()
+        expect(tab_b.get_by_label("Reasons for the practice grade")).to_have_value(
+            "Tab A's reasons."
+        )
+        expect(tab_b.get_by_label("Reasons for the outcomes grade")).to_have_value(
+            "Tab B's reasons."
+        )
+        axe(tab_b)
+        screenshot(tab_b, "two-tabs-one-answer-both-changed")
+        tab_b.get_by_role("button", name="Save and return to the review").click()  # again
+        expect(success_banner(tab_b)).to_contain_text("Grades saved")
+
+    drive(journey)
+    assert not errors, errors
+    review.refresh_from_db()
+    assert (review.practice_grade, review.practice_rationale, review.outcome_rationale) == (
+        "inadequate", "Tab A's reasons.", "Tab B's reasons."
+    )  # fmt: skip
+
+
+def review_ready_to_submit(cast):
+    """An assigned review with every required section done, through the form's own rules."""
+    review = assigned_review(cast)
+    by = cast["reviewer_independent"]
+    today = timezone.localdate()
+    answers = {
+        "child": {"review_date": f"{today:%d/%m/%Y}", "age_at_review": "17",
+                  "legal_status": "looked_after", "gender": "male"},
+        "standards": {key: "met" for key, _label in PRACTICE_STANDARDS},
+        "themes": {f"strengths_{key}": "A strength." for key, _title in THEMES},
+        "grades": {"practice_grade": "good", "practice_rationale": "Clear work.",
+                   "outcome_grade": "good", "outcome_rationale": "Settled."},
+    }  # fmt: skip
+    for section, data in answers.items():
+        form = SECTION_FORMS[section]({**data, "version": 0}, review=review)
+        assert form.is_valid(), form.errors
+        result = actions.save_section(review_id=review.id, section=section,
+                                      values=form.values(), seen_version=0, by=by)  # fmt: skip
+        assert result.ok
+        review.refresh_from_db()
+    actions.add_conversation(review=review, by=by, held_with="practitioner", held_on=today,
+                             method="video", their_words="We spoke.")  # fmt: skip
+    return review
+
+
+def test_a_tab_left_open_after_submitting_says_so_and_so_does_the_back_button(
+    drive, cast, axe, screenshot
+):
+    review = review_ready_to_submit(cast)
+    submitted = f"Submitted on {timezone.localdate():%-d %B %Y}: it can no longer be changed."
+    errors = []
+
+    def journey(tab_a):
+        sign_in(tab_a, "reviewer.independent")
+        tab_b = open_in_two_tabs(tab_a, f"/reviews/{review.id}/form/grades/", errors)
+        tab_a.goto(f"/reviews/{review.id}/submit/")
+        tab_a.get_by_role("button", name="Submit the review").click()
+        expect(success_banner(tab_a)).to_contain_text("Review submitted")
+        # The tab left open: what is typed there is not saved, and the page says why.
+        with tab_b.expect_response(is_autosave) as refused:
+            tab_b.get_by_label("Reasons for the practice grade").fill("Second thoughts.")
+        assert refused.value.status == 409
+        expect(autosave_status(tab_b)).to_have_text(f"Not saved. {submitted}")
+        tab_b.get_by_role("button", name="Save and return to the review").click()
+        expect(tab_b).to_have_url(re.compile(rf"/reviews/{review.id}/$"))
+        expect(tab_b.locator(".govuk-notification-banner")).to_contain_text(submitted)
+        axe(tab_b)
+        screenshot(tab_b, "submitted-review-from-a-tab-left-open")
+        # The back button, to the submit page: the review's page again, not "Page not found".
+        tab_a.go_back()
+        expect(tab_a).to_have_url(re.compile(rf"/reviews/{review.id}/$"))
+        expect(tab_a.locator(".govuk-notification-banner")).to_contain_text(submitted)
+
+    drive(journey)
+    assert not errors, errors
+    review.refresh_from_db()
+    assert review.status == "submitted" and review.practice_rationale == "Clear work."
 
 
 # --------------------------------------------------------------------------- bugs found

@@ -1,7 +1,9 @@
 """Running a review in the app: cohorts, assignment, the form, submission and sign-off."""
 
 import datetime
+import importlib.util
 import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -13,6 +15,7 @@ from practice_review.core.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEYS
 from practice_review.reports.figures import cohort_figures
 from practice_review.reviews import actions
 from practice_review.reviews.models import Child, Cohort, Review, ReviewEvent
+from practice_review.reviews.queries import section_values
 from practice_review.tracker import actions as tracker_actions
 
 pytestmark = pytest.mark.django_db
@@ -283,7 +286,10 @@ def test_the_whole_review_is_submitted_and_the_practitioner_and_manager_told(
     message = mail.outbox[0]
     assert sorted(message.to) == ["manager@council.example", "practitioner@council.example"]
     assert "SY" not in message.body and "Eritrean" not in message.body
-    assert client.get(section_url(review, "grades")).status_code == 404  # no more editing
+    # No more editing: the form's pages send the reviewer to the review, saying why.
+    assert client.get(section_url(review, "grades"))["Location"] == reverse(
+        "review_detail", args=[review.id]
+    )
     assert cohort_figures(review.cohort)["practice_good_or_better_outcome_not"] == 1
 
 
@@ -504,7 +510,8 @@ def test_a_second_submit_is_refused_and_records_nothing(client, cast, review):
     complete(client, review)
     assert client.post(reverse("review_submit", args=[review.id])).status_code == 302
     # The stale page's second click: the review is no longer the reviewer's to submit.
-    assert client.post(reverse("review_submit", args=[review.id])).status_code == 404
+    again = client.post(reverse("review_submit", args=[review.id]))
+    assert again["Location"] == reverse("review_detail", args=[review.id])
     with pytest.raises(actions.NotAllowed):
         actions.submit_review(review=review, by=cast["reviewer_independent"], answers={})
     assert review.events.filter(to_status="submitted").count() == 1
@@ -614,7 +621,7 @@ def test_the_first_item_added_starts_the_review_once_and_keeps_a_save_made_meanw
 def test_the_save_action_refuses_a_review_date_in_the_future_whatever_calls_it(cast, review):
     # The form refuses it too (above); the action is the rule's last line, for any other caller.
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    values = actions.section_values(review, "child") | {
+    values = section_values(review, "child") | {
         "review_date": tomorrow, "review_date_confirmed": True,
     }  # fmt: skip
     with pytest.raises(actions.NotAllowed, match="today or in the past"):
@@ -624,3 +631,275 @@ def test_the_save_action_refuses_a_review_date_in_the_future_whatever_calls_it(c
         )  # fmt: skip
     review.refresh_from_db()
     assert review.review_date_confirmed is False and review.status == "assigned"
+
+
+# -------------------------------------------------------------- two tabs on one section
+
+
+def _browser_forms():
+    """benchmarks/load/browser_forms.py: a page's form as `new FormData(form)` would post it."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "load" / "browser_forms.py"
+    spec = importlib.util.spec_from_file_location("browser_forms", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+browser_forms = _browser_forms()
+
+
+class Tab:
+    """A browser tab on a section of the form: the page as loaded, changed, then posted."""
+
+    def __init__(self, client, review, section):
+        self.client, self.url = client, section_url(review, section)
+        self.load(client.get(self.url))
+
+    def load(self, response):
+        assert response.status_code == 200, response.status_code
+        self.page = response.content.decode()
+        self.form = browser_forms.Forms(self.page).find(has="version")
+
+    def set(self, name, value):
+        browser_forms.set_field(self.form, name, value)
+
+    def tick(self, name, value):
+        self.form["fields"].append([name, str(value)])
+
+    def value(self, name):
+        # The newline Django writes after <textarea> is not part of the value (HTML drops it).
+        return [value.removeprefix("\n") for field, value in self.form["fields"] if field == name]
+
+    def save(self, autosave=False, follow=False):
+        data = {}
+        for name, value in self.form["fields"]:
+            data.setdefault(name, []).append(value)
+        headers = {"X-Autosave": "1"} if autosave else {}
+        return self.client.post(self.url, data, headers=headers, follow=follow)
+
+
+def test_two_tabs_changing_different_answers_keep_both_changes(client, cast, review):
+    """docs/spec/quality.md#no-lost-update: "two people edit the same review". Tab B, opened
+    before tab A saved, saves another answer: A's answer is kept, not put back as B loaded it."""
+    client.force_login(cast["reviewer_independent"])
+    tab_a, tab_b = Tab(client, review, "grades"), Tab(client, review, "grades")
+    tab_a.set("practice_grade", "good")
+    tab_a.set("practice_rationale", "Tab A's reasons.")
+    assert tab_a.save().status_code == 302
+    tab_b.set("outcome_grade", "requires_improvement")
+    response = tab_b.save(follow=True)
+    assert response.redirect_chain[-1][0] == reverse("review_tasks", args=[review.id])
+    assert "Someone else&#x27;s changes to other questions in this section were kept" in (
+        response.content.decode()
+    )
+    review.refresh_from_db()
+    assert (review.practice_grade, review.practice_rationale, review.outcome_grade) == (
+        "good", "Tab A's reasons.", "requires_improvement"
+    )  # fmt: skip
+    assert review.section_versions["grades"] == 2
+
+
+def test_two_tabs_changing_the_same_answer_are_shown_only_that_answer_and_save_again_keeps_the_rest(
+    client, cast, review
+):
+    client.force_login(cast["reviewer_independent"])
+    tab_a, tab_b = Tab(client, review, "grades"), Tab(client, review, "grades")
+    tab_a.set("practice_grade", "good")
+    tab_a.set("practice_rationale", "Tab A's reasons.")
+    assert tab_a.save().status_code == 302
+    tab_b.set("practice_grade", "inadequate")
+    tab_b.set("outcome_rationale", "Tab B's reasons.")
+    tab_b.load(tab_b.save())
+    assert "Someone else saved this section while you were editing it" in tab_b.page
+    [table] = re.findall(r"<table.*?</table>", tab_b.page, re.DOTALL)
+    rows = re.findall(r"<tr class=\"govuk-table__row\"><th scope=\"row\".*?</tr>", table)
+    assert len(rows) == 1 and "Social work practice" in rows[0]
+    assert re.findall(r"<td[^>]*>(.*?)</td>", rows[0]) == ["Good", "Inadequate"]
+    # The form holds A's change B never touched, B's own change, and B's side of the clash.
+    assert tab_b.value("practice_grade") == ["inadequate"]
+    assert tab_b.value("practice_rationale") == ["Tab A's reasons."]
+    assert tab_b.value("outcome_rationale") == ["Tab B's reasons."]
+    review.refresh_from_db()
+    assert (review.practice_grade, review.outcome_rationale) == ("good", "")  # nothing written
+    assert tab_b.save().status_code == 302  # "Save again": a deliberate choice
+    review.refresh_from_db()
+    assert (review.practice_grade, review.practice_rationale, review.outcome_rationale) == (
+        "inadequate", "Tab A's reasons.", "Tab B's reasons."
+    )  # fmt: skip
+
+
+def test_two_tabs_on_the_themes_merge_findings_and_ticked_topics(client, cast, review):
+    from practice_review.reviews.models import LearningTopic
+
+    chronology, recording = (LearningTopic.objects.get(name=n) for n in ("Chronology", "Recording"))
+    client.force_login(cast["reviewer_independent"])
+    tab_a, tab_b = Tab(client, review, "themes"), Tab(client, review, "themes")
+    tab_a.set("strengths_identity", "Tab A's strength.")
+    tab_a.tick("topics_identity", chronology.pk)
+    assert tab_a.save().status_code == 302
+    tab_b.set("development_journey", "Tab B's area for development.")
+    tab_b.tick("topics_identity", recording.pk)
+    assert tab_b.save().status_code == 302
+    identity = review.findings.get(theme="identity")
+    assert identity.strengths == "Tab A's strength."
+    assert set(identity.topics.all()) == {chronology, recording}
+    assert review.findings.get(theme="journey").development == "Tab B's area for development."
+
+
+def test_two_tabs_on_the_childs_details_merge_dates_and_answers(client, cast, review):
+    client.force_login(cast["reviewer_independent"])
+    tab_a, tab_b = Tab(client, review, "child"), Tab(client, review, "child")
+    tab_a.set("review_date", "14/03/2026")
+    assert tab_a.save().status_code == 302
+    tab_b.set("ethnicity", "Eritrean")
+    tab_b.set("interpreter_needed", "yes")
+    response = tab_b.save()
+    assert response.status_code == 302, response.content.decode()
+    review.refresh_from_db()
+    assert review.review_date == datetime.date(2026, 3, 14) and review.review_date_confirmed
+    assert (review.ethnicity, review.interpreter_needed) == ("Eritrean", True)
+
+
+def test_an_autosave_from_a_stale_tab_merges_and_tells_the_page_what_to_show(client, cast, review):
+    client.force_login(cast["reviewer_independent"])
+    tab_a, tab_b = Tab(client, review, "grades"), Tab(client, review, "grades")
+    tab_a.set("practice_grade", "good")
+    assert tab_a.save().status_code == 302
+    tab_b.set("outcome_rationale", "Typed in tab B.")
+    answer = tab_b.save(autosave=True)
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["version"] == 2 and body["kept"] == {"practice_grade": ["good"]}
+    review.refresh_from_db()
+    assert (review.practice_grade, review.outcome_rationale) == ("good", "Typed in tab B.")
+    # The page takes the new version and loaded answers (as autosave.js does): no conflict later.
+    tab_b.set("version", str(body["version"]))
+    tab_b.set("base", body["base"])
+    tab_b.set("practice_grade", "good")
+    tab_b.set("practice_rationale", "More from tab B.")
+    assert tab_b.save(autosave=True).status_code == 200
+    # An autosave that clashes is refused: the person chooses Save to see both versions.
+    tab_a.set("practice_rationale", "Tab A again.")
+    clash = tab_a.save(autosave=True)
+    assert clash.status_code == 409 and clash.json()["conflict"] == ["practice_rationale"]
+
+
+def test_a_tampered_loaded_copy_merges_nothing_silently(client, cast, review):
+    """The answers the page was loaded with are signed: altered, they count for nothing, and
+    every answer that differs from what is saved is put to the person."""
+    client.force_login(cast["reviewer_independent"])
+    tab_a, tab_b = Tab(client, review, "grades"), Tab(client, review, "grades")
+    tab_a.set("practice_grade", "good")
+    assert tab_a.save().status_code == 302
+    [base] = tab_b.value("base")
+    tab_b.set("base", base[:-3] + ("AAA" if not base.endswith("AAA") else "BBB"))
+    tab_b.set("outcome_grade", "inadequate")
+    page = tab_b.save().content.decode()
+    assert "Someone else saved this section while you were editing it" in page
+    assert Review.objects.get(pk=review.pk).outcome_grade is None
+
+
+# -------------------------------------------------------------- once the review is submitted
+
+SUBMITTED_ON = "Submitted on 6 December 2026: it can no longer be changed."
+
+
+@pytest.fixture
+def closed(cast, review):
+    """The reviewer's review, submitted on 6 December 2026, with a conversation and a
+    recommendation added while it was a draft."""
+    conversation = actions.add_conversation(
+        review=review, by=cast["reviewer_independent"], held_with="practitioner",
+        held_on=datetime.date(2026, 3, 10), method="video", their_words="We spoke.",
+    )  # fmt: skip
+    recommendation = tracker_actions.add_child_recommendation(
+        review=review, by=cast["reviewer_independent"], action="Update the plan",
+        owner=staff("RL"), due_date=datetime.date(2026, 12, 1), success_measure="Plan updated",
+    )  # fmt: skip
+    Review.objects.filter(pk=review.pk).update(status="submitted")
+    submitted_at = timezone.make_aware(datetime.datetime(2026, 12, 6, 10, 30))
+    ReviewEvent.objects.create(review=review, from_status="in_progress", to_status="submitted",
+                               by=cast["reviewer_independent"])  # fmt: skip
+    ReviewEvent.objects.filter(review=review, to_status="submitted").update(at=submitted_at)
+    review.refresh_from_db()
+    return review, conversation, recommendation
+
+
+def form_pages(review, conversation, recommendation):
+    """(method, URL, data) for every page of the review form."""
+    remove_conversation = reverse(
+        "review_remove_item", args=[review.id, "conversations", conversation.id]
+    )
+    remove_recommendation = reverse(
+        "review_remove_recommendation", args=[review.id, recommendation.id]
+    )
+    names = ("review_tasks", "review_conversations", "review_recommendations", "review_submit")
+    pages = [("get", reverse(name, args=[review.id]), None) for name in names]
+    sections = ("child", "standards", "themes", "grades")
+    pages += [("get", section_url(review, section), None) for section in sections]
+    return pages + [
+        ("post", section_url(review, "grades"), {"practice_grade": "inadequate", "version": 0}),
+        ("post", reverse("review_conversations", args=[review.id]),
+         {"held_with": "manager", "held_on": "11/03/2026", "method": "phone",
+          "their_words": "Added after."}),
+        ("post", reverse("review_recommendations", args=[review.id]), {"action": "Later"}),
+        ("post", reverse("review_submit", args=[review.id]), {}),
+        ("post", remove_conversation, {}),
+        ("post", remove_recommendation, {}),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("status", ["submitted", "final"])
+@pytest.mark.parametrize("person", ["reviewer_independent", "qa_lead", "practitioner"])
+def test_every_page_of_the_form_sends_a_submitted_review_to_its_page_and_says_since_when(
+    client, cast, closed, status, person
+):
+    """The back button, or a tab left open, after submission: the review's page, and why."""
+    review, conversation, recommendation = closed
+    Review.objects.filter(pk=review.pk).update(status=status)
+    history = review.history.count()
+    client.force_login(cast[person])
+    for method, url, data in form_pages(review, conversation, recommendation):
+        response = getattr(client, method)(url, data) if data is not None else client.get(url)
+        where = f"{method} {url}"
+        assert response.status_code == 302, where
+        assert response["Location"] == reverse("review_detail", args=[review.id]), where
+        page = client.get(response["Location"]).content.decode()
+        assert SUBMITTED_ON in page and "govuk-notification-banner" in page, where
+    review.refresh_from_db()
+    assert review.practice_grade is None and review.history.count() == history
+    assert review.conversations.count() == 1 and review.recommendations.count() == 1
+
+
+def test_an_autosave_to_a_submitted_review_is_told_so_in_words(client, cast, closed):
+    review, _, _ = closed
+    client.force_login(cast["reviewer_independent"])
+    response = post_section(client, review, "grades", {"practice_grade": "good", "version": 0},
+                            autosave=True)  # fmt: skip
+    assert response.status_code == 409
+    assert response.json() == {"submitted": SUBMITTED_ON}
+    assert Review.objects.get(pk=review.pk).practice_grade is None
+
+
+@pytest.mark.parametrize("person", ["reviewer_internal", "outsider", "admin"])
+def test_people_who_cannot_see_a_submitted_review_are_not_told_it_exists(
+    client, cast, closed, person
+):
+    review, conversation, recommendation = closed
+    client.force_login(cast[person])
+    for method, url, data in form_pages(review, conversation, recommendation):
+        response = getattr(client, method)(url, data) if data is not None else client.get(url)
+        assert response.status_code == 404, f"{method} {url}"
+    autosave = post_section(client, review, "grades", {"version": 0}, autosave=True)
+    assert autosave.status_code == 404
+
+
+def test_a_reopened_review_can_be_changed_again(client, cast, closed):
+    review, _, _ = closed
+    actions.reopen_review(review=review, by=cast["qa_lead"], reason="Grade query.")
+    client.force_login(cast["reviewer_independent"])
+    assert client.get(reverse("review_tasks", args=[review.id])).status_code == 200
+    assert client.get(section_url(review, "grades")).status_code == 200
+    response = post_section(client, review, "grades", {"practice_grade": "good", "version": 0})
+    assert response.status_code == 302
+    assert Review.objects.get(pk=review.pk).practice_grade == "good"

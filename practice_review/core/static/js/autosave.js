@@ -3,15 +3,21 @@
 //
 // Saves are sent one at a time, each carrying the section version the last save returned, so
 // a reviewer's own autosaves never conflict with each other, and pressing Save waits for a
-// save in flight so it carries the newest version too. When someone else has saved the same
-// section, the server answers 409 and autosave stops: the reviewer's Save then shows them
-// what changed, and nothing is overwritten silently.
+// save in flight so it carries the newest version too. Each also carries the section's answers
+// as the page last had them from the server (the signed "base"), so a save made after someone
+// else saved the section is merged answer by answer: the server keeps their changes to other
+// questions and answers with them, and they are put into the page. When both changed the same
+// answer, the server answers 409 and autosave stops: the reviewer's Save then shows them both
+// versions, and nothing is overwritten silently.
 const PAUSE_MS = 1500; // save when typing pauses this long...
 const MAX_WAIT_MS = 5000; // ...and at least this often while typing goes on
+
+const same = (a, b) => a.length === b.length && a.every((item, i) => item === b[i]);
 
 function start(form) {
   const status = form.querySelector("[data-autosave-status]");
   const version = form.querySelector("input[name='version']");
+  const base = form.querySelector("input[name='base']");
   let pauseTimer = null;
   let maxTimer = null;
   let inFlight = null; // the promise of the save being sent, if any
@@ -27,12 +33,33 @@ function start(form) {
     pauseTimer = maxTimer = null;
   }
 
+  // Someone else's answers the server kept, put into the page: only into a question that
+  // still holds what this save sent (one typed into since keeps the newer typing, which the
+  // next save sends as a change of this person's own).
+  function showKept(kept, sent) {
+    const now = new FormData(form);
+    for (const [name, value] of Object.entries(kept)) {
+      if (!same(now.getAll(name), sent.getAll(name))) continue;
+      const values = Array.isArray(value) ? value.map(String) : [];
+      form.querySelectorAll(`[name="${CSS.escape(name)}"]`).forEach((input) => {
+        if (input.type === "checkbox" && !Array.isArray(value)) {
+          input.checked = Boolean(value);
+        } else if (input.type === "radio" || input.type === "checkbox") {
+          input.checked = values.includes(input.value);
+        } else {
+          input.value = values[0] || "";
+        }
+      });
+    }
+  }
+
   async function send(keepalive) {
     let response;
+    const sent = new FormData(form);
     try {
       response = await fetch(form.action || window.location.href, {
         method: "POST",
-        body: new FormData(form),
+        body: sent,
         headers: { "X-Autosave": "1" },
         credentials: "same-origin",
         redirect: "manual", // a redirect means the session has ended: not a save
@@ -43,18 +70,28 @@ function start(form) {
       return;
     }
     const isJson = (response.headers.get("Content-Type") || "").includes("application/json");
-    if (response.type === "opaqueredirect" || !isJson) {
+    // Only the sign-in page's redirect, or a refusal of the session, means signed out.
+    if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
       stopped = true;
       say("Not saved: you have been signed out. Copy anything you need, then sign in again.");
+      return;
+    }
+    if (!isJson) {
+      say("Not saved: something went wrong. Your answers are still on this page: choose Save to try again.");
       return;
     }
     const body = await response.json();
     if (response.ok) {
       version.value = body.version;
-      say(`Saved at ${body.saved_at}.`);
+      if (base && body.base) base.value = body.base;
+      if (body.kept) showKept(body.kept, sent);
+      say(`Saved at ${body.saved_at}.${body.message ? ` ${body.message}` : ""}`);
+    } else if (response.status === 409 && body.submitted) {
+      stopped = true; // submitted (in another tab, or by someone else): nothing more to save
+      say(`Not saved. ${body.submitted}`);
     } else if (response.status === 409) {
       stopped = true;
-      say("Someone else has saved this section. Choose Save to see what changed: nothing you typed is lost.");
+      say("Not saved: someone else has changed the same answers in this section. Choose Save to see both versions: nothing you typed is lost.");
     } else {
       say("Not saved yet: check the answers marked as wrong when you choose Save.");
     }
