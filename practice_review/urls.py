@@ -87,6 +87,7 @@ urlpatterns = [
     path("recommendations/", include("practice_review.tracker.urls")),
     path("children/", include("practice_review.data_protection.urls")),
     path("audit/", include("practice_review.audit.urls")),
+    path("accounts/", include("practice_review.accounts.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from practice_review.accounts.models import StaffMember
+from practice_review.core.forms import text
 from practice_review.core.vocabulary import Role
 
 
@@ -34,3 +35,36 @@ def staff_choice(label, required=True, reviewers_only=False):
         empty_label="Choose a member of staff" if required else "None",
         error_messages={"required": f"Choose {label.lower()}"},
     )
+
+
+class DecisionForm(forms.Form):
+    """Approve or decline a change to an account: the button pressed says which; declining needs
+    a reason, which the administrator and the person are sent."""
+
+    APPROVE, DECLINE = "approve", "decline"
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[(APPROVE, "Approve"), (DECLINE, "Decline")],
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose approve or decline",
+            "invalid_choice": "Choose approve or decline",
+        },
+    )
+    reason = text(
+        "Why are you declining the change?",
+        long=True,
+        max_length=2000,
+        help_text="The administrator who asked and the person whose account it is are sent this.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.DECLINE and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Enter why you are declining the change")
+        return cleaned
+
+    @property
+    def approving(self):
+        return self.cleaned_data["decision"] == self.APPROVE

@@ -2,9 +2,10 @@ import getpass
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from practice_review.core.vocabulary import Role
+from practice_review.core.vocabulary import AccountChangeStatus, Role
 
 
 def normalise_name(value):
@@ -75,6 +76,63 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class AccountChangeRequest(models.Model):
+    """A change to an account that waits for a second person: the two-person rule
+    (change_rules.py, docs/security.md#two-person-rule-for-account-changes).
+
+    One request holds what one save asked for: a role, a staff link, an email address (each with
+    what it was, so an approval never undoes a later change), a new password or a two-factor
+    reset. Once decided it stays, with who decided, when and why.
+    """
+
+    account = models.ForeignKey(User, on_delete=models.PROTECT, related_name="change_requests")
+    # The account was made by the save that asked: it exists with no case access meanwhile.
+    new_account = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    changes_role = models.BooleanField(default=False)
+    role_from = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    role_to = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    changes_staff_member = models.BooleanField(default=False)
+    # PROTECT: staff are never deleted (the admin offers no way to), and a request must not
+    # silently lose what it was about.
+    staff_member_from = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    staff_member_to = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changes_email = models.BooleanField(default=False)
+    email_from = models.EmailField(blank=True)
+    email_to = models.EmailField(blank=True)
+    sets_password = models.BooleanField(default=False)
+    # The new password as Django hashes it, never the password; emptied once decided, and never
+    # copied into the history (nor the audit trail, audit/rules.py ACCOUNT_SECRETS).
+    new_password_hash = models.CharField(max_length=128, blank=True)
+    reset_two_factor = models.BooleanField(default=False)
+
+    status = models.CharField(
+        max_length=20,
+        choices=AccountChangeStatus.choices,
+        default=AccountChangeStatus.WAITING,
+        db_index=True,
+    )
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    history = HistoricalRecords(excluded_fields=["new_password_hash"])
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = "account change request"
+
+    def __str__(self):
+        return f"Change to {self.account} asked by {self.requested_by}"
 
 
 def system_actor(username=None):

@@ -132,6 +132,9 @@ NOT_CASE_PAGES = {
     "report_part_restore": "POST only",
     "meeting_close": "asks to confirm, about the meeting, not a case; closing is recorded",
     "tracker_sign_off_impact": "POST only",
+    # The two-person rule: accounts, not case data; deciding is recorded by the accounts app.
+    "account_approvals": "changes to accounts waiting for approval, no case data",
+    "account_approval": "a change to an account; the decision is recorded by the accounts app",
 }
 
 # Whole namespaces without case data: the Django admin holds accounts and reference data only

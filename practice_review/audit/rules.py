@@ -18,7 +18,7 @@ VALUE_KINDS = frozenset({"choice", "boolean", "number", "date", "foreign key"})
 # by record, is told by the apps that own the records (core/personal_data.py, `never` below;
 # docs/spec/domain.md#children).
 # Words (free text, names, initials, references) are never kept because their kind is "text".
-ACCOUNT_SECRETS = frozenset({"password"})
+ACCOUNT_SECRETS = frozenset({"password", "new_password_hash"})
 
 
 def keeps_value(name: str, kind: str, never: frozenset[str] = frozenset()) -> bool:

@@ -34,6 +34,8 @@ class Permission(Enum):
     # Legal holds, the subject access export of one child (docs/data-protection.md).
     MANAGE_DATA_PROTECTION = "manage_data_protection"
     VIEW_AUDIT = "view_audit"  # search the audit trail: who viewed and changed what
+    # The second person of the two-person rule for account changes (docs/security.md).
+    APPROVE_ACCOUNT_CHANGES = "approve_account_changes"
 
 
 ROLE_PERMISSIONS = {
@@ -56,6 +58,7 @@ ROLE_PERMISSIONS = {
         Permission.VIEW_ALL_RECOMMENDATIONS,
         Permission.MANAGE_DATA_PROTECTION,
         Permission.VIEW_AUDIT,
+        Permission.APPROVE_ACCOUNT_CHANGES,
     },
     Role.SENIOR_LEADER: {
         Permission.VIEW_ALL_CASES,
@@ -78,9 +81,17 @@ ROLE_PERMISSIONS = {
 }
 
 
+# What a superuser may do whatever their role. Not everything: a superuser sees children's
+# records only through a role with case access, like anyone else. They are the other approver
+# of account changes, for a council whose only QA lead is the person a change is about.
+SUPERUSER_PERMISSIONS = {Permission.APPROVE_ACCOUNT_CHANGES}
+
+
 def has_permission(user, permission):
     if not user.is_authenticated or not user.is_active:
         return False
+    if user.is_superuser and permission in SUPERUSER_PERMISSIONS:
+        return True
     return permission in ROLE_PERMISSIONS.get(user.role, set())
 
 

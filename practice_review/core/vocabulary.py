@@ -121,6 +121,16 @@ class Role(TextChoices):
     ADMIN = "admin", "Administrator"
 
 
+class AccountChangeStatus(TextChoices):
+    """A change to an account that waits for a second person (accounts/change_rules.py): it is
+    approved or declined, or lapses when nobody decides in time."""
+
+    WAITING = "waiting", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    EXPIRED = "expired", "Expired"
+
+
 class RecommendationStatus(TextChoices):
     """A recommendation's progress in the tracker; tracker/rules.py holds its transitions."""
 

@@ -37,6 +37,8 @@ def nav_items_for(request):
         items.append(("Children", reverse("child_search")))
     if has_permission(user, Permission.VIEW_AUDIT):
         items.append(("Audit trail", reverse("audit_log")))
+    if has_permission(user, Permission.APPROVE_ACCOUNT_CHANGES):
+        items.append(("Account approvals", reverse("account_approvals")))
     if has_permission(user, Permission.MANAGE_ACCOUNTS):
         items.append(("Accounts and settings", reverse("admin:index")))
     path = request.path

@@ -19,6 +19,7 @@ import datetime
 
 from django.utils import timezone
 
+from practice_review.accounts import actions as account_actions
 from practice_review.accounts.models import StaffMember
 from practice_review.alerts.actions import raise_alert
 from practice_review.alerts.models import Alert
@@ -147,6 +148,13 @@ def build_world(cast):
     )
     report_actions.publish(by=qa, report=report, reviews=Review.objects.all(),
                            version=report.version)  # fmt: skip
+
+    # Account changes waiting for approval: one the QA lead may decide, one about their own
+    # account that they may not.
+    outsider = cast["outsider"]
+    outsider.role = "senior_leader"
+    raise_outsider = account_actions.save_account(account=outsider, by=cast["admin"])
+    reset_qa = account_actions.ask_for_two_factor_reset(account=qa, by=cast["admin"])
     return {
         "cohort": cohort,
         "draft_independent": draft_independent,
@@ -162,4 +170,5 @@ def build_world(cast):
         "open_meeting": open_meeting,
         "closed_meeting": closed_meeting,
         "report": report,
+        "account_changes": [raise_outsider, reset_qa],
     }

@@ -21,8 +21,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from practice_review.accounts import two_factor
+from practice_review.accounts.models import AccountChangeRequest
 from practice_review.audit.models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, TwoFactorClient
 
 pytestmark = pytest.mark.django_db
 
@@ -377,6 +378,8 @@ def reset_in_admin(browser, *users):
 
 
 def test_an_administrator_resets_two_factor_and_the_person_sets_it_up_again(cast):
+    """The reset waits for a second person (test_account_approvals.py); once the QA lead
+    approves it, the person sets up again."""
     person = cast["practitioner"]
     device = authenticator_for(person)
     two_factor.new_recovery_codes(by=person)
@@ -386,12 +389,18 @@ def test_an_administrator_resets_two_factor_and_the_person_sets_it_up_again(cast
     assert theirs.get(reverse("home")).status_code == 200
 
     page = reset_in_admin(admin_browser(cast), person).content.decode()
-    assert "Two-factor sign-in reset for 1 person" in page
+    assert "Waiting for approval by a quality assurance lead or a superuser" in page
+    assert TOTPDevice.objects.filter(user=person).exists()
+    approver = TwoFactorClient()
+    approver.force_login(cast["qa_lead"])
+    change = AccountChangeRequest.objects.get(account=person, reset_two_factor=True)
+    approver.post(reverse("account_approval", args=[change.pk]), {"decision": "approve"})
+
     assert not TOTPDevice.objects.filter(user=person).exists()
     assert not StaticDevice.objects.filter(user=person).exists()
     event = AuditEvent.objects.get(action=AuditEvent.Action.TWO_FACTOR, details__event="reset")
     assert (event.actor, event.target_type, event.target_id) == (
-        cast["admin"],
+        cast["qa_lead"],
         "user",
         str(person.pk),
     )
@@ -406,6 +415,7 @@ def test_an_administrator_cannot_reset_their_own_two_factor(cast):
     assert "You cannot reset your own two-factor sign-in" in page
     assert TOTPDevice.objects.filter(user=cast["admin"]).exists()
     assert not AuditEvent.objects.filter(details__event="reset").exists()
+    assert not AccountChangeRequest.objects.exists()
 
 
 def test_only_a_superuser_resets_a_superuser(cast):
@@ -416,6 +426,7 @@ def test_only_a_superuser_resets_a_superuser(cast):
     page = reset_in_admin(admin_browser(cast), boss).content.decode()
     assert "Only a superuser can reset two-factor sign-in" in page
     assert TOTPDevice.objects.filter(user=boss).exists()
+    assert not AccountChangeRequest.objects.exists()
 
 
 def test_the_admin_shows_nobody_the_secret_keys(cast):

@@ -26,10 +26,16 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from practice_review.accounts.models import AccountChangeRequest
+from practice_review.accounts.queries import changes_waiting
 from practice_review.alerts.models import Alert
 from practice_review.alerts.queries import alerts_visible_to
 from practice_review.alerts.rules import SENIOR_LEADERS
-from practice_review.core.vocabulary import COMPLETED_STATES, EDITABLE_STATES
+from practice_review.core.vocabulary import (
+    COMPLETED_STATES,
+    EDITABLE_STATES,
+    AccountChangeStatus,
+)
 from practice_review.moderation.models import AgendaReview, Meeting
 from practice_review.reports.models import PublishedReport, SummaryReport
 from practice_review.reviews.models import Child, Cohort, Conversation, Review
@@ -194,6 +200,16 @@ PUBLISHED_VERSION = Kind(
 )
 
 
+# Superusers approve account changes too; they have no role of their own in this table, and
+# tests/integration/test_account_approvals.py proves what they may do.
+ACCOUNT_CHANGE = Kind(
+    "account change waiting for approval",
+    lambda: AccountChangeRequest.objects.filter(status=AccountChangeStatus.WAITING),
+    changes_waiting,
+    lambda change: {"change_id": change.pk},
+)
+
+
 def recommendations_visible_to_everyone():
     from practice_review.tracker.queries import TRACKED
 
@@ -255,6 +271,12 @@ def not_the_owner(user, recommendations):
 
 def recorded_by_someone_else(user, recommendations):
     return recommendations.exclude(impact_check__recorded_by=user)
+
+
+def neither_asked_by_them_nor_about_them(user, changes):
+    """The two-person rule: the second person is neither the one who asked nor the one whose
+    account it is."""
+    return changes.exclude(requested_by=user).exclude(account=user)
 
 
 @dataclass(frozen=True)
@@ -364,6 +386,9 @@ ACCESS = {
     # The audit trail: who viewed and changed what.
     "audit_log": Access(AUDITORS),
     "audit_log_export": Access(AUDITORS),
+    # The two-person rule for account changes: the QA lead (and superusers) decide.
+    "account_approvals": Access(QA_LEAD_ONLY),
+    "account_approval": Access(QA_LEAD_ONLY, ACCOUNT_CHANGE, neither_asked_by_them_nor_about_them),
 }
 
 
