@@ -106,6 +106,13 @@ STAFF_ROLES_ON_A_REVIEW = [
 STAFF_ROLE_KEYS = [key for key, _ in STAFF_ROLES_ON_A_REVIEW]
 
 
+def staff_roles_text(keys: Iterable[str]) -> str:
+    """Parts played on reviews, in the vocabulary's order, as a sentence writes them:
+    "supervisor, reviewer"."""
+    given = set(keys)
+    return ", ".join(label.lower() for key, label in STAFF_ROLES_ON_A_REVIEW if key in given)
+
+
 class ReviewStatus(TextChoices):
     """A review's states (docs/spec/domain.md#review-states): assigned -> in progress ->
     submitted -> final. Who may move a review between them is reviews/workflow.py's table."""

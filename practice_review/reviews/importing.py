@@ -72,7 +72,7 @@ class NewStaff:
 
     @property
     def roles_text(self):
-        return ", ".join(v.label_for(v.STAFF_ROLES_ON_A_REVIEW, r).lower() for r in self.roles)
+        return v.staff_roles_text(self.roles)
 
     def __str__(self):
         return f"{self.name} ({self.roles_text})"
