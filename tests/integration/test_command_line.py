@@ -89,6 +89,7 @@ def test_the_summary_names_the_staff_an_import_added_after_the_line_tools_read(w
     """docs/spec/interchange.md#practice-review-import-reviews: the first line is as it always
     was; the staff the file named whom the service did not know follow it, one a line."""
     folder, run = workspace
+    run("import-reviews", str(SEED_FILE))  # the staff the seed names are known
     rows = [{**seed_rows()[0], "cohort": "Command line staff", "review_date": "2025-03-03",
              "social_worker": "Jane Smith", "supervisor": "Priya Shah"}]  # fmt: skip
     path = folder / "new-staff.csv"
