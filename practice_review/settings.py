@@ -86,6 +86,10 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# A review file uploaded for import waits here, owner-only, between the check page and the
+# person's confirmation, for at most 30 minutes (core/uploads.py; docs/review-files.md). It holds
+# children's details, so it is in the data folder with the database, never in a shared /tmp.
+HELD_UPLOADS_DIR = DATA_DIR / "held-uploads"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -80,6 +80,8 @@ urlpatterns = [
     path("reviews/<int:review_id>/reopen/", form_views.review_reopen, name="review_reopen"),
     path("reviews/<int:review_id>/respond/", form_views.review_respond, name="review_respond"),
     path("import/", review_views.import_reviews, name="import_reviews"),
+    path("import/confirm/", review_views.import_confirm, name="import_confirm"),
+    path("import/cancel/", review_views.import_cancel, name="import_cancel"),
     path("alerts/", include("practice_review.alerts.urls")),
     path("reports/", include("practice_review.reports.urls")),
     path("moderation/", include("practice_review.moderation.urls")),

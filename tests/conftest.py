@@ -6,6 +6,7 @@ Safeguarding and QA. `outsider` is a practitioner on no review at all.
 """
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,7 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def test_settings(settings):
+def test_settings(settings, tmp_path_factory):
     # A fast hasher: tests sign people in hundreds of times (production keeps PBKDF2).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Hashed static names need `collectstatic` first; tests render pages without it.
@@ -69,6 +70,9 @@ def test_settings(settings):
     # As in production, whatever this machine's demo marker says: two-factor is on.
     settings.DEMO_MODE = False
     settings.TWO_FACTOR_REQUIRED = True
+    # Uploads held between the import's check and its confirmation: a folder of each test's own
+    # (made only when a test holds one), never the project's data folder.
+    settings.HELD_UPLOADS_DIR = tmp_path_factory.getbasetemp() / "held-uploads" / uuid.uuid4().hex
 
 
 class TwoFactorClient(Client):

@@ -1,9 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from practice_review.accounts.models import StaffMember
 from practice_review.core.forms import text
-from practice_review.core.vocabulary import Role
 
 
 class SignInForm(AuthenticationForm):
@@ -22,19 +20,6 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].widget.attrs.update(autocomplete="username", spellcheck="false")
         self.fields["password"].widget.attrs.update(autocomplete="current-password")
-
-
-def staff_choice(label, required=True, reviewers_only=False):
-    staff = StaffMember.objects.order_by("name")
-    if reviewers_only:
-        staff = staff.filter(user__role=Role.REVIEWER, user__is_active=True)
-    return forms.ModelChoiceField(
-        label=label,
-        queryset=staff,
-        required=required,
-        empty_label="Choose a member of staff" if required else "None",
-        error_messages={"required": f"Choose {label.lower()}"},
-    )
 
 
 class DecisionForm(forms.Form):

@@ -113,6 +113,8 @@ NOT_CASE_PAGES = {
     "health": "public, for load balancers: whether the database answers",
     "cohort_create": "an empty form",
     "import_reviews": "the import is recorded as one event (reviews/importing.py)",
+    "import_confirm": "POST only; the import is recorded as one event (reviews/importing.py)",
+    "import_cancel": "writes nothing: removes the person's own file held for the import",
     "report_create": "an empty form",
     "meeting_create": "an empty form",
     "raise_for_finding": "a form about a finding's wording, no child's case",

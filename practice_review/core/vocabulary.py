@@ -93,6 +93,25 @@ REVIEWER_TYPES = [
 ]
 REVIEWER_TYPE_KEYS = [key for key, _ in REVIEWER_TYPES]
 
+# The parts a member of staff plays on a review. The keys are the review's fields and, but for
+# the IRO, the review file's columns (docs/spec/interchange.md#columns): staff are people the
+# council knows by name and initials; the part they play belongs to the review.
+STAFF_ROLES_ON_A_REVIEW = [
+    ("social_worker", "Social worker"),
+    ("supervisor", "Supervisor"),
+    ("reviewer", "Reviewer"),
+    ("second_reviewer", "Second reviewer"),
+    ("independent_reviewing_officer", "Independent Reviewing Officer"),
+]
+STAFF_ROLE_KEYS = [key for key, _ in STAFF_ROLES_ON_A_REVIEW]
+
+
+def staff_roles_text(keys: Iterable[str]) -> str:
+    """Parts played on reviews, in the vocabulary's order, as a sentence writes them:
+    "supervisor, reviewer"."""
+    given = set(keys)
+    return ", ".join(label.lower() for key, label in STAFF_ROLES_ON_A_REVIEW if key in given)
+
 
 class ReviewStatus(TextChoices):
     """A review's states (docs/spec/domain.md#review-states): assigned -> in progress ->

@@ -1,8 +1,8 @@
 from django import forms
 
-from practice_review.accounts.forms import staff_choice
 from practice_review.core import vocabulary as v
 from practice_review.core.forms import date_field, radios, text
+from practice_review.reviews.forms import staff_choice
 
 
 class ReviewChoice(forms.ModelMultipleChoiceField):
@@ -72,6 +72,6 @@ class RecommendationForm(forms.Form):
         choices=[("", "Choose a theme")] + list(v.THEMES),
         error_messages={"required": "Choose a theme"},
     )
-    owner = staff_choice("Who owns it")
+    owner = staff_choice("Who owns it", with_roles=True)  # the QA lead's: sees every review
     due_date = date_field("Date it should be done by")
     success_measure = text("How success will be seen", required=True, long=True)

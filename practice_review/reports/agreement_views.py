@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Count, Q
 from django.shortcuts import render
 
+from practice_review.accounts.models import StaffMember
 from practice_review.core.permissions import Permission, requires
 from practice_review.reports.agreement import agreement_summary, agreement_with_moderation
 from practice_review.reports.figures import count_reviews, figures_from_counts
@@ -35,14 +36,15 @@ class CohortFilterForm(forms.Form):
 
 
 def moderation_pairs_by_reviewer(reviews):
-    """{reviewer name: {axis: {(reviewer's grade, moderated grade): count}}}, one grouped query
-    over the completed reviews that were moderated (the same reviews the figures count)."""
+    """{reviewer as recorded: {axis: {(reviewer's grade, moderated grade): count}}}, one grouped
+    query over the completed reviews that were moderated (the same reviews the figures count),
+    and one for the reviewers' names and initials (StaffMember.__str__)."""
     moderated = reviews.completed().filter(
         Q(moderated_practice_grade__isnull=False) | Q(moderated_outcome_grade__isnull=False)
     )
-    grouped = (
+    grouped = list(
         moderated.values(
-            "reviewer__name",
+            "reviewer",
             "practice_grade",
             "moderated_practice_grade",
             "outcome_grade",
@@ -51,9 +53,11 @@ def moderation_pairs_by_reviewer(reviews):
         .annotate(n=Count("id"))
         .order_by()
     )
+    reviewers = StaffMember.objects.in_bulk({row["reviewer"] for row in grouped} - {None})
     result = {}
     for row in grouped:
-        reviewer = result.setdefault(row["reviewer__name"] or NO_REVIEWER, {})
+        name = str(reviewers[row["reviewer"]]) if row["reviewer"] else NO_REVIEWER
+        reviewer = result.setdefault(name, {})
         for axis, _label in AXES:
             original, moderated_grade = row[f"{axis}_grade"], row[f"moderated_{axis}_grade"]
             if original and moderated_grade:

@@ -75,6 +75,9 @@ class ReportData:
     child_recommendations: dict[str, int] = field(default_factory=dict)
     # theme key -> [(topic, findings tagged)]
     topics: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # The names and initials of the staff in cohort_rows, each as recorded: the table shows
+    # "Rachel Lewis (RL)", a narrative would say "Rachel Lewis" or "RL" (checks.py looks for both).
+    staff_names: set[str] = field(default_factory=set)
 
 
 # A section's narrative by part: the part's key -> its blocks (build_report's blocks_for).

@@ -129,7 +129,7 @@ def disclosure_warnings(
         for row in data.cohort_rows
         for name in (row["social_worker"].removesuffix(" (student)"), row["supervisor"])
         if len(name) >= 2
-    }
+    } | {name for name in data.staff_names if len(name) >= 2}
     for part, where in parts:
         text = narrative.get(part, "")
 

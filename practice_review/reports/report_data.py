@@ -25,9 +25,12 @@ def report_data(reviews):
         .select_related("child", "social_worker", "supervisor")
         .order_by("review_date", "id")
     )
-    rows, gaps = [], []
+    rows, gaps, staff_names = [], [], set()
     for review in completed:
         worker = str(review.social_worker or "")
+        for member in (review.social_worker, review.supervisor):
+            if member is not None:
+                staff_names.update(name for name in (member.name, member.initials) if name)
         rows.append({
             "initials": review.child.initials,
             "gender": review.get_gender_display(),
@@ -86,6 +89,7 @@ def report_data(reviews):
         recommendations=dict(recommendations),
         child_recommendations={row["theme"]: row["n"] for row in child_level},
         topics=dict(topics),
+        staff_names=staff_names,
     )
 
 

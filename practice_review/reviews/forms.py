@@ -1,6 +1,44 @@
 from django import forms
 from django.conf import settings
 
+from practice_review.accounts.models import StaffMember
+from practice_review.core.vocabulary import Role, staff_roles_text
+from practice_review.reviews.queries import staff_roles
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A choice of staff as the council recorded them: the name, with the initials in brackets
+    when both are recorded (StaffMember.__str__), and, `with_roles`, the parts each has played
+    on reviews: "Rachel Lewis (RL) – social worker"."""
+
+    def __init__(self, *args, with_roles=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.with_roles = with_roles
+
+    def label_from_instance(self, member):
+        if not self.with_roles:
+            return str(member)
+        if getattr(self, "_roles", None) is None:
+            self._roles = staff_roles()  # once per form shown: each form has its own fields
+        roles = staff_roles_text(self._roles.get(member.pk, ()))
+        return f"{member} – {roles}" if roles else str(member)
+
+
+def staff_choice(label, required=True, reviewers_only=False, with_roles=False):
+    """Choose a member of staff. `with_roles` only in forms for people who see every review
+    (the QA lead's): the parts are read from all reviews (queries.staff_roles)."""
+    staff = StaffMember.objects.order_by("name")
+    if reviewers_only:
+        staff = staff.filter(user__role=Role.REVIEWER, user__is_active=True)
+    return StaffChoiceField(
+        label=label,
+        queryset=staff,
+        required=required,
+        empty_label="Choose a member of staff" if required else "None",
+        error_messages={"required": f"Choose {label.lower()}"},
+        with_roles=with_roles,
+    )
+
 
 class ReviewFileForm(forms.Form):
     file = forms.FileField(

@@ -32,7 +32,8 @@ from practice_review.reviews.models import (
 )
 from practice_review.reviews.review_file import Problem, cohort_key, parse_review_file
 
-STAFF_COLUMNS = ["social_worker", "supervisor", "reviewer", "second_reviewer"]
+# The file's staff columns: every part staff play on a review but the IRO, whom files do not name.
+STAFF_COLUMNS = [key for key in v.STAFF_ROLE_KEYS if key != "independent_reviewing_officer"]
 IMPORT_LOCK = 7_460_001  # any fixed number: the PostgreSQL advisory lock for imports
 BATCH = 500
 LOOKUP_CHUNK = 2000  # stays under SQLite's limit on query parameters
@@ -61,6 +62,34 @@ MODERATION_COLUMNS = ["moderated_practice_grade", "moderated_outcome_grade"]
 CHILD_DETAIL_FIELDS = ["ethnicity", "religion", "first_language", "uasc", "interpreter_needed"]
 
 
+@dataclass(frozen=True)
+class NewStaff:
+    """A member of staff a file names whom the service does not know: the import adds them."""
+
+    name: str  # as the file first spells it
+    initials: str  # the name again when it looks like initials, else blank
+    roles: tuple  # the columns naming them (STAFF_ROLE_KEYS), in the columns' order
+
+    @property
+    def roles_text(self):
+        return v.staff_roles_text(self.roles)
+
+    def __str__(self):
+        return f"{self.name} ({self.roles_text})"
+
+
+def added_staff_lines(added_staff):
+    """What the command line adds to its summary, after the line other tools read
+    (docs/spec/interchange.md#practice-review-import-reviews); nothing when nobody was added."""
+    if not added_staff:
+        return []
+    count = len(added_staff)
+    return [
+        f"Added {count} member{pluralize(count)} of staff not known before:",
+        *(f"  {person}" for person in added_staff),
+    ]
+
+
 @dataclass
 class ImportResult:
     problems: list = field(default_factory=list)
@@ -69,16 +98,32 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     cohorts: list = field(default_factory=list)
+    added_staff: list = field(default_factory=list)  # of NewStaff
 
     @property
     def ok(self):
         return not self.problems
 
     def summary(self):
+        # Other tools read this line (docs/spec/interchange.md): never change its words.
         return (
             f"Imported {self.rows} review{pluralize(self.rows)} into {', '.join(self.cohorts)}: "
             f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged."
         )
+
+
+@dataclass
+class ImportPlan:
+    """What importing a file would do, worked out without writing anything: the check page."""
+
+    problems: list = field(default_factory=list)
+    rows: int = 0
+    cohorts: list = field(default_factory=list)  # (name, new?) sorted by name
+    added_staff: list = field(default_factory=list)  # of NewStaff
+
+    @property
+    def ok(self):
+        return not self.problems
 
 
 class _Refused(Exception):
@@ -90,6 +135,26 @@ def _chunks(items, size=LOOKUP_CHUNK):
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def plan_import(*, data, file_name, by, default_cohort=None, today=None):
+    """What importing the file as `by` would do, or its problems; writes nothing but the audit
+    event of a refused file, as a refused import does.
+
+    The same checks as `import_reviews`, so a file that passes here imports unless the records
+    change before it is confirmed (the import checks everything again).
+    """
+    today = today or timezone.localdate()
+    parsed = parse_review_file(data, file_name, default_cohort=default_cohort, today=today)
+    problems = parsed.problems + _database_problems(parsed.rows)
+    if problems:
+        return ImportPlan(problems=_refused(problems, file_name, by).problems)
+    names = {}
+    for row in parsed.rows:
+        names.setdefault(cohort_key(row.cohort), row.cohort)
+    known = dict(Cohort.objects.filter(name_key__in=list(names)).values_list("name_key", "name"))
+    cohorts = sorted((known.get(key, name), key not in known) for key, name in names.items())
+    return ImportPlan(rows=len(parsed.rows), cohorts=cohorts, added_staff=staff_to_add(parsed.rows))
 
 
 def import_reviews(*, data, file_name, by, default_cohort=None, today=None):
@@ -191,7 +256,9 @@ def _write(parsed, *, by, file_name):
     rows = parsed.rows
     reason = f"Imported from {file_name}"[:100]
     cohorts = _cohorts(rows, by)
-    staff = _StaffDirectory(by)
+    staff = _StaffDirectory()
+    added_staff = staff_to_add(rows, staff)
+    _add_staff(added_staff, staff, by)
     children = _children(rows, cohorts, by, reason)
     values = [_review_values(row, cohorts, children, staff) for row in rows]
 
@@ -261,6 +328,7 @@ def _write(parsed, *, by, file_name):
         updated=len(changed_ids),
         unchanged=len(matched) - len(changed_ids),
         cohorts=sorted({c.name for c in cohorts.values()}),
+        added_staff=added_staff,
     )
 
 
@@ -296,20 +364,22 @@ def _cohorts(rows, by):
 
 
 class _StaffDirectory:
-    """Finds staff by name or initials (case-insensitive, trimmed); adds the ones not yet known."""
+    """Finds staff by name or initials (case-insensitive, trimmed)."""
 
-    def __init__(self, by=None):
-        self.by = by
+    def __init__(self):
         self.by_key = defaultdict(set)
         self.members = {}
         for member in StaffMember.objects.all():
-            self._remember(member)
+            self.remember(member)
 
-    def _remember(self, member):
+    def remember(self, member):
         self.members[member.id] = member
         self.by_key[member.name_key].add(member.id)
         if member.initials_key:
             self.by_key[member.initials_key].add(member.id)
+
+    def knows(self, name):
+        return bool(self.by_key.get(normalise_name(name)))
 
     def ambiguity(self, name, row, column):
         matches = self.by_key.get(normalise_name(name), set()) if name else set()
@@ -324,13 +394,44 @@ class _StaffDirectory:
         matches = self.by_key.get(normalise_name(name), set())
         if len(matches) > 1:  # checked before writing; a race since then refuses the file
             raise _Refused(self.ambiguity(name, row, column))
-        if matches:
-            return next(iter(matches))
+        (member_id,) = matches  # staff_to_add has added everyone the file names
+        return member_id
+
+
+def staff_to_add(rows, staff=None):
+    """The staff `rows` name whom the service does not know, as [NewStaff], in the order the
+    file first names them: the one answer to "who will this import add?" for the check page,
+    the command's summary and the import itself.
+
+    Names are matched as the import matches them: "jane  SMITH" is the Jane Smith named earlier
+    in the file, and a name that looks like initials (no space, at most 6 characters, upper
+    case) is kept as the person's initials too.
+    """
+    staff = staff or _StaffDirectory()
+    found = {}  # name key: (name as first written, {role, ...})
+    for row in rows:
+        for column in STAFF_COLUMNS:
+            name = getattr(row, column)
+            if name and not staff.knows(name):
+                found.setdefault(normalise_name(name), (name, set()))[1].add(column)
+    added = []
+    for name, roles in found.values():
         looks_like_initials = " " not in name and len(name) <= 6 and name.isupper()
-        member = StaffMember(name=name, initials=name if looks_like_initials else "")
-        save_as(member, self.by)
-        self._remember(member)
-        return member.id
+        added.append(
+            NewStaff(
+                name=" ".join(name.split()),
+                initials=name if looks_like_initials else "",
+                roles=tuple(role for role in STAFF_COLUMNS if role in roles),
+            )
+        )
+    return added
+
+
+def _add_staff(added, staff, by):
+    for person in added:
+        member = StaffMember(name=person.name, initials=person.initials)
+        save_as(member, by)
+        staff.remember(member)
 
 
 def _children(rows, cohorts, by, reason):

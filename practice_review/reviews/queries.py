@@ -4,13 +4,21 @@ Every view, count and export starts from these, so out-of-scope records simply d
 for the user (a 404, never a 403 that confirms a record is there).
 """
 
+from collections import defaultdict
+
 from django.db.models import Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from practice_review.core.permissions import Permission, has_permission
-from practice_review.core.vocabulary import COMPLETED_STATES, EDITABLE_STATES, THEME_KEYS, Role
+from practice_review.core.vocabulary import (
+    COMPLETED_STATES,
+    EDITABLE_STATES,
+    STAFF_ROLE_KEYS,
+    THEME_KEYS,
+    Role,
+)
 from practice_review.reviews import dual_review
 from practice_review.reviews.models import Child, Cohort, Review
 from practice_review.reviews.review_sections import SECTION_FIELDS
@@ -231,3 +239,20 @@ def can_respond(user, review):
             or (user.role == Role.MANAGER and review.supervisor_id == user.staff_member_id)
         )
     )
+
+
+def staff_roles():
+    """{staff member id: {role key, ...}}: the parts each member of staff has played on any
+    review (social worker, supervisor, reviewer...). A member of staff holds no job title; the
+    reviews say what they do.
+
+    Over every review, so only for the lists of people who see every review (the QA lead's
+    choices of staff: reviews/forms.py `staff_choice(..., with_roles=True)`). One small
+    query per part, whatever the number of reviews.
+    """
+    roles = defaultdict(set)
+    for role in STAFF_ROLE_KEYS:
+        named = Review.objects.filter(**{f"{role}__isnull": False})
+        for staff_id in named.values_list(role, flat=True).order_by().distinct():
+            roles[staff_id].add(role)
+    return roles

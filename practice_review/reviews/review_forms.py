@@ -11,11 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
-from practice_review.accounts.forms import staff_choice
 from practice_review.core import vocabulary as v
 from practice_review.core.forms import date_field, radios, text
 from practice_review.reviews import review_sections
 from practice_review.reviews.actions import conflicts_of_interest
+from practice_review.reviews.forms import staff_choice
 from practice_review.reviews.models import Child, Cohort, Conversation, LearningTopic
 from practice_review.reviews.queries import section_values
 from practice_review.reviews.review_file import Bad, age_on, parse_age
@@ -59,7 +59,8 @@ class CohortForm(forms.Form):
 class AssignmentForm(forms.Form):
     """Who reviews a case and by when; refused when the reviewer is too close to the case."""
 
-    reviewer = staff_choice("Reviewer", reviewers_only=True)
+    # Assignment is the QA lead's, who sees every review: staff with the parts they play.
+    reviewer = staff_choice("Reviewer", reviewers_only=True, with_roles=True)
     reviewer_type = radios("Type of reviewer", v.REVIEWER_TYPES)
     due_date = date_field("Date the review is due")
     conflict_reason = text(
@@ -115,12 +116,12 @@ class AddCaseForm(AssignmentForm):
     interpreter_needed = radios("Needs an interpreter", YES_NO_UNKNOWN, required=False)
     uasc = radios("Arrived as an unaccompanied asylum-seeking child", YES_NO_UNKNOWN,
                   required=False)  # fmt: skip
-    social_worker = staff_choice("Allocated social worker")
+    social_worker = staff_choice("Allocated social worker", with_roles=True)
     social_worker_is_student = forms.BooleanField(
         label="The social worker is a student", required=False
     )
-    supervisor = staff_choice("Social worker's supervisor", required=False)
-    iro = staff_choice("Child's Independent Reviewing Officer", required=False)
+    supervisor = staff_choice("Social worker's supervisor", required=False, with_roles=True)
+    iro = staff_choice("Child's Independent Reviewing Officer", required=False, with_roles=True)
 
     # The page's order, so the error summary lists problems in the order they appear.
     field_order = [
@@ -519,7 +520,7 @@ SECTION_FORMS = {
 
 
 class SecondReviewerForm(forms.Form):
-    second_reviewer = staff_choice("Second reviewer", reviewers_only=True)
+    second_reviewer = staff_choice("Second reviewer", reviewers_only=True, with_roles=True)
 
 
 class SecondGradesForm(forms.Form):

@@ -1,12 +1,20 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from practice_review.core.permissions import Permission, has_permission, requires
 from practice_review.core.text import pluralize
+from practice_review.core.uploads import (
+    HeldUploadRefused,
+    claim_held_upload,
+    discard_held_upload,
+    hold_upload,
+)
 from practice_review.core.vocabulary import EDITABLE_STATES, PRACTICE_STANDARD_KEYS, THEME_KEYS
 from practice_review.reviews import dual_review, workflow
 from practice_review.reviews.forms import ReviewFileForm
 from practice_review.reviews.importing import import_reviews as import_review_file
+from practice_review.reviews.importing import plan_import
 from practice_review.reviews.queries import (
     can_edit_review,
     can_respond,
@@ -68,29 +76,88 @@ def review_page(request, review, response_form=None):
     )
 
 
+# The token of the upload this person is checking, so Cancel (a link) knows what to remove.
+HELD_IMPORT = "held_import"
+
+
 @requires(Permission.IMPORT_REVIEWS)
 def import_reviews(request):
-    """The QA lead uploads a review file; every problem is listed and nothing is written."""
+    """The QA lead uploads a review file. A file with problems has every one listed; a good one
+    is held, unwritten, and the check page says what importing it will do (docs/review-files.md)."""
     form = ReviewFileForm(request.POST or None, request.FILES or None)
-    problems = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = import_review_file(
-            data=upload.read(),
-            file_name=upload.name,
-            by=request.user,
-            default_cohort=form.cleaned_data["cohort"] or None,
+        upload, cohort = form.cleaned_data["file"], form.cleaned_data["cohort"]
+        data = upload.read()
+        plan = plan_import(data=data, file_name=upload.name, by=request.user,
+                           default_cohort=cohort or None)  # fmt: skip
+        if not plan.ok:
+            return _upload_page(request, form, plan.problems)
+        _forget_held_import(request)
+        token = hold_upload(data, user_id=request.user.pk,
+                            details={"file_name": upload.name, "cohort": cohort})  # fmt: skip
+        request.session[HELD_IMPORT] = token
+        return render(
+            request,
+            "reviews/import_check.html",
+            {"plan": plan, "token": token, "file_name": upload.name},
         )
-        if result.ok:
-            messages.success(
-                request,
-                result.summary(),
-            )
-            return redirect("home")
-        problems = result.problems
-        # The field says so too, as GOV.UK pairs each summary item with a message by its field.
-        form.add_error("file", f"The selected file has {len(problems)} problem"
-                               f"{pluralize(len(problems))}; nothing was imported")  # fmt: skip
+    return _upload_page(request, form)
+
+
+@require_POST
+@requires(Permission.IMPORT_REVIEWS)
+def import_confirm(request):
+    """Confirm and import: the held file is imported all or nothing, once, by its uploader."""
+    try:
+        held = claim_held_upload(request.POST.get("token", ""), user_id=request.user.pk)
+    except HeldUploadRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("import_reviews")
+    request.session.pop(HELD_IMPORT, None)
+    result = import_review_file(
+        data=held.data,
+        file_name=held.details["file_name"],
+        by=request.user,
+        default_cohort=held.details["cohort"] or None,
+    )
+    if not result.ok:  # the records changed since the check: the file is to be chosen again
+        form = ReviewFileForm(data={"cohort": held.details["cohort"]}, files={})
+        return _upload_page(request, form, result.problems)
+    messages.success(request, " ".join([result.summary(), *added_staff_sentence(result)]))
+    return redirect("home")
+
+
+@requires(Permission.IMPORT_REVIEWS)
+def import_cancel(request):
+    """Cancel the check: nothing is imported and the held file is removed."""
+    _forget_held_import(request)
+    messages.info(request, "Nothing was imported. The file you uploaded has been removed.")
+    return redirect("import_reviews")
+
+
+def _forget_held_import(request):
+    token = request.session.pop(HELD_IMPORT, None)
+    if token:
+        discard_held_upload(token, user_id=request.user.pk)
+
+
+def added_staff_sentence(result):
+    count = len(result.added_staff)
+    if not count:
+        return []
+    people = ", ".join(str(person) for person in result.added_staff)
+    return [f"Added {count} member{pluralize(count)} of staff not known before: {people}."]
+
+
+def _upload_page(request, form, problems=()):
+    if problems:
+        # The field says so too, as GOV.UK pairs each summary item with a message by its field
+        # (in place of "Select a review file" on the form made again after a confirmation).
+        form.is_valid()
+        form.errors["file"] = form.error_class([
+            f"The selected file has {len(problems)} problem{pluralize(len(problems))}; "
+            "nothing was imported"
+        ])  # fmt: skip
     return render(
         request,
         "reviews/import.html",

@@ -1,10 +1,10 @@
 from django import forms
 from django.db.models import Q
 
-from practice_review.accounts.forms import staff_choice
 from practice_review.accounts.models import StaffMember, Team
 from practice_review.core import vocabulary as v
 from practice_review.core.forms import date_field, text
+from practice_review.reviews.forms import staff_choice
 from practice_review.reviews.models import Cohort
 from practice_review.reviews.review_sections import due_date_problem
 from practice_review.tracker import rules
@@ -149,6 +149,7 @@ class ChildRecommendationForm(forms.Form):
     """A recommendation for the child, in the review form."""
 
     action = text("What should be done", required=True, long=True)
+    # The reviewer's, who sees only their own reviews: names, not the parts staff play elsewhere.
     owner = staff_choice("Who will do it")
     due_date = date_field("Date it should be done by")
     success_measure = text("How success will be seen", required=True, long=True)

@@ -162,16 +162,17 @@ def test_a_wrong_password_shows_the_error_summary_and_focuses_it(drive, cast, ax
     drive(journey)
 
 
-def test_the_qa_lead_imports_a_bad_file_then_a_good_one(drive, cast, axe, screenshot, tmp_path):
+def test_the_qa_lead_imports_a_bad_file_then_checks_and_confirms_a_good_one(
+    drive, cast, axe, screenshot, tmp_path
+):
     rows = seed_rows()
     rows[0]["gender"] = "Robot"
     rows[5]["outcome_grade"] = "Brilliant"
     bad_file = tmp_path / "two-bad-rows.csv"
     bad_file.write_bytes(csv_bytes(rows))
     good_file = tmp_path / "march.csv"
-    good_file.write_bytes(
-        csv_bytes([{**seed_rows()[0], "cohort": "March 2025", "review_date": "2025-03-03"}])
-    )
+    good_row = {**seed_rows()[0], "cohort": "March 2025", "review_date": "2025-03-03"}
+    good_file.write_bytes(csv_bytes([{**good_row, "social_worker": "Jane Smith"}]))
 
     def journey(page):
         sign_in(page, "qa.lead")
@@ -180,7 +181,7 @@ def test_the_qa_lead_imports_a_bad_file_then_a_good_one(drive, cast, axe, screen
         axe(page)
 
         page.get_by_label("Upload a review file").set_input_files(bad_file)
-        page.get_by_role("button", name="Import").click()
+        page.get_by_role("button", name="Continue").click()
         expect(page).to_have_title(re.compile(r"^Error: Import reviews"))
         summary = page.locator(".govuk-error-summary")
         expect(summary).to_contain_text("The file was not imported: fix 2 problems")
@@ -196,11 +197,21 @@ def test_the_qa_lead_imports_a_bad_file_then_a_good_one(drive, cast, axe, screen
         screenshot(page, "import-with-errors")
 
         page.get_by_label("Upload a review file").set_input_files(good_file)
-        page.get_by_role("button", name="Import").click()
+        page.get_by_role("button", name="Continue").click()
+        # Nothing is imported yet: the check names the one member of staff it would add.
+        expect(page.get_by_role("heading", level=1)).to_have_text("Check before importing")
+        added = page.get_by_role("table", name="Staff the service does not know yet")
+        expect(added.locator("tbody tr")).to_have_count(1)
+        expect(added.locator("tbody tr")).to_contain_text("Jane Smith")
+        expect(added.locator("tbody tr")).to_contain_text("Social worker")
+        axe(page)
+        screenshot(page, "import-check")
+        page.get_by_role("button", name="Confirm and import").click()
         expect(page).to_have_url(re.compile(r"/$"))
         banner = page.locator(".govuk-notification-banner--success")
         expect(banner).to_contain_text(
-            "Imported 1 review into March 2025: 1 new, 0 updated, 0 unchanged."
+            "Imported 1 review into March 2025: 1 new, 0 updated, 0 unchanged. Added 1 member of "
+            "staff not known before: Jane Smith (social worker)."
         )
         cohorts = page.get_by_role("table", name="Cohorts you can see")
         expect(cohorts.get_by_role("link", name="March 2025")).to_be_visible()

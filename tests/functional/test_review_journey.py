@@ -315,9 +315,11 @@ def test_a_review_from_cohort_to_the_practitioners_reflection(drive, cast, axe):
         page.get_by_label("Ethnicity").fill("White British")
         page.get_by_label("First language").fill("English")
         group(page, "Needs an interpreter").get_by_label("No", exact=True).check()
-        page.get_by_label("Allocated social worker").select_option(label="RL")
-        page.get_by_label("Social worker's supervisor").select_option(label="BA")
-        page.get_by_label("Reviewer", exact=True).select_option(label="Independent Associate")
+        page.get_by_label("Allocated social worker").select_option(label="RL – social worker")
+        page.get_by_label("Social worker's supervisor").select_option(label="BA – supervisor")
+        page.get_by_label("Reviewer", exact=True).select_option(
+            label="Independent Associate – reviewer"
+        )
         group(page, "Type of reviewer").get_by_label("Independent").check()
         page.get_by_label("Date the review is due").fill(due.strftime("%d/%m/%Y"))
         checks.step("add-a-new-childs-case")
@@ -1082,7 +1084,9 @@ def test_the_qa_lead_changes_the_reviewer(drive, cast, axe):
         page.goto(f"/reviews/{review.id}/")
         page.get_by_role("link", name="Change the reviewer or due date").click()
         axe(page)
-        page.get_by_label("Reviewer", exact=True).select_option(label="Head of Safeguarding and QA")
+        page.get_by_label("Reviewer", exact=True).select_option(
+            label="Head of Safeguarding and QA – reviewer"
+        )
         page.get_by_label("Internal").check()
         page.get_by_role("button", name="Save").click()
         expect(page.locator(".govuk-notification-banner")).to_contain_text(

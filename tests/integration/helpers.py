@@ -50,3 +50,22 @@ def table_counts():
     for model in [StaffMember, Child, Cohort, Review, ThemeFinding]:
         counts[f"history of {model.__name__}"] = model.history.count()
     return counts
+
+
+def import_at_the_page(client, data, name="reviews.csv", cohort="", follow=False, extra=None):
+    """Upload a review file at Import reviews and, if it passes, confirm it at the check page:
+    the two steps a person takes. The upload's response when the file is refused (no check page),
+    else the confirmation's. `extra` fields go with both posts."""
+    extra = extra or {}
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    response = client.post(
+        reverse("import_reviews"),
+        {**extra, "file": SimpleUploadedFile(name, data), "cohort": cohort},
+        follow=follow,
+    )
+    token = response.context and response.context.get("token")
+    if not token:
+        return response
+    return client.post(reverse("import_confirm"), {**extra, "token": token}, follow=follow)

@@ -85,6 +85,30 @@ def test_a_bad_file_exits_non_zero_with_one_line_per_problem(workspace):
     assert "Traceback" not in result.stderr
 
 
+def test_the_summary_names_the_staff_an_import_added_after_the_line_tools_read(workspace):
+    """docs/spec/interchange.md#practice-review-import-reviews: the first line is as it always
+    was; the staff the file named whom the service did not know follow it, one a line."""
+    folder, run = workspace
+    run("import-reviews", str(SEED_FILE))  # the staff the seed names are known
+    rows = [{**seed_rows()[0], "cohort": "Command line staff", "review_date": "2025-03-03",
+             "social_worker": "Jane Smith", "supervisor": "Priya Shah"}]  # fmt: skip
+    path = folder / "new-staff.csv"
+    path.write_bytes(csv_bytes(rows))
+    result = run("import-reviews", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Imported 1 review into Command line staff: 1 new, 0 updated, 0 unchanged.",
+        "Added 2 members of staff not known before:",
+        "  Jane Smith (social worker)",
+        "  Priya Shah (supervisor)",
+    ]
+    assert result.stderr == ""
+    again = run("import-reviews", str(path))
+    assert again.stdout.splitlines() == [
+        "Imported 1 review into Command line staff: 0 new, 0 updated, 1 unchanged."
+    ]
+
+
 def test_imports_are_attributed_to_by_or_the_operating_system_user(workspace):
     folder, run = workspace
     unknown = run("import-reviews", str(SEED_FILE), "--by", "nobody.here")

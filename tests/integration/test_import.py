@@ -324,3 +324,86 @@ def test_a_review_dated_after_today_in_london_is_refused_and_nothing_is_written(
     ]
     assert table_counts() == before
     assert find_cohort("March 2025") is None
+
+
+# ---------------------------------------------------------------------- staff the file adds
+
+
+def staff_rows():
+    first, second = seed_rows()[0], seed_rows()[1]
+    return [
+        {**first, "cohort": "March 2025", "review_date": "2025-03-03",
+         "social_worker": "Jane Smith (student)", "supervisor": "KN", "reviewer": "JS"},
+        {**second, "cohort": "March 2025", "review_date": "2025-03-04",
+         "social_worker": "jane  SMITH", "supervisor": "js", "reviewer": "Priya Shah"},
+    ]  # fmt: skip
+
+
+def test_an_import_says_which_staff_it_added_by_name_and_role_in_the_file(seeded, actor):
+    from practice_review.accounts.models import StaffMember
+
+    result = import_reviews(data=csv_bytes(staff_rows()), file_name="march.csv", by=actor)
+
+    assert result.ok
+    # In the order the file first names them, spelt as first written, each once, with every
+    # column that names them (in the columns' order); KN is known already. "JS" looks like
+    # initials and is kept as such.
+    assert [(p.name, p.initials, p.roles) for p in result.added_staff] == [
+        ("Jane Smith", "", ("social_worker",)),
+        ("JS", "JS", ("supervisor", "reviewer")),
+        ("Priya Shah", "", ("reviewer",)),
+    ]
+    assert [str(p) for p in result.added_staff] == [
+        "Jane Smith (social worker)", "JS (supervisor, reviewer)", "Priya Shah (reviewer)",
+    ]  # fmt: skip
+    added = StaffMember.objects.filter(name__in=["Jane Smith", "JS", "Priya Shah"])
+    assert added.count() == 3
+    assert all(member.history.get().history_user == actor for member in added)
+    assert result.summary() == "Imported 2 reviews into March 2025: 2 new, 0 updated, 0 unchanged."
+    again = import_reviews(data=csv_bytes(staff_rows()), file_name="march.csv", by=actor)
+    assert again.added_staff == []
+
+
+def test_a_refused_file_adds_no_staff(seeded, actor):
+    rows = staff_rows()
+    rows[1]["gender"] = "Robot"
+    before = table_counts()
+    result = import_reviews(data=csv_bytes(rows), file_name="march.csv", by=actor)
+    assert not result.ok and result.added_staff == []
+    assert table_counts() == before
+
+
+def test_the_check_names_the_same_staff_the_import_then_adds(seeded, actor):
+    """One answer to "who will this file add?": the check page's plan and the import agree."""
+    from practice_review.reviews.importing import plan_import
+
+    plan = plan_import(data=csv_bytes(staff_rows()), file_name="march.csv", by=actor)
+    before = table_counts()
+    assert plan.ok and plan.rows == 2
+    assert plan.cohorts == [("March 2025", True)]
+    assert table_counts() == before  # planning writes nothing
+    result = import_reviews(data=csv_bytes(staff_rows()), file_name="march.csv", by=actor)
+    assert plan.added_staff == result.added_staff
+
+
+def test_the_command_adds_the_staff_it_added_to_its_summary(seeded, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    path = tmp_path / "march.csv"
+    path.write_bytes(csv_bytes(staff_rows()))
+    out = io.StringIO()
+    call_command("import_reviews", str(path), stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Imported 2 reviews into March 2025: 2 new, 0 updated, 0 unchanged.",
+        "Added 3 members of staff not known before:",
+        "  Jane Smith (social worker)",
+        "  JS (supervisor, reviewer)",
+        "  Priya Shah (reviewer)",
+    ]
+    again = io.StringIO()
+    call_command("import_reviews", str(path), stdout=again)
+    assert again.getvalue().splitlines() == [
+        "Imported 2 reviews into March 2025: 0 new, 0 updated, 2 unchanged."
+    ]

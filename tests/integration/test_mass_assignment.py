@@ -11,7 +11,6 @@ action creates is attributed to the person who did it, where the URL says.
 from dataclasses import dataclass, field
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from practice_review.accounts.models import StaffMember, User
@@ -23,6 +22,7 @@ from practice_review.reviews.queries import find_cohort
 from practice_review.tracker.models import Recommendation
 from tests.conftest import JULY, SEED_FILE, SEPTEMBER
 from tests.integration.access_world import build_world
+from tests.integration.helpers import import_at_the_page
 
 pytestmark = pytest.mark.django_db
 
@@ -173,10 +173,6 @@ def cases(world, cast):
         "report narrative": Case("qa_lead", reverse("report_part", args=[report.pk,
                                                                           "introduction"]),
                                  {"text": "Our words.", "version": report.version}),
-        "import": Case("qa_lead", reverse("import_reviews"), {
-            "cohort": "",  # the form's own field: a cohort name for rows without one
-            "file": SimpleUploadedFile("more.csv", SEED_FILE.read_bytes().replace(
-                b"September 2024 to February 2025", b"Hostile import"), "text/csv")}),
     }  # fmt: skip
 
 
@@ -191,7 +187,7 @@ def world(cast):
     "raise alert", "acknowledge", "close alert", "tracker update", "tracker status",
     "impact check", "impact sign-off", "meeting create", "moderate", "learning point",
     "meeting recommendation", "raise for finding", "close meeting", "report create",
-    "report narrative", "import",
+    "report narrative",
 ])  # fmt: skip
 def test_extra_fields_in_a_post_change_no_protected_field(client, cast, world, name):
     """docs/spec/quality.md#mass-assignment: POST extra fields (reviewer, status, version) ->
@@ -221,3 +217,20 @@ def test_extra_fields_in_a_post_change_no_protected_field(client, cast, world, n
         assert created.count() >= 1
         for column, value in expected.items():
             assert set(created.values_list(column, flat=True)) == {value}, column
+
+
+def test_extra_fields_in_either_step_of_an_import_change_no_protected_field(client, cast, world):
+    """As above for the import's two steps, the upload and the check page's Confirm: the
+    hostile fields go with both; the import writes its reviews and nothing they name."""
+    extras = hostile(world, cast)
+    client.force_login(cast["qa_lead"])
+    before = snapshot()
+    data = SEED_FILE.read_bytes().replace(b"September 2024 to February 2025", b"Hostile import")
+
+    response = import_at_the_page(client, data, "more.csv", extra=extras)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    after = snapshot()
+    assert {key for key in before.keys() & after.keys() if before[key] != after[key]} == set()
+    assert Cohort.objects.filter(name="Hostile import").exists()
+    assert not {pk for (_model, pk, _column) in after.keys() - before.keys()} & {extras["id"]}

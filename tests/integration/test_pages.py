@@ -1,14 +1,13 @@
 """Signing in, the home page and the import page, through Django's test client."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from practice_review.reviews.models import Review
 from tests.conftest import JULY, PASSWORD, SEPTEMBER
-from tests.integration.helpers import csv_bytes, seed_rows, table_counts
+from tests.integration.helpers import csv_bytes, import_at_the_page, seed_rows, table_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -68,11 +67,7 @@ def test_signing_out_needs_a_post_and_ends_the_session(client, cast):
 
 
 def upload(client, data, name="reviews.csv", cohort=""):
-    return client.post(
-        reverse("import_reviews"),
-        {"file": SimpleUploadedFile(name, data), "cohort": cohort},
-        follow=True,
-    )
+    return import_at_the_page(client, data, name, cohort, follow=True)
 
 
 def test_the_qa_lead_imports_a_file_and_the_import_is_attributed(client, cast):

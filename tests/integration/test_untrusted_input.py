@@ -27,7 +27,6 @@ from collections import Counter
 
 import openpyxl
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -57,7 +56,13 @@ from practice_review.reviews.models import (
 from practice_review.reviews.review_file import ALIASES, COLUMNS, parse_review_file
 from practice_review.tracker import actions as tracker_actions
 from tests.integration.access_world import DUE, build_world, staff
-from tests.integration.helpers import csv_bytes, seed_rows, table_counts, xlsx_bytes
+from tests.integration.helpers import (
+    csv_bytes,
+    import_at_the_page,
+    seed_rows,
+    table_counts,
+    xlsx_bytes,
+)
 from tests.integration.hostile_world import (
     KNOWN_FREE_TEXT,
     NARRATIVE,
@@ -476,7 +481,8 @@ def test_every_csv_and_xlsx_writer_uses_the_one_neutraliser():
 
 
 def _post_file(client, data, name):
-    return client.post(reverse("import_reviews"), {"file": SimpleUploadedFile(name, data)})
+    """The upload and, for a file that passes, its confirmation at the check page."""
+    return import_at_the_page(client, data, name)
 
 
 def _refusal(response):

@@ -330,6 +330,9 @@ ACCESS = {
     "review_reopen": Access(QA_LEAD_ONLY, COMPLETED_REVIEW),
     "review_respond": Access(RESPONDERS, COMPLETED_REVIEW, named_on_review, post_only=True),
     "import_reviews": Access(QA_LEAD_ONLY),
+    # The check page's Confirm (the held file is the uploader's alone: test_import_check.py).
+    "import_confirm": Access(QA_LEAD_ONLY, post_only=True),
+    "import_cancel": Access(QA_LEAD_ONLY),
     # Alerts: raised by the reviewer (or QA lead), acted on by whoever must act now.
     "alert_list": Access(ALERT_READERS),
     "alert_detail": Access(ALERT_READERS, ALERT),

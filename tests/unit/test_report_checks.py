@@ -357,3 +357,17 @@ def test_disclosure_warnings_are_listed_like_problems():
 
 def test_a_date_is_not_a_small_count():
     assert warned("The review on 1/2/2025 found practice outstanding.", NO_ROWS) == []
+
+
+def test_a_member_of_staff_recorded_with_name_and_initials_is_found_by_either():
+    """The table shows "Rachel Lewis (RL)" when the council recorded both; a narrative names
+    her as one or the other, never as the table does."""
+    data = ReportData(
+        cohort_rows=[row("VB", "Rachel Lewis (RL) (student)", "Bethany Ahmed (BA)")],
+        gap_cases=[], findings={}, put_right={},
+        staff_names={"Rachel Lewis", "RL", "Bethany Ahmed", "BA"},
+    )  # fmt: skip
+    text = "RL and Bethany Ahmed met weekly, and so did Rachel Lewis."
+    staff = [p.text for p in disclosure_warnings({"overview": text}, data, PARTS)
+             if p.problem.startswith("a member of staff")]  # fmt: skip
+    assert sorted(staff) == ["Bethany Ahmed", "RL", "Rachel Lewis"]

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from practice_review.accounts.models import User, system_actor
+from practice_review.core.uploads import discard_expired_uploads
 from practice_review.data_protection.purge import purge_expired
 
 
@@ -24,5 +25,9 @@ class Command(BaseCommand):
         except User.DoesNotExist as error:
             raise CommandError(str(error)) from None
         result = purge_expired(by=actor, dry_run=dry_run)
+        if not dry_run:
+            # Review files uploaded for import and never confirmed hold children's details too:
+            # gone once nobody can confirm them, even if nobody uploads again (core/uploads.py).
+            discard_expired_uploads()
         for line in result.summary_lines():
             self.stdout.write(line)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from practice_review.accounts.models import User, system_actor
-from practice_review.reviews.importing import import_reviews
+from practice_review.reviews.importing import added_staff_lines, import_reviews
 
 
 class Command(BaseCommand):
@@ -45,3 +45,6 @@ class Command(BaseCommand):
                 returncode=1,
             )
         self.stdout.write(result.summary())
+        # After the summary line, which other tools read: whom the import added, by name.
+        for line in added_staff_lines(result.added_staff):
+            self.stdout.write(line)

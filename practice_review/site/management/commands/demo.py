@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from practice_review.accounts.models import StaffMember, User, normalise_name, system_actor
 from practice_review.core.environment import Environment
+from practice_review.core.history import save_as
 from practice_review.core.secrets_file import private_file
 from practice_review.core.vocabulary import Role
 from practice_review.moderation import actions as moderation_actions
@@ -26,6 +27,24 @@ from practice_review.reviews.queries import find_cohort
 
 SEED_FILE = Path(__file__).resolve().parents[3] / "reviews" / "demo_data" / "seed-cohorts.csv"
 
+# The seed file names social workers and supervisors by initials, as the reference report does;
+# the council's own records hold their names. The demo records these (made up) after importing
+# the file, as a council would, so its pages show staff as a council sees them. The file itself
+# is unchanged and still imports as the contract says: initials still match.
+DEMO_STAFF_NAMES = {
+    "AB": "Amina Bello",
+    "AM": "Aaron Mensah",
+    "BA": "Bethany Ahmed",
+    "BS": "Ben Sutherland",
+    "KN": "Kiran Nair",
+    "LC": "Lucy Chen",
+    "MD": "Mohammed Dar",
+    "NN": "Niamh Nolan",
+    "PA": "Patrick Asante",
+    "RL": "Rachel Lewis",
+    "SC": "Sophie Clarke",
+}
+
 # One demo person per role, linked to the seed data so each role sees something real.
 DEMO_USERS = [
     ("qa.lead", Role.QA_LEAD, "Quinn", "Adeyemi", None),
@@ -37,8 +56,8 @@ DEMO_USERS = [
         "and QA",
         "Head of Safeguarding and QA",
     ),
-    ("practitioner", Role.PRACTITIONER, "Social worker", "RL", "RL"),
-    ("manager", Role.MANAGER, "Supervisor", "BA", "BA"),
+    ("practitioner", Role.PRACTITIONER, "Rachel", "Lewis", "RL"),
+    ("manager", Role.MANAGER, "Bethany", "Ahmed", "BA"),
     ("senior.leader", Role.SENIOR_LEADER, "Sam", "Okafor", None),
     ("admin", Role.ADMIN, "Alex", "Morgan", None),
 ]
@@ -67,6 +86,7 @@ class Command(BaseCommand):
         )
         if not result.ok:
             raise CommandError("; ".join(str(p) for p in result.problems))
+        council_staff_records(system_actor())
         _reviews_to_do(system_actor())
         password = demo_password()
         with transaction.atomic():
@@ -109,6 +129,19 @@ class Command(BaseCommand):
 
 
 DEMO_EMAIL_DOMAIN = "demo.invalid"
+
+
+@transaction.atomic
+def council_staff_records(by):
+    """Give the seed's staff known by initials alone the names the council holds for them
+    (DEMO_STAFF_NAMES), keeping their initials. Safe to run again: a member of staff who has a
+    name of their own already, however it was given, is left as they are."""
+    for initials, name in DEMO_STAFF_NAMES.items():
+        key = normalise_name(initials)
+        member = StaffMember.objects.filter(name_key=key, initials_key=key).first()
+        if member is not None:
+            member.name = name
+            save_as(member, by)
 
 
 def holds_demo_users():
@@ -204,7 +237,7 @@ def _moderation(by):
         text="Religion and first language are often missing from the child's record, and "
         "interpreters are not always arranged for conversations with the young person.",
     )
-    owner = StaffMember.objects.filter(name="BA").first()
+    owner = StaffMember.objects.filter(initials="BA").first()
     moderation_actions.raise_recommendation(
         by=by,
         meeting=meeting,
