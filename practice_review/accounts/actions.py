@@ -25,6 +25,9 @@ from practice_review.audit.models import AuditEvent
 from practice_review.core.history import save_as
 from practice_review.core.vocabulary import AccountChangeStatus
 
+# What a decided request keeps of the new password's hash: nothing.
+NO_HASH = ""
+
 
 def _fields(account):
     return AccountFields(
@@ -182,7 +185,7 @@ def lapse_old_requests(now=None):
     approvals page and cannot be decided (queries.py)."""
     for change in queries.lapsed_changes(now).select_for_update():
         change.status = AccountChangeStatus.EXPIRED
-        change.new_password_hash = ""
+        change.new_password_hash = NO_HASH
         save_as(change, None, update_fields=["status", "new_password_hash"])  # decided by nobody
 
 
@@ -222,7 +225,7 @@ def _decide(change, status, by, *, reason):
     change.decided_by = by
     change.decided_at = timezone.now()
     change.decision_reason = reason
-    change.new_password_hash = ""  # used or refused: a hash is kept no longer than needed
+    change.new_password_hash = NO_HASH  # used or refused: a hash is kept no longer than needed
     save_as(change, by)
 
 
