@@ -518,7 +518,7 @@ def test_a_review_from_cohort_to_the_practitioners_reflection(drive, cast, axe):
         expect(page.get_by_role("button", name="Acknowledge alert")).to_have_count(0)
         checks.step("alert-raised")
 
-        page.get_by_role("link", name=re.compile(rf"^{INITIALS}, reviewed")).click()
+        page.get_by_role("link", name=re.compile(rf"^{INITIALS}, review on ")).click()
         alerts = page.get_by_role("table", name="Alerts raised on this review")
         expect(alerts.get_by_role("link", name=reference)).to_be_visible()
         checks.step("review-with-the-alert")
