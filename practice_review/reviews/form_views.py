@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from practice_review.core.permissions import Permission, requires
@@ -117,7 +118,9 @@ def review_section(request, review_id, section):
     # Their next save is a deliberate choice, made after seeing what clashed: the page holds
     # the merge (their answers where the two clash), over the answers now saved.
     shown = form_class.showing(review, result.shown, result.version, base=result.saved)
-    return _section_page(request, review, shown, _describe_conflicts(shown, result))
+    conflicts = _describe_conflicts(shown, result)
+    shown.mark_clashes({conflict["field"]: conflict["message"] for conflict in conflicts})
+    return _section_page(request, review, shown, conflicts)
 
 
 def _section_page(request, review, form, conflicts=()):
@@ -136,6 +139,7 @@ def _section_page(request, review, form, conflicts=()):
 
 
 KEPT = "Someone else's changes to other questions in this section were kept."
+BLANK = "(blank)"  # an answer not given, as the conflict page shows it
 
 
 def _saved(section, result):
@@ -170,18 +174,29 @@ def _describe_conflicts(form, result):
         field = form.fields.get(field_name)
         # An answer kept in two of the review's columns is shown by the one a person reads.
         shown = {"age_at_review": "age_as_written"}.get(field_name, field_name)
+        saved = _shown(field, result.saved.get(shown))
         rows[field_name] = {
             "field": field_name,
             "label": form.describe(name),
-            "saved": _shown(field, result.saved.get(shown)),
+            "saved": saved,
             "yours": _shown(field, result.shown.get(shown)),
+            # Shown at the question itself, so it is marked where it is answered (WCAG 3.3.1).
+            "message": _clash(saved),
         }
     return list(rows.values())
 
 
+def _clash(saved):
+    theirs = "cleared this answer" if saved == BLANK else f"saved “{Truncator(saved).chars(120)}”"
+    return (
+        f"Someone else {theirs} while you were editing. The answer here is yours: keep it or "
+        "change it, then save again"
+    )
+
+
 def _shown(field, value):
     if value in (None, "", []):
-        return "(blank)"
+        return BLANK
     choices = dict(getattr(field, "choices", []) or [])
     if isinstance(value, list):
         return ", ".join(str(choices.get(item, item)) for item in value)
@@ -265,7 +280,7 @@ def review_submit(request, review_id):
     return render(
         request,
         "reviews/form/submit.html",
-        {"review": review, "problems": problems, "tried": request.method == "POST"},
+        {"review": review, "problems": problems},
     )
 
 

@@ -157,7 +157,8 @@ class AddCaseForm(AssignmentForm):
 
 def about(label, subject):
     """A label that says, to screen readers, which standard or theme it belongs to: the page
-    shows that as a heading, but eight boxes all named "Comment" would be ambiguous."""
+    shows that as a heading, but eight boxes all named "Comment", or five groups of learning
+    topics, would be ambiguous (WCAG 1.3.1, 2.4.6)."""
     return format_html('{}<span class="govuk-visually-hidden"> ({})</span>', label, subject)
 
 
@@ -248,6 +249,16 @@ class SectionForm(forms.Form):
         """The question a field answers, as a person would name it in a conflict."""
         field = self.fields.get(self.field_for(name))
         return field.label if field else name
+
+    def mark_clashes(self, messages):
+        """Put each of `messages` ({form field: message}) on its question as an error, so the
+        conflict page marks every clashing question where it is answered, as any other error
+        is (WCAG 3.3.1). The form only shows answers (it is not bound): checking it found
+        nothing, which add_error's cleaned_data stands for."""
+        self.cleaned_data = {}
+        for name, message in messages.items():
+            if name in self.fields:  # an answer with no question of its own stays listed only
+                self.add_error(name, message)
 
 
 class ChildSectionForm(SectionForm):
@@ -425,19 +436,20 @@ class ThemesSectionForm(SectionForm):
         # Topics no longer offered stay on the findings that already use them.
         in_use = Q(findings__review=self.review) if self.review else Q(pk__in=[])
         topics = LearningTopic.objects.filter(Q(active=True) | in_use).distinct()
-        for key, _title in v.THEMES:
-            self.fields[f"strengths_{key}"] = text(about("Strengths", _title), long=True)
+        for key, title in v.THEMES:
+            self.fields[f"strengths_{key}"] = text(about("Strengths", title), long=True)
             self.fields[f"development_{key}"] = text(
-                about("Areas for development", _title), long=True
+                about("Areas for development", title), long=True
             )
             self.fields[f"topics_{key}"] = forms.ModelMultipleChoiceField(
-                label="Learning topics",
+                label=about("Learning topics", title),
                 queryset=topics,
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )
             self.fields[f"before_window_{key}"] = forms.BooleanField(
-                label="This includes a finding from before the practice window", required=False
+                label=about("This includes a finding from before the practice window", title),
+                required=False,
             )
 
     def groups(self):

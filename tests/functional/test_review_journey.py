@@ -405,7 +405,9 @@ def test_a_review_from_cohort_to_the_practitioners_reflection(drive, cast, axe):
         checks.axe_check()
         for key, title in THEMES:
             page.locator(f"#id_strengths_{key}").fill(f"Strengths seen under “{title}”.")
-        group(page, "Learning topics").first.get_by_label("Chronology", exact=True).check()
+        group(page, f"Learning topics ({THEMES[0][1]})").get_by_label(
+            "Chronology", exact=True
+        ).check()
         last_input_then_saved(
             page,
             lambda: page.locator("#id_development_multi_agency").fill(

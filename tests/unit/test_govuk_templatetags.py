@@ -330,6 +330,45 @@ def test_select_textarea_and_file_upload_use_their_govuk_classes():
     assert upload.classes == ["govuk-file-upload"]
 
 
+DETAILS = """{% govuk_details "A child new to Practice Review" open=opened %}
+{% govuk_field form.name %}{% govuk_field form.reviewed_on %}
+{% endgovuk_details %}"""
+
+
+class NewChildForm(forms.Form):
+    name = forms.CharField(label="Child's initials", required=False)
+    reviewed_on = forms.DateField(label="Date of birth", required=False)
+
+
+@pytest.mark.parametrize(
+    ("data", "opened", "is_open"),
+    [
+        (None, False, False),  # as first shown
+        ({"name": "AB", "reviewed_on": ""}, False, False),  # sent, with nothing wrong inside
+        (None, True, True),  # asked to open
+        ({"name": "", "reviewed_on": "31/02/2012"}, False, True),  # an error inside opens it
+    ],
+)
+def test_details_open_when_asked_or_when_a_question_inside_has_an_error(data, opened, is_open):
+    form = NewChildForm(data=data)
+    html = parse(render(DETAILS, form=form, opened=opened))
+    details = html.find("details", class_="govuk-details")
+    assert ("open" in details.attrs) is is_open
+    summary = details.find("summary", class_="govuk-details__summary")
+    assert summary.find("span", class_="govuk-details__summary-text").full_text() == (
+        "A child new to Practice Review"
+    )
+    text = details.find("div", class_="govuk-details__text")
+    assert text.find("input", id="id_name") and text.find("input", id="id_reviewed_on")
+
+
+def test_details_do_not_open_for_an_answer_that_looks_like_an_error():
+    form = NewChildForm(data={"name": 'class="govuk-error-message"', "reviewed_on": ""})
+    assert form.is_valid()
+    details = parse(render(DETAILS, form=form, opened=False)).find("details")
+    assert "open" not in details.attrs
+
+
 def test_label_can_be_the_page_heading():
     html = render_field(SignInForm(), "email", size="l", page_heading=True)
     label = html.find("h1", class_="govuk-label-wrapper").find("label", for_="id_email")

@@ -13,6 +13,14 @@ The markup follows the Nunjucks templates of govuk-frontend 6.6.0
 (node_modules/govuk-frontend/dist/govuk/components/*/template.njk); each
 component has a small Django template under templates/govuk/.
 
+A details component whose hidden text holds questions opens itself when any
+of them has an error, so the error summary's link and the message are not
+hidden (WCAG 3.3.1):
+
+    {% govuk_details "A child new to Practice Review" open=form.initials.value %}
+      {% govuk_field form.date_of_birth %}
+    {% endgovuk_details %}
+
 Ids follow GOV.UK's rules so the error summary can link to the right place:
 a field's id is Django's auto id ("id_<name>"); the hint is "<id>-hint" and
 the error message "<id>-error". For radios and checkboxes the first input
@@ -22,6 +30,7 @@ to "#<id>" lands on the first option, as GOV.UK does.
 
 from django import forms, template
 from django.forms.utils import flatatt
+from django.template.base import token_kwargs
 from django.template.loader import render_to_string
 
 register = template.Library()
@@ -109,6 +118,45 @@ def govuk_field(bound_field, size="", page_heading=False):
         return _render(bound_field, context, "govuk/input.html", defaults=defaults)
     # TextInput, DateInput, URLInput and any other single-line input.
     return _render(bound_field, context, "govuk/input.html")
+
+
+# GOV.UK's error message (govuk/error_message.html), on every question in error. The quotes
+# make it markup: a typed answer holding these words is escaped, so it cannot match.
+ERROR_MESSAGE = 'class="govuk-error-message"'
+
+
+@register.tag
+def govuk_details(parser, token):
+    """``{% govuk_details summary [open=condition] %}...{% endgovuk_details %}``: GOV.UK
+    details, open when ``open`` is true or when what it holds shows an error message."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("govuk_details needs the summary text")
+    summary = parser.compile_filter(bits[1])
+    options = token_kwargs(bits[2:], parser)
+    if set(options) - {"open"} or len(options) != len(bits[2:]):
+        raise template.TemplateSyntaxError("govuk_details takes only open=...")
+    nodelist = parser.parse(("endgovuk_details",))
+    parser.delete_first_token()
+    return DetailsNode(summary, options.get("open"), nodelist)
+
+
+class DetailsNode(template.Node):
+    def __init__(self, summary, open_when, nodelist):
+        self.summary, self.open_when, self.nodelist = summary, open_when, nodelist
+
+    def render(self, context):
+        # Rendered first, so whatever renders a question in error (govuk_field or not) opens it.
+        text = self.nodelist.render(context)
+        is_open = bool(self.open_when and self.open_when.resolve(context))
+        return render_to_string(
+            "govuk/details.html",
+            {
+                "summary": self.summary.resolve(context),
+                "text": text,  # the template's own output: escaped, and marked safe, by it
+                "open": is_open or ERROR_MESSAGE in text,
+            },
+        )
 
 
 def _base_context(bound_field, size, page_heading):
