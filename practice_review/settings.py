@@ -158,6 +158,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "practice_review.site.context_processors.site",
+                "practice_review.accounts.context_processors.session_timeout",
             ],
         },
     },
@@ -216,7 +217,6 @@ WHITENOISE_MAX_AGE = 3600
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 12 * 60 * 60
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -265,10 +265,17 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_CLIENT_STR_CALLABLE = "practice_review.accounts.signals.anonymous_client"
 
-# Idle and absolute timeouts (accounts/middleware.py): signed out after 30 minutes without a
-# request (autosaves count: typing is activity) and 12 hours after signing in, whatever happens.
+# Idle and absolute timeouts (accounts/session_clock.py, applied by accounts/middleware.py):
+# signed out after 30 minutes without a request (autosaves count: typing is activity) and 12
+# hours after signing in, whatever happens. The one home of these lengths: the warning, the
+# sign-in page's message and the page's countdown all take them from here. Pages warn this long
+# before either end, with a way to stay signed in (WCAG 2.2.1 asks for at least 20 seconds;
+# GOV.UK services give 2 minutes).
 SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = datetime.timedelta(hours=12)
+SESSION_WARNING_BEFORE = datetime.timedelta(minutes=2)
+# The cookie outlives no session: the browser forgets it when the absolute timeout ends it.
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 
 # ---- Secure configuration: HTTPS, headers, CSP, error pages (issue 6) ----
 

@@ -14,41 +14,35 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from practice_review.accounts import two_factor
+from practice_review.accounts import session_clock, two_factor
+from practice_review.core.text import describe_duration
 
-SIGNED_IN_AT = "signed_in_at"
-LAST_SEEN_AT = "last_seen_at"
-# Writing the session on every request would cost a database write per page and per autosave;
-# once a minute keeps the idle timeout accurate to the minute.
-LAST_SEEN_RESOLUTION_SECONDS = 60
-
-IDLE_MESSAGE = "You were signed out after 30 minutes without activity. Sign in again to carry on."
-ABSOLUTE_MESSAGE = "You were signed out after 12 hours. Sign in again to carry on."
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def start_session_clock(session, now=None):
-    """Called when someone signs in (accounts/signals.py)."""
-    now = int(now if now is not None else time.time())
-    session[SIGNED_IN_AT] = now
-    session[LAST_SEEN_AT] = now
+def signed_out_message(ended_by, limits):
+    """Why the last session ended, said on the sign-in page, in the lengths settings give."""
+    if ended_by == session_clock.ABSOLUTE:
+        return (
+            f"You were signed out after {describe_duration(limits.absolute)}. "
+            "Sign in again to carry on."
+        )
+    return (
+        f"You were signed out after {describe_duration(limits.idle)} without activity. "
+        "Sign in again to carry on."
+    )
 
 
-def timeout_reason(session, now):
-    """IDLE_MESSAGE, ABSOLUTE_MESSAGE or None for a signed-in session at `now` (seconds)."""
-    signed_in_at = session.get(SIGNED_IN_AT)
-    last_seen_at = session.get(LAST_SEEN_AT)
-    if signed_in_at is None or last_seen_at is None:
-        return None
-    if now - signed_in_at >= settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds():
-        return ABSOLUTE_MESSAGE
-    if now - last_seen_at >= settings.SESSION_IDLE_TIMEOUT.total_seconds():
-        return IDLE_MESSAGE
-    return None
+def not_activity(view):
+    """A view that may be asked how long the session has left without lengthening it."""
+    view.counts_as_activity = False
+    return view
 
 
 class SessionTimeouts:
-    """Signs a person out after 30 idle minutes or 12 hours, whichever comes first, and says
-    why on the sign-in page. Every request counts as activity, autosaves included."""
+    """Signs a person out after the idle or the absolute timeout, whichever comes first, and
+    says why on the sign-in page. Every request to a view counts as activity, autosaves
+    included, except asking how long is left (`not_activity`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -57,17 +51,28 @@ class SessionTimeouts:
         if request.user.is_authenticated:
             now = int(time.time())
             session = request.session
-            if SIGNED_IN_AT not in session:
+            limits = session_clock.Limits.from_settings(settings)
+            if not session_clock.is_started(session):
                 # A session from before timeouts existed: its clock starts now.
-                start_session_clock(session, now)
-            reason = timeout_reason(session, now)
-            if reason:
+                session_clock.start(session, now)
+            ended_by = session_clock.seconds_left(session, now, limits).ended_by
+            if ended_by:
                 logout(request)
-                messages.info(request, reason)
+                messages.info(request, signed_out_message(ended_by, limits))
                 return redirect_to_login(request.get_full_path())
-            if now - session[LAST_SEEN_AT] >= LAST_SEEN_RESOLUTION_SECONDS:
-                session[LAST_SEEN_AT] = now
         return self.get_response(request)
+
+    def process_view(self, request, view, view_args, view_kwargs):
+        # Noted once the view is known, so that the session page can answer without making the
+        # session longer: a tab asking would otherwise keep every other tab signed in for ever.
+        if request.user.is_authenticated and getattr(view, "counts_as_activity", True):
+            session_clock.note_activity(
+                request.session,
+                int(time.time()),
+                session_clock.Limits.from_settings(settings),
+                exact=request.method not in SAFE_METHODS,
+            )
+        return None
 
 
 class TwoFactorRequired:

@@ -6,6 +6,8 @@ who is being attacked. Ordinary logs never do (no personal data in logs): see
 `anonymous_client`, which axes uses to describe a client in its own log lines.
 """
 
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.sessions.models import Session
@@ -13,7 +15,7 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from practice_review.accounts.middleware import start_session_clock
+from practice_review.accounts import session_clock
 from practice_review.accounts.models import User
 from practice_review.audit.events import record
 from practice_review.audit.models import AuditEvent
@@ -31,7 +33,7 @@ def _attempted_username(credentials):
 @receiver(user_logged_in, dispatch_uid="accounts_signed_in")
 def signed_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        start_session_clock(request.session)
+        session_clock.start(request.session, int(time.time()))
     record(AuditEvent.Action.SIGNED_IN, by=user)
 
 

@@ -122,6 +122,8 @@ NOT_CASE_PAGES = {
     "two_factor_verify": "signing in",
     "two_factor_setup": "the person's own account",
     "two_factor_recovery_codes": "the person's own account",
+    "session_status": "how long the person's own session has left",
+    "session_extend": "POST only: restarts the person's own idle clock",
     # The audit trail itself: looking at who did what is not looking at a child's case.
     "audit_log": "the audit trail, not case data",
     "audit_log_export": "the audit trail, not case data",

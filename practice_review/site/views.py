@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import Error, connection
 from django.http import HttpResponse
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from practice_review.alerts.queries import home_alerts
 from practice_review.core.permissions import Permission, has_permission
+from practice_review.core.text import describe_duration
 from practice_review.core.vocabulary import ReviewStatus, Role
 from practice_review.reports.figures import grade_summaries_by_cohort
 from practice_review.reports.models import SummaryReport
@@ -60,7 +62,12 @@ def home(request):
 
 @login_not_required
 def accessibility(request):
-    return render(request, "site/accessibility.html")
+    time_limits = {
+        "idle": describe_duration(settings.SESSION_IDLE_TIMEOUT),
+        "absolute": describe_duration(settings.SESSION_ABSOLUTE_TIMEOUT),
+        "warning": describe_duration(settings.SESSION_WARNING_BEFORE),
+    }
+    return render(request, "site/accessibility.html", {"time_limits": time_limits})
 
 
 @login_not_required

@@ -18,8 +18,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from practice_review.accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from practice_review.accounts.models import User
+from practice_review.accounts.session_clock import LAST_SEEN_AT, SIGNED_IN_AT
 from practice_review.audit.models import AuditEvent
 from tests.conftest import PASSWORD
 

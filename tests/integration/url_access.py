@@ -302,6 +302,10 @@ ACCESS = {
     "two_factor_verify": Access(SIGNED_IN),
     "two_factor_setup": Access(SIGNED_IN),
     "two_factor_recovery_codes": Access(SIGNED_IN),
+    # How long the session has left, and "Stay signed in" (accounts/session_views.py): anyone
+    # signed in, about their own session only.
+    "session_status": Access(SIGNED_IN),
+    "session_extend": Access(SIGNED_IN, post_only=True),
     # Cohorts and assignment (the QA lead); cohorts are read by everyone with a review in them.
     "cohort_create": Access(QA_LEAD_ONLY),
     "cohort_detail": Access(CASE_READERS, COHORT),

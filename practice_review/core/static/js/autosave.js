@@ -9,6 +9,13 @@
 // questions and answers with them, and they are put into the page. When both changed the same
 // answer, the server answers 409 and autosave stops: the reviewer's Save then shows them both
 // versions, and nothing is overwritten silently.
+//
+// Every save the server confirms is activity: it restarts the idle clock on the server
+// (accounts/middleware.py) and, through the "practice-review:saved" event, the page's own
+// (session-timeout.js), so nobody typing is warned or signed out. What is typed is also kept in
+// this tab until it is saved (unsaved-work.js), so being signed out loses none of it.
+import { answers, markSignedOut, saved } from "./unsaved-work.js";
+
 const PAUSE_MS = 1500; // save when typing pauses this long...
 const MAX_WAIT_MS = 5000; // ...and at least this often while typing goes on
 
@@ -56,6 +63,7 @@ function start(form) {
   async function send(keepalive) {
     let response;
     const sent = new FormData(form);
+    const sentAnswers = answers(form);
     try {
       response = await fetch(form.action || window.location.href, {
         method: "POST",
@@ -73,7 +81,8 @@ function start(form) {
     // Only the sign-in page's redirect, or a refusal of the session, means signed out.
     if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
       stopped = true;
-      say("Not saved: you have been signed out. Copy anything you need, then sign in again.");
+      markSignedOut();
+      say("Not saved: you have been signed out. What you typed is kept in this browser tab: choose Save to sign in again, and it will be put back.");
       return;
     }
     if (!isJson) {
@@ -85,6 +94,8 @@ function start(form) {
       version.value = body.version;
       if (base && body.base) base.value = body.base;
       if (body.kept) showKept(body.kept, sent);
+      saved(form, sentAnswers);
+      document.dispatchEvent(new CustomEvent("practice-review:saved"));
       say(`Saved at ${body.saved_at}.${body.message ? ` ${body.message}` : ""}`);
     } else if (response.status === 409 && body.submitted) {
       stopped = true; // submitted (in another tab, or by someone else): nothing more to save
