@@ -801,5 +801,5 @@ def _direction_problems(
     else:
         change = f"{went} from {then_shown} in {other['cohort']['name']} to {now_shown}"
     problem = f"{measure.label} {change}: not '{said}'"
-    placeholder = _placeholder(measure, "this", _Claim(i, i, "range"))
-    return [ClaimProblem(word.start, words[phrase_end].end, said, problem, now_shown, placeholder)]
+    # No placeholder to offer: a word for a change is not a figure to put in its place.
+    return [ClaimProblem(word.start, words[phrase_end].end, said, problem, now_shown)]

@@ -172,3 +172,15 @@ def test_check_narrative_reads_placeholders_as_the_report_shows_them():
 )
 def test_fewer_than_and_more_than_are_comparisons(sentence, flagged):
     assert [sentence[m.start : m.end] for m in check_figures(sentence, FIGURES)] == flagged
+
+
+def test_a_wrong_figure_offers_its_placeholder_and_a_wrong_direction_none():
+    found = check_figures(
+        "Outcomes were good or better in 80% of reviews, an improvement on the summer. "
+        "Seven reviews were by independent reviewers.",
+        FIGURES,
+    )
+    assert [(m.text, m.placeholder) for m in found] == [
+        ("an improvement on", None),
+        ("Seven", "{reviewers.independent.count}"),
+    ]
