@@ -31,6 +31,7 @@ class Problem:
     text: str  # what the author wrote, quoted
     problem: str  # what is wrong, in plain words
     where: str = ""  # the part's place in the report, "6. Closing remarks"
+    placeholder: str = ""  # the placeholder to type instead ("{outcome.good_or_better}")
     more: ClassVar[bool] = False  # True for the line saying how many more are not listed
 
 
@@ -77,7 +78,9 @@ def figure_problems(
         for name in unknown_placeholders(text, placeholder_table):
             problems.append(Problem(part, f"{{{name}}}", f"no figure is called {name}", where))
         for mismatch in check_figures(for_checking(text, placeholder_table), figures):
-            problems.append(Problem(part, mismatch.text, mismatch.problem, where))
+            problems.append(
+                Problem(part, mismatch.text, mismatch.problem, where, mismatch.placeholder or "")
+            )
     return problems
 
 

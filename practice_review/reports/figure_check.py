@@ -10,11 +10,13 @@ cannot publish until they pass or are overridden with a reason.
 """
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from practice_review.core.numbers import round_half_up
+from practice_review.core.numbers import n_of_n, round_half_up
+from practice_review.reports.claims import check_claims
 
 FRACTION_WORDS = {
     "a half": Fraction(1, 2), "half": Fraction(1, 2), "one half": Fraction(1, 2),
@@ -71,6 +73,8 @@ class Mismatch:
     end: int
     text: str
     problem: str
+    expected: str | None = None  # the figure it should be, "8 of 10 (80%)", where one is known
+    placeholder: str | None = None  # the placeholder to type instead, where there is one
 
 
 def _fraction_word(word: str) -> str:
@@ -181,9 +185,37 @@ def check_figures(text: str, figures: dict[str, Any]) -> list[Mismatch]:
             problems.append(Mismatch(match.start(), match.end(), match[0], problem))
     for match in _OVER.finditer(text):
         age = match[1]
-        problem = f"the figures count 'aged {age} or over': say exactly that"
-        problems.append(Mismatch(match.start(), match.end(), match[0], problem))
-    return sorted(problems, key=lambda problem: problem.start)
+        counted = (figures.get("age") or {}).get(f"aged_{age}_or_over")
+        if isinstance(counted, int):
+            shown = n_of_n(counted, figures["cohort"]["reviews"])
+            problem = (f"'over {age}' means older than {age}; the figures count aged {age} or "
+                       f"over, {shown}: say 'aged {age} or over'")  # fmt: skip
+        else:
+            shown, problem = None, f"the figures count 'aged {age} or over': say exactly that"
+        placeholder = f"{{age.aged_{age}_or_over}}" if shown else None
+        problems.append(Mismatch(match.start(), match.end(), match[0], problem, shown, placeholder))
+    # What a number claims about the measure its sentence names comes first; the checks above
+    # still catch what no measure explains (a base that is no cohort's size, a bare percentage).
+    claimed = [
+        Mismatch(
+            found.start, found.end, found.text, found.problem, found.expected, found.placeholder
+        )  # fmt: skip
+        for found in check_claims(text, figures)
+    ]
+    # Claims come in order of start; `reach` is the furthest any of them up to each one ends, so
+    # whether an older problem overlaps one is a binary search, not a pass over all of them.
+    starts, reach, furthest = [], [], -1
+    for found in claimed:
+        furthest = max(furthest, found.end)
+        starts.append(found.start)
+        reach.append(furthest)
+
+    def overlaps(problem: Mismatch) -> bool:
+        before = bisect_left(starts, problem.end)  # the claims that start before it ends
+        return bool(before) and reach[before - 1] > problem.start
+
+    problems = [problem for problem in problems if not overlaps(problem)]
+    return sorted(problems + claimed, key=lambda problem: problem.start)
 
 
 def _fraction_word_problem(

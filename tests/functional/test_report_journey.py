@@ -95,7 +95,7 @@ def test_the_qa_lead_builds_checks_and_publishes_a_summary_report(drive, cast, a
         expect(closing).to_contain_text("Practice was good or better in 10 of 10 (100%) reviews.")
         expect(closing.locator("mark")).to_have_text("Figure-check problem: 5 of 10")
         banner = page.get_by_role("region", name="Figure check")
-        expect(banner).to_contain_text("5 of 10 is not one of the computed figures")
+        expect(banner).to_contain_text("outcomes outstanding is 6 of 10 (60%), not 5 of 10")
         axe(page)
         shot(page, "04-figure-check", top=1000)
         shot(closing, "05-marked-in-place")

@@ -203,3 +203,56 @@ def test_report_for_wider_circulation_leaves_out_the_table_of_the_reviews(worksp
 
     assert "Initials" in first_headers(full)
     assert "Initials" not in first_headers(wider)
+
+
+NARRATIVE = """# Findings
+
+Outcomes for children were good or better in 6 of 10 reviews (60%), an improvement on July.
+
+One young person was consulted by WhatsApp over the last 6 months.
+Half of the children were care leavers, and seven reviews were by independent reviewers.
+"""
+
+
+def test_check_narrative_prints_one_json_object_per_problem_and_exits_1(workspace):
+    folder, run = workspace
+    run("import-reviews", str(SEED_FILE))
+    path = folder / "narrative.md"
+    path.write_text(NARRATIVE, encoding="utf-8")
+    result = run("check-narrative", "--cohort", SEPTEMBER, "--compare", JULY, str(path))
+    assert result.returncode == 1, result.stderr
+    problems = [json.loads(line) for line in result.stdout.splitlines()]
+    assert problems == [
+        {"paragraph": 2, "text": "6 of 10",
+         "problem": "outcomes good or better is 8 of 10 (80%), not 6 of 10",
+         "expected": "8 of 10 (80%)"},
+        {"paragraph": 2, "text": "an improvement on",
+         "problem": "outcomes good or better fell from 13 of 14 (93%) in "
+                    f"{JULY} to 8 of 10 (80%): not 'an improvement on'",
+         "expected": "8 of 10 (80%)"},
+        {"paragraph": 3, "text": "Half", "problem": "care leavers is 6 of 10 (60%), not half",
+         "expected": "6 of 10 (60%)"},
+        {"paragraph": 3, "text": "seven",
+         "problem": "reviews by independent reviewers is 8 of 10 (80%), not seven",
+         "expected": "8 of 10 (80%)"},
+    ]  # fmt: skip
+    assert result.stderr.strip() == "CommandError: 4 numbers do not match the figures"
+
+
+def test_check_narrative_reads_standard_input_and_exits_0_when_the_figures_agree(workspace):
+    _, run = workspace
+    run("import-reviews", str(SEED_FILE))
+    text = "Outcomes were good or better in 8 of 10 reviews ({outcome.good_or_better.percent}).\n"
+    result = run("check-narrative", "--cohort", SEPTEMBER, "-", input=text)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_check_narrative_on_an_unknown_cohort_is_a_usage_error(workspace):
+    folder, run = workspace
+    path = folder / "empty.md"
+    path.write_text("Nothing to check.\n", encoding="utf-8")
+    result = run("check-narrative", "--cohort", "No Such Cohort", str(path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == "CommandError: no cohort called 'No Such Cohort'"
+    missing = run("check-narrative", "--cohort", SEPTEMBER, str(folder / "missing.md"))
+    assert missing.returncode == 2 and "cannot read" in missing.stderr

@@ -434,3 +434,16 @@ def test_a_published_version_downloads_as_pdf_in_both_editions(client, cast, tmp
     assert "Good or better: 10 of 10 (100%)." in texts["full"]
     assert "AS-S" in texts["full"] and "AS-S" not in texts["wider-circulation"]
     assert "fewer than 3 of 10" in texts["wider-circulation"]
+
+
+def test_the_part_page_says_what_the_figure_is_and_offers_its_placeholder(client, cast):
+    """Issue 14: a typed figure that contradicts the measure its sentence names is a problem
+    that says what the figure is, and the part's page offers the placeholder instead."""
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    save_part(client, report, "gradings", "Half of the children were care leavers.")
+    part = page_text(client.get(reverse("report_part", args=[report.pk, "gradings"])))
+    assert (
+        "Half : care leavers is 6 of 10 (60%), not half. Type {legal_status.care_leaver} "
+        "instead: it always shows the figure as it is"
+    ) in part

@@ -23,13 +23,20 @@ def problems(text):
         ("outcomes ... rated as Outstanding in two thirds (6/10)", "6/10 is not two thirds"),
         # 2.2.5: the cohort table has 6 care leavers, not 5.
         ("care leavers – this time 5 out of 10 (50%) compared to 9 out of 14 (64%)",
-         "5 of 10 is not one of the computed figures"),
+         "care leavers is 6 of 10 (60%), not 5 of 10"),
         # 2.2.5: four young people were exactly 21: the figures count "aged 21 or over".
         ("4 out of 10 (40%) of the young people were aged over 21",
-         "the figures count 'aged 21 or over': say exactly that"),
+         "'over 21' means older than 21; the figures count aged 21 or over, 4 of 10 (40%): "
+         "say 'aged 21 or over'"),
         # 3.3: the outcome grades were 6 outstanding and 2 good, not 5 and 3.
-        ("Outstanding for 5 of the 10, Good for 3 of the 10",
-         "5 of 10 is not one of the computed figures"),
+        ("Outcomes were Outstanding for 5 of the 10, Good for 3 of the 10",
+         "outcomes outstanding is 6 of 10 (60%), not 5 of 10"),
+        ("Outcomes were Outstanding for 5 of the 10, Good for 3 of the 10",
+         "outcomes good is 2 of 10 (20%), not 3 of 10"),
+        # Without the axis, both are named.
+        ("Outstanding for 5 of the 10",
+         "practice outstanding is 8 of 10 (80%) and outcomes outstanding is 6 of 10 (60%), "
+         "not 5 of 10"),
         # A percentage that does not match its fraction.
         ("Good (2 of 10 (25%))", "2 of 10 is 20%, not 25%"),
         # A base that is neither cohort's size.
@@ -75,8 +82,10 @@ def test_fractions_that_are_not_about_reviews_are_left_alone(sentence):
 
 def test_percentages_with_more_decimals_are_checked():
     assert problems("good or better in 57.14% of reviews") == [
-        ("57.14%", "no computed figure is 57.14%")
-    ]
+        ("57.14%", "practice good or better is 10 of 10 (100%) and outcomes good or better is "
+                   "8 of 10 (80%), not 57.14%")
+    ]  # fmt: skip
+    assert problems("in 57.14% of reviews") == [("57.14%", "no computed figure is 57.14%")]
 
 
 # The same September cohort with no comparator: no count over 10 is exactly half (5 is not one).
@@ -90,13 +99,9 @@ def problems_without_comparator(text):
 @pytest.mark.parametrize(
     ("sentence", "flagged", "word"),
     [
-        # 2.2.5 of the reference report calls 6 of 10 "two thirds".
-        ("two thirds of the young people were care leavers", "two thirds", "two thirds"),
-        ("a quarter of reviews found recording out of date", "a quarter", "a quarter"),
         ("three quarters of practice standards were met", "three quarters", "three quarters"),
         ("one third of the reviews", "one third", "one third"),
         ("Two thirds of the reviews", "Two thirds", "two thirds"),
-        ("graded good in two\nthirds of reviews", "two\nthirds", "two thirds"),
         # A hedge with no exact figure behind it gets the same message as the bare word.
         ("nearly two thirds of the young people", "nearly two thirds", "two thirds"),
         ("approximately a quarter of reviews", "approximately a quarter", "a quarter"),
@@ -111,10 +116,30 @@ def test_fraction_words_that_no_figure_gives_are_caught(sentence, flagged, word)
 
 
 @pytest.mark.parametrize(
+    ("sentence", "flagged", "problem"),
+    [
+        # 2.2.5 of the reference report calls 6 of 10 "two thirds".
+        ("two thirds of the young people were care leavers", "two thirds",
+         "care leavers is 6 of 10 (60%), not two thirds"),
+        ("a quarter of reviews found recording out of date", "a quarter",
+         "recording up to date (not met) is 2 of 10 (20%), not a quarter"),
+        ("graded good in two\nthirds of reviews", "two\nthirds",
+         "practice good is 2 of 10 (20%) and outcomes good is 2 of 10 (20%), not two thirds"),
+        ("half of the young people were care leavers", "half",
+         "care leavers is 6 of 10 (60%), not half"),
+        ("half the reviews were graded Good", "half",
+         "practice good is 2 of 10 (20%) and outcomes good is 2 of 10 (20%), not half"),
+    ],
+)  # fmt: skip
+def test_fraction_words_are_checked_against_the_measure_they_name(sentence, flagged, problem):
+    assert problems(sentence) == [(flagged, problem)]
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
-        "half of the young people were care leavers",
-        "half the reviews were graded Good",
+        "half of the young people",
+        "half the reviews",
         "about half of the reviews",  # a hedge is flagged even so, but with its own message
     ],
 )

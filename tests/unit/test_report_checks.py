@@ -70,16 +70,17 @@ def warned(text, data=DATA, part="overview"):
     [
         # 3.3 of the reference report: outcomes 5/3/2, where the figures say 6/2/2.
         ("Outcomes were Outstanding for 5 of the 10 reviews.", "5 of the 10",
-         "5 of 10 is not one of the computed figures"),
+         "outcomes outstanding is 6 of 10 (60%), not 5 of 10"),
         # 2.1.1: 6 of 10 called two thirds.
         ("Outcomes were rated as Outstanding in two thirds (6/10).", "two thirds (6/10)",
          "6/10 is not two thirds"),
         # 2.2.5: four young people exactly 21 called "aged over 21".
         ("4 out of 10 (40%) of the young people were aged over 21.", "aged over 21",
-         "the figures count 'aged 21 or over': say exactly that"),
+         "'over 21' means older than 21; the figures count aged 21 or over, 4 of 10 (40%): "
+         "say 'aged 21 or over'"),
         # 2.2.5: 5 care leavers where the cohort table has 6.
-        ("care leavers: this time 5 out of 10 (50%)", "5 out of 10 (50%)",
-         "5 of 10 is not one of the computed figures"),
+        ("care leavers: this time 5 out of 10 (50%)", "5 out of 10",
+         "care leavers is 6 of 10 (60%), not 5 of 10"),
     ],
 )  # fmt: skip
 def test_the_reference_reports_typed_mistakes_are_problems(sentence, quoted, problem):

@@ -1,0 +1,222 @@
+"""The measures a sentence can name, and the words that name them: the figure check's lexicon.
+
+It lives beside the vocabulary because it is the vocabulary as people write it: "care leavers",
+"young men", "seen alone". A new figure brings its words with it here, and the figure check
+(reports/figure_check.py) can then tie a typed number to it. Pure data and a lookup; no Django.
+
+A measure is a path into a figures block (docs/spec/interchange.md#report-figures) and the
+words a problem uses for it. Phrases are lower-case word sequences; the longest phrase starting
+at a word wins, so "practice standards" is not the practice grade and "requires improvement" is
+not an improvement.
+"""
+
+from dataclasses import dataclass
+
+from practice_review.core import vocabulary as v
+
+
+@dataclass(frozen=True)
+class Measure:
+    path: tuple[str, ...]  # where the count is in a figures block
+    label: str  # how a problem names it: "outcomes good or better"
+    # For a standard met or not met, "every" and "most" are shares of the reviews where it
+    # applied, not of all reviews.
+    applicable: tuple[str, ...] | None = None
+
+
+# Kinds of words. A number is tied to a MEASURE directly; an AXIS and a GRADE together make one
+# (and a GRADE alone, with the axis from the sentence or the paragraph); a STANDARD and a RESULT
+# together make one.
+MEASURE, AXIS, GRADE, STANDARD, RESULT, DIRECTION, IGNORE, NOUN = (
+    "measure", "axis", "grade", "standard", "result", "direction", "ignore", "noun",
+)  # fmt: skip
+
+_GRADE_WORDS = {
+    "outstanding": ["outstanding"],
+    "good": ["good"],
+    "requires_improvement": [
+        "requires improvement", "requires improvement to be good", "required improvement",
+        "requiring improvement", "require improvement",
+    ],
+    "inadequate": ["inadequate"],
+    "good_or_better": [
+        "good or better", "good or above", "good or outstanding", "outstanding or good",
+        "at least good", "good and above", "good or higher",
+    ],
+}  # fmt: skip
+_AXIS_WORDS = {
+    "practice": ["practice", "social work practice", "the practice"],
+    "outcome": ["outcome", "outcomes", "outcomes for children", "outcomes for the child",
+                "outcomes for children and young people", "impact"],
+}  # fmt: skip
+_STANDARD_WORDS = {
+    "basic_details": ["basic details"],
+    "visits_in_timescale": ["visits", "visit", "visits in timescale", "statutory visits"],
+    "seen_alone": ["seen alone", "seen on their own"],
+    "recording_up_to_date": ["recording", "recording up to date", "case recording"],
+    "supervision_frequency": ["supervision"],
+    "management_oversight": ["management oversight", "oversight"],
+    "chronology_current": ["chronology", "chronologies", "up-to-date chronology"],
+    "legal_documents": ["legal documents", "key legal documents", "legal documentation"],
+}
+_RESULT_WORDS = {
+    "met": ["met", "was met", "were met", "up to date", "in place", "on file", "in timescale",
+            "within timescales", "in timescales"],
+    "not_met": ["not met", "was not met", "were not met", "out of date", "not up to date",
+                "missing", "not in place", "not on file", "overdue"],
+    "not_applicable": ["not applicable", "n/a", "did not apply"],
+}  # fmt: skip
+_MEASURE_WORDS: dict[tuple[str, ...], list[str]] = {
+    ("reviewers", "independent"): ["independent", "independent reviewer", "independent reviewers",
+                                   "aidhour", "the independent reviewer"],
+    ("reviewers", "internal"): ["internal", "internal reviewer", "internal reviewers",
+                                "council staff", "internal staff"],
+    ("gender", "male"): ["male", "boys", "boy", "young men", "young man", "identified as male"],
+    ("gender", "female"): ["female", "girls", "girl", "young women", "young woman",
+                           "identified as female"],
+    ("age", "under_18"): ["under 18", "under eighteen", "aged under 18", "younger than 18",
+                          "aged 17 or under", "aged 17 and under"],
+    ("age", "aged_18_or_over"): ["aged 18 or over", "18 or over", "18 and over", "18 or older",
+                                 "aged 18 and over", "adults"],
+    ("age", "aged_21_or_over"): ["aged 21 or over", "21 or over", "21 and over", "21 or older",
+                                 "aged 21 and over"],
+    ("legal_status", "early_help"): ["early help"],
+    ("legal_status", "child_in_need"): ["child in need", "children in need", "cin"],
+    ("legal_status", "child_protection"): ["child protection", "on a child protection plan",
+                                           "cp"],
+    ("legal_status", "looked_after"): ["looked after", "in care", "child in care",
+                                       "children in care", "cla", "lac", "looked-after"],
+    ("legal_status", "care_leaver"): ["care leaver", "care leavers", "care experienced",
+                                      "care-experienced", "leaving care"],
+    ("uasc",): ["uasc", "unaccompanied", "unaccompanied asylum seeking",
+                "unaccompanied asylum-seeking", "asylum seeking", "asylum-seeking"],
+    ("alerts",): ["alert", "alerts"],
+    ("both_outstanding",): ["outstanding on both", "outstanding for both",
+                            "outstanding gradings both", "both outstanding",
+                            "outstanding in both", "outstanding both"],
+    ("practice_good_or_better_outcome_not",): [
+        "practice outcome gap", "practice/outcome gap", "gap between practice and outcomes",
+        "practice good or better outcomes not", "practice was good but outcomes were not",
+        "good practice but outcomes that required improvement",
+    ],
+    ("moderated",): ["moderated"],
+}  # fmt: skip
+_NOUN_WORDS = {
+    "reviews": ["reviews", "review", "cases", "case files", "files", "audits",
+                "practice and impact reviews"],
+    "children": ["children", "young people", "children and young people", "child",
+                 "young person", "families"],
+}  # fmt: skip
+_DIRECTION_WORDS = {
+    "up": ["improved", "improvement on", "an improvement on", "rose", "risen", "increased",
+           "an increase on", "up from", "higher than", "better than", "more than in",
+           "improving", "increase from", "a rise"],
+    "down": ["fell", "fallen", "declined", "a decline", "decreased", "dropped", "down from",
+             "lower than", "worse than", "a fall", "a drop", "deteriorated", "fewer than in"],
+    "same": ["the same as", "unchanged", "no change", "remained the same", "stayed the same",
+             "remained at", "stayed at"],
+}  # fmt: skip
+# Words that look like a measure but are not one in the sentences of a report.
+_IGNORE_WORDS = [
+    "practice standard", "practice standards", "practice week", "practice assurance",
+    "practice and impact", "good practice guidance", "areas for improvement",
+    "area for improvement", "improvements in practice", "for improvement", "impact review",
+    "impact reviews", "practice and impact review", "in care proceedings",
+    "independent reviewing officer", "independent reviewing officers", "independent review",
+    "independent reviews", "independent child trafficking guardian",
+]  # fmt: skip
+
+# The words a problem uses for each measure, from the vocabulary's labels.
+_GRADE_LABEL = dict(v.GRADES) | {
+    "good_or_better": "Good or better",
+    "requires_improvement": "requires improvement",
+}
+_AXIS_LABEL = {"practice": "practice", "outcome": "outcomes"}
+# The standards' labels are sentences; a problem names each by its short name.
+_STANDARD_LABEL = {
+    "basic_details": "basic details up to date",
+    "visits_in_timescale": "visits in timescale",
+    "seen_alone": "child seen alone",
+    "recording_up_to_date": "recording up to date",
+    "supervision_frequency": "supervision at the expected frequency",
+    "management_oversight": "management oversight",
+    "chronology_current": "chronology up to date",
+    "legal_documents": "legal documents on file",
+}
+_RESULT_LABEL = {key: label.lower() for key, label in v.STANDARD_RESULTS}
+_MEASURE_LABEL = {
+    ("reviewers", "independent"): "reviews by independent reviewers",
+    ("reviewers", "internal"): "reviews by internal reviewers",
+    ("uasc",): "unaccompanied asylum-seeking children",
+    ("alerts",): "alerts",
+    ("both_outstanding",): "outstanding on both grades",
+    ("practice_good_or_better_outcome_not",): "practice good or better, outcomes not",
+    ("moderated",): "reviews moderated",
+    ("age", "under_18"): "under 18",
+    ("age", "aged_18_or_over"): "aged 18 or over",
+    ("age", "aged_21_or_over"): "aged 21 or over",
+    ("legal_status", "early_help"): "early help",
+    ("legal_status", "child_in_need"): "children in need",
+    ("legal_status", "child_protection"): "child protection",
+    ("legal_status", "looked_after"): "children in care (looked after)",
+    ("legal_status", "care_leaver"): "care leavers",
+} | {("gender", key): label.lower() for key, label in v.GENDERS}
+
+
+def grade_measure(axis: str, grade: str) -> Measure:
+    return Measure((axis, grade), f"{_AXIS_LABEL[axis]} {_GRADE_LABEL[grade].lower()}")
+
+
+def standard_measure(standard: str, result: str) -> Measure:
+    applicable = None
+    if result in ("met", "not_met"):
+        applicable = ("practice_standards", standard)
+    return Measure(
+        ("practice_standards", standard, result),
+        f"{_STANDARD_LABEL.get(standard, standard)} ({_RESULT_LABEL[result]})",
+        applicable,
+    )
+
+
+def named_measure(path: tuple[str, ...]) -> Measure:
+    return Measure(path, _MEASURE_LABEL.get(path, " ".join(path[-1:]).replace("_", " ")))
+
+
+REVIEWS = Measure(("cohort", "reviews"), "completed reviews")
+CHILDREN = Measure(("distinct_children",), "children reviewed")
+
+
+def _lexicon() -> dict[str, list[tuple[tuple[str, ...], str, object]]]:
+    """{first word: [(words, kind, key)]}, longest phrase first."""
+    entries: list[tuple[str, str, object]] = []
+    for grade, phrases in _GRADE_WORDS.items():
+        entries += [(phrase, GRADE, grade) for phrase in phrases]
+    for axis, phrases in _AXIS_WORDS.items():
+        entries += [(phrase, AXIS, axis) for phrase in phrases]
+    for standard, phrases in _STANDARD_WORDS.items():
+        entries += [(phrase, STANDARD, standard) for phrase in phrases]
+    for result, phrases in _RESULT_WORDS.items():
+        entries += [(phrase, RESULT, result) for phrase in phrases]
+    for path, phrases in _MEASURE_WORDS.items():
+        entries += [(phrase, MEASURE, path) for phrase in phrases]
+    for noun, phrases in _NOUN_WORDS.items():
+        entries += [(phrase, NOUN, noun) for phrase in phrases]
+    for direction, phrases in _DIRECTION_WORDS.items():
+        entries += [(phrase, DIRECTION, direction) for phrase in phrases]
+    entries += [(phrase, IGNORE, None) for phrase in _IGNORE_WORDS]
+    table: dict[str, list[tuple[tuple[str, ...], str, object]]] = {}
+    for phrase, kind, key in entries:
+        words = tuple(words_of(phrase))
+        table.setdefault(words[0], []).append((words, kind, key))
+    for entries_for_word in table.values():
+        entries_for_word.sort(key=lambda entry: -len(entry[0]))
+    return table
+
+
+def words_of(phrase: str) -> list[str]:
+    """A phrase as the lexicon compares it: lower case, split on spaces, slashes and hyphens."""
+    return phrase.lower().replace("/", " / ").replace("-", " ").split()
+
+
+LEXICON = _lexicon()
+LONGEST_PHRASE = max(len(words) for phrases in LEXICON.values() for words, _, _ in phrases)
