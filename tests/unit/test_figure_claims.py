@@ -114,10 +114,15 @@ def test_hostile_text_is_read_in_linear_time(filler):
     timings = []
     for size in (5_000, 50_000):
         text = filler * (size // len(filler))
-        started = time.perf_counter()
-        check_figures(text, FIGURES)
-        timings.append(time.perf_counter() - started)
-    assert timings[1] < max(timings[0], 0.005) * 30
+        # The best of three: a busy machine (other test workers) slows a run, never speeds it.
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            check_figures(text, FIGURES)
+            runs.append(time.perf_counter() - started)
+        timings.append(min(runs))
+    # Linear is 10 times; quadratic would be 100. 40 leaves room for noise, none for a square.
+    assert timings[1] < max(timings[0], 0.005) * 40
 
 
 def test_the_reference_reports_inconsistencies_are_found_and_nothing_else():
