@@ -368,19 +368,26 @@ def _gradings(
     charts = _charts(figures, counts)
     drawn = [chart for chart in charts if chart.drawable]
     # Before the lead-in to the reasons, which the bullets must follow directly.
-    paragraphs[:0] = _withheld_note(tables) + [_left_out(c) for c in charts if c not in drawn]
+    paragraphs[:0] = _withheld_note(tables) + _left_out([c for c in charts if c not in drawn])
     return Section("3", "Overall gradings and summary of findings", paragraphs=paragraphs,
                    bullets=bullets, tables=tables, charts=drawn,
                    narrative=narrative("gradings"), part="gradings")  # fmt: skip
 
 
-def _left_out(chart: Chart) -> str:
-    """Said in place of a chart that is not drawn, so the reader knows it was not forgotten."""
-    if chart.withholds:
-        return (f"The chart \u201c{chart.title}\u201d is left out of this version: some of its "
-                "counts are under 3, or would let one be worked out. The figures that can be "
-                "shown are in the tables below.")  # fmt: skip
-    return f"The chart \u201c{chart.title}\u201d is not drawn: every value in it is 0."
+def _left_out(charts: list[Chart]) -> list[str]:
+    """Said in place of the charts not drawn, so the reader knows they were not forgotten."""
+    said: list[str] = []
+    withheld = [f"\u201c{chart.title}\u201d" for chart in charts if chart.withholds]
+    if withheld:
+        names = " and ".join([", ".join(withheld[:-1]), withheld[-1]] if len(withheld) > 1
+                             else withheld)  # fmt: skip
+        said.append(f"The chart{'s' if len(withheld) > 1 else ''} {names} "
+                    f"{'are' if len(withheld) > 1 else 'is'} left out of this version: some of "
+                    "their counts are under 3, or would let one be worked out. The figures that "
+                    "can be shown are in the tables below.")  # fmt: skip
+    said += [f"The chart \u201c{chart.title}\u201d is not drawn: every value in it is 0."
+             for chart in charts if not chart.withholds]  # fmt: skip
+    return said
 
 
 def _charts(figures: dict[str, Any], counts: Counts) -> list[Chart]:

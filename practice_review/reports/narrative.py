@@ -194,8 +194,21 @@ def for_checking(text: str, table: PlaceholderTable) -> str:
 def fill(text: str, table: PlaceholderTable) -> str:
     """Each known placeholder replaced by what it shows; unknown ones are left as typed. A
     sentence naming a withheld figure is left out whole (the wider edition)."""
-    return PLACEHOLDER.sub(lambda match: table.get(match[1], (match[0],))[0],
-                           without_withheld(text, table))  # fmt: skip
+    text = without_withheld(text, table)
+
+    def shown(match: re.Match[str]) -> str:
+        value = table.get(match[1], (match[0],))[0]
+        # "fewer than 3 of 10 related to..." opening a sentence takes a capital letter.
+        return value[:1].upper() + value[1:] if _starts_sentence(text, match.start()) else value
+
+    return PLACEHOLDER.sub(shown, text)
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    before = position
+    while before and text[before - 1].isspace():
+        before -= 1  # only the white space since the last word: linear over the whole text
+    return before == 0 or text[before - 1] in ".!?"
 
 
 def without_withheld(text: str, table: PlaceholderTable) -> str:

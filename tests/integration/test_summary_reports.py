@@ -312,9 +312,26 @@ def test_the_wider_edition_of_a_small_cohort_never_says_not_shown(client, cast):
         assert "Female: fewer than 3." in text  # reworded, in the author's own sentence
         assert "Outcomes were good or better in" not in text  # withheld: the sentence goes
         assert '"[c]" marks a count withheld so that a count under 3 cannot' in text
-        assert "is left out of this version: some of its counts are under 3" in text
+        assert "are left out of this version: some of their counts are under 3" in text
     assert "<img" not in wider["html"].content.decode()
     assert not document.inline_shapes  # no chart drawn with empty bars
+
+
+def test_the_qa_lead_previews_both_editions_side_by_side_before_publishing(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    draft_page = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+    preview_url = reverse("report_preview", args=[report.pk])
+    assert f'href="{preview_url}"' in draft_page
+    response = client.get(preview_url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    full, wider = html.split('<h2 class="govuk-heading-l">For wider circulation</h2>')
+    assert '<h2 class="govuk-heading-l">Full report</h2>' in full
+    assert "AS-S" in full and "AS-S" not in wider
+    assert "fewer than 3 of 10" in wider and "not shown" not in wider
+    assert 'id="part-' not in html  # two copies of the report: no repeated ids
+    assert not PublishedReport.objects.exists()  # previewing publishes nothing
 
 
 def test_the_disclosure_check_warns_about_initials_typed_into_the_narrative(client, cast):
@@ -381,6 +398,7 @@ def report_urls(report):
         ("get", reverse("report_list"), READERS),
         ("get", reverse("report_detail", args=[pk]), READERS),
         ("get", reverse("report_figures", args=[pk]), READERS),
+        ("get", reverse("report_preview", args=[pk]), READERS),
         ("get", reverse("report_draft_file", args=[pk, "full", "docx"]), READERS),
         ("get", reverse("report_draft_file", args=[pk, "wider-circulation", "docx"]), READERS),
         ("get", reverse("report_version", args=[pk, 1]), READERS),

@@ -164,6 +164,11 @@ def test_a_sentence_naming_a_withheld_count_is_left_out_not_holed():
     assert "80%" in text_of(text, TABLE)
 
 
+def test_a_reworded_count_opening_a_sentence_takes_a_capital():
+    text = "{gender.female} were female. Good in {practice.good}."
+    assert text_of(text, WIDER) == "Fewer than 3 of 10 were female. Good in fewer than 3 of 10."
+
+
 def test_the_wider_table_reaches_the_blocks():
     assert text_of("Good in {practice.good}.", WIDER) == "Good in fewer than 3 of 10."
     assert text_of("Good in {practice.good}.", TABLE) == "Good in 2 of 10 (20%)."

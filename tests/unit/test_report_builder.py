@@ -166,7 +166,7 @@ def test_the_wider_edition_leaves_out_the_table_and_initials_and_hides_small_cou
     assert "Requires improvement to be good\n0 of 10 (0%)\nfewer than 3 of 10" in text_of(gradings)
     # Each chart has a count kept from view, so none is drawn; a sentence says so instead.
     assert gradings.charts == []
-    assert "is left out of this version: some of its counts are under 3" in text_of(gradings)
+    assert "are left out of this version: some of their counts are under 3" in text_of(gradings)
 
 
 def test_a_built_report_survives_its_round_trip_through_json():
