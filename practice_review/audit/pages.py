@@ -82,6 +82,7 @@ CASE_PAGES = {
     "meeting_recommendation": viewed("meeting", "meeting_id", methods=POST_ONLY),
     "meeting_decide": viewed("agendareview", "item_id", also=("meeting_id",), methods=FORM),
     "report_detail": viewed("summaryreport", "report_id"),
+    "report_preview": viewed("summaryreport", "report_id"),
     "report_publish": viewed("summaryreport", "report_id", methods=POST_ONLY),
     "report_coverage": viewed("summaryreport", "report_id", methods=FORM),
     "report_part": viewed("summaryreport", "report_id", also=("part",), methods=FORM),

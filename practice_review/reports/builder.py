@@ -12,7 +12,14 @@ from typing import Any
 from practice_review.core import vocabulary as v
 from practice_review.core.numbers import n_of_n
 from practice_review.reports.charts import Chart
-from practice_review.reports.disclosure import FEWER, Hidden, hide_small, masked
+from practice_review.reports.disclosure import (
+    FEWER,
+    NOT_SHOWN,
+    WITHHELD_NOTE,
+    Hidden,
+    hide_small,
+    masked,
+)
 from practice_review.reports.narrative import Block, Run, blocks, placeholders
 
 SMALL_COHORT = 20
@@ -86,7 +93,7 @@ Narrative = Callable[[str], list[Block]]
 
 class Counts:
     """Writes counts as "n of N (p%)". In the version for wider circulation the figures come
-    masked (reports/disclosure.py): a hidden count reads "fewer than 3 of 10" or "not shown"."""
+    masked (reports/disclosure.py): a hidden count reads "fewer than 3 of 10" or "[c]"."""
 
     def __init__(self, wider: bool) -> None:
         self.wider = wider
@@ -101,10 +108,16 @@ class Counts:
         return hide_small(count) if self.wider else count
 
     def value(self, count: int | Hidden, shown: float | None = None) -> int | float | str:
-        """For a chart: a hidden count is its label, drawn without a bar."""
+        """For a chart: a hidden count is its label (and the chart is left out)."""
         if isinstance(count, Hidden):
             return str(count)
         return count if shown is None else shown
+
+
+def _withheld_note(tables: list[Table]) -> list[str]:
+    """What "[c]" means, said before the tables that use it."""
+    cells = (cell for table in tables for row in table.rows for cell in row)
+    return [f"In the tables below, {WITHHELD_NOTE}"] if str(NOT_SHOWN) in cells else []
 
 
 # -- The narrative each section starts with (the author edits it before publishing) -----------
@@ -172,10 +185,14 @@ def _introduction_text(figures: dict[str, Any]) -> str:
     )
 
 
+# Each figure that the wider edition may withhold has a sentence of its own: that edition leaves
+# out a sentence whose figure it withholds, and must not take a shown figure with it.
+
+
 def _overview_text(figures: dict[str, Any]) -> str:
     text = (
-        "{gender.male} reviews related to children and young people identified as male and "
-        "{gender.female} as female.\n\n"
+        "{gender.male} reviews related to children and young people identified as male. "
+        "{gender.female} related to those identified as female.\n\n"
         "Aged 18 or over at the review: {age.aged_18_or_over}. Aged 21 or over: "
         "{age.aged_21_or_over}. Arrived as unaccompanied asylum-seeking children: {uasc}."
     )
@@ -190,8 +207,8 @@ def _overview_text(figures: dict[str, Any]) -> str:
 
 def _gradings_text(figures: dict[str, Any]) -> str:
     text = (
-        "Social work practice was good or better in {practice.good_or_better} reviews, and "
-        "outcomes for the child in {outcome.good_or_better}.\n\n"
+        "Social work practice was good or better in {practice.good_or_better} reviews. "
+        "Outcomes for the child were good or better in {outcome.good_or_better}.\n\n"
         "{both_outstanding} reviews were outstanding on both grades. In "
         "{practice_good_or_better_outcome_not} reviews practice was good or better while "
         "outcomes were not.\n\n"
@@ -201,8 +218,8 @@ def _gradings_text(figures: dict[str, Any]) -> str:
     if figures.get("comparison"):
         text += (
             "\n\nIn {comparison.cohort.name}, practice was good or better in "
-            "{comparison.practice.good_or_better} reviews and outcomes in "
-            "{comparison.outcome.good_or_better}."
+            "{comparison.practice.good_or_better} reviews. Outcomes were good or better in "
+            "{comparison.outcome.good_or_better} there."
         )
     return text
 
@@ -210,7 +227,8 @@ def _gradings_text(figures: dict[str, Any]) -> str:
 def _closing_text(figures: dict[str, Any]) -> str:
     return (
         "Across {reviews} reviews, social work practice was good or better in "
-        "{practice.good_or_better} and outcomes for the child in {outcome.good_or_better}. "
+        "{practice.good_or_better}. Outcomes for the child were good or better in "
+        "{outcome.good_or_better}. "
         "The areas for development above are followed up through the Recommendation and "
         "Impact Tracker, and the next cohort will show whether they have made a difference."
     )
@@ -288,7 +306,8 @@ def _overview(
     if counts.wider:
         paragraphs.append(
             "This version is for wider circulation: it leaves out the table of the reviews and "
-            'staff initials, and shows counts under 3 as "fewer than 3".'
+            'staff initials, and shows counts under 3 as "fewer than 3". A count that would let '
+            'one of those be worked out reads "[c]" in the tables and is left out of the text.'
         )
     elif len(data.cohort_rows) > COHORT_TABLE_LIMIT:
         tables.append(_ethnicity_table(data.cohort_rows, total))
@@ -305,6 +324,7 @@ def _overview(
         [[label, counts.of(figures["legal_status"][key], total)]
          for key, label in v.LEGAL_STATUSES],
     ))  # fmt: skip
+    paragraphs += _withheld_note(tables)
     return Section("2", "Overview of the cohort", paragraphs=paragraphs, tables=tables,
                    narrative=narrative("overview"), part="overview")  # fmt: skip
 
@@ -344,10 +364,30 @@ def _gradings(
                           "reviewers gave these reasons:")  # fmt: skip
         bullets = [f"{initials}: practice {practice.lower()}, outcomes {outcome.lower()}. {reason}"
                    for initials, practice, outcome, reason in data.gap_cases]  # fmt: skip
+    tables = [_grade_table(figures, counts), standards]
+    charts = _charts(figures, counts)
+    drawn = [chart for chart in charts if chart.drawable]
+    # Before the lead-in to the reasons, which the bullets must follow directly.
+    paragraphs[:0] = _withheld_note(tables) + _left_out([c for c in charts if c not in drawn])
     return Section("3", "Overall gradings and summary of findings", paragraphs=paragraphs,
-                   bullets=bullets, tables=[_grade_table(figures, counts), standards],
-                   charts=_charts(figures, counts), narrative=narrative("gradings"),
-                   part="gradings")  # fmt: skip
+                   bullets=bullets, tables=tables, charts=drawn,
+                   narrative=narrative("gradings"), part="gradings")  # fmt: skip
+
+
+def _left_out(charts: list[Chart]) -> list[str]:
+    """Said in place of the charts not drawn, so the reader knows they were not forgotten."""
+    said: list[str] = []
+    withheld = [f"\u201c{chart.title}\u201d" for chart in charts if chart.withholds]
+    if withheld:
+        names = " and ".join([", ".join(withheld[:-1]), withheld[-1]] if len(withheld) > 1
+                             else withheld)  # fmt: skip
+        said.append(f"The chart{'s' if len(withheld) > 1 else ''} {names} "
+                    f"{'are' if len(withheld) > 1 else 'is'} left out of this version: some of "
+                    "their counts are under 3, or would let one be worked out. The figures that "
+                    "can be shown are in the tables below.")  # fmt: skip
+    said += [f"The chart \u201c{chart.title}\u201d is not drawn: every value in it is 0."
+             for chart in charts if not chart.withholds]  # fmt: skip
+    return said
 
 
 def _charts(figures: dict[str, Any], counts: Counts) -> list[Chart]:

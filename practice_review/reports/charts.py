@@ -23,6 +23,16 @@ class Chart:
     unit: str = "reviews"
 
     @property
+    def withholds(self):
+        """Some value is kept from view (the wider edition): a bar chart cannot show it."""
+        return any(isinstance(value, str) for _, values in self.series for value in values)
+
+    @property
+    def drawable(self):
+        """Worth drawing: every value is shown and one is more than 0 (else only empty axes)."""
+        return not self.withholds and any(value for _, values in self.series for value in values)
+
+    @property
     def alt(self):
         """Alternative text: the chart's data in words."""
         parts = []

@@ -3,8 +3,10 @@
 A count of 1 or 2 can single out a child, so it reads "fewer than 3" (primary suppression). But
 counts that add up to a known total would give it away by subtraction: with 8 outstanding, 0 and
 0 shown out of 10, the hidden "good" must be 2. So in each such group one more count, large
-enough to leave the hidden ones ambiguous, reads "not shown" (secondary suppression), and a
-total made of a group's counts is shown only when that cannot give a hidden count away.
+enough to leave the hidden ones ambiguous, is withheld and reads "[c]" (secondary suppression:
+the symbol official statistics use for a confidential figure, explained under each table that
+has one). A total made of a group's counts is shown only when that cannot give a hidden count
+away: "good or better" is shown whenever it and the rest of the cohort are each 0 or 3 or more.
 
 This is the usual practice of official statistics, kept simple: it protects each table on its
 own, not every combination of tables with the narrative, which is why the disclosure check
@@ -31,12 +33,17 @@ class Hidden:
 
 
 FEWER = Hidden(f"fewer than {SMALL_COUNT}")
-NOT_SHOWN = Hidden("not shown")
+# Withheld so that a small count cannot be worked out (the GSS symbol for "confidential").
+NOT_SHOWN = Hidden("[c]")
+WITHHELD_NOTE = (
+    '"[c]" marks a count withheld so that a count under 3 cannot be worked out from the total '
+    "and the counts shown."
+)
 
 GOOD, NOT_GOOD = list(v.GOOD_OR_BETTER), [k for k in v.GRADE_KEYS if k not in v.GOOD_OR_BETTER]
 # Counts of reviews on their own (no group adds them up to a known total).
 SINGLE_COUNTS = [("both_outstanding",), ("practice_good_or_better_outcome_not",), ("uasc",),
-                 ("moderated",), ("alerts",), ("age", "aged_21_or_over"),
+                 ("moderated",), ("alerts",),
                  ("grades_changed_at_moderation", "practice"),
                  ("grades_changed_at_moderation", "outcome")]  # fmt: skip
 
@@ -65,7 +72,7 @@ def _mask_block(block: dict[str, Any]) -> None:
         _mask_grades(block[axis])
     _protect(block["gender"])
     _protect(block["legal_status"])
-    _protect(block["age"], keys=["under_18", "aged_18_or_over"])
+    _mask_age(block["age"])
     for results in block["practice_standards"].values():
         _protect(results)
     for path in SINGLE_COUNTS:
@@ -78,19 +85,35 @@ def _mask_block(block: dict[str, Any]) -> None:
 
 
 def _mask_grades(grades: dict[str, Any]) -> None:
-    """The four grades, and "good or better" made of the first two: protect each side of that
-    total on its own; where a side cannot be protected, hide the total and protect all four."""
+    """The four grades, and "good or better" made of the first two. When good or better and
+    the rest are each 0 or 3 or more, both are safe to show (and so is the percentage): each
+    side is then protected on its own, against its own total. Otherwise good or better is
+    withheld and the four are protected as one group against the cohort's total."""
+    good_or_better = sum(grades[key] for key in GOOD)
+    the_rest = sum(grades[key] for key in NOT_GOOD)
     hidden: dict[str, Hidden] = {}
-    sides_safe = _protect_cells(grades, GOOD, hidden) and _protect_cells(grades, NOT_GOOD, hidden)
-    if not sides_safe:
+    if small(good_or_better) or small(the_rest):
         grades["good_or_better"] = NOT_SHOWN
         grades["good_or_better_pct"] = NOT_SHOWN
-        if not _protect_cells(grades, v.GRADE_KEYS, hidden):
-            _hide_the_rest(grades, v.GRADE_KEYS, hidden)
-    elif small(grades["good_or_better"]):
-        grades["good_or_better"], grades["good_or_better_pct"] = FEWER, NOT_SHOWN
+        groups = [list(v.GRADE_KEYS)]
+    else:
+        groups = [GOOD, NOT_GOOD]
+    for keys in groups:
+        if not _protect_cells(grades, keys, hidden):
+            _hide_the_rest(grades, keys, hidden)
     for key, label in hidden.items():
         grades[key] = label
+
+
+def _mask_age(age: dict[str, Any]) -> None:
+    """Under 18 and 18 or over make the cohort; 21 or over is part of 18 or over, so when the
+    difference (aged 18 to 20) is 1 or 2 and both are shown, 21 or over is withheld too."""
+    _protect(age, keys=["under_18", "aged_18_or_over"])
+    older, oldest = age["aged_18_or_over"], age["aged_21_or_over"]
+    if isinstance(older, int) and isinstance(oldest, int) and small(older - oldest):
+        age["aged_21_or_over"] = NOT_SHOWN
+    else:
+        age["aged_21_or_over"] = hide_small(oldest)
 
 
 def _protect(counts: dict[str, Any], keys: list[str] | None = None) -> None:
@@ -120,8 +143,8 @@ def _protect_cells(counts: dict[str, Any], keys: list[str], hidden: dict[str, Hi
 
 
 def _hide_the_rest(counts: dict[str, Any], keys: list[str], hidden: dict[str, Hidden]) -> None:
-    """No count is large enough to hide beside the small ones: every count but the zeros reads
-    "not shown", the small ones too, so that none of them is bounded and none can be solved."""
+    """No count is large enough to hide beside the small ones: every count but the zeros is
+    withheld ("[c]"), the small ones too, so that none of them is bounded and none solved."""
     for key in keys:
         if key in hidden or counts[key]:
             hidden[key] = NOT_SHOWN

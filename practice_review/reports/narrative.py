@@ -18,9 +18,15 @@ from markdown_it.token import Token
 from practice_review.core import vocabulary as v
 from practice_review.core.numbers import n_of_n, whole_percentage
 from practice_review.core.text import long_date
-from practice_review.reports.disclosure import FEWER, SMALL_COUNT, Hidden, masked
+from practice_review.reports.disclosure import FEWER, NOT_SHOWN, SMALL_COUNT, Hidden, masked
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
+# What a placeholder shows in the wider edition when its count is withheld (reports/disclosure.py).
+# A sentence with a hole in it does not read as finished, so the sentence is left out instead.
+WITHHELD = str(NOT_SHOWN)
+# Where one sentence ends and the next begins: after a full stop, question or exclamation mark
+# and white space, before a capital, a digit, a placeholder or an opening bracket or quote.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9{(\"'\u2018\u201c])")
 # {placeholder name: (what it shows, description)}
 PlaceholderTable = dict[str, tuple[str, str]]
 
@@ -117,8 +123,8 @@ def _forms(count: int | Hidden, base: int) -> tuple[str, str, str]:
         return (f"{count} of {base}", str(count),
                 f"under {whole_percentage(SMALL_COUNT, base)}%")  # fmt: skip
     if isinstance(count, Hidden):
-        # In a sentence ("good or better in [not shown]") brackets read as a redaction.
-        return (f"[{count}]",) * 3
+        # Never written into a sentence: blocks() leaves out any sentence that names it.
+        return (WITHHELD,) * 3
     percent = whole_percentage(count, base)
     return (n_of_n(count, base), str(count), "no reviews" if percent is None else f"{percent}%")
 
@@ -128,7 +134,7 @@ def placeholders(figures: dict[str, Any], wider: bool = False) -> PlaceholderTab
 
     A count has three forms: `{name}` "8 of 10 (80%)", `{name.count}` "8" and `{name.percent}`
     "80%". In the version for wider circulation, counts are kept from view as
-    reports/disclosure.py decides ("fewer than 3", "not shown").
+    reports/disclosure.py decides: "fewer than 3", or WITHHELD, which no sentence shows.
     """
     figures = masked(figures) if wider else figures
     table: PlaceholderTable = {}
@@ -186,8 +192,38 @@ def for_checking(text: str, table: PlaceholderTable) -> str:
 
 
 def fill(text: str, table: PlaceholderTable) -> str:
-    """Each known placeholder replaced by what it shows; unknown ones are left as typed."""
-    return PLACEHOLDER.sub(lambda match: table.get(match[1], (match[0],))[0], text)
+    """Each known placeholder replaced by what it shows; unknown ones are left as typed. A
+    sentence naming a withheld figure is left out whole (the wider edition)."""
+    text = without_withheld(text, table)
+
+    def shown(match: re.Match[str]) -> str:
+        value = table.get(match[1], (match[0],))[0]
+        # "fewer than 3 of 10 related to..." opening a sentence takes a capital letter.
+        return value[:1].upper() + value[1:] if _starts_sentence(text, match.start()) else value
+
+    return PLACEHOLDER.sub(shown, text)
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    before = position
+    while before and text[before - 1].isspace():
+        before -= 1  # only the white space since the last word: linear over the whole text
+    return before == 0 or text[before - 1] in ".!?"
+
+
+def without_withheld(text: str, table: PlaceholderTable) -> str:
+    """`text` less every sentence with a placeholder whose figure is withheld."""
+    if not any(shown == WITHHELD for shown, _ in table.values()):
+        return text
+    kept, start = [], 0
+    for sentence_break in [*_SENTENCE_BREAK.finditer(text), None]:
+        end = sentence_break.start() if sentence_break else len(text)
+        sentence = text[start:end]
+        names = (match[1] for match in PLACEHOLDER.finditer(sentence))
+        if not any(table.get(name, ("",))[0] == WITHHELD for name in names):
+            kept.append(sentence)
+        start = sentence_break.end() if sentence_break else end
+    return " ".join(kept)
 
 
 # -- Markdown to blocks ------------------------------------------------------------------------
@@ -267,6 +303,7 @@ def _runs(token: Token, table: PlaceholderTable, marks: Sequence[str]) -> list[R
             runs.append(Run(child.content, bold > 0, italic > 0))
     # Filled after joining, so a placeholder the parser split into pieces is still whole.
     filled = [Run(fill(run.text, table), run.bold, run.italic) for run in _joined(runs)]
+    filled = [run for run in filled if run.text]  # a run of withheld sentences only is gone
     return _marked(filled, marks)
 
 

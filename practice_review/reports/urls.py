@@ -37,6 +37,7 @@ urlpatterns = [
         views.report_part_restore,
         name="report_part_restore",
     ),
+    path("<int:report_id>/preview/", views.report_preview, name="report_preview"),
     path("<int:report_id>/publish/", views.report_publish, name="report_publish"),
     path(
         "<int:report_id>/draft-<edition:edition>.<format:format>",

@@ -191,6 +191,17 @@ def report_publish(request, report_id):
 
 
 @requires(Permission.VIEW_REPORTS)
+def report_preview(request, report_id):
+    """Both editions of the draft side by side, as publishing would make them, so the QA lead
+    reads what the wider edition leaves out before it goes anywhere."""
+    report = get_report_for_user(request.user, report_id)
+    draft = _draft(request, report)
+    editions = [(label, EDITIONS[audience], draft.document(audience))
+                for audience, label in AUDIENCES]  # fmt: skip
+    return render(request, "reports/preview.html", {"report": report, "editions": editions})
+
+
+@requires(Permission.VIEW_REPORTS)
 def report_draft_file(request, report_id, edition, format):
     report = get_report_for_user(request.user, report_id)
     document = _draft(request, report).document(_audience(edition), draft=True)

@@ -286,13 +286,52 @@ def test_the_wider_circulation_edition_hides_the_table_initials_and_small_counts
     for initials in ("VB", "AS-S", "RL", "BA"):
         assert not re.search(rf"(?<![\w-]){initials}(?![\w-])", text), initials
     assert "Initials" not in text
-    assert "fewer than 3 of 10" in text and "not shown" in text
+    assert "fewer than 3 of 10" in text and "[c]" in text and "not shown" not in text
     # Nothing hidden can be worked out by subtraction: 8 outstanding shown beside 0, 0 and a
     # hidden "good" would give it away, so the outstanding count is kept from view too.
     assert "8 of 10 (80%)\n6 of 10 (60%)" not in text
     assert "Young person refuses to meet services" in everything(full)
     assert "Young person refuses to meet services" not in text  # one child's circumstances
     assert "reasons for each review where practice was good or better" in text
+
+
+def test_the_wider_edition_of_a_small_cohort_never_says_not_shown(client, cast):
+    # The seed cohort has counts of 1 and 2 everywhere: in tables, charts and the narrative.
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    save_part(client, report, "closing", "Outcomes were good or better in "
+              "{outcome.good_or_better}. Female: {gender.female.count}.")  # fmt: skip
+    wider = {format: client.get(reverse("report_draft_file",
+                                        args=[report.pk, "wider-circulation", format]))
+             for format in ("html", "docx")}  # fmt: skip
+    document = docx.Document(io.BytesIO(wider["docx"].content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    words = "\n".join([p.text for p in document.paragraphs] + cells)
+    for text in (page_text(wider["html"]), words):
+        assert "not shown" not in text.lower()
+        assert "Female: fewer than 3." in text  # reworded, in the author's own sentence
+        assert "Outcomes were good or better in" not in text  # withheld: the sentence goes
+        assert '"[c]" marks a count withheld so that a count under 3 cannot' in text
+        assert "are left out of this version: some of their counts are under 3" in text
+    assert "<img" not in wider["html"].content.decode()
+    assert not document.inline_shapes  # no chart drawn with empty bars
+
+
+def test_the_qa_lead_previews_both_editions_side_by_side_before_publishing(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    draft_page = client.get(reverse("report_detail", args=[report.pk])).content.decode()
+    preview_url = reverse("report_preview", args=[report.pk])
+    assert f'href="{preview_url}"' in draft_page
+    response = client.get(preview_url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    full, wider = html.split('<h2 class="govuk-heading-l">For wider circulation</h2>')
+    assert '<h2 class="govuk-heading-l">Full report</h2>' in full
+    assert "AS-S" in full and "AS-S" not in wider
+    assert "fewer than 3 of 10" in wider and "not shown" not in wider
+    assert 'id="part-' not in html  # two copies of the report: no repeated ids
+    assert not PublishedReport.objects.exists()  # previewing publishes nothing
 
 
 def test_the_disclosure_check_warns_about_initials_typed_into_the_narrative(client, cast):
@@ -359,6 +398,7 @@ def report_urls(report):
         ("get", reverse("report_list"), READERS),
         ("get", reverse("report_detail", args=[pk]), READERS),
         ("get", reverse("report_figures", args=[pk]), READERS),
+        ("get", reverse("report_preview", args=[pk]), READERS),
         ("get", reverse("report_draft_file", args=[pk, "full", "docx"]), READERS),
         ("get", reverse("report_draft_file", args=[pk, "wider-circulation", "docx"]), READERS),
         ("get", reverse("report_version", args=[pk, 1]), READERS),

@@ -352,6 +352,7 @@ ACCESS = {
     "report_part_restore": Access(
         QA_LEAD_ONLY, REPORT, post_only=True, extra={"part": "introduction"}
     ),  # fmt: skip
+    "report_preview": Access(LEADERS, REPORT),
     "report_publish": Access(QA_LEAD_ONLY, REPORT, post_only=True),
     "report_draft_file": Access(LEADERS, REPORT, extra={"edition": "full", "format": "html"}),
     "report_figures": Access(LEADERS, REPORT),

@@ -88,3 +88,53 @@ def test_no_small_grade_count_can_be_worked_out_even_with_good_or_better(values)
     total_shown = shown_all["good_or_better"]
     good_or_better = None if isinstance(total_shown, Hidden) else total_shown
     _assert_no_small_count_can_be_worked_out(actual, shown, sum(values), good_or_better)
+
+
+def test_good_or_better_is_shown_when_it_and_the_rest_are_each_3_or_more():
+    figures = json.loads(json.dumps(FIGURES))
+    grades = dict(zip(GRADES, [3, 2, 5, 0], strict=True))
+    figures["practice"] = {**grades, "good_or_better": 5, "good_or_better_pct": 50.0}
+    practice = masked(figures)["practice"]
+    assert practice["good_or_better"] == 5 and practice["good_or_better_pct"] == 50.0
+    # 3 + 2 = 5 shown: both are withheld, so neither can be worked out from the other.
+    assert [practice[key] for key in GRADES] == [NOT_SHOWN, NOT_SHOWN, 5, 0]
+
+
+def test_21_or_over_is_withheld_when_it_would_give_away_a_small_18_to_20():
+    age = masked(FIGURES)["age"]  # 4 under 18, 6 aged 18 or over, of whom 4 aged 21 or over
+    assert age == {"under_18": 4, "aged_18_or_over": 6, "aged_21_or_over": NOT_SHOWN}
+
+
+@settings(deadline=None)
+@given(st.lists(st.integers(0, 9), min_size=4, max_size=4))
+def test_good_or_better_is_shown_exactly_when_neither_it_nor_the_rest_is_1_or_2(values):
+    figures = json.loads(json.dumps(FIGURES))
+    good_or_better, the_rest = values[0] + values[1], values[2] + values[3]
+    figures["practice"] = {**dict(zip(GRADES, values, strict=True)),
+                           "good_or_better": good_or_better, "good_or_better_pct": 1.0}  # fmt: skip
+    shown = masked(figures)["practice"]["good_or_better"]
+    safe = good_or_better not in (1, 2) and the_rest not in (1, 2)
+    assert (shown == good_or_better) is safe
+
+
+@settings(deadline=None)
+@given(st.lists(st.integers(0, 9), min_size=3, max_size=3))
+def test_no_small_practice_standard_count_can_be_worked_out(values):
+    results = ["met", "not_met", "not_applicable"]
+    actual = dict(zip(results, values, strict=True))
+    figures = json.loads(json.dumps(FIGURES))
+    figures["practice_standards"]["seen_alone"] = dict(actual)
+    shown = masked(figures)["practice_standards"]["seen_alone"]
+    _assert_no_small_count_can_be_worked_out(actual, shown, sum(values))
+
+
+@settings(deadline=None)
+@given(st.integers(0, 9), st.integers(0, 9), st.integers(0, 9))
+def test_no_small_age_band_can_be_worked_out(under_18, aged_18_to_20, aged_21_or_over):
+    figures = json.loads(json.dumps(FIGURES))
+    figures["age"] = {"under_18": under_18, "aged_18_or_over": aged_18_to_20 + aged_21_or_over,
+                      "aged_21_or_over": aged_21_or_over}  # fmt: skip
+    shown = masked(figures)["age"]
+    older, oldest = shown["aged_18_or_over"], shown["aged_21_or_over"]
+    if isinstance(older, int) and isinstance(oldest, int):
+        assert aged_18_to_20 not in (1, 2)  # the band shown by subtraction is never small

@@ -9,6 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from practice_review.reports.narrative import (
+    WITHHELD,
     Block,
     Run,
     blocks,
@@ -146,7 +147,26 @@ def test_the_wider_table_hides_every_count_of_1_or_2_and_says_how():
         if count in (1, 2):
             assert shown == "fewer than 3", name
         else:  # shown as it is, or kept from view so that a small one cannot be worked out
-            assert shown in (str(count), "[not shown]"), name
+            assert shown in (str(count), WITHHELD), name
+
+
+def test_a_sentence_naming_a_withheld_count_is_left_out_not_holed():
+    # Outcomes good or better (8 of 10) is withheld: the 2 that are not could be worked out.
+    text = ("Practice was good or better in {practice.good_or_better}. Outcomes were good or "
+            "better in {outcome.good_or_better.percent}! Female: {gender.female}.")  # fmt: skip
+    assert text_of(text, WIDER) == (
+        "Practice was good or better in 10 of 10 (100%). Female: fewer than 3 of 10."
+    )
+    assert text_of("Outcomes: {outcome.good_or_better}.", WIDER) == ""
+    assert blocks("- Outcomes: {outcome.good_or_better}.\n- Kept.", WIDER)[0].items == [
+        [Run("Kept.")]
+    ]
+    assert "80%" in text_of(text, TABLE)
+
+
+def test_a_reworded_count_opening_a_sentence_takes_a_capital():
+    text = "{gender.female} were female. Good in {practice.good}."
+    assert text_of(text, WIDER) == "Fewer than 3 of 10 were female. Good in fewer than 3 of 10."
 
 
 def test_the_wider_table_reaches_the_blocks():
