@@ -10,8 +10,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from practice_review.core import vocabulary as v
-from practice_review.core.numbers import n_of_n
-from practice_review.reports.charts import Chart
+from practice_review.core.numbers import n_of_n, whole_percentage
+from practice_review.core.text import long_date
+from practice_review.reports.charts import PER_CENT, Chart
 from practice_review.reports.disclosure import FEWER, Hidden, hide_small, masked
 from practice_review.reports.narrative import Block, Run, blocks, placeholders
 
@@ -55,6 +56,57 @@ class Report:
     subtitle: str
     sections: list[Section]
     edition: str = ""  # "For wider circulation" on that version
+    # The protective marking at the top of every page (OFFICIAL-SENSITIVE, OFFICIAL).
+    marking: str = ""
+    # What the foot of every page says beside "Page n of m": the title and version.
+    footer: str = ""
+    author: str = ""  # the document's author, for Word's and the PDF's properties
+    # The document control table at the front: [what, detail] rows.
+    control: list[list[str]] = field(default_factory=list)
+
+    @property
+    def document_title(self) -> str:
+        """The report's own title (its document control table's), else the generic one: for
+        Word's and the PDF's properties."""
+        own = dict(self.control).get("Title") if self.control else None
+        return own or f"{self.title}: {self.subtitle}"
+
+
+@dataclass
+class DocumentControl:
+    """What a document says about itself at the front, as a council's documents do."""
+
+    title: str  # the report's own title, as the QA lead named it
+    version: str  # "1", "2", ... or "Draft" before it is published
+    published: str = ""  # the date it was published; empty for a draft
+    author: str = ""
+    approved_by: str = ""  # who published it (publishing is the sign-off); empty for a draft
+
+    def rows(self, edition: str, period: str, marking: str) -> list[list[str]]:
+        return [
+            ["Title", self.title],
+            ["Version", self.version],
+            ["Status", "Published" if self.published else "Draft, not published"],
+            ["Date published", self.published or "Not published"],
+            ["Author", self.author or "Not recorded"],
+            ["Approved by", self.approved_by or "Not yet approved"],
+            ["Edition", edition],
+            ["Period", period],
+            ["Protective marking", marking or "None"],
+        ]
+
+    @property
+    def footer(self) -> str:
+        version = "Draft" if not self.published else f"Version {self.version}"
+        return f"{self.title}, {version}"
+
+
+def _period(figures: dict[str, Any]) -> str:
+    cohort = figures["cohort"]
+    if not cohort["reviews"]:
+        return f"{cohort['name']}: no completed reviews yet"
+    return (f"{cohort['name']}: reviews from {long_date(cohort['first_review'])} to "
+            f"{long_date(cohort['last_review'])}")  # fmt: skip
 
 
 @dataclass
@@ -369,15 +421,20 @@ def _charts(figures: dict[str, Any], counts: Counts) -> list[Chart]:
     if comparison and comparison["cohort"]["reviews"] and figures["cohort"]["reviews"]:
 
         def good(block: dict[str, Any]) -> list[int | float | str]:
-            return [counts.value(block[axis]["good_or_better"], block[axis]["good_or_better_pct"])
-                    for axis in ("practice", "outcome")]  # fmt: skip
+            # Whole percentages, rounded as "n of N (p%)" rounds them: one rounding everywhere.
+            total, values = block["cohort"]["reviews"], []
+            for axis in ("practice", "outcome"):
+                count = block[axis]["good_or_better"]
+                shown = whole_percentage(count, total) if isinstance(count, int) else None
+                values.append(counts.value(count, shown))
+            return values
 
         charts.append(Chart(
             "Good or better: this cohort and the comparator",
             ["Social work practice", "Outcomes for the child"],
             [(figures["cohort"]["name"], good(figures)),
              (comparison["cohort"]["name"], good(comparison))],
-            unit="per cent of reviews",
+            unit=PER_CENT,
         ))  # fmt: skip
     standards = figures["practice_standards"]
     charts.append(Chart(
@@ -412,13 +469,16 @@ def build_report(
     marks: dict[str, list[str]] | None = None,
     edited: Iterable[str] | None = None,
     draft: bool = False,
+    control: DocumentControl | None = None,
+    marking: str = "",
 ) -> Report:
     """The summary report over one set of reviews (its comparator inside `figures`).
 
     `narrative` is {part: Markdown}; parts left out take the default draft. `edited` names the
     parts the author wrote (all of `narrative` when not given). `audience` WIDER gives the
     version for wider circulation. `marks` is {part: [text]} to highlight (the figure check's
-    problems, on the draft page only). `draft` says so on the document.
+    problems, on the draft page only). `draft` says so on the document. `control` fills the
+    document control table and each page's footer; `marking` heads every page.
     """
     wider = audience == WIDER
     counts = Counts(wider)
@@ -453,12 +513,18 @@ def build_report(
             Section("6", "Closing remarks", narrative=blocks_for("closing"), part="closing"),
         ]  # fmt: skip
     editions = ["Draft, not published" if draft else "", "For wider circulation" if wider else ""]
+    title = "Children's Services Practice and Impact Review Summary"
+    edition_name = "For wider circulation" if wider else "Full report"
     return Report(
         council=council,
-        title="Children's Services Practice and Impact Review Summary",
+        title=title,
         subtitle=figures["cohort"]["name"],
         sections=sections,
         edition=". ".join(edition for edition in editions if edition),
+        marking=marking,
+        footer=control.footer if control else f"{title}: {figures['cohort']['name']}",
+        author=(control and control.author) or council,
+        control=control.rows(edition_name, _period(figures), marking) if control else [],
     )
 
 
@@ -484,7 +550,7 @@ def report_from_dict(data: dict[str, Any]) -> Report:
     return Report(**{**data, "sections": [section(item) for item in data["sections"]]})
 
 
-def build_review_document(*, council: str, data: dict[str, Any]) -> Report:
+def build_review_document(*, council: str, data: dict[str, Any], marking: str = "") -> Report:
     """One review as a document for the child's case file, in the same house style.
 
     `data` is plain data from report_data.review_document_data(): no database here.
@@ -570,4 +636,8 @@ def build_review_document(*, council: str, data: dict[str, Any]) -> Report:
         title="Practice and Impact Review",
         subtitle=f"{data['reference']}: {data['initials']}, reviewed {data['review_date']}",
         sections=sections,
+        marking=marking,
+        # The reference only: the footer is on every page, initials are not needed there.
+        footer=f"Practice and Impact Review {data['reference']}",
+        author=council,
     )

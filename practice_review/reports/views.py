@@ -21,6 +21,7 @@ from practice_review.reports.forms import CoverageForm, NarrativeForm, PublishFo
 from practice_review.reports.models import AUDIENCES, SummaryReport
 from practice_review.reports.queries import get_report_for_user, reports_visible_to
 from practice_review.reports.renderers import RENDERERS
+from practice_review.reports.unavailable import explains_missing_library
 from practice_review.reviews.queries import reviews_visible_to
 
 EDITIONS = {INTERNAL: "full", WIDER: "wider-circulation"}
@@ -191,6 +192,7 @@ def report_publish(request, report_id):
 
 
 @requires(Permission.VIEW_REPORTS)
+@explains_missing_library
 def report_draft_file(request, report_id, edition, format):
     report = get_report_for_user(request.user, report_id)
     document = _draft(request, report).document(_audience(edition), draft=True)
@@ -226,6 +228,7 @@ def _overridden(version):
 
 
 @requires(Permission.VIEW_REPORTS)
+@explains_missing_library
 def report_version_file(request, report_id, number, edition, format):
     report = get_report_for_user(request.user, report_id)
     version = get_object_or_404(report.versions, number=number)

@@ -18,7 +18,6 @@ import io
 import json
 import re
 import struct
-import subprocess
 import tracemalloc
 import unicodedata
 import zipfile
@@ -75,6 +74,7 @@ from tests.integration.hostile_world import (
 )
 from tests.integration.test_crawl import crawl
 from tests.integration.url_access import ACCESS, kwargs_for, may_use, pick
+from tests.pdfs import read_pdf
 from tests.unit.test_review_file import check_result, row, table_csv
 
 pytestmark = pytest.mark.django_db
@@ -346,10 +346,8 @@ def _pdf_objects(content):
 
 
 def _pdf_checks(content):
-    """(text pdftotext reads, the script actions and javascript: links the PDF holds)."""
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
-    ).stdout.decode()
+    """(the text pypdf reads, the script actions and javascript: links the PDF holds)."""
+    text = read_pdf(content).text
     objects = _pdf_objects(content)
     active = [marker for marker in (b"/JavaScript", b"/JS ", b"/JS(", b"/URI (javascript:")
               if marker in objects]  # fmt: skip

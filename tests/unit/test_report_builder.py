@@ -95,7 +95,7 @@ def test_the_gradings_section_carries_three_charts_with_their_data_in_words():
         "Inadequate 0; Outcomes for the child: Outstanding 6, Good 2, Requires improvement to be "
         "good 2, Inadequate 0."
     )
-    assert "July 2024 Practice Assurance Fortnight: Social work practice 85.7" in charts[1].alt
+    assert "July 2024 Practice Assurance Fortnight: Social work practice 86%" in charts[1].alt
 
 
 def test_charts_draw_as_svg_with_text_and_as_png():
