@@ -19,6 +19,11 @@ def _text(value):
     return _NOT_XML.sub(" ", str(value))
 
 
+def _property(value):
+    # Word's document properties hold at most 255 characters; a name can be longer.
+    return _text(value)[:255]
+
+
 def _field(paragraph, instruction):
     """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in as they lay out pages."""
     field = OxmlElement("w:fldSimple")
@@ -66,12 +71,12 @@ class DocxRenderer:
         """Word's document properties, all true: python-docx's template says it was written by
         python-docx in 2013."""
         properties = document.core_properties
-        properties.title = _text(report.document_title)
-        properties.subject = _text(report.subtitle)
-        properties.author = _text(report.author or report.council)
+        properties.title = _property(report.document_title)
+        properties.subject = _property(report.subtitle)
+        properties.author = _property(report.author or report.council)
         properties.last_modified_by = properties.author
         properties.comments = ""
-        properties.category = _text(report.marking)
+        properties.category = _property(report.marking)
         properties.revision = 1
         # Naive UTC: python-docx writes the time as given with a Z after it.
         now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
