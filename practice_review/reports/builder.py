@@ -48,6 +48,11 @@ class Section:
     narrative: list[Block] = field(default_factory=list)  # narrative.Block, shown first
     part: str = ""  # the narrative part this section shows, for "Change" links
 
+    @property
+    def heading(self) -> str:
+        """The heading as shown, "2. Overview of the cohort"; Key messages has no number."""
+        return f"{self.number}. {self.title}" if self.number else self.title
+
 
 @dataclass
 class Report:
@@ -63,6 +68,8 @@ class Report:
     author: str = ""  # the document's author, for Word's and the PDF's properties
     # The document control table at the front: [what, detail] rows.
     control: list[list[str]] = field(default_factory=list)
+    # "Key messages", before section 1: a few bullets a reader can take away.
+    key_messages: Section | None = None
 
     @property
     def document_title(self) -> str:
@@ -165,6 +172,7 @@ class Counts:
 def narrative_parts() -> list[tuple[str, str]]:
     """(key, where it appears) for every part of the narrative, in the report's order."""
     parts = [
+        ("key_messages", "Key messages"),
         ("introduction", "1. Introduction and methodology"),
         ("overview", "2. Overview of the cohort"),
         ("gradings", "3. Overall gradings and summary of findings"),
@@ -184,6 +192,7 @@ def default_narrative(figures: dict[str, Any], data: ReportData) -> dict[str, st
     """{part: Markdown}: the draft's narrative, its figures as placeholders so they stay live."""
     total = figures["cohort"]["reviews"]
     narrative = {
+        "key_messages": _key_messages_text(figures) if total else "",
         "introduction": _introduction_text(figures),
         "overview": _overview_text(figures) if total else "",
         "gradings": _gradings_text(figures) if total else "",
@@ -202,6 +211,34 @@ def default_narrative(figures: dict[str, Any], data: ReportData) -> dict[str, st
                 "individual children under this theme; each is tracked to completion."
             )
     return narrative
+
+
+def _key_messages_text(figures: dict[str, Any]) -> str:
+    """3 to 5 bullets from the figures, each figure a placeholder: good or better on both grades
+    against the comparator, the gap between practice and outcomes, the standards least often
+    met, alerts."""
+    comparison = figures.get("comparison")
+    headline = ("Social work practice was good or better in {practice.good_or_better} reviews "
+                "and outcomes for the child in {outcome.good_or_better}")  # fmt: skip
+    if comparison and comparison["cohort"]["reviews"]:
+        headline += (", against {comparison.practice.good_or_better} and "
+                     "{comparison.outcome.good_or_better} in {comparison.cohort.name}")  # fmt: skip
+    lines = [headline + "."]
+    if figures["practice_good_or_better_outcome_not"]:
+        lines.append("The gap to close is between practice and outcomes: in "
+                     "{practice_good_or_better_outcome_not} reviews practice was good or better "
+                     "while outcomes for the child were not.")  # fmt: skip
+    else:
+        lines.append("Wherever practice was good or better, outcomes for the child were too.")
+    standards = figures["practice_standards"]
+    most = max((standards[key]["not_met"] for key in v.PRACTICE_STANDARD_KEYS), default=0)
+    if most:
+        least_met = [(key, label.split(" (")[0]) for key, label in v.PRACTICE_STANDARDS
+                     if standards[key]["not_met"] == most][:2]  # fmt: skip
+        lines += [f"The practice standard least often met: {label}, not met in "
+                  f"{{standards.{key}.not_met}}." for key, label in least_met]  # fmt: skip
+    lines.append("Alerts raised: {alerts}.")
+    return _bullets(lines)
 
 
 def _introduction_text(figures: dict[str, Any]) -> str:
@@ -495,6 +532,10 @@ def build_report(
         return blocks(texts.get(part, ""), table, marks.get(part, ()))
 
     total = figures["cohort"]["reviews"]
+    key_messages = None
+    if total:
+        key_messages = Section("", "Key messages", narrative=blocks_for("key_messages"),
+                               part="key_messages")  # fmt: skip
     sections = [_introduction(figures, blocks_for)]
     if total:
         sections += [
@@ -525,6 +566,7 @@ def build_report(
         footer=control.footer if control else f"{title}: {figures['cohort']['name']}",
         author=(control and control.author) or council,
         control=control.rows(edition_name, _period(figures), marking) if control else [],
+        key_messages=key_messages,
     )
 
 
@@ -547,7 +589,9 @@ def report_from_dict(data: dict[str, Any]) -> Report:
                "subsections": [section(sub) for sub in item["subsections"]]}
         )  # fmt: skip
 
-    return Report(**{**data, "sections": [section(item) for item in data["sections"]]})
+    key_messages = data.get("key_messages")
+    return Report(**{**data, "sections": [section(item) for item in data["sections"]],
+                     "key_messages": key_messages and section(key_messages)})  # fmt: skip
 
 
 def build_review_document(*, council: str, data: dict[str, Any], marking: str = "") -> Report:

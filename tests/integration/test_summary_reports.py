@@ -429,3 +429,13 @@ def test_a_published_version_downloads_as_pdf_in_both_editions(client, cast):
     assert "Good or better: 10 of 10 (100%)." in texts["full"]
     assert "AS-S" in texts["full"] and "AS-S" not in texts["wider-circulation"]
     assert "fewer than 3 of 10" in texts["wider-circulation"]
+
+
+def test_the_narrative_editor_shows_the_text_with_its_figures_filled_in(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    save_part(client, report, "closing", "Good or better: {practice.good_or_better}.")
+    page = client.get(reverse("report_part", args=[report.pk, "closing"])).content.decode()
+    preview = page[page.index("How it reads in the report") :]
+    assert "Good or better: 10 of 10 (100%)." in preview
+    assert "{practice.good_or_better}" in page[: page.index("How it reads in the report")]

@@ -61,8 +61,9 @@ class DocxRenderer:
             document.add_paragraph(_text(report.edition))
         if report.control:
             self._control(document, report.control)
-        for section in report.sections:
-            self._section(document, section, level=1)
+        for section in [report.key_messages, *report.sections]:
+            if section:
+                self._section(document, section, level=1)
         out = io.BytesIO()
         document.save(out)
         return out.getvalue()
@@ -115,7 +116,7 @@ class DocxRenderer:
                 run.bold = True
 
     def _section(self, document, section, level):
-        document.add_heading(_text(f"{section.number}. {section.title}"), level=level)
+        document.add_heading(_text(section.heading), level=level)
         for block in section.narrative:
             self._block(document, block, level)
         for paragraph in section.paragraphs:
