@@ -35,10 +35,10 @@ demo: $(BIN)/.installed-runtime
 # On every core (pytest-xdist). Property tests run the quick Hypothesis profile unless CI=true or
 # HYPOTHESIS_PROFILE=ci (tests/conftest.py).
 test: $(BIN)/.installed
-	$(BIN)/pytest -n auto -m "not browser and not pdf and not slow"
-	@echo "Slow, browser and PDF tests are not part of 'make test': run 'make test-slow' (other"
-	@echo "processes: kill -9, 20 writers, backups, command line), 'make test-browser' (needs"
-	@echo "Debian's chromium) and 'make test-pdf' (needs libharfbuzz-subset0 and poppler-utils)."
+	$(BIN)/pytest -n auto -m "not browser and not slow"
+	@echo "Slow and browser tests are not part of 'make test': run 'make test-slow' (other"
+	@echo "processes: kill -9, 20 writers, backups, command line) and 'make test-browser' (needs"
+	@echo "Debian's chromium)."
 
 # Tests that run the app in other processes, on every core. --dist loadfile runs each file's
 # tests on one worker, so a module-scoped backup or workspace is made once; the files go out
@@ -46,7 +46,8 @@ test: $(BIN)/.installed
 test-slow: $(BIN)/.installed
 	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder -m slow
 
-# PDF reports: WeasyPrint needs Debian's Pango and HarfBuzz; pdftotext reads the PDFs back.
+# Only the PDF tests (they are in `make test` too): WeasyPrint draws with Debian's Pango, and pypdf
+# reads the PDFs back. libharfbuzz-subset0 makes font subsetting faster (README).
 test-pdf: $(BIN)/.installed
 	$(BIN)/pytest -m pdf
 

@@ -44,6 +44,11 @@ ALLOWED_HOSTS = [
 DEMO_MODE = env.bool("PRACTICE_REVIEW_DEMO_MODE", False)
 
 COUNCIL_NAME = env.str("PRACTICE_REVIEW_COUNCIL_NAME", "City of London Corporation")
+# The Government Security Classifications marking at the top of every page of a report or review
+# document. Case records are OFFICIAL-SENSITIVE; the edition for wider circulation has no child's
+# details, so OFFICIAL unless the council says otherwise (docs/summary-reports.md#formats).
+PROTECTIVE_MARKING = env.str("PRACTICE_REVIEW_PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
+PROTECTIVE_MARKING_WIDER = env.str("PRACTICE_REVIEW_PROTECTIVE_MARKING_WIDER", "OFFICIAL")
 SERVICE_NAME = "Practice Review"
 
 # Where links in emails point (emails carry a link and a reference, never a child's details).

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from practice_review.core.history import save_as
 from practice_review.reports.builder import INTERNAL, WIDER, report_from_dict, report_to_dict
@@ -92,17 +93,23 @@ def publish(*, by, report, reviews, version, seen_problems="", override_reason="
     override_reason = override_reason.strip()
     if draft.problems and (not override_reason or problems_digest(draft.problems) != seen_problems):
         raise Unchecked(draft.problems)
+    # The documents say which version they are and when it was published (the document
+    # control table), so the number is taken now; if someone else publishes meanwhile, this
+    # one is refused like any other change since the author looked.
+    number, at = _next_number(draft.report), timezone.now()
+    control = draft.control(number, at, by)
     documents = {
-        audience: report_to_dict(draft.document(audience)) for audience in (INTERNAL, WIDER)
+        audience: report_to_dict(draft.document(audience, control=control))
+        for audience in (INTERNAL, WIDER)
     }
     with transaction.atomic():
         report = SummaryReport.objects.select_for_update().get(pk=report.pk)
-        if report.version != version:
+        if report.version != version or _next_number(report) != number:
             raise StaleNarrative
-        number = (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
         return PublishedReport.objects.create(
             report=report,
             number=number,
+            published_at=at,
             published_by=by,
             title=report.title,
             figures=draft.figures,
@@ -113,6 +120,10 @@ def publish(*, by, report, reviews, version, seen_problems="", override_reason="
             ],
             override_reason=override_reason if draft.problems else "",
         )
+
+
+def _next_number(report):
+    return (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
 
 
 def published_file(version, audience, format):

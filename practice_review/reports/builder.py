@@ -10,8 +10,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from practice_review.core import vocabulary as v
-from practice_review.core.numbers import n_of_n
-from practice_review.reports.charts import Chart
+from practice_review.core.numbers import n_of_n, whole_percentage
+from practice_review.core.text import long_date
+from practice_review.reports.charts import PER_CENT, Chart
 from practice_review.reports.disclosure import (
     FEWER,
     NOT_SHOWN,
@@ -54,6 +55,11 @@ class Section:
     narrative: list[Block] = field(default_factory=list)  # narrative.Block, shown first
     part: str = ""  # the narrative part this section shows, for "Change" links
 
+    @property
+    def heading(self) -> str:
+        """The heading as shown, "2. Overview of the cohort"; Key messages has no number."""
+        return f"{self.number}. {self.title}" if self.number else self.title
+
 
 @dataclass
 class Report:
@@ -62,6 +68,59 @@ class Report:
     subtitle: str
     sections: list[Section]
     edition: str = ""  # "For wider circulation" on that version
+    # The protective marking at the top of every page (OFFICIAL-SENSITIVE, OFFICIAL).
+    marking: str = ""
+    # What the foot of every page says beside "Page n of m": the title and version.
+    footer: str = ""
+    author: str = ""  # the document's author, for Word's and the PDF's properties
+    # The document control table at the front: [what, detail] rows.
+    control: list[list[str]] = field(default_factory=list)
+    # "Key messages", before section 1: a few bullets a reader can take away.
+    key_messages: Section | None = None
+
+    @property
+    def document_title(self) -> str:
+        """The report's own title (its document control table's), else the generic one: for
+        Word's and the PDF's properties."""
+        own = dict(self.control).get("Title") if self.control else None
+        return own or f"{self.title}: {self.subtitle}"
+
+
+@dataclass
+class DocumentControl:
+    """What a document says about itself at the front, as a council's documents do."""
+
+    title: str  # the report's own title, as the QA lead named it
+    version: str  # "1", "2", ... or "Draft" before it is published
+    published: str = ""  # the date it was published; empty for a draft
+    author: str = ""
+    approved_by: str = ""  # who published it (publishing is the sign-off); empty for a draft
+
+    def rows(self, edition: str, period: str, marking: str) -> list[list[str]]:
+        return [
+            ["Title", self.title],
+            ["Version", self.version],
+            ["Status", "Published" if self.published else "Draft, not published"],
+            ["Date published", self.published or "Not published"],
+            ["Author", self.author or "Not recorded"],
+            ["Approved by", self.approved_by or "Not yet approved"],
+            ["Edition", edition],
+            ["Period", period],
+            ["Protective marking", marking or "None"],
+        ]
+
+    @property
+    def footer(self) -> str:
+        version = "Draft" if not self.published else f"Version {self.version}"
+        return f"{self.title}, {version}"
+
+
+def _period(figures: dict[str, Any]) -> str:
+    cohort = figures["cohort"]
+    if not cohort["reviews"]:
+        return f"{cohort['name']}: no completed reviews yet"
+    return (f"{cohort['name']}: reviews from {long_date(cohort['first_review'])} to "
+            f"{long_date(cohort['last_review'])}")  # fmt: skip
 
 
 @dataclass
@@ -126,6 +185,7 @@ def _withheld_note(tables: list[Table]) -> list[str]:
 def narrative_parts() -> list[tuple[str, str]]:
     """(key, where it appears) for every part of the narrative, in the report's order."""
     parts = [
+        ("key_messages", "Key messages"),
         ("introduction", "1. Introduction and methodology"),
         ("overview", "2. Overview of the cohort"),
         ("gradings", "3. Overall gradings and summary of findings"),
@@ -145,6 +205,7 @@ def default_narrative(figures: dict[str, Any], data: ReportData) -> dict[str, st
     """{part: Markdown}: the draft's narrative, its figures as placeholders so they stay live."""
     total = figures["cohort"]["reviews"]
     narrative = {
+        "key_messages": _key_messages_text(figures) if total else "",
         "introduction": _introduction_text(figures),
         "overview": _overview_text(figures) if total else "",
         "gradings": _gradings_text(figures) if total else "",
@@ -163,6 +224,34 @@ def default_narrative(figures: dict[str, Any], data: ReportData) -> dict[str, st
                 "individual children under this theme; each is tracked to completion."
             )
     return narrative
+
+
+def _key_messages_text(figures: dict[str, Any]) -> str:
+    """3 to 5 bullets from the figures, each figure a placeholder: good or better on both grades
+    against the comparator, the gap between practice and outcomes, the standards least often
+    met, alerts."""
+    comparison = figures.get("comparison")
+    headline = ("Social work practice was good or better in {practice.good_or_better} reviews "
+                "and outcomes for the child in {outcome.good_or_better}")  # fmt: skip
+    if comparison and comparison["cohort"]["reviews"]:
+        headline += (", against {comparison.practice.good_or_better} and "
+                     "{comparison.outcome.good_or_better} in {comparison.cohort.name}")  # fmt: skip
+    lines = [headline + "."]
+    if figures["practice_good_or_better_outcome_not"]:
+        lines.append("The gap to close is between practice and outcomes: in "
+                     "{practice_good_or_better_outcome_not} reviews practice was good or better "
+                     "while outcomes for the child were not.")  # fmt: skip
+    else:
+        lines.append("Wherever practice was good or better, outcomes for the child were too.")
+    standards = figures["practice_standards"]
+    most = max((standards[key]["not_met"] for key in v.PRACTICE_STANDARD_KEYS), default=0)
+    if most:
+        least_met = [(key, label.split(" (")[0]) for key, label in v.PRACTICE_STANDARDS
+                     if standards[key]["not_met"] == most][:2]  # fmt: skip
+        lines += [f"The practice standard least often met: {label}, not met in "
+                  f"{{standards.{key}.not_met}}." for key, label in least_met]  # fmt: skip
+    lines.append("Alerts raised: {alerts}.")
+    return _bullets(lines)
 
 
 def _introduction_text(figures: dict[str, Any]) -> str:
@@ -409,15 +498,20 @@ def _charts(figures: dict[str, Any], counts: Counts) -> list[Chart]:
     if comparison and comparison["cohort"]["reviews"] and figures["cohort"]["reviews"]:
 
         def good(block: dict[str, Any]) -> list[int | float | str]:
-            return [counts.value(block[axis]["good_or_better"], block[axis]["good_or_better_pct"])
-                    for axis in ("practice", "outcome")]  # fmt: skip
+            # Whole percentages, rounded as "n of N (p%)" rounds them: one rounding everywhere.
+            total, values = block["cohort"]["reviews"], []
+            for axis in ("practice", "outcome"):
+                count = block[axis]["good_or_better"]
+                shown = whole_percentage(count, total) if isinstance(count, int) else None
+                values.append(counts.value(count, shown))
+            return values
 
         charts.append(Chart(
             "Good or better: this cohort and the comparator",
             ["Social work practice", "Outcomes for the child"],
             [(figures["cohort"]["name"], good(figures)),
              (comparison["cohort"]["name"], good(comparison))],
-            unit="per cent of reviews",
+            unit=PER_CENT,
         ))  # fmt: skip
     standards = figures["practice_standards"]
     charts.append(Chart(
@@ -452,13 +546,16 @@ def build_report(
     marks: dict[str, list[str]] | None = None,
     edited: Iterable[str] | None = None,
     draft: bool = False,
+    control: DocumentControl | None = None,
+    marking: str = "",
 ) -> Report:
     """The summary report over one set of reviews (its comparator inside `figures`).
 
     `narrative` is {part: Markdown}; parts left out take the default draft. `edited` names the
     parts the author wrote (all of `narrative` when not given). `audience` WIDER gives the
     version for wider circulation. `marks` is {part: [text]} to highlight (the figure check's
-    problems, on the draft page only). `draft` says so on the document.
+    problems, on the draft page only). `draft` says so on the document. `control` fills the
+    document control table and each page's footer; `marking` heads every page.
     """
     wider = audience == WIDER
     counts = Counts(wider)
@@ -475,6 +572,10 @@ def build_report(
         return blocks(texts.get(part, ""), table, marks.get(part, ()))
 
     total = figures["cohort"]["reviews"]
+    key_messages = None
+    if total:
+        key_messages = Section("", "Key messages", narrative=blocks_for("key_messages"),
+                               part="key_messages")  # fmt: skip
     sections = [_introduction(figures, blocks_for)]
     if total:
         sections += [
@@ -493,12 +594,19 @@ def build_report(
             Section("6", "Closing remarks", narrative=blocks_for("closing"), part="closing"),
         ]  # fmt: skip
     editions = ["Draft, not published" if draft else "", "For wider circulation" if wider else ""]
+    title = "Children's Services Practice and Impact Review Summary"
+    edition_name = "For wider circulation" if wider else "Full report"
     return Report(
         council=council,
-        title="Children's Services Practice and Impact Review Summary",
+        title=title,
         subtitle=figures["cohort"]["name"],
         sections=sections,
         edition=". ".join(edition for edition in editions if edition),
+        marking=marking,
+        footer=control.footer if control else f"{title}: {figures['cohort']['name']}",
+        author=(control and control.author) or council,
+        control=control.rows(edition_name, _period(figures), marking) if control else [],
+        key_messages=key_messages,
     )
 
 
@@ -521,10 +629,12 @@ def report_from_dict(data: dict[str, Any]) -> Report:
                "subsections": [section(sub) for sub in item["subsections"]]}
         )  # fmt: skip
 
-    return Report(**{**data, "sections": [section(item) for item in data["sections"]]})
+    key_messages = data.get("key_messages")
+    return Report(**{**data, "sections": [section(item) for item in data["sections"]],
+                     "key_messages": key_messages and section(key_messages)})  # fmt: skip
 
 
-def build_review_document(*, council: str, data: dict[str, Any]) -> Report:
+def build_review_document(*, council: str, data: dict[str, Any], marking: str = "") -> Report:
     """One review as a document for the child's case file, in the same house style.
 
     `data` is plain data from report_data.review_document_data(): no database here.
@@ -610,4 +720,8 @@ def build_review_document(*, council: str, data: dict[str, Any]) -> Report:
         title="Practice and Impact Review",
         subtitle=f"{data['reference']}: {data['initials']}, reviewed {data['review_date']}",
         sections=sections,
+        marking=marking,
+        # The reference only: the footer is on every page, initials are not needed there.
+        footer=f"Practice and Impact Review {data['reference']}",
+        author=council,
     )

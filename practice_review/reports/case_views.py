@@ -12,6 +12,8 @@ from practice_review.reports.figures import cohort_figures
 from practice_review.reports.presenters import FiguresPresenter
 from practice_review.reports.renderers import RENDERERS
 from practice_review.reports.report_data import review_document_data
+from practice_review.reports.summary import protective_marking
+from practice_review.reports.unavailable import explains_missing_library
 from practice_review.reviews import dual_review
 from practice_review.reviews.notifications import review_reference
 from practice_review.reviews.queries import (
@@ -48,6 +50,7 @@ def cohort_detail(request, cohort_id):
     )
 
 
+@explains_missing_library
 def review_document(request, review_id, format):
     """The review as a Word or PDF document for the child's case file (scoped like the page)."""
     if format not in ("docx", "pdf"):
@@ -56,7 +59,9 @@ def review_document(request, review_id, format):
     if dual_review.write_up_hidden_from(request.user, review):
         raise Http404  # the document is the first reviewer's write-up, not for a blind reader
     document = build_review_document(
-        council=settings.COUNCIL_NAME, data=review_document_data(review)
+        council=settings.COUNCIL_NAME,
+        data=review_document_data(review),
+        marking=protective_marking(),
     )
     renderer = RENDERERS[format]()
     response = HttpResponse(renderer.render(document), content_type=renderer.content_type)

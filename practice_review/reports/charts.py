@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 # GOV.UK colours with enough contrast against white and against each other.
 COLOURS = ["#1d70b8", "#f47738", "#505a5f", "#00703c"]
 FONTS = ["Arial", "Liberation Sans", "DejaVu Sans"]
+PER_CENT = "per cent of reviews"
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Chart:
         """Alternative text: the chart's data in words."""
         parts = []
         for name, values in self.series:
-            listed = ", ".join(f"{c} {_label(v)}"
+            listed = ", ".join(f"{c} {_label(v, self.unit)}"
                                for c, v in zip(self.categories, values, strict=True))  # fmt: skip
             parts.append(f"{name}: {listed}")
         return f"Bar chart, {self.title}, in {self.unit}. " + "; ".join(parts) + "."
@@ -53,7 +54,8 @@ def _figure(chart):
         # A hidden count has no bar, only its label: a bar would show what the label hides.
         bars = axes.barh(offsets, [_number(value) for value in values], height=height,
                          label=_wrap(name, 40), color=COLOURS[index % len(COLOURS)])  # fmt: skip
-        axes.bar_label(bars, labels=[_label(v) for v in values], padding=3, fontsize=9)
+        axes.bar_label(bars, labels=[_label(v, chart.unit) for v in values], padding=3,
+                       fontsize=9)  # fmt: skip
     axes.set_yticks([p + height * (len(chart.series) - 1) / 2 for p in positions])
     axes.set_yticklabels([_wrap(c) for c in chart.categories], fontsize=9)
     axes.invert_yaxis()
@@ -73,8 +75,12 @@ def _figure(chart):
     return figure
 
 
-def _label(value):
-    return value if isinstance(value, str) else f"{value:g}"
+def _label(value, unit=""):
+    """A bar's label as the tables write it: the builder gives percentages already rounded to
+    whole numbers (core/numbers.py), so "86%" here is "86%" in the table and the text."""
+    if isinstance(value, str):
+        return value
+    return f"{value:g}%" if unit == PER_CENT else f"{value:g}"
 
 
 def _number(value):

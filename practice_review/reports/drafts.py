@@ -4,17 +4,20 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
+from django.utils import timezone
 
+from practice_review.core.text import long_date
 from practice_review.reports.builder import (
     INTERNAL,
     WIDER,
+    DocumentControl,
     build_report,
     default_narrative,
     narrative_parts,
 )
 from practice_review.reports.checks import disclosure_warnings, figure_problems
 from practice_review.reports.narrative import placeholders
-from practice_review.reports.summary import Coverage, report_inputs
+from practice_review.reports.summary import Coverage, protective_marking, report_inputs
 
 
 def coverage_of(report):
@@ -74,7 +77,18 @@ class Draft:
     def problems_in(self, part):
         return [problem for problem in self.problems if problem.part == part]
 
-    def document(self, audience=INTERNAL, marked=False, draft=False):
+    def control(self, number=None, at=None, by=None):
+        """The document control table: a draft's, or version `number`'s, published `at` by
+        `by` (publishing is the sign-off, so they are who approved it)."""
+        return DocumentControl(
+            title=self.report.title,
+            version=str(number) if number else "Draft",
+            published=long_date(timezone.localdate(at)) if at else "",
+            author=str(self.report.created_by),
+            approved_by=str(by) if by else "",
+        )
+
+    def document(self, audience=INTERNAL, marked=False, draft=False, control=None):
         marks = {}
         if marked:
             for problem in self.problems:
@@ -88,4 +102,6 @@ class Draft:
             marks=marks,
             edited=self.report.narrative,
             draft=draft,
+            control=control or self.control(),
+            marking=protective_marking(audience),
         )

@@ -16,9 +16,10 @@ from practice_review.tracker.models import Recommendation
 BAD_OUTCOMES = [key for key in v.GRADE_KEYS if key not in v.GOOD_OR_BETTER]
 
 
-def report_data(reviews):
+def report_data(reviews, raised=(None, None)):
     """For the completed reviews among `reviews` (already narrowed to what the report covers
-    and to what its reader may see)."""
+    and to what its reader may see). `raised` is (first day, day after the last) of the period
+    whose service-level recommendations the report lists, besides those for its cohorts."""
     completed = (
         reviews.completed()
         .with_counted_grades()
@@ -62,7 +63,7 @@ def report_data(reviews):
     })  # fmt: skip
     recommendations = defaultdict(list)
     service_level = Recommendation.objects.filter(
-        level="service", cohort__in=completed.values("cohort")
+        Q(cohort__in=completed.values("cohort")) | _raised_in(*raised), level="service"
     ).order_by("theme", "id")
     for recommendation in service_level:
         recommendations[recommendation.theme].append(recommendation.action)
@@ -91,6 +92,15 @@ def report_data(reviews):
         topics=dict(topics),
         staff_names=staff_names,
     )
+
+
+def _raised_in(start, end):
+    """Service-level recommendations for no cohort (raised at a moderation meeting or for a
+    recurring finding) recorded from `start` up to, not including, `end` (open when None)."""
+    if start is None:
+        return Q(pk__in=[])
+    raised = Q(cohort__isnull=True, created_at__date__gte=start)
+    return raised & Q(created_at__date__lt=end) if end else raised
 
 
 def review_document_data(review):

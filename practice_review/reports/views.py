@@ -14,13 +14,21 @@ from django.views.decorators.http import require_POST
 from practice_review.core.csp import allow_own_style_elements
 from practice_review.core.permissions import Permission, has_permission, requires
 from practice_review.reports import actions
-from practice_review.reports.builder import INTERNAL, WIDER, narrative_parts, report_from_dict
+from practice_review.reports.builder import (
+    INTERNAL,
+    WIDER,
+    Section,
+    narrative_parts,
+    report_from_dict,
+)
 from practice_review.reports.checks import Problem, problems_digest
 from practice_review.reports.drafts import Draft, coverage_of
 from practice_review.reports.forms import CoverageForm, NarrativeForm, PublishForm
 from practice_review.reports.models import AUDIENCES, SummaryReport
+from practice_review.reports.narrative import blocks
 from practice_review.reports.queries import get_report_for_user, reports_visible_to
 from practice_review.reports.renderers import RENDERERS
+from practice_review.reports.unavailable import explains_missing_library
 from practice_review.reviews.queries import reviews_visible_to
 
 EDITIONS = {INTERNAL: "full", WIDER: "wider-circulation"}
@@ -115,10 +123,14 @@ def report_part(request, report_id, part):
         else:
             _say_what_the_check_found(request, report, part, where)
             return redirect(f"{report.get_absolute_url()}#part-{part}")
+    problems = draft.problems_in(part)
+    # The text in the box as the report will show it, figures filled in, problems marked.
+    preview = Section("", where, narrative=blocks(form["text"].value() or "",
+                      draft.placeholders(), [problem.text for problem in problems]))  # fmt: skip
     return render(request, "reports/part_form.html", {
         "report": report, "draft": draft, "part": part, "where": where, "form": form,
-        "stale": stale, "current_text": draft.narrative[part],
-        "problems": draft.problems_in(part), "placeholders": draft.placeholders().items(),
+        "stale": stale, "current_text": draft.narrative[part], "preview": preview,
+        "problems": problems, "placeholders": draft.placeholders().items(),
     }, status=409 if stale else 200)  # fmt: skip
 
 
@@ -196,12 +208,13 @@ def report_preview(request, report_id):
     reads what the wider edition leaves out before it goes anywhere."""
     report = get_report_for_user(request.user, report_id)
     draft = _draft(request, report)
-    editions = [(label, EDITIONS[audience], draft.document(audience))
+    editions = [(label, EDITIONS[audience], draft.document(audience, draft=True))
                 for audience, label in AUDIENCES]  # fmt: skip
     return render(request, "reports/preview.html", {"report": report, "editions": editions})
 
 
 @requires(Permission.VIEW_REPORTS)
+@explains_missing_library
 def report_draft_file(request, report_id, edition, format):
     report = get_report_for_user(request.user, report_id)
     document = _draft(request, report).document(_audience(edition), draft=True)
@@ -237,6 +250,7 @@ def _overridden(version):
 
 
 @requires(Permission.VIEW_REPORTS)
+@explains_missing_library
 def report_version_file(request, report_id, number, edition, format):
     report = get_report_for_user(request.user, report_id)
     version = get_object_or_404(report.versions, number=number)

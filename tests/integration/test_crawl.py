@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 LINK = re.compile(r'href="([^"#]+)"')
 SKIP = ("/static/", "/admin/", "mailto:")
-# PDFs need Debian's Pango/HarfBuzz, which `make test` cannot assume: `make test-pdf` has them.
+# PDFs take about a second each to make, and have tests of their own (test_report_documents.py).
 SKIP_ENDINGS = (".pdf",)
 
 

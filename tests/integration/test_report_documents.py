@@ -1,16 +1,21 @@
 """The summary report as files: DOCX reopened with python-docx, HTML, PDF read back."""
 
-import shutil
-import subprocess
+import datetime
+import importlib.abc
+import io
+import re
+import sys
 
 import docx
 import pytest
 from django.core.management import call_command
 
+from practice_review.reports.charts import render_svg
 from practice_review.reports.renderers import RENDERERS
 from practice_review.reports.summary import summary_report
 from practice_review.reviews.queries import find_cohort
 from tests.conftest import JULY, SEPTEMBER
+from tests.pdfs import read_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +25,15 @@ def test_the_docx_has_word_headings_numbered_sections_and_header_rows(seeded, tm
     call_command("report", cohort=SEPTEMBER, compare=JULY, format="docx", output=str(out))
     document = docx.Document(out)
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading 1")]
-    assert headings[:3] == [
+    assert headings[0] == "Key messages"
+    assert headings[1:4] == [
         "1. Introduction and methodology",
         "2. Overview of the cohort",
         "3. Overall gradings and summary of findings",
     ]
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Independent reviewers completed 8 of 10 (80%)" in text
-    cohort_table = document.tables[0]
+    cohort_table = document.tables[1]  # after the document control table
     assert [c.text for c in cohort_table.rows[0].cells][:3] == ["Initials", "Gender", "Age"]
     assert cohort_table.rows[0]._tr.trPr.xpath("./w:tblHeader")  # a real header row
     assert [c.text for c in cohort_table.rows[1].cells][:3] == ["VB", "Male", "2 months"]
@@ -56,16 +62,13 @@ def test_other_formats_need_an_output_path(seeded):
 
 @pytest.mark.pdf
 def test_the_pdf_is_a4_with_page_numbers_and_the_same_figures(seeded, tmp_path):
-    assert shutil.which("pdftotext"), "pdftotext is missing: apt-get install poppler-utils"
     out = tmp_path / "report.pdf"
     call_command("report", cohort=SEPTEMBER, compare=JULY, format="pdf", output=str(out))
-    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
-                          text=True, check=True).stdout  # fmt: skip
-    assert "Page 1 of" in text
-    assert "Independent reviewers completed 8 of 10 (80%)" in text
-    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True)
-    assert "(A4)" in info.stdout
-    assert "Tagged:          yes" in info.stdout
+    pdf = read_pdf(out.read_bytes())
+    assert "Page 1 of" in pdf.words
+    assert "Independent reviewers completed 8 of 10 (80%)" in pdf.words
+    assert pdf.is_a4
+    assert pdf.tagged
 
 
 def test_a_review_downloads_as_a_word_document_for_the_case_file(client, cast):
@@ -76,8 +79,6 @@ def test_a_review_downloads_as_a_word_document_for_the_case_file(client, cast):
     response = client.get(f"/reviews/{review.id}/document.docx")
     assert response.status_code == 200
     assert "MW" not in response["Content-Disposition"]  # the reference only, never initials
-    import io
-
     document = docx.Document(io.BytesIO(response.content))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings[:3] == ["1. The review", "2. The child at the review", "3. Practice standards"]
@@ -99,18 +100,16 @@ def test_review_documents_are_scoped_like_the_review(client, cast, person, statu
 
 
 @pytest.mark.pdf
-def test_a_review_downloads_as_a_tagged_pdf(client, cast, tmp_path):
+def test_a_review_downloads_as_a_tagged_pdf(client, cast):
     from practice_review.reviews.models import Review
 
     review = Review.objects.get(child__case_ref="C1006")
     client.force_login(cast["qa_lead"])
     response = client.get(f"/reviews/{review.id}/document.pdf")
     assert response["Content-Type"] == "application/pdf"
-    out = tmp_path / "review.pdf"
-    out.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
-                          check=True).stdout  # fmt: skip
-    assert "Practice and Impact Review" in text and "Religion not recorded" in text
+    pdf = read_pdf(response.content)
+    assert "Practice and Impact Review" in pdf.words and "Religion not recorded" in pdf.words
+    assert pdf.tagged
 
 
 def test_charts_are_images_with_alternative_text_in_word_and_html(seeded, tmp_path):
@@ -134,3 +133,157 @@ def test_a_control_character_in_a_finding_does_not_stop_the_word_document(seeded
     out = tmp_path / "report.docx"
     call_command("report", cohort=SEPTEMBER, format="docx", output=str(out))
     assert "Pasted from Word" in "\n".join(p.text for p in docx.Document(out).paragraphs)
+
+
+class _NoPango(importlib.abc.MetaPathFinder):
+    """A server without Debian's Pango: importing WeasyPrint fails as cffi's dlopen fails."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "weasyprint":
+            raise OSError(
+                "cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared "
+                "object file: No such file or directory"
+            )
+        return None
+
+
+def test_a_server_without_pango_says_which_package_pdfs_need_instead_of_failing(
+    client, cast, monkeypatch
+):
+    from practice_review.reports import actions
+    from practice_review.reviews.models import Review
+
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_NoPango(), *sys.meta_path])
+    report = actions.create_report(by=cast["qa_lead"], title="Autumn summary",
+                                   cohorts=[find_cohort(SEPTEMBER)])  # fmt: skip
+    review = Review.objects.get(child__case_ref="C1006")
+    client.force_login(cast["qa_lead"])
+    for url in (f"/reviews/{review.id}/document.pdf", f"/reports/{report.pk}/draft-full.pdf"):
+        response = client.get(url)
+        assert response.status_code == 503, url
+        page = response.content.decode()
+        assert "PDF files cannot be made on this server" in page
+        assert "apt-get install libpango-1.0-0" in page
+    # Word needs no system library: it still downloads.
+    assert client.get(f"/reports/{report.pk}/draft-full.docx").status_code == 200
+
+
+def test_the_word_report_is_a4_marked_numbered_and_its_properties_are_true(
+    seeded, tmp_path, settings
+):
+    out = tmp_path / "report.docx"
+    call_command("report", cohort=SEPTEMBER, compare=JULY, format="docx", output=str(out))
+    document = docx.Document(out)
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
+    assert [round(margin.cm, 1) for margin in (section.top_margin, section.bottom_margin,
+            section.left_margin, section.right_margin)] == [2.0, 2.0, 1.8, 1.8]  # fmt: skip
+    assert section.header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
+    footer = section.footer
+    assert f"Summary report: {SEPTEMBER}, Draft" in footer.paragraphs[0].text
+    fields = footer._element.xpath(".//w:fldSimple/@w:instr")
+    assert fields == ["PAGE", "NUMPAGES"]
+    assert footer.paragraphs[1].text.startswith("Page ")
+    properties = document.core_properties
+    assert properties.title == f"Summary report: {SEPTEMBER}"
+    assert properties.author == settings.COUNCIL_NAME
+    assert properties.comments == ""  # not "generated by python-docx"
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    for when in (properties.created, properties.modified):
+        assert abs(when.replace(tzinfo=None) - now) < datetime.timedelta(minutes=5)
+
+
+def test_the_protective_marking_is_a_setting_and_the_wider_edition_is_official(
+    seeded, tmp_path, settings
+):
+    out = tmp_path / "wider.docx"
+    call_command("report", cohort=SEPTEMBER, format="docx", output=str(out),
+                 wider_circulation=True)  # fmt: skip
+    assert docx.Document(out).sections[0].header.paragraphs[0].text == "OFFICIAL"
+    settings.PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE PERSONAL"
+    call_command("report", cohort=SEPTEMBER, format="docx", output=str(out))
+    header = docx.Document(out).sections[0].header.paragraphs[0].text
+    assert header == "OFFICIAL-SENSITIVE PERSONAL"
+
+
+@pytest.mark.pdf
+def test_a_published_version_has_a_document_control_table_and_marked_numbered_pages(client, cast):
+    from tests.integration.test_summary_reports import create, publish, signed_in
+
+    qa_lead = cast["qa_lead"]
+    signed_in(client, qa_lead)
+    report = create(client)  # "Summary, September 2024 cohort"
+    assert publish(client, report).status_code == 302
+    today = f"{datetime.date.today():%-d %B %Y}"
+    control = {
+        "Title": "Summary, September 2024 cohort",
+        "Version": "1",
+        "Status": "Published",
+        "Date published": today,
+        "Author": str(qa_lead),
+        "Approved by": str(qa_lead),
+        "Edition": "Full report",
+        "Period": f"{SEPTEMBER}: reviews from ",
+    }
+    response = client.get(f"/reports/{report.pk}/versions/1/full.docx")
+    document = docx.Document(io.BytesIO(response.content))
+    rows = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    for what, detail in control.items():
+        assert rows[what].startswith(detail), what
+    assert document.core_properties.title == "Summary, September 2024 cohort"
+    assert document.core_properties.author == str(qa_lead)
+    footer = document.sections[0].footer.paragraphs[0].text
+    assert footer == "Summary, September 2024 cohort, Version 1"
+
+    for edition, marking in (("full", "OFFICIAL-SENSITIVE"), ("wider-circulation", "OFFICIAL")):
+        pdf = read_pdf(client.get(f"/reports/{report.pk}/versions/1/{edition}.pdf").content)
+        assert pdf.is_a4 and len(pdf.pages) > 3
+        assert pdf.metadata["/Title"].startswith("Summary, September 2024 cohort")
+        for number, text in enumerate(pdf.pages, start=1):
+            lines = [line.strip() for line in text.splitlines()]
+            assert marking in lines, (edition, number)
+            assert f"Page {number} of {len(pdf.pages)}" in " ".join(text.split())
+            assert "Summary, September 2024 cohort, Version 1" in " ".join(text.split())
+        words = pdf.words
+        assert "Document control" in words and "Approved by " + str(qa_lead) in words
+        edition_name = "Full report" if edition == "full" else "For wider circulation"
+        assert f"Edition {edition_name}" in words
+
+
+def test_chart_labels_show_the_same_whole_percentages_as_the_tables(seeded):
+    """July's 12 of 14 is 85.7%: the table says 86%, so the chart's label must too."""
+    report = summary_report(find_cohort(SEPTEMBER), compare=find_cohort(JULY))
+    gradings = report.sections[2]
+    good = next(row for row in gradings.tables[0].rows if row[0] == "Good or better")
+    in_table = [re.search(r"\((\d+%)\)", cell)[1] for cell in good[1:]]
+    assert "86%" in in_table
+    chart = next(chart for chart in gradings.charts if chart.title.startswith("Good or better"))
+    svg = render_svg(chart)
+    drawn = re.findall(r">\s*(\d+(?:\.\d+)?%?)\s*<", svg)
+    labels = [label for label in drawn if label.endswith("%")]
+    assert labels == in_table
+    assert not [label for label in drawn if "." in label]
+    assert chart.alt.count("86%") == in_table.count("86%")
+
+
+def _text_of(section):
+    runs = (run for block in section.narrative for item in block.items for run in item)
+    return " ".join([*(run.text for run in runs), *section.paragraphs])
+
+
+def test_the_demo_meetings_recommendation_is_in_section_5_6_of_its_periods_report(cast):
+    """The demo's moderation meeting (12 March 2025, after the September cohort's last review)
+    raised a service-level recommendation for no cohort: the September report lists it, July's,
+    whose period ended when September's began, does not."""
+    from practice_review.site.management.commands.demo import _moderation
+
+    _moderation(cast["qa_lead"])
+    raised = "Team managers check religion, first language and interpreter needs"
+    september = summary_report(find_cohort(SEPTEMBER), compare=find_cohort(JULY))
+    section = september.sections[4].subsections[-1]
+    assert section.title == "Service-level recommendations"
+    assert raised in _text_of(section)
+    july = summary_report(find_cohort(JULY)).sections[4].subsections[-1]
+    assert raised not in _text_of(july)
+    assert "No service-level recommendations" in _text_of(july)

@@ -62,7 +62,7 @@ CSP_DIRECTIVES = {
 }
 LINK = re.compile(r'href="([^"#]+)"')
 NOT_CRAWLED = ("/static/", "/admin/", "mailto:")
-# PDFs need Debian's Pango/HarfBuzz, which `make test` cannot assume.
+# PDFs take about a second each to make, and have tests of their own (test_report_documents.py).
 NOT_CRAWLED_ENDINGS = (".pdf",)
 
 

@@ -95,7 +95,7 @@ def test_the_gradings_section_carries_three_charts_with_their_data_in_words():
         "Inadequate 0; Outcomes for the child: Outstanding 6, Good 2, Requires improvement to be "
         "good 2, Inadequate 0."
     )
-    assert "July 2024 Practice Assurance Fortnight: Social work practice 85.7" in charts[1].alt
+    assert "July 2024 Practice Assurance Fortnight: Social work practice 86%" in charts[1].alt
 
 
 def test_charts_draw_as_svg_with_text_and_as_png():
@@ -176,3 +176,32 @@ def test_a_built_report_survives_its_round_trip_through_json():
                          narrative={"closing": "**Bold** {practice.good_or_better}."})  # fmt: skip
     data = json.loads(json.dumps(report_to_dict(built)))
     assert report_from_dict(data) == built
+
+
+def test_key_messages_come_first_as_3_to_6_bullets_whose_figures_are_placeholders():
+    from practice_review.reports.builder import default_narrative
+    from practice_review.reports.narrative import PLACEHOLDER
+
+    text = default_narrative(FIGURES, DATA)["key_messages"]
+    lines = text.splitlines()
+    assert 3 <= len(lines) <= 6 and all(line.startswith("- ") for line in lines)
+    # Every figure is a placeholder: no digit is typed outside the braces.
+    assert not any(character.isdigit() for character in PLACEHOLDER.sub("", text))
+    assert (
+        "{practice.good_or_better}" in lines[0]
+        and "{comparison.outcome.good_or_better}" in lines[0]
+    )
+    assert "{alerts}" in text
+    built = report()
+    assert built.key_messages.heading == "Key messages"
+    shown = plain_text(built.key_messages.narrative)
+    assert "Social work practice was good or better in 10 of 10 (100%) reviews" in shown
+    assert "in July 2024 Practice Assurance Fortnight." in shown
+    assert "The practice standard least often met: " in shown
+    assert "not met in 2 of 10 (20%)." in shown  # recording up to date, the most often not met
+
+
+def test_key_messages_are_edited_like_the_rest_of_the_narrative():
+    narrative = {"key_messages": "- Outcomes: {outcome.good_or_better}."}
+    built = build_report(council="A Council", figures=FIGURES, data=DATA, narrative=narrative)
+    assert plain_text(built.key_messages.narrative) == "Outcomes: 8 of 10 (80%)."

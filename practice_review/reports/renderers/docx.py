@@ -1,12 +1,15 @@
+import datetime
 import io
 import re
 
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches, Pt
+from docx.shared import Cm, Inches, Mm, Pt
 
 from practice_review.reports.charts import render_png
+from practice_review.reports.renderers import page
 
 # Word's XML cannot hold these control characters; a pasted form feed must not stop a report.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -14,6 +17,23 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def _text(value):
     return _NOT_XML.sub(" ", str(value))
+
+
+def _property(value):
+    # Word's document properties hold at most 255 characters; a name can be longer.
+    return _text(value)[:255]
+
+
+def _field(paragraph, instruction):
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in as they lay out pages."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"  # shown until the field is updated
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
 
 
 def _repeat_header_row(row):
@@ -31,22 +51,72 @@ class DocxRenderer:
 
     def render(self, report):
         document = Document()
-        document.core_properties.title = _text(f"{report.title}: {report.subtitle}")
-        document.core_properties.author = report.council
+        self._properties(document, report)
         document.styles["Normal"].font.name = "Arial"
         document.styles["Normal"].font.size = Pt(11)
+        self._page(document.sections[0], report)
         document.add_heading(_text(report.title), level=0)
         document.add_paragraph(_text(f"{report.council}. {report.subtitle}"))
         if report.edition:
             document.add_paragraph(_text(report.edition))
-        for section in report.sections:
-            self._section(document, section, level=1)
+        if report.control:
+            self._control(document, report.control)
+        for section in [report.key_messages, *report.sections]:
+            if section:
+                self._section(document, section, level=1)
         out = io.BytesIO()
         document.save(out)
         return out.getvalue()
 
+    def _properties(self, document, report):
+        """Word's document properties, all true: python-docx's template says it was written by
+        python-docx in 2013."""
+        properties = document.core_properties
+        properties.title = _property(report.document_title)
+        properties.subject = _property(report.subtitle)
+        properties.author = _property(report.author or report.council)
+        properties.last_modified_by = properties.author
+        properties.comments = ""
+        properties.category = _property(report.marking)
+        properties.revision = 1
+        # Naive UTC: python-docx writes the time as given with a Z after it.
+        now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
+        properties.created = properties.modified = now
+
+    def _page(self, section, report):
+        """A4 with the PDF's margins; the marking at the top of each page, the title, version
+        and "Page n of m" at the foot (Word's PAGE and NUMPAGES fields)."""
+        section.page_width, section.page_height = Mm(page.WIDTH_MM), Mm(page.HEIGHT_MM)
+        section.top_margin = section.bottom_margin = Cm(page.MARGIN_TOP_BOTTOM_CM)
+        section.left_margin = section.right_margin = Cm(page.MARGIN_SIDES_CM)
+        header = section.header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if report.marking:
+            header.add_run(_text(report.marking)).bold = True
+        footer = section.footer.paragraphs[0]
+        footer.add_run(_text(report.footer or report.document_title))
+        numbers = section.footer.add_paragraph()
+        numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        numbers.add_run("Page ")
+        _field(numbers, "PAGE")
+        numbers.add_run(" of ")
+        _field(numbers, "NUMPAGES")
+        for paragraph in (footer, numbers):
+            for run in paragraph.runs:
+                run.font.size = Pt(9)
+
+    def _control(self, document, rows):
+        document.add_paragraph("Document control", style="Caption")
+        table = document.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        for what, detail in rows:
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = _text(what), _text(detail)
+            for run in cells[0].paragraphs[0].runs:
+                run.bold = True
+
     def _section(self, document, section, level):
-        document.add_heading(_text(f"{section.number}. {section.title}"), level=level)
+        document.add_heading(_text(section.heading), level=level)
         for block in section.narrative:
             self._block(document, block, level)
         for paragraph in section.paragraphs:

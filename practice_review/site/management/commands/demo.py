@@ -24,6 +24,7 @@ from practice_review.reviews.actions import assign_second_reviewer
 from practice_review.reviews.importing import import_reviews
 from practice_review.reviews.models import Child, Review
 from practice_review.reviews.queries import find_cohort
+from practice_review.tracker.models import Recommendation
 
 SEED_FILE = Path(__file__).resolve().parents[3] / "reviews" / "demo_data" / "seed-cohorts.csv"
 
@@ -93,8 +94,9 @@ class Command(BaseCommand):
             for username, role, first, last, staff_name in DEMO_USERS:
                 self._demo_user(username, role, first, last, staff_name, password)
         qa_lead = User.objects.get(username=DEMO_USERS[0][0])
-        _summary_report(qa_lead)
+        # The meeting first: the recommendation it raised is in the published report's 5.6.
         _moderation(qa_lead)
+        _summary_report(qa_lead)
         # Demo mode for the server started below (its workers read the variable) and for
         # `serve`'s own check in this process.
         os.environ["PRACTICE_REVIEW_DEMO_MODE"] = "true"
@@ -238,7 +240,7 @@ def _moderation(by):
         "interpreters are not always arranged for conversations with the young person.",
     )
     owner = StaffMember.objects.filter(initials="BA").first()
-    moderation_actions.raise_recommendation(
+    recommendation = moderation_actions.raise_recommendation(
         by=by,
         meeting=meeting,
         theme="identity",
@@ -248,6 +250,10 @@ def _moderation(by):
         due_date=datetime.date(2025, 6, 30),
         success_measure="No review in the next cohort finds them missing.",
     )
+    # The demo's meeting is in the past, so its recommendation was raised then, not today (a
+    # summary report lists the service-level recommendations raised in its period).
+    raised = timezone.make_aware(datetime.datetime.combine(meeting.held_on, datetime.time(12)))
+    Recommendation.objects.filter(pk=recommendation.pk).update(created_at=raised)
     moderation_actions.close_meeting(by=by, meeting=meeting)
     demo_case = Review.objects.filter(
         cohort__name=DEMO_COHORT, reviewer__name="Independent Associate"
