@@ -77,8 +77,9 @@ def test_a_chart_of_nothing_but_zeros_is_not_drawn_as_empty_axes():
     figures = json.loads(json.dumps(FIGURES))
     figures["comparison"]["practice"].update(good_or_better=0, good_or_better_pct=0.0)
     figures["comparison"]["outcome"].update(good_or_better=0, good_or_better_pct=0.0)
-    figures["practice"].update(good_or_better_pct=0.0)
-    figures["outcome"].update(good_or_better_pct=0.0)
+    # The chart's percentages are worked out from the counts (one rounding everywhere).
+    figures["practice"].update(good_or_better=0, good_or_better_pct=0.0)
+    figures["outcome"].update(good_or_better=0, good_or_better_pct=0.0)
     report = build_report(council="A Council", figures=figures, data=DATA)
     gradings = report.sections[2]
     title = "Good or better: this cohort and the comparator"
