@@ -70,6 +70,19 @@ def fail_autosaves(page, path):
     page.route(f"**{path}", answer)
 
 
+def grades_page(cast):
+    """A review assigned to reviewer.independent and the path of its grades section: every
+    journey here types the reasons for a grade."""
+    review = assigned_review(cast)
+    return review, f"/reviews/{review.id}/form/grades/"
+
+
+def open_as_the_reviewer(page, path):
+    sign_in(page, "reviewer.independent")
+    page.goto(path)
+    autosave_started(page)
+
+
 def sign_in_again(page, username):
     """On the sign-in page the timeout led to: both steps, with the keyboard."""
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sign in")
@@ -80,13 +93,10 @@ def sign_in_again(page, username):
 
 
 def test_the_warning_takes_focus_and_stay_signed_in_keeps_the_session(drive, cast, axe, short_idle):
-    review = assigned_review(cast)
-    path = f"/reviews/{review.id}/form/grades/"
+    _, path = grades_page(cast)
 
     def journey(page):
-        sign_in(page, "reviewer.independent")
-        page.goto(path)
-        autosave_started(page)
+        open_as_the_reviewer(page, path)
         reasons = page.get_by_label(REASONS)
         reasons.focus()
         # 4 seconds after the page's request, the warning opens and takes focus.
@@ -129,13 +139,10 @@ def test_the_warning_takes_focus_and_stay_signed_in_keeps_the_session(drive, cas
 def test_a_tab_left_alone_is_not_warned_while_another_tab_is_in_use(drive, cast, settings):
     settings.SESSION_IDLE_TIMEOUT = datetime.timedelta(seconds=20)
     settings.SESSION_WARNING_BEFORE = datetime.timedelta(seconds=8)
-    review = assigned_review(cast)
-    path = f"/reviews/{review.id}/form/grades/"
+    _, path = grades_page(cast)
 
     def journey(page):
-        sign_in(page, "reviewer.independent")
-        page.goto(path)
-        autosave_started(page)
+        open_as_the_reviewer(page, path)
         other = page.context.new_page()
         other.goto("/")
         # The other tab is in use (a page every 3 seconds, each one activity): the first tab,
@@ -152,13 +159,10 @@ def test_a_tab_left_alone_is_not_warned_while_another_tab_is_in_use(drive, cast,
 
 
 def test_ignored_the_warning_signs_out_and_what_was_typed_comes_back(drive, cast, axe, short_idle):
-    review = assigned_review(cast)
-    path = f"/reviews/{review.id}/form/grades/"
+    review, path = grades_page(cast)
 
     def journey(page):
-        sign_in(page, "reviewer.independent")
-        page.goto(path)
-        autosave_started(page)
+        open_as_the_reviewer(page, path)
         fail_autosaves(page, path)
         page.get_by_label(REASONS).fill(TYPED)
         expect(autosave_status(page)).to_contain_text("the connection failed", timeout=WAIT)
@@ -194,13 +198,10 @@ def test_save_after_the_session_ended_goes_to_sign_in_and_back_to_the_words(driv
     """The issue's own story: the session ended while the page could not tell (a computer
     asleep, or signed out elsewhere); typing shows "Not saved: you have been signed out", Save
     goes to the sign-in page, and after signing in the words are on the form again."""
-    review = assigned_review(cast)
-    path = f"/reviews/{review.id}/form/grades/"
+    review, path = grades_page(cast)
 
     def journey(page):
-        sign_in(page, "reviewer.independent")
-        page.goto(path)
-        autosave_started(page)
+        open_as_the_reviewer(page, path)
         page.context.clear_cookies(name="sessionid")  # the session has gone
         page.get_by_label(REASONS).fill(TYPED)
         expect(autosave_status(page)).to_contain_text(
@@ -224,8 +225,7 @@ def test_save_after_the_session_ended_goes_to_sign_in_and_back_to_the_words(driv
 def test_signing_out_leaves_nothing_typed_in_the_browser(drive, cast):
     """A shared computer: after Sign out, in this tab or another, the next person finds none of
     the words, and no tab still shows them."""
-    review = assigned_review(cast)
-    path = f"/reviews/{review.id}/form/grades/"
+    _, path = grades_page(cast)
     nothing_kept = "() => Object.keys(sessionStorage).length === 0"
 
     def type_unsaved(page):
@@ -264,13 +264,10 @@ def test_signing_out_leaves_nothing_typed_in_the_browser(drive, cast):
 
 
 def test_a_copy_kept_for_one_person_is_never_shown_to_another(drive, cast):
-    review = assigned_review(cast)
-    path = f"/reviews/{review.id}/form/grades/"
+    _, path = grades_page(cast)
 
     def journey(page):
-        sign_in(page, "reviewer.independent")
-        page.goto(path)
-        autosave_started(page)
+        open_as_the_reviewer(page, path)
         page.context.clear_cookies(name="sessionid")
         page.get_by_label(REASONS).fill(TYPED)
         expect(autosave_status(page)).to_contain_text("Not saved", timeout=WAIT)
@@ -286,13 +283,10 @@ def test_the_twelve_hour_limit_is_warned_of_and_cannot_be_put_off(drive, cast, a
     settings.SESSION_IDLE_TIMEOUT = datetime.timedelta(hours=1)
     settings.SESSION_ABSOLUTE_TIMEOUT = datetime.timedelta(seconds=20)
     settings.SESSION_WARNING_BEFORE = datetime.timedelta(seconds=8)
-    review = assigned_review(cast)
-    path = f"/reviews/{review.id}/form/grades/"
+    _, path = grades_page(cast)
 
     def journey(page):
-        sign_in(page, "reviewer.independent")
-        page.goto(path)
-        autosave_started(page)
+        open_as_the_reviewer(page, path)
         reasons = page.get_by_label(REASONS)
         reasons.focus()
         dialog = page.get_by_role("dialog", name=ABSOLUTE_WARNING)
