@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from practice_review.reports.figure_check import check_figures
 from practice_review.reports.narrative import (
     SMALL_COUNT,
+    Checked,
     PlaceholderTable,
     for_checking,
     unknown_placeholders,
@@ -32,6 +33,9 @@ class Problem:
     problem: str  # what is wrong, in plain words
     where: str = ""  # the part's place in the report, "6. Closing remarks"
     placeholder: str = ""  # the placeholder to type instead ("{outcome.good_or_better}")
+    # Where the words the placeholder would replace are in the part as typed (start, end); None
+    # where there is no placeholder to offer or the words take in a placeholder already.
+    span: tuple[int, int] | None = None
     more: ClassVar[bool] = False  # True for the line saying how many more are not listed
 
 
@@ -77,11 +81,37 @@ def figure_problems(
         text = narrative.get(part, "")
         for name in unknown_placeholders(text, placeholder_table):
             problems.append(Problem(part, f"{{{name}}}", f"no figure is called {name}", where))
-        for mismatch in check_figures(for_checking(text, placeholder_table), figures):
+        checked = Checked(text, placeholder_table)
+        for mismatch in check_figures(checked.text, figures):
+            placeholder = mismatch.placeholder or ""
+            span = checked.typed_span(mismatch.start, mismatch.end) if placeholder else None
+            if span and not placeholder.endswith((".count}", ".percent}")):
+                span = _with_its_percentage(text, span)
             problems.append(
-                Problem(part, mismatch.text, mismatch.problem, where, mismatch.placeholder or "")
+                Problem(part, mismatch.text, mismatch.problem, where, placeholder, span)
             )
     return problems
+
+
+# A percentage in brackets after "6 of 10": part of the same figure, which a placeholder of the
+# "n of N (p%)" form shows in full, so it is replaced with the rest.
+_BRACKETED_PERCENTAGE = re.compile(
+    r"[ \t]*+\([ \t]*+\d++(?:\.\d++)?+[ \t]*+(?:%|per ?cent)[ \t]*+\)"
+)
+
+
+def _with_its_percentage(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    found = _BRACKETED_PERCENTAGE.match(text, span[1])
+    return (span[0], found.end()) if found else span
+
+
+def with_placeholder(text: str, problem: Problem) -> str:
+    """The part's `text` with the words `problem` is about replaced by its placeholder, which
+    shows the figure as it is whenever the report is shown (the editor's "use the figure")."""
+    if problem.span is None:
+        raise ValueError("this problem has no placeholder to put in its place")
+    start, end = problem.span
+    return text[:start] + problem.placeholder + text[end:]
 
 
 # "1 of 10", "2 out of the 14", "2/14", but not a date such as 1/2/2025.

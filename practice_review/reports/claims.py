@@ -289,7 +289,8 @@ def _claim_at(words: list[_Token], i: int) -> _Claim | None:  # noqa: C901 - one
         return None  # a date such as 17/09/2024
     last = _percent_after(words, i)
     if last:
-        return _Claim(i, last, "percent", percent=word.text, said=_said(words, i, last))
+        # str(n): "seven per cent" and "seven%" are 7%, as "7%" is.
+        return _Claim(i, last, "percent", percent=str(n), said=_said(words, i, last))
     compare = _comparison_before(words, i)
     of = _of_total(words, i)
     if compare is None:
@@ -709,7 +710,11 @@ def _check_sentence(  # noqa: C901 - one pass per claim, then the direction
         expected = shown.pop() if len(shown) == 1 else None
         problem = f"{' and '.join(descriptions)}, not {said}"
         placeholder = (
-            _placeholder(results[0][1], results[0][0], claim) if len(results) == 1 else None
+            _placeholder(
+                results[0][1], results[0][0], claim, _starts(words, claim.last + 1, ("of",))
+            )
+            if len(results) == 1
+            else None
         )
         problems.append(
             ClaimProblem(first.start, last.end, claim.said, problem, expected, placeholder)
@@ -719,9 +724,13 @@ def _check_sentence(  # noqa: C901 - one pass per claim, then the direction
     return problems
 
 
-def _placeholder(measure: m.Measure, cohort: str, claim: _Claim) -> str | None:
+def _placeholder(
+    measure: m.Measure, cohort: str, claim: _Claim, before_of: bool = False
+) -> str | None:
     """The placeholder (docs/spec/interchange.md#placeholders) that shows this measure in the
-    form the author wrote it: "{x}" for "8 of 10 (80%)", "{x.percent}", "{x.count}"."""
+    form the author wrote it: "{x}" for "8 of 10 (80%)", "{x.percent}", "{x.count}". A share in
+    words followed by "of" ("half of the children") takes the percentage, so that the sentence
+    still reads: "60% of the children", not "6 of 10 (60%) of the children"."""
     prefix = "comparison." if cohort == "comparator" else ""
     if measure == m.REVIEWS or measure.path == ("alerts",):
         return f"{{{prefix}{measure.path[-1]}}}"
@@ -731,7 +740,7 @@ def _placeholder(measure: m.Measure, cohort: str, claim: _Claim) -> str | None:
     if path[0] == "practice_standards":
         path = ("standards", *path[1:])
     name = prefix + ".".join(path)
-    if claim.kind == "percent":
+    if claim.kind == "percent" or (claim.kind in ("fraction", "range") and before_of):
         return f"{{{name}.percent}}"
     if claim.kind == "count" and claim.total is None:
         return f"{{{name}.count}}"

@@ -74,8 +74,12 @@ class Draft:
             self.narrative, self.data, self.parts, unedited, self.placeholders(WIDER)
         )
 
-    def problems_in(self, part):
-        return [problem for problem in self.problems if problem.part == part]
+    def problems_in(self, part, text=None):
+        """The part's problems, or those of `text` in its place (what is in the editor's box)."""
+        if text is None:
+            return [problem for problem in self.problems if problem.part == part]
+        where = [(key, title) for key, title in self.parts if key == part]
+        return figure_problems({part: text}, self.figures, self.placeholders(), where)
 
     def control(self, number=None, at=None, by=None):
         """The document control table: a draft's, or version `number`'s, published `at` by

@@ -86,6 +86,15 @@ class NarrativeForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def clean_text(self):
+        # Browsers send a text box's lines ended "\r\n": the part is kept, and its problems
+        # found, with "\n" alone, so a place in the text is the same place in both.
+        return self.cleaned_data["text"].replace("\r\n", "\n")
+
+    def text_in_box(self):
+        """What the box holds (as sent, or as stored), its lines ended as clean_text ends them."""
+        return (self["text"].value() or "").replace("\r\n", "\n")
+
 
 class PublishForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -8,6 +8,7 @@ types reaches a page as markup.
 """
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -183,12 +184,45 @@ def for_checking(text: str, table: PlaceholderTable) -> str:
     (`{reviews}`, `{x.count}`, `{x.percent}`) becomes that number, so "5 of {reviews}" is read
     as the "5 of 10" a reader will see; any other placeholder is blanked, since its figures are
     right by construction and a cohort's name is not a claim about the figures."""
+    return Checked(text, table).text
 
-    def value(match: re.Match[str]) -> str:
-        shown = table.get(match[1], ("",))[0]
-        return shown if _NUMBER.fullmatch(shown) else " " * len(match[0])
 
-    return PLACEHOLDER.sub(value, text)
+class Checked:
+    """`text` as the checks read it (for_checking), and the way back from a place in that
+    reading to the same place in what the author typed: a problem found in "5 of 10" is at
+    "5 of {reviews}" in the box, which is where a placeholder would go in its stead."""
+
+    def __init__(self, text: str, table: PlaceholderTable) -> None:
+        pieces: list[str] = []
+        # (where a placeholder's stand-in starts and ends in the reading, and in the typed text)
+        self._swaps: list[tuple[int, int, int, int]] = []
+        read = typed = 0
+        for match in PLACEHOLDER.finditer(text):
+            pieces.append(text[typed : match.start()])
+            read += match.start() - typed
+            shown = table.get(match[1], ("",))[0]
+            stand_in = shown if _NUMBER.fullmatch(shown) else " " * len(match[0])
+            pieces.append(stand_in)
+            self._swaps.append((read, read + len(stand_in), match.start(), match.end()))
+            read, typed = read + len(stand_in), match.end()
+        pieces.append(text[typed:])
+        self.text = "".join(pieces)
+        self._starts = [swap[0] for swap in self._swaps]
+
+    def typed_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Where `self.text[start:end]` is in the typed text; None when the span takes in part
+        or all of a placeholder (those words are the author's own choice of figure already)."""
+        before = bisect_right(self._starts, start)  # the stand-ins starting at or before the span
+        if before and self._swaps[before - 1][1] > start:
+            return None
+        within = bisect_left(self._starts, end)  # the stand-ins starting before the span ends
+        if within > before:
+            return None
+        if not before:
+            return start, end
+        read_end, typed_end = self._swaps[before - 1][1], self._swaps[before - 1][3]
+        shift = typed_end - read_end
+        return start + shift, end + shift
 
 
 def fill(text: str, table: PlaceholderTable) -> str:

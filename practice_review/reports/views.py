@@ -21,7 +21,7 @@ from practice_review.reports.builder import (
     narrative_parts,
     report_from_dict,
 )
-from practice_review.reports.checks import Problem, problems_digest
+from practice_review.reports.checks import Problem, problems_digest, with_placeholder
 from practice_review.reports.drafts import Draft, coverage_of
 from practice_review.reports.forms import CoverageForm, NarrativeForm, PublishForm
 from practice_review.reports.models import AUDIENCES, SummaryReport
@@ -103,35 +103,65 @@ STALE = "Someone else changed this report while you were writing"
 
 @requires(Permission.WRITE_REPORTS)
 def report_part(request, report_id, part):
+    """The editor for one part. Besides Save, each figure-check problem that has a placeholder
+    offers a button ("use_figure") that saves the text in the box with the placeholder put in
+    place of the wrong words, and comes back here to show the result."""
     report = get_report_for_user(request.user, report_id)
     draft = _draft(request, report)
-    where = _where(draft, part)
+    where = _where(draft, part)  # a part the report does not have is not found
     initial = {"text": draft.narrative[part], "version": report.version}
     form = NarrativeForm(request.POST or None, initial=initial)
-    stale = False
-    if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["text"]
-        try:
-            actions.save_narrative(by=request.user, report=report, part=part, text=text,
-                                   version=form.cleaned_data["version"])  # fmt: skip
-        except actions.StaleNarrative:
-            # Keep their words; the next save starts from the version now stored.
-            stale = True
-            form = NarrativeForm({"text": text, "version": report.version})
-            form.add_error(None, f"{STALE}: your text is not saved yet. Combine it with theirs "
-                                 "(below the box), then save again.")  # fmt: skip
-        else:
-            _say_what_the_check_found(request, report, part, where)
-            return redirect(f"{report.get_absolute_url()}#part-{part}")
-    problems = draft.problems_in(part)
+    if not (request.method == "POST" and form.is_valid()):
+        return _part_page(request, draft, part, form)
+    text, used = form.cleaned_data["text"], None
+    if "use_figure" in request.POST:
+        used = _offered(draft.problems_in(part, text), request.POST["use_figure"])
+        if used is None:
+            form.add_error(None, "The text changed after the list of problems was made. The "
+                                 "list below is up to date: choose again.")  # fmt: skip
+            return _part_page(request, draft, part, form, status=409)
+        text = with_placeholder(text, used)
+    try:
+        actions.save_narrative(by=request.user, report=report, part=part, text=text,
+                               version=form.cleaned_data["version"])  # fmt: skip
+    except actions.StaleNarrative:
+        # Keep their words; the next save starts from the version now stored.
+        form = NarrativeForm({"text": text, "version": report.version})
+        form.add_error(None, f"{STALE}: your text is not saved yet. Combine it with theirs "
+                             "(below the box), then save again.")  # fmt: skip
+        return _part_page(request, draft, part, form, status=409, stale=True)
+    if used is not None:
+        shown = draft.placeholders()[used.placeholder.strip("{}")][0]
+        messages.success(request, f"Saved with {used.placeholder} in place of "
+                                  f"\u201c{used.text}\u201d: it shows {shown}.")  # fmt: skip
+        return redirect(f"{request.path}#figure-problems")
+    _say_what_the_check_found(request, report, part, where)
+    return redirect(f"{report.get_absolute_url()}#part-{part}")
+
+
+def _part_page(request, draft, part, form, status=200, stale=False):
+    box = form.text_in_box()
+    # The problems of the text in the box, so each offered placeholder fits what is there.
+    problems = draft.problems_in(part, box)
+    where = _where(draft, part)
     # The text in the box as the report will show it, figures filled in, problems marked.
-    preview = Section("", where, narrative=blocks(form["text"].value() or "",
-                      draft.placeholders(), [problem.text for problem in problems]))  # fmt: skip
+    marked = [problem.text for problem in problems]
+    preview = Section("", where, narrative=blocks(box, draft.placeholders(), marked))
     return render(request, "reports/part_form.html", {
-        "report": report, "draft": draft, "part": part, "where": where, "form": form,
+        "report": draft.report, "draft": draft, "part": part, "where": where, "form": form,
         "stale": stale, "current_text": draft.narrative[part], "preview": preview,
-        "problems": problems, "placeholders": draft.placeholders().items(),
-    }, status=409 if stale else 200)  # fmt: skip
+        "problems": problems, "offers_placeholder": any(problem.span for problem in problems),
+        "placeholders": draft.placeholders().items(),
+    }, status=status)  # fmt: skip
+
+
+def _offered(problems, chosen):
+    """The problem whose placeholder the author chose ("start-end", where its words are in the
+    box), or None when the box no longer has a problem there."""
+    for problem in problems:
+        if problem.span and "-".join(map(str, problem.span)) == chosen:
+            return problem
+    return None
 
 
 @require_POST

@@ -479,9 +479,119 @@ def test_the_part_page_says_what_the_figure_is_and_offers_its_placeholder(client
     save_part(client, report, "gradings", "Half of the children were care leavers.")
     part = page_text(client.get(reverse("report_part", args=[report.pk, "gradings"])))
     assert (
-        "Half : care leavers is 6 of 10 (60%), not half. Type {legal_status.care_leaver} "
-        "instead: it always shows the figure as it is"
+        "Half : care leavers is 6 of 10 (60%), not half. Use {legal_status.care_leaver.percent} "
+        "in place of “Half”"
     ) in part
+
+
+def use_figure(client, report, part, text, chosen):
+    report.refresh_from_db()
+    return client.post(reverse("report_part", args=[report.pk, part]),
+                       {"text": text, "version": report.version, "use_figure": chosen})  # fmt: skip
+
+
+def test_using_the_offered_placeholder_saves_the_text_with_it_in_place(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    text = "Practice was good.\n\nOutcomes were good or better in 6 of 10 (60%) of reviews."
+    save_part(client, report, "gradings", text)
+    url = reverse("report_part", args=[report.pk, "gradings"])
+    html = client.get(url).content.decode()
+    [chosen] = re.findall(r'name="use_figure" value="([^"]+)"', html)
+    response = use_figure(client, report, "gradings", text, chosen)
+    assert response.status_code == 302 and response["Location"] == f"{url}#figure-problems"
+    report.refresh_from_db()
+    assert report.narrative["gradings"] == (
+        "Practice was good.\n\nOutcomes were good or better in {outcome.good_or_better} of reviews."
+    )
+    # Attributed and kept like any other change to the narrative.
+    assert report.history.latest().history_user == cast["qa_lead"]
+    after = client.get(url)
+    shown = page_text(after)
+    assert (
+        "Saved with {outcome.good_or_better} in place of “6 of 10”: it shows 8 of 10 (80%)."
+        in shown
+    )
+    assert "The figure check found" not in shown
+    assert "Outcomes were good or better in 8 of 10 (80%) of reviews." in shown  # the preview
+
+
+def test_a_placeholder_goes_in_the_right_place_when_the_browser_ends_lines_with_crlf(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    save_part(
+        client, report, "gradings", "Opening.\n\nSeven reviews were by independent reviewers."
+    )
+    html = client.get(reverse("report_part", args=[report.pk, "gradings"])).content.decode()
+    [chosen] = re.findall(r'name="use_figure" value="([^"]+)"', html)
+    typed = "Opening.\r\n\r\nSeven reviews were by independent reviewers."  # as browsers send it
+    assert use_figure(client, report, "gradings", typed, chosen).status_code == 302
+    report.refresh_from_db()
+    assert report.narrative["gradings"] == (
+        "Opening.\n\n{reviewers.independent.count} reviews were by independent reviewers."
+    )
+
+
+def test_a_placeholder_used_goes_into_what_is_in_the_box_not_the_stored_text(client, cast):
+    # The author typed more before choosing: their unsaved words are kept, with the figure put
+    # right where the problem now is.
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    save_part(client, report, "gradings", "Seven reviews were by independent reviewers.")
+    typed = "Opening words. Seven reviews were by independent reviewers."
+    response = use_figure(client, report, "gradings", typed, "15-20")
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.narrative["gradings"] == (
+        "Opening words. {reviewers.independent.count} reviews were by independent reviewers."
+    )
+
+
+def test_after_a_refused_choice_the_buttons_fit_the_text_as_the_browser_sends_it(client, cast):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    save_part(client, report, "gradings", "Seven reviews were by independent reviewers.")
+    typed = "A.\r\n\r\nSeven reviews were by independent reviewers."
+    page = use_figure(client, report, "gradings", typed, "0-5").content.decode()
+    [chosen] = re.findall(r'name="use_figure" value="([^"]+)"', page)
+    assert chosen == "4-9"  # counted in "A.\n\nSeven", as the next post will be read
+    assert use_figure(client, report, "gradings", typed, chosen).status_code == 302
+
+
+@pytest.mark.parametrize("chosen", ["0-5", "abc", "", "15-20-1"])
+def test_a_choice_that_no_longer_fits_the_text_changes_nothing_and_says_so(client, cast, chosen):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    text = "Seven reviews were by independent reviewers."
+    save_part(client, report, "gradings", text)
+    report.refresh_from_db()
+    version = report.version
+    response = use_figure(client, report, "gradings", "Other words. " + text, chosen)
+    assert response.status_code == 409
+    assert "The text changed after the list of problems was made" in page_text(response)
+    # Their words stay in the box, and the list is of the problems in what is there now.
+    assert "Other words. Seven reviews" in response.content.decode()
+    assert 'name="use_figure" value="13-18"' in response.content.decode()
+    report.refresh_from_db()
+    assert (report.version, report.narrative["gradings"]) == (version, text)
+
+
+def test_using_a_placeholder_on_a_report_changed_meanwhile_keeps_the_words_and_says_so(
+    client, cast
+):
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    text = "Seven reviews were by independent reviewers."
+    save_part(client, report, "gradings", text)
+    report.refresh_from_db()
+    old_version = report.version
+    save_part(client, report, "closing", "Someone else's closing remarks.")
+    response = client.post(reverse("report_part", args=[report.pk, "gradings"]),
+                           {"text": text, "version": old_version, "use_figure": "0-5"})  # fmt: skip
+    assert response.status_code == 409
+    assert "Someone else changed this report while you were writing" in page_text(response)
+    report.refresh_from_db()
+    assert report.narrative["gradings"] == text
 
 
 def test_the_narrative_editor_shows_the_text_with_its_figures_filled_in(client, cast):

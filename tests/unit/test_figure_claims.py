@@ -189,3 +189,15 @@ def test_a_wrong_figure_offers_its_placeholder_and_a_wrong_direction_none():
         ("an improvement on", None),
         ("Seven", "{reviewers.independent.count}"),
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence, flagged",
+    [
+        ("Twenty per cent of reviews were by internal reviewers.", []),
+        ("Thirty per cent of reviews were by internal reviewers.", ["Thirty per cent"]),
+        ("Seven% of reviews were by internal reviewers.", ["Seven%"]),  # was an exception
+    ],
+)
+def test_a_percentage_in_words_is_checked_like_one_in_digits(sentence, flagged):
+    assert [sentence[m.start : m.end] for m in check_figures(sentence, FIGURES)] == flagged

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from practice_review.reports.builder import ReportData, default_narrative, narrative_parts
 from practice_review.reports.checks import (
@@ -15,6 +17,7 @@ from practice_review.reports.checks import (
     disclosure_warnings,
     figure_problems,
     listed,
+    with_placeholder,
 )
 from practice_review.reports.narrative import placeholders
 
@@ -167,6 +170,88 @@ def test_an_empty_narrative_has_no_problems():
 
 def test_a_typed_count_over_a_placeholder_base_is_checked():
     assert figure_check("Outcomes were Outstanding for 5 of {reviews} reviews.") != []
+
+
+def corrected(text, part="gradings"):
+    """`text` with every problem that offers a placeholder put right by it, last first."""
+    problems = figure_problems({part: text}, FIGURES, TABLE, PARTS)
+    for problem in sorted(problems, key=lambda p: p.span or (-1, -1), reverse=True):
+        if problem.span:
+            text = with_placeholder(text, problem)
+    return text
+
+
+def test_a_wrong_figure_can_be_replaced_by_the_placeholder_that_shows_it():
+    text = "Outcomes for the child were good or better in 6 of 10 (60%) reviews."
+    assert corrected(text) == (
+        "Outcomes for the child were good or better in {outcome.good_or_better} reviews."
+    )
+
+
+def test_the_placeholder_goes_where_the_words_were_typed_after_other_placeholders():
+    # "{reviews}" reads as "10" and "{cohort.name}" as blanks of its own length: the words to
+    # replace are found in the text as typed, not in the text as the check read it.
+    text = ("In {cohort.name}, {reviews} reviews were completed. Seven reviews were by "
+            "independent reviewers, and practice was good or better in 6 of 10 (60%).")  # fmt: skip
+    assert corrected(text) == (
+        "In {cohort.name}, {reviews} reviews were completed. {reviewers.independent.count} "
+        "reviews were by independent reviewers, and practice was good or better in "
+        "{practice.good_or_better}."
+    )
+
+
+@pytest.mark.parametrize(
+    "text, put_right",
+    [
+        # A share in words before "of" becomes a percentage, so the sentence still reads.
+        ("Half of the children were care leavers.",
+         "{legal_status.care_leaver.percent} of the children were care leavers."),
+        ("Most reviews were by internal reviewers.",
+         "{reviewers.internal} reviews were by internal reviewers."),
+        ("None of the children were care leavers.",
+         "{legal_status.care_leaver.count} of the children were care leavers."),
+        ("Outcomes were good or better in 60 per cent of reviews.",
+         "Outcomes were good or better in {outcome.good_or_better.percent} of reviews."),
+    ],
+)  # fmt: skip
+def test_the_placeholder_offered_keeps_the_sentence_reading(text, put_right):
+    assert corrected(text) == put_right
+
+
+def test_words_that_take_in_a_placeholder_are_not_offered_one():
+    # "6 of {reviews}": the base is the author's live figure already; only they can say which
+    # figure they meant, so no placeholder is offered to replace half of what they chose.
+    [problem] = figure_problems(
+        {"gradings": "Outcomes for the child were good or better in 6 of {reviews}."},
+        FIGURES, TABLE, PARTS,
+    )  # fmt: skip
+    assert problem.placeholder and problem.span is None
+    with pytest.raises(ValueError):
+        with_placeholder("", problem)
+
+
+def test_a_problem_with_no_figure_to_show_has_no_place_for_one():
+    [problem] = figure_problems({"gradings": "{practice.no_such_thing}"}, FIGURES, TABLE, PARTS)
+    assert (problem.placeholder, problem.span) == ("", None)
+
+
+PIECES = ["{reviews}", "{cohort.name}", "{x}", "{practice.good.count}", " ", "a", "7", " of ",
+          "10", "(", ")", "%", "(60%)", "practice", "good or better", "outcomes", "independent",
+          "seven", ". "]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_a_placeholder_put_in_replaces_exactly_the_words_quoted(text):
+    for problem in figure_problems({"gradings": text}, FIGURES, TABLE, PARTS):
+        if problem.span:
+            start, end = problem.span
+            # The quoted words are the words typed there (as the check read them), with the
+            # percentage in brackets that goes with them where there is one.
+            typed = " ".join(text[start:end].split())
+            assert typed == problem.text or typed.startswith(problem.text + " (")
+            assert (
+                with_placeholder(text, problem) == text[:start] + problem.placeholder + text[end:]
+            )
 
 
 def test_each_part_lists_its_first_50_problems_then_how_many_more():
