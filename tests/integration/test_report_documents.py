@@ -9,6 +9,9 @@ import sys
 import docx
 import pytest
 from django.core.management import call_command
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+from PIL import ImageFont
 
 from practice_review.reports.charts import render_svg
 from practice_review.reports.renderers import RENDERERS
@@ -192,6 +195,107 @@ def test_the_word_report_is_a4_marked_numbered_and_its_properties_are_true(
     now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
     for when in (properties.created, properties.modified):
         assert abs(when.replace(tzinfo=None) - now) < datetime.timedelta(minutes=5)
+
+
+def _word_report(tmp_path):
+    out = tmp_path / "report.docx"
+    call_command("report", cohort=SEPTEMBER, compare=JULY, format="docx", output=str(out))
+    return docx.Document(out)
+
+
+def _style_chain(style):
+    while style is not None:
+        yield style
+        style = style.base_style
+
+
+def test_every_word_style_the_report_uses_is_arial_in_black_and_british_english(seeded, tmp_path):
+    """python-docx's template sets headings and the title in the theme's Calibri Light (blue):
+    an office suite without Calibri swaps in another face, and the PDF edition is all Arial."""
+    document = _word_report(tmp_path)
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    fonts = defaults.find(".//" + qn("w:rFonts"))
+    assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == "Arial"
+    assert not [name for name in fonts.attrib if name.endswith("Theme") or name.endswith("theme")]
+    assert defaults.find(".//" + qn("w:lang")).get(qn("w:val")) == "en-GB"  # spelling checks
+    paragraphs = [*document.paragraphs]
+    for section in document.sections:
+        paragraphs += [*section.header.paragraphs, *section.footer.paragraphs]
+    paragraphs += [p for table in document.tables for cell in table._cells for p in cell.paragraphs]
+    used = {p.style.name: p.style for p in paragraphs}
+    assert {"Title", "Heading 1", "Heading 2", "Caption", "List Bullet"} <= set(used)
+    for name, style in used.items():
+        for link in _style_chain(style):
+            rpr = link.element.rPr
+            fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+            if fonts is not None:
+                assert fonts.get(qn("w:ascii")) == "Arial", (name, link.name)
+                assert not any("heme" in key for key in fonts.attrib), (name, link.name)
+            assert link.font.color.rgb in (None, RGBColor(0x0B, 0x0C, 0x0C)), (name, link.name)
+    assert all(
+        used[name].paragraph_format.space_after >= Pt(4) for name in ("Heading 1", "Heading 2")
+    )
+    runs = document.element.body.iter(qn("w:rFonts"))
+    assert {fonts.get(qn("w:ascii")) for fonts in runs} <= {"Arial"}
+
+
+def test_the_page_numbers_are_the_size_of_the_rest_of_the_footer(seeded, tmp_path):
+    footer = _word_report(tmp_path).sections[0].footer._element
+    runs = footer.iter(qn("w:r"))  # including the runs inside the PAGE and NUMPAGES fields
+    sizes = [run.find(f"{qn('w:rPr')}/{qn('w:sz')}") for run in runs]
+    assert [size.get(qn("w:val")) if size is not None else None for size in sizes] == ["18"] * 5
+
+
+def _longest_word_width(cell):
+    """How wide the cell's longest word is in 11 pt Arial, measured with Liberation Sans (the
+    PDF's font, made with Arial's letter widths; CI installs it)."""
+    bold = any(run.bold for p in cell.paragraphs for run in p.runs)
+    # Pillow finds a bare file name among the system's fonts (/usr/share/fonts).
+    font = ImageFont.truetype(f"LiberationSans-{'Bold' if bold else 'Regular'}.ttf", 1100)
+    longest = max((font.getlength(word) for word in cell.text.split()), default=0)
+    return Pt(longest / 100)
+
+
+def test_word_tables_fit_the_page_and_never_break_a_word_across_lines(seeded, tmp_path):
+    """Word's equal columns split "experienced" into "experience / d" in the status column."""
+    document = _word_report(tmp_path)
+    section = document.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    margins = Cm(0.19 * 2)  # Word's default cell margins, left and right
+    assert len(document.tables) >= 5
+    for number, table in enumerate(document.tables):
+        grid = [col.w for col in table._tbl.tblGrid.gridCol_lst]
+        assert sum(grid) <= text_width + Mm(0.5), number
+        layout = table._tbl.tblPr.find(qn("w:tblLayout"))
+        assert layout is not None and layout.get(qn("w:type")) == "fixed", number
+        for row in table.rows:
+            for width, cell in zip(grid, row.cells, strict=True):
+                assert cell.width == width, (number, cell.text)
+                assert _longest_word_width(cell) + margins <= width, (number, cell.text)
+
+
+def test_word_tables_keep_rows_and_captions_together_like_the_pdf(seeded, tmp_path):
+    """A caption left at the foot of a page with its table overleaf, or a row split across two
+    pages, is hard to read on paper; the header rows are shaded and the first column bold, as
+    the PDF's are."""
+    document = _word_report(tmp_path)
+    body = document.element.body
+    for table in document.tables:
+        caption = docx.text.paragraph.Paragraph(table._tbl.getprevious(), document._body)
+        assert caption.style.name == "Caption"
+        assert caption.style.paragraph_format.keep_with_next
+        for row in table.rows:
+            assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+        if table is document.tables[0]:
+            continue  # the document control table has no header row
+        shading = table.rows[0].cells[0]._tc.tcPr.find(qn("w:shd"))
+        assert shading is not None and shading.get(qn("w:fill")) == "F3F2F1"
+        assert all(run.bold for run in table.rows[1].cells[0].paragraphs[0].runs)
+    captions = [p for p in document.paragraphs if p.style.name == "Caption"]
+    assert captions and all(p.style.paragraph_format.space_before >= Pt(6) for p in captions)
+    pictures = [p for p in body.iter(qn("w:p")) if p.findall(f".//{qn('w:drawing')}")]
+    assert len(pictures) == 3
+    assert all(p.pPr is not None and p.pPr.keepNext_val is True for p in pictures)
 
 
 def test_the_protective_marking_is_a_setting_and_the_wider_edition_is_official(
