@@ -6,8 +6,12 @@ It lives beside the vocabulary because it is the vocabulary as people write it: 
 
 A measure is a path into a figures block (docs/spec/interchange.md#report-figures) and the
 words a problem uses for it. Phrases are lower-case word sequences; the longest phrase starting
-at a word wins, so "practice standards" is not the practice grade and "requires improvement" is
-not an improvement.
+at a word wins, so "practice standards" is not the practice grade, "requires improvement" is
+not an improvement and "overdue recommendations" is not a standard that was overdue (not met).
+
+Most measures count reviews, so "n of N" and a percentage are out of the reviews. A measure with
+a `base` counts something else, out of the count at that path: overdue recommendations out of
+the recommendations made.
 """
 
 from dataclasses import dataclass
@@ -22,6 +26,9 @@ class Measure:
     # For a standard met or not met, "every" and "most" are shares of the reviews where it
     # applied, not of all reviews.
     applicable: tuple[str, ...] | None = None
+    # Where the count is not of reviews: the path of what it is out of, for "n of N", the
+    # percentage and every share ("2 of 9 recommendations were overdue").
+    base: tuple[str, ...] | None = None
 
 
 # Kinds of words. A number is tied to a MEASURE directly; an AXIS and a GRADE together make one
@@ -100,6 +107,16 @@ _MEASURE_WORDS: dict[tuple[str, ...], list[str]] = {
         "good practice but outcomes that required improvement",
     ],
     ("moderated",): ["moderated"],
+    # Each phrase holds its verb ("were overdue"): "overdue" alone is a standard not met.
+    ("recommendations", "overdue"): [
+        "overdue recommendations", "overdue recommendation", "recommendations overdue",
+        "recommendation overdue", "recommendations were overdue",
+        "recommendations are overdue", "recommendation was overdue",
+        "recommendation is overdue", "recommendations for children overdue",
+        "recommendations for children were overdue", "recommendations for children are overdue",
+        "overdue recommendations for children", "recommendations that were overdue",
+        "recommendations that are overdue",
+    ],
 }  # fmt: skip
 _NOUN_WORDS = {
     "reviews": ["reviews", "review", "cases", "case files", "files", "audits",
@@ -152,6 +169,7 @@ _MEASURE_LABEL = {
     ("both_outstanding",): "outstanding on both grades",
     ("practice_good_or_better_outcome_not",): "practice good or better, outcomes not",
     ("moderated",): "reviews moderated",
+    ("recommendations", "overdue"): "recommendations for children overdue",
     ("age", "under_18"): "under 18",
     ("age", "aged_18_or_over"): "aged 18 or over",
     ("age", "aged_21_or_over"): "aged 21 or over",
@@ -178,8 +196,15 @@ def standard_measure(standard: str, result: str) -> Measure:
     )
 
 
+# {measure's path: the path of the count it is out of}, for measures that do not count reviews.
+_MEASURE_BASE: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("recommendations", "overdue"): ("recommendations", "made")
+}
+
+
 def named_measure(path: tuple[str, ...]) -> Measure:
-    return Measure(path, _MEASURE_LABEL.get(path, " ".join(path[-1:]).replace("_", " ")))
+    label = _MEASURE_LABEL.get(path, " ".join(path[-1:]).replace("_", " "))
+    return Measure(path, label, base=_MEASURE_BASE.get(path))
 
 
 REVIEWS = Measure(("cohort", "reviews"), "completed reviews")

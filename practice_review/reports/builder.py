@@ -227,9 +227,9 @@ def default_narrative(figures: dict[str, Any], data: ReportData) -> dict[str, st
 
 
 def _key_messages_text(figures: dict[str, Any]) -> str:
-    """3 to 5 bullets from the figures, each figure a placeholder: good or better on both grades
+    """3 to 6 bullets from the figures, each figure a placeholder: good or better on both grades
     against the comparator, the gap between practice and outcomes, the standards least often
-    met, alerts."""
+    met, alerts, and the recommendations for children overdue when any were made."""
     comparison = figures.get("comparison")
     headline = ("Social work practice was good or better in {practice.good_or_better} reviews "
                 "and outcomes for the child in {outcome.good_or_better}")  # fmt: skip
@@ -251,6 +251,9 @@ def _key_messages_text(figures: dict[str, Any]) -> str:
         lines += [f"The practice standard least often met: {label}, not met in "
                   f"{{standards.{key}.not_met}}." for key, label in least_met]  # fmt: skip
     lines.append("Alerts raised: {alerts}.")
+    # None made is no message: "0 of 0 overdue" would only raise a question.
+    if (figures.get("recommendations") or {}).get("made"):
+        lines.append("Recommendations for children overdue: {recommendations.overdue}.")
     return _bullets(lines)
 
 

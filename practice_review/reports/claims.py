@@ -454,6 +454,19 @@ class _Sentence:
             return self.words[before].key
         return self.words[after].key if after is not None else None
 
+    def _phrase_end(self, i: int) -> int:
+        """The index of the last word of the lexicon phrase starting at word i."""
+        end = i
+        while end + 1 < len(self.words) and self.words[end + 1].covered:
+            end += 1
+        return end
+
+    def _holds_a_verb(self, i: int) -> bool:
+        """Whether the phrase at word i says what its number is ("recommendations were
+        overdue"), so "most of the" before it is a share of that, not of a group it names."""
+        copula = self._after("copula", i)
+        return copula is not None and copula <= self._phrase_end(i)
+
     def measures_for(self, claim: _Claim, axis: str | None) -> list[m.Measure]:
         """The measure(s) a claim is about: the nearest one the sentence names. Clauses are
         runs of words, so the nearest named measure before (or after) a claim is in the claim's
@@ -471,10 +484,14 @@ class _Sentence:
         )
         if claim.bare and near_after is not None:
             copula = self._after("copula", claim.last)
-            said_is = copula is not None and copula < near_after
+            said_is = copula is not None and copula <= self._phrase_end(near_after)
             if not said_is and self.words[claim.first - 1].low not in _COPULAS | {"total"}:
                 near_after = None
-        elif near_after is not None and not claim.counts_what_follows:
+        elif (
+            near_after is not None
+            and not claim.counts_what_follows
+            and not self._holds_a_verb(near_after)
+        ):
             between = {word.low for word in self.words[claim.last + 1 : near_after]}
             if between <= _OF_THE:
                 near_after = None
@@ -565,11 +582,19 @@ def _value(block: dict[str, Any], path: tuple[str, ...]) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _size(block: dict[str, Any], measure: m.Measure) -> int:
+    """What "n of N" and a percentage of the measure are out of: the reviews, or its base."""
+    if measure.base:
+        return _value(block, measure.base) or 0
+    return int(block["cohort"]["reviews"])
+
+
 def _base(block: dict[str, Any], measure: m.Measure) -> int:
+    """What a share of the measure ("most", "half") is of."""
     if measure.applicable:
         standard = _value_dict(block, measure.applicable)
         return standard.get("met", 0) + standard.get("not_met", 0)
-    return int(block["cohort"]["reviews"])
+    return _size(block, measure)
 
 
 def _value_dict(block: dict[str, Any], path: tuple[str, ...]) -> dict[str, int]:
@@ -587,6 +612,8 @@ def _percent_matches(stated: str, n: int, total: int) -> bool:
 
 def _holds(claim: _Claim, value: int, total: int, base: int) -> bool:
     if claim.kind == "count":
+        if claim.total is not None and not claim.total_only and claim.total != total:
+            return False  # "2 of 10" where the figure is out of 9
         n = claim.n or 0
         return {"=": value == n, "<": value < n, ">": value > n, "<=": value <= n,
                 ">=": value >= n}[claim.compare]  # fmt: skip
@@ -675,13 +702,19 @@ def _check_sentence(  # noqa: C901 - one pass per claim, then the direction
             continue
         cohorts = sentence.cohorts(claim, bool(comparator))
         if claim.total is not None:
-            sizes = [c for c in cohorts if blocks[c]["cohort"]["reviews"] == claim.total]
+            out_of: set[str] = {c for c in ("this", "comparator") if blocks[c] and
+                      any(_size(blocks[c], ms) == claim.total for ms in measures)}  # fmt: skip
+            sizes = [c for c in cohorts if c in out_of]
             if not sizes:
-                others = [c for c in ("this", "comparator") if blocks[c] and
-                          blocks[c]["cohort"]["reviews"] == claim.total]  # fmt: skip
-                if not others:
+                others: list[str] = [c for c in ("this", "comparator") if c in out_of]
+                if others:
+                    sizes = others
+                elif any(measure.base for measure in measures):
+                    # "2 of 10 recommendations": out of no number the measure is counted over,
+                    # so wrong whatever the count.
+                    sizes = cohorts
+                else:
                     continue  # a base that is no cohort's size: the older check says so
-                sizes = others
             cohorts = sizes
         results = []
         for cohort in cohorts:
@@ -690,7 +723,7 @@ def _check_sentence(  # noqa: C901 - one pass per claim, then the direction
                 value = _value(block, measure.path)
                 if value is None:
                     continue
-                total = block["cohort"]["reviews"]
+                total = _size(block, measure)
                 base = _base(block, measure)
                 results.append((cohort, measure, value, total, base))
         if not results:
@@ -803,8 +836,8 @@ def _direction_problems(
     while phrase_end + 1 < len(words) and words[phrase_end + 1].covered:
         phrase_end += 1
     said = " ".join(w.text for w in words[i : phrase_end + 1])
-    now_shown = _shown(measure, now, this["cohort"]["reviews"])
-    then_shown = _shown(measure, then, other["cohort"]["reviews"])
+    now_shown = _shown(measure, now, _size(this, measure))
+    then_shown = _shown(measure, then, _size(other, measure))
     if went == "stayed":
         change = f"stayed at {now_shown}"
     else:

@@ -41,11 +41,14 @@ WITHHELD_NOTE = (
 )
 
 GOOD, NOT_GOOD = list(v.GOOD_OR_BETTER), [k for k in v.GRADE_KEYS if k not in v.GOOD_OR_BETTER]
-# Counts of reviews on their own (no group adds them up to a known total).
+# Counts on their own (no group adds them up to a known total). A recommendation is made for one
+# child, so 1 or 2 made, or overdue, is hidden like 1 or 2 reviews. The recommendations not
+# overdue are shown nowhere, so the overdue count is protected on its own.
 SINGLE_COUNTS = [("both_outstanding",), ("practice_good_or_better_outcome_not",), ("uasc",),
                  ("moderated",), ("alerts",),
                  ("grades_changed_at_moderation", "practice"),
-                 ("grades_changed_at_moderation", "outcome")]  # fmt: skip
+                 ("grades_changed_at_moderation", "outcome"),
+                 ("recommendations", "made"), ("recommendations", "overdue")]  # fmt: skip
 
 
 def small(count: object) -> bool:

@@ -2,9 +2,10 @@
 
 Pure Python. Every "n of N", "n out of N", "n of the N", "n/N", fraction word ("two thirds",
 "half") and percentage ("80%", "80 per cent") is checked: its percentage must match its fraction,
-N must be the cohort's or the comparator's size, and n must be one of the computed figures over
-that N. A fraction word with no n/N beside it ("two thirds of the young people") must be exactly
-some computed figure, and one hedged with "about", "nearly" and the like is always flagged.
+N must be the cohort's or the comparator's size (or, beside the word "recommendation", the
+recommendations made in it), and n must be one of the computed figures over that N. A fraction
+word with no n/N beside it ("two thirds of the young people") must be exactly some computed
+figure, and one hedged with "about", "nearly" and the like is always flagged.
 The reference report fails these checks in the places docs/spec/domain.md#figure-check lists; ours
 cannot publish until they pass or are overridden with a reason.
 """
@@ -93,6 +94,27 @@ def computed_counts(figures: dict[str, Any]) -> dict[int, set[int]]:
     return counts
 
 
+def with_recommendations(
+    figures: dict[str, Any], counts: dict[int, set[int]]
+) -> dict[int, set[int]]:
+    """`counts` and the overdue recommendations over those made: for figures written near the
+    word "recommendation", so that 4 of 12 recommendations overdue does not make "one third of
+    the reviews" a figure."""
+    counts = {total: set(ns) for total, ns in counts.items()}
+    for block in (figures, figures.get("comparison") or {}):
+        recommendations = (block or {}).get("recommendations")
+        if recommendations and recommendations["made"]:
+            made = recommendations["made"]
+            counts.setdefault(made, set()).update({recommendations["overdue"], made})
+    return counts
+
+
+def _sizes(figures: dict[str, Any]) -> str:
+    """The numbers of reviews, as a problem names them: "10 or 14"."""
+    blocks = (figures, figures.get("comparison") or {})
+    return " or ".join(str(size) for size in sorted({b["cohort"]["reviews"] for b in blocks if b}))
+
+
 def _integers(value: object) -> set[int]:
     if isinstance(value, bool):
         return set()
@@ -101,7 +123,8 @@ def _integers(value: object) -> set[int]:
     if isinstance(value, dict):
         found: set[int] = set()
         for key, item in value.items():
-            if key not in ("comparison", "agreement", "cohort"):
+            # Recommendations are counted out of those made, not out of the reviews.
+            if key not in ("comparison", "agreement", "cohort", "recommendations"):
                 found |= _integers(item)
         return found
     return set()
@@ -116,6 +139,7 @@ def _percent_matches(stated: str, n: int, total: int) -> bool:
 # A fraction whose base is no review count is only about reviews if reviews are mentioned
 # near it: "24/7 support" and "every 2/3 weeks" are not figures.
 _ABOUT_REVIEWS = re.compile(r"review|child|young|case|famil|cohort|care leaver", re.I)
+_ABOUT_RECOMMENDATIONS = re.compile(r"recommendation", re.I)
 
 
 def _check_fraction(
@@ -126,13 +150,13 @@ def _check_fraction(
     text: str,
     problems: list[Mismatch],
     context: str = "",
+    sizes: str = "",
 ) -> None:
     if total not in counts and not _ABOUT_REVIEWS.search(context):
         return
     if total == 0 or n > total:
         problems.append(Mismatch(*where, text, f"{n} of {total} is not a possible figure"))
     elif total not in counts:
-        sizes = " or ".join(str(size) for size in sorted(counts))
         problems.append(Mismatch(*where, text, f"{total} is not the number of reviews ({sizes})"))
     elif n not in counts[total]:
         problems.append(Mismatch(*where, text,
@@ -141,7 +165,16 @@ def _check_fraction(
 
 def check_figures(text: str, figures: dict[str, Any]) -> list[Mismatch]:
     """Every mismatch in `text`, in order, each saying what is wrong."""
-    counts = computed_counts(figures)
+    reviews_only = computed_counts(figures)
+    sizes = _sizes(figures)
+    with_them = with_recommendations(figures, reviews_only)
+
+    def counts_near(match: re.Match[str]) -> dict[int, set[int]]:
+        # A sentence names what it counts before or after the figure; a bounded look keeps the
+        # check linear in the length of the text.
+        near = text[max(0, match.start() - 120) : match.end() + 60]
+        return with_them if _ABOUT_RECOMMENDATIONS.search(near) else reviews_only
+
     problems: list[Mismatch] = []
     covered: list[tuple[int, int]] = []
     for match in _OF.finditer(text):
@@ -149,7 +182,7 @@ def check_figures(text: str, figures: dict[str, Any]) -> list[Mismatch]:
         where = (match.start(), match.end())
         covered.append(where)
         context = text[match.start() : match.end() + 40]
-        _check_fraction(n, total, counts, where, match[0], problems, context)
+        _check_fraction(n, total, counts_near(match), where, match[0], problems, context, sizes)
         if match[3] and total and not _percent_matches(match[3], n, total):
             actual = round_half_up(Fraction(100 * n, total), 0)
             problems.append(
@@ -160,7 +193,9 @@ def check_figures(text: str, figures: dict[str, Any]) -> list[Mismatch]:
         where = (match.start(), match.end())
         covered.append(where)
         context = text[max(0, match.start() - 40) : match.end() + 40]
-        _check_fraction(n, total, counts, where, match[0].strip(), problems, context)
+        _check_fraction(
+            n, total, counts_near(match), where, match[0].strip(), problems, context, sizes
+        )
         word = match[1] and _fraction_word(match[1])
         if word and total and FRACTION_WORDS[word] != Fraction(n, total):
             problems.append(Mismatch(*where, match[0].strip(),
@@ -171,7 +206,7 @@ def check_figures(text: str, figures: dict[str, Any]) -> list[Mismatch]:
         if any(start <= match.start() < end for start, end in covered):
             continue
         stated = match[1]
-        if not any(_percent_matches(stated, n, total) for total, ns in counts.items()
+        if not any(_percent_matches(stated, n, total) for total, ns in counts_near(match).items()
                    for n in ns if total):  # fmt: skip
             problems.append(Mismatch(match.start(), match.end(), match[0],
                                      f"no computed figure is {stated}%"))  # fmt: skip
@@ -180,7 +215,7 @@ def check_figures(text: str, figures: dict[str, Any]) -> list[Mismatch]:
             start < match.end() and match.start() < end for start, end in covered
         ):
             continue
-        problem = _fraction_word_problem(match, text, counts)
+        problem = _fraction_word_problem(match, text, counts_near(match))
         if problem:
             problems.append(Mismatch(match.start(), match.end(), match[0], problem))
     for match in _OVER.finditer(text):

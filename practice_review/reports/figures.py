@@ -1,18 +1,22 @@
 """The report's figures (docs/spec/interchange.md#report-figures), computed in one place.
 
 Every report, dashboard, export and the CLI's JSON take their numbers from here. Counting is
-done by the database in one aggregate query over the reviews' stored snapshot columns; the
-pure `figures_from_counts` then shapes the counts into the contract's JSON.
+done by the database in one aggregate query over the reviews' stored snapshot columns (and one
+each for alerts, dual reviews and recommendations); the pure `figures_from_counts` then shapes
+the counts into the contract's JSON.
 """
 
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from practice_review.alerts.models import Alert
 from practice_review.core import vocabulary as v
 from practice_review.core.numbers import percentage
 from practice_review.reports.agreement import agreement_figures
 from practice_review.reviews.models import Review
+from practice_review.tracker.models import Recommendation
+from practice_review.tracker.rules import ACTIVE_STATUSES
 
 SCHEMA = "practice-review/report-figures/1"
 BAD_OUTCOMES = [key for key in v.GRADE_KEYS if key not in v.GOOD_OR_BETTER]
@@ -66,13 +70,23 @@ def _aggregates():
     return counts
 
 
-def count_reviews(reviews):
-    """All the counts for a set of reviews (already scoped to what the user may see)."""
+def count_reviews(reviews, today=None):
+    """All the counts for a set of reviews (already scoped to what the user may see); overdue
+    means overdue on `today` (the local date when None)."""
     completed = reviews.completed().with_counted_grades()
     counts = completed.aggregate(**_aggregates())
     counts["alerts"] = (counts["alerts_in_file"] or 0) + Alert.objects.filter(
         review__in=completed.values("id")
     ).count()
+    # tracker/rules.py `is_overdue` as a filter: still being worked on, and due before today.
+    today = today or timezone.localdate()
+    recommendations = Recommendation.objects.filter(
+        level="child", review__in=completed.values("id")
+    ).aggregate(
+        recommendations_made=Count("id"),
+        recommendations_overdue=_count(status__in=ACTIVE_STATUSES, due_date__lt=today),
+    )
+    counts |= recommendations
     # Dual reviews: the (first, second) grade pairs of both axes, grouped in one query.
     counts["pairs"] = {"practice": {}, "outcome": {}}
     # The first grade of a pair is the one given before either reviewer saw the other's
@@ -144,26 +158,32 @@ def figures_from_counts(name, counts):
         "grades_changed_at_moderation": {
             axis: counts[f"changed_at_moderation_{axis}"] for axis in ("practice", "outcome")
         },
+        # Overdue on the day the figures were worked out: a published version keeps that day's.
+        "recommendations": {
+            "made": counts["recommendations_made"],
+            "overdue": counts["recommendations_overdue"],
+        },
     }
 
 
-def figures_for(name, reviews, compare=None):
+def figures_for(name, reviews, compare=None, today=None):
     """Figures for a set of reviews called `name`; `compare` is (name, reviews) or None."""
-    figures = figures_from_counts(name, count_reviews(reviews))
+    figures = figures_from_counts(name, count_reviews(reviews, today))
     if compare is not None:
-        comparison = figures_from_counts(compare[0], count_reviews(compare[1]))
+        comparison = figures_from_counts(compare[0], count_reviews(compare[1], today))
         del comparison["comparison"]
         figures["comparison"] = comparison
     return figures
 
 
-def cohort_figures(cohort, reviews=None, compare=None):
+def cohort_figures(cohort, reviews=None, compare=None, today=None):
     """Figures for a cohort, over `reviews` (the user's scope; all reviews when None)."""
     reviews = Review.objects.all() if reviews is None else reviews
     return figures_for(
         cohort.name,
         reviews.filter(cohort=cohort),
         compare=compare and (compare.name, reviews.filter(cohort=compare)),
+        today=today,
     )
 
 

@@ -53,7 +53,7 @@ class Block:
 
 
 def _count_entries(prefix: str, block: dict[str, Any]) -> list[tuple[str, int | Hidden, int, str]]:
-    """(name, count, total, description) for every count in one figures block."""
+    """(name, count, total, description) for every count of reviews in one figures block."""
     total = block["cohort"]["reviews"]
     entries = [
         (
@@ -118,8 +118,30 @@ def _count_entries(prefix: str, block: dict[str, Any]) -> list[tuple[str, int | 
     return entries
 
 
-def _forms(count: int | Hidden, base: int) -> tuple[str, str, str]:
-    """A count as `{name}`, `{name.count}` and `{name.percent}` show it."""
+def _recommendation_entries(
+    prefix: str, block: dict[str, Any]
+) -> list[tuple[str, int | Hidden, int | Hidden, str]]:
+    """As `_count_entries`, for the counts whose base is the recommendations made, not the
+    reviews. None in figures published before recommendations were counted."""
+    recommendations = block.get("recommendations")
+    if not recommendations:
+        return []
+    return [
+        (
+            f"{prefix}recommendations.overdue",
+            recommendations["overdue"],
+            recommendations["made"],
+            "recommendations for children overdue, of those made",
+        )
+    ]
+
+
+def _forms(count: int | Hidden, base: int | Hidden, of: str) -> tuple[str, str, str]:
+    """A count as `{name}`, `{name.count}` and `{name.percent}` show it; `of` names what the
+    base counts ("reviews"), for a percentage of none."""
+    if isinstance(base, Hidden):
+        # 1 or 2 recommendations made: "0 of fewer than 3" would say nothing a reader can use.
+        return (WITHHELD,) * 3
     if count is FEWER:
         return (f"{count} of {base}", str(count),
                 f"under {whole_percentage(SMALL_COUNT, base)}%")  # fmt: skip
@@ -127,7 +149,7 @@ def _forms(count: int | Hidden, base: int) -> tuple[str, str, str]:
         # Never written into a sentence: blocks() leaves out any sentence that names it.
         return (WITHHELD,) * 3
     percent = whole_percentage(count, base)
-    return (n_of_n(count, base), str(count), "no reviews" if percent is None else f"{percent}%")
+    return (n_of_n(count, base), str(count), f"no {of}" if percent is None else f"{percent}%")
 
 
 def placeholders(figures: dict[str, Any], wider: bool = False) -> PlaceholderTable:
@@ -162,8 +184,16 @@ def placeholders(figures: dict[str, Any], wider: bool = False) -> PlaceholderTab
                 str(changed.get(axis, 0)),
                 f"{axis} grades changed at moderation in {about}",
             )
-        for name, count, base, description in _count_entries(prefix, block):
-            shown = _forms(count, base)
+        if block.get("recommendations"):
+            table[f"{prefix}recommendations.made"] = (
+                str(block["recommendations"]["made"]),
+                f"recommendations for children made in the reviews of {about}",
+            )
+        entries: list[tuple[str, int | Hidden, int | Hidden, str, str]]
+        entries = [(*entry, "reviews") for entry in _count_entries(prefix, block)]
+        entries += [(*entry, "recommendations") for entry in _recommendation_entries(prefix, block)]
+        for name, count, base, description, of in entries:
+            shown = _forms(count, base, of)
             table[name] = (shown[0], description)
             table[f"{name}.count"] = (shown[1], f"{description} (the count only)")
             table[f"{name}.percent"] = (shown[2], f"{description} (the percentage only)")

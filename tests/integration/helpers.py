@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -69,3 +70,36 @@ def import_at_the_page(client, data, name="reviews.csv", cohort="", follow=False
     if not token:
         return response
     return client.post(reverse("import_confirm"), {**extra, "token": token}, follow=follow)
+
+
+# (case, status, days from today to the due date, level): what the figures count for September,
+# as the manager BA sees it (BA supervises C1001, C1004, C1006 and C1008) and as the QA lead does.
+RECOMMENDATIONS_FOR_THE_FIGURES = [
+    ("C1001", "open", -1, "child"),  # overdue since yesterday
+    ("C1004", "in_progress", -10, "child"),  # overdue, though work has begun
+    ("C1006", "completed", -10, "child"),  # done, so not overdue however late
+    ("C1008", "open", 30, "child"),  # not yet due
+    ("C1008", "open", 0, "child"),  # due today: overdue only from tomorrow
+    ("C1003", "open", -5, "child"),  # overdue, on a review the manager BA cannot see
+    ("C1001", "open", -5, "service"),  # service-level: not a recommendation for a child
+]
+
+
+def make_recommendations_for_the_figures(actor, today):
+    """RECOMMENDATIONS_FOR_THE_FIGURES as rows: for BA 5 made, 2 overdue; for the QA lead 6
+    made, 3 overdue."""
+    from practice_review.reviews.models import Review
+    from practice_review.tracker.models import Recommendation
+
+    for case_ref, status, days, level in RECOMMENDATIONS_FOR_THE_FIGURES:
+        review = Review.objects.get(child__case_ref=case_ref)
+        Recommendation.objects.create(
+            level=level,
+            review=review,
+            cohort=review.cohort,
+            theme="journey",
+            action="Update the chronology and share it with the family.",
+            due_date=today + datetime.timedelta(days=days),
+            status=status,
+            created_by=actor,
+        )

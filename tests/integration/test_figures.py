@@ -5,13 +5,14 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from practice_review.reports.figures import cohort_figures
 from practice_review.reviews.importing import import_reviews
 from practice_review.reviews.models import Child, Review
-from practice_review.reviews.queries import find_cohort
+from practice_review.reviews.queries import find_cohort, reviews_visible_to
 from tests.conftest import JULY, SEPTEMBER
-from tests.integration.helpers import csv_bytes, seed_rows
+from tests.integration.helpers import csv_bytes, make_recommendations_for_the_figures, seed_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -87,14 +88,33 @@ def test_counting_takes_the_same_queries_however_many_reviews_there_are(
     seeded, actor, django_assert_num_queries
 ):
     september, july = find_cohort(SEPTEMBER), find_cohort(JULY)
-    with django_assert_num_queries(6):  # 3 a cohort: the counts, the alerts, the dual reviews
+    # 4 a cohort: the counts, the alerts, the dual reviews, the recommendations for children
+    with django_assert_num_queries(8):
         cohort_figures(september, compare=july)
     template = {**seed_rows()[0], "second_reviewer": "Second", "second_practice_grade": "good",
                 "second_outcome_grade": "good"}  # fmt: skip
     import_rows([{**template, "child_ref": f"M{n}"} for n in range(60)], actor)
-    with django_assert_num_queries(6):
+    make_recommendations_for_the_figures(actor, timezone.localdate())
+    with django_assert_num_queries(8):
         figures = cohort_figures(september, compare=july)
     assert figures["cohort"]["reviews"] == 70
+
+
+def test_recommendations_for_children_made_and_overdue_today_within_the_readers_scope(cast, actor):
+    today = timezone.localdate()
+    make_recommendations_for_the_figures(actor, today)
+    september, july = find_cohort(SEPTEMBER), find_cohort(JULY)
+    everyone = cohort_figures(september, compare=july)
+    assert everyone["recommendations"] == {"made": 6, "overdue": 3}
+    assert everyone["comparison"]["recommendations"] == {"made": 0, "overdue": 0}
+    manager = cohort_figures(september, reviews=reviews_visible_to(cast["manager"]))
+    assert manager["recommendations"] == {"made": 5, "overdue": 2}
+    # Overdue on the day the figures are worked out: tomorrow, what is due today is overdue too.
+    tomorrow = cohort_figures(september, today=today + datetime.timedelta(days=1))
+    assert tomorrow["recommendations"] == {"made": 6, "overdue": 4}
+    # Only completed reviews are counted, and their recommendations with them.
+    Review.objects.filter(child__case_ref="C1003").update(status="in_progress")
+    assert cohort_figures(september)["recommendations"] == {"made": 5, "overdue": 2}
 
 
 def test_report_command_prints_the_json_figures_with_the_comparison(seeded, capsys):

@@ -8,11 +8,13 @@ from html import unescape
 import docx
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from practice_review.reports.models import PublishedFile, PublishedReport, SummaryReport
 from practice_review.reviews.models import Cohort, Review
 from practice_review.reviews.queries import find_cohort
 from tests.conftest import JULY, PASSWORD, SEPTEMBER
+from tests.integration.helpers import make_recommendations_for_the_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -602,3 +604,16 @@ def test_the_narrative_editor_shows_the_text_with_its_figures_filled_in(client, 
     preview = page[page.index("How it reads in the report") :]
     assert "Good or better: 10 of 10 (100%)." in preview
     assert "{practice.good_or_better}" in page[: page.index("How it reads in the report")]
+
+
+def test_the_key_messages_say_how_many_recommendations_for_children_are_overdue(
+    client, cast, actor
+):
+    make_recommendations_for_the_figures(actor, timezone.localdate())
+    signed_in(client, cast["qa_lead"])
+    report = create(client)
+    figures = client.get(reverse("report_figures", args=[report.pk])).json()
+    assert figures["recommendations"] == {"made": 6, "overdue": 3}
+    assert figures["comparison"]["recommendations"] == {"made": 0, "overdue": 0}
+    text = page_text(client.get(reverse("report_detail", args=[report.pk])))
+    assert "Recommendations for children overdue: 3 of 6 (50%)." in text

@@ -40,6 +40,16 @@ def test_counts_of_3_or_more_and_zeros_are_shown_and_the_original_is_untouched()
     assert shown["cohort"] == FIGURES["cohort"] and shown["comparison"]["cohort"]["reviews"] == 14
 
 
+def test_recommendations_made_and_overdue_hide_1_or_2_like_other_single_counts():
+    few = {**FIGURES, "recommendations": {"made": 1, "overdue": 1}}
+    shown = masked(few)
+    assert shown["recommendations"] == {"made": FEWER, "overdue": FEWER}
+    assert masked(FIGURES)["recommendations"] == {"made": 9, "overdue": FEWER}  # 2 of 9
+    assert masked(FIGURES)["comparison"]["recommendations"] == {"made": 12, "overdue": 4}
+    none_made = {**FIGURES, "recommendations": {"made": 0, "overdue": 0}}
+    assert masked(none_made)["recommendations"] == {"made": 0, "overdue": 0}
+
+
 def _solutions(shown, total, good_or_better=None):
     """Every way the hidden counts could be filled in, as a reader who knows the rules sees it:
     "fewer than 3" is 1 or 2, "not shown" any count, and the group adds up to `total`."""

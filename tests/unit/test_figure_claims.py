@@ -72,6 +72,11 @@ def test_every_wrong_sentence_is_flagged(sentence):
          "9 of 14 (64%)"),
         ("Recording was up to date in 9 of 10 reviews.", "9 of 10",
          "recording up to date (met) is 8 of 10 (80%), not 9 of 10", "8 of 10 (80%)"),
+        # Overdue recommendations are a share of the recommendations made, not of the reviews.
+        ("3 of the 9 recommendations for children were overdue.", "3 of the 9",
+         "recommendations for children overdue is 2 of 9 (22%), not 3 of 9", "2 of 9 (22%)"),
+        ("2 of the 10 recommendations were overdue.", "2 of the 10",
+         "recommendations for children overdue is 2 of 9 (22%), not 2 of 10", "2 of 9 (22%)"),
         # The reference report: four young people who were all exactly 21.
         ("Four young people were aged over 21.", "aged over 21",
          "'over 21' means older than 21; the figures count aged 21 or over, 4 of 10 (40%): "
@@ -201,3 +206,16 @@ def test_a_wrong_figure_offers_its_placeholder_and_a_wrong_direction_none():
 )
 def test_a_percentage_in_words_is_checked_like_one_in_digits(sentence, flagged):
     assert [sentence[m.start : m.end] for m in check_figures(sentence, FIGURES)] == flagged
+
+
+def test_a_wrong_count_of_overdue_recommendations_offers_its_placeholder():
+    found = check_figures(
+        "Recommendations overdue: 3 of 9. 25% of recommendations were overdue. In July 2024, "
+        "5 recommendations were overdue.",
+        FIGURES,
+    )
+    assert [(m.text, m.placeholder) for m in found] == [
+        ("3 of 9", "{recommendations.overdue}"),
+        ("25%", "{recommendations.overdue.percent}"),
+        ("5", "{comparison.recommendations.overdue.count}"),
+    ]

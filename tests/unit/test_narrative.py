@@ -74,6 +74,13 @@ def runs_of(markdown, table=TABLE, marks=()):
         ("standards.basic_details.not_met", "1 of 10 (10%)"),
         ("standards.seen_alone.not_applicable.percent", "70%"),
         ("comparison.standards.legal_documents.met", "4 of 14 (29%)"),
+        # Recommendations for children: overdue is a share of those made, not of the reviews.
+        ("recommendations.made", "9"),
+        ("recommendations.overdue", "2 of 9 (22%)"),
+        ("recommendations.overdue.count", "2"),
+        ("recommendations.overdue.percent", "22%"),
+        ("comparison.recommendations.made", "12"),
+        ("comparison.recommendations.overdue", "4 of 12 (33%)"),
     ],
 )
 def test_each_placeholder_shows_its_figure(name, shown):
@@ -105,6 +112,23 @@ def test_a_cohort_with_no_reviews_has_no_percentages_or_dates():
     assert table["cohort.first_review"][0] == "—"
 
 
+def test_with_no_recommendations_made_none_is_overdue_and_there_is_no_percentage():
+    none_made = copy.deepcopy(FIGURES)
+    none_made["recommendations"] = {"made": 0, "overdue": 0}
+    table = placeholders(none_made)
+    assert table["recommendations.made"][0] == "0"
+    assert table["recommendations.overdue"][0] == "0 of 0"
+    assert table["recommendations.overdue.percent"][0] == "no recommendations"
+
+
+def test_figures_published_before_recommendations_were_counted_offer_no_such_placeholder():
+    older = copy.deepcopy(FIGURES)
+    del older["recommendations"], older["comparison"]["recommendations"]
+    table = placeholders(older)
+    assert not [name for name in table if "recommendations" in name]
+    assert table["practice.good_or_better"] == TABLE["practice.good_or_better"]
+
+
 # -- The version for wider circulation ---------------------------------------------------------
 
 
@@ -126,6 +150,12 @@ def test_a_cohort_with_no_reviews_has_no_percentages_or_dates():
         ("practice.inadequate.percent", "0%", "0%"),
         ("standards.seen_alone.met", "3 of 10 (30%)", "3 of 10 (30%)"),
         ("standards.seen_alone.met.count", "3", "3"),
+        # Overdue recommendations are a share of those made: 2 of 9 is a small count.
+        ("recommendations.overdue", "2 of 9 (22%)", "fewer than 3 of 9"),
+        ("recommendations.overdue.count", "2", "fewer than 3"),
+        ("recommendations.overdue.percent", "22%", "under 33%"),
+        ("recommendations.made", "9", "9"),
+        ("comparison.recommendations.overdue", "4 of 12 (33%)", "4 of 12 (33%)"),
         # Figures that are not counts of reviews are never hidden.
         ("alerts", "0", "0"),
         ("reviews", "10", "10"),
@@ -162,6 +192,19 @@ def test_a_sentence_naming_a_withheld_count_is_left_out_not_holed():
         [Run("Kept.")]
     ]
     assert "80%" in text_of(text, TABLE)
+
+
+def test_one_or_two_recommendations_made_hide_the_overdue_count_with_them():
+    few = copy.deepcopy(FIGURES)
+    few["recommendations"] = {"made": 2, "overdue": 0}
+    wider = placeholders(few, wider=True)
+    assert wider["recommendations.made"][0] == "fewer than 3"
+    # "0 of fewer than 3" would be no figure at all: the sentence is left out instead.
+    assert wider["recommendations.overdue"][0] == WITHHELD
+    assert wider["recommendations.overdue.percent"][0] == WITHHELD
+    assert text_of("Made: {recommendations.made}. Overdue: {recommendations.overdue}.", wider) == (
+        "Made: fewer than 3."
+    )
 
 
 def test_a_reworded_count_opening_a_sentence_takes_a_capital():

@@ -1,9 +1,10 @@
 """The report builder, without a database: figures in, a document structure out."""
 
+import copy
 import json
 from pathlib import Path
 
-from practice_review.reports.builder import ReportData, build_report
+from practice_review.reports.builder import ReportData, build_report, default_narrative
 from practice_review.reports.narrative import plain_text
 
 # The seed cohorts' figures as `practice-review report --format json` prints them.
@@ -199,6 +200,28 @@ def test_key_messages_come_first_as_3_to_6_bullets_whose_figures_are_placeholder
     assert "in July 2024 Practice Assurance Fortnight." in shown
     assert "The practice standard least often met: " in shown
     assert "not met in 2 of 10 (20%)." in shown  # recording up to date, the most often not met
+
+
+def test_a_key_message_says_how_many_recommendations_for_children_are_overdue():
+    text = default_narrative(FIGURES, DATA)["key_messages"]
+    assert "- Recommendations for children overdue: {recommendations.overdue}." in text
+    shown = plain_text(report().key_messages.narrative)
+    assert "Recommendations for children overdue: 2 of 9 (22%)." in shown
+    # None made: nothing is overdue and nothing needs saying.
+    none_made = copy.deepcopy(FIGURES)
+    none_made["recommendations"] = {"made": 0, "overdue": 0}
+    assert "recommendations" not in default_narrative(none_made, DATA)["key_messages"]
+    # Figures from before recommendations were counted.
+    del none_made["recommendations"]
+    assert "recommendations" not in default_narrative(none_made, DATA)["key_messages"]
+
+
+def test_key_messages_stay_at_6_bullets_with_every_message_there_is_to_give():
+    busy = copy.deepcopy(FIGURES)  # two standards least often met, a gap, the comparator
+    busy["practice_standards"]["basic_details"]["not_met"] = 2
+    lines = default_narrative(busy, DATA)["key_messages"].splitlines()
+    assert len(lines) == 6
+    assert lines[-1] == "- Recommendations for children overdue: {recommendations.overdue}."
 
 
 def test_key_messages_are_edited_like_the_rest_of_the_narrative():
