@@ -18,6 +18,7 @@ from practice_review.core.vocabulary import (
 )
 from practice_review.reviews import dual_review, review_sections, section_merge, workflow
 from practice_review.reviews.models import (
+    AuditTemplate,
     Cohort,
     Conversation,
     GradeDescriptorSet,
@@ -65,7 +66,13 @@ def _save(review, by, **changes):
 
 
 @transaction.atomic
-def create_cohort(*, by, name, period_start, period_end, selected_by, selection_reason, theme=""):
+def create_cohort(
+    *, by, name, period_start, period_end, selected_by, selection_reason, theme="", template=None
+):
+    """A new cohort on `template` (a published AuditTemplate), or on the built-in one."""
+    template = template or AuditTemplate.objects.built_in()
+    if not template.is_published:
+        raise NotAllowed(f"{template} is a draft: publish it before a cohort uses it")
     cohort = Cohort(
         name=name,
         period_start=period_start,
@@ -73,6 +80,7 @@ def create_cohort(*, by, name, period_start, period_end, selected_by, selection_
         selected_by=selected_by,
         selection_reason=selection_reason,
         theme=theme,
+        template=template,
     )
     save_as(cohort, by)
     return cohort
@@ -104,6 +112,7 @@ def assign_review(
         age_years, age_written = age_on(child.date_of_birth, due_date)
     review = Review(
         cohort=cohort,
+        template_id=cohort.template_id,  # kept by the review even if the cohort moves on
         child=child,
         # A placeholder: the reviewer gives the date the file was reviewed in the form.
         review_date=due_date,

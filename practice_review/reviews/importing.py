@@ -23,6 +23,7 @@ from practice_review.core.history import save_as
 from practice_review.core.text import pluralize
 from practice_review.core.vocabulary import ReviewStatus
 from practice_review.reviews.models import (
+    AuditTemplate,
     Child,
     Cohort,
     ImportRecord,
@@ -267,13 +268,17 @@ def _write(parsed, *, by, file_name):
         for r in Review.objects.filter(cohort__in=[c.id for c in cohorts.values()])
     }
     compared = _compared_fields(parsed.columns)
+    # A new review takes its cohort's template version; one already there keeps its own.
+    template_of = {cohort.id: cohort.template_id for cohort in cohorts.values()}
     new, changed, changed_fields, status_changes = [], [], set(), []
     matched = []  # (row, review) for reviews that were already there
     for row, row_values in zip(rows, values, strict=True):
         key = (row_values["cohort_id"], row_values["child_id"], row.review_date)
         review = existing.get(key)
         if review is None:
-            new.append(Review(**row_values, status=ReviewStatus.FINAL, imported=True))
+            template_id = template_of[row_values["cohort_id"]]
+            new.append(Review(**row_values, template_id=template_id,
+                              status=ReviewStatus.FINAL, imported=True))  # fmt: skip
             continue
         matched.append((row, review))
         differences = {
@@ -351,9 +356,12 @@ def _cohorts(rows, by):
         names.setdefault(key, row.cohort)
         dates[key].append(row.review_date)
     cohorts = {c.name_key: c for c in Cohort.objects.filter(name_key__in=list(names))}
+    template = AuditTemplate.objects.built_in()  # for new cohorts (docs/review-files.md)
     for key, name in names.items():
         first, last = min(dates[key]), max(dates[key])
-        cohort = cohorts.get(key) or Cohort(name=name, period_start=first, period_end=last)
+        cohort = cohorts.get(key) or Cohort(
+            name=name, period_start=first, period_end=last, template=template
+        )
         start = min(filter(None, [cohort.period_start, first]))
         end = max(filter(None, [cohort.period_end, last]))
         if cohort.pk is None or (start, end) != (cohort.period_start, cohort.period_end):

@@ -8,10 +8,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from practice_review.accounts.models import staff_link
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import built_in, from_data, to_data
 
 
 def choices(vocabulary):
@@ -80,6 +82,65 @@ class Child(models.Model):
         return self.initials
 
 
+class AuditTemplateQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+    def built_in(self):
+        """The Practice and Impact Review as shipped: the template a cohort gets unless one is
+        chosen (docs/adr/0007-audit-templates-as-versioned-data.md). Migration 0012 stores it;
+        a database emptied since (flushed, or restored from before the tables were filled) gets
+        it again from the shipped file, which never changes."""
+        shipped = built_in()
+        template, _ = self.get_or_create(
+            key=shipped.key,
+            version=shipped.version,
+            defaults={"name": shipped.name, "definition": to_data(shipped),
+                      "published_at": timezone.now()},
+        )  # fmt: skip
+        return template
+
+
+class AuditTemplate(models.Model):
+    """One version of an audit template: what a review asks and how it is graded. The
+    definition is the file format of docs/spec/audit-templates.md, read and checked only by
+    core/audit_templates.py. A draft until published; a published version never changes."""
+
+    key = models.CharField(max_length=60)
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=500)
+    definition = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # None for the built-in, which the migration created
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = AuditTemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="one_row_per_template_version")
+        ]
+
+    def __str__(self):
+        return f"{self.name}, version {self.version}"
+
+    @property
+    def is_published(self):
+        return self.published_at is not None
+
+    @cached_property
+    def template(self):
+        """The definition as core/audit_templates.AuditTemplate (checked when it was stored)."""
+        return from_data(self.definition)
+
+
 class Cohort(models.Model):
     """A set of case files chosen for review together (a month, or a one-off event)."""
 
@@ -94,6 +155,8 @@ class Cohort(models.Model):
         max_length=10, choices=choices(v.SELECTION_REASONS), default="mixed"
     )
     theme = models.CharField(max_length=200, blank=True)
+    # What its reviews ask: one template version for the whole cohort, so its figures add up.
+    template = models.ForeignKey(AuditTemplate, on_delete=models.PROTECT, related_name="cohorts")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -181,6 +244,8 @@ class Review(models.Model):
     """One child's case file reviewed by one reviewer (the audit)."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="reviews")
+    # The template version the review was assigned with: kept even if the cohort moves on.
+    template = models.ForeignKey(AuditTemplate, on_delete=models.PROTECT, related_name="reviews")
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="reviews")
     review_date = models.DateField()
     # A review assigned in the app holds its due date in review_date as a placeholder (the

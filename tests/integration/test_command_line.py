@@ -256,3 +256,23 @@ def test_check_narrative_on_an_unknown_cohort_is_a_usage_error(workspace):
     assert result.stderr.strip() == "CommandError: no cohort called 'No Such Cohort'"
     missing = run("check-narrative", "--cohort", SEPTEMBER, str(folder / "missing.md"))
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_templates_load_and_dump_as_a_script_sees_them(workspace, tmp_path):
+    _, run = workspace
+    example = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "templates",
+                           "neglect-thematic.yaml")  # fmt: skip
+    loaded = run("templates", "load", example)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.startswith("added: Thematic audit")
+    assert run("templates", "load", example).stdout.startswith("unchanged: ")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("key: x\nname: X\nversion: 1\ngrades: []\nstandard: []\n")
+    refused = run("templates", "load", str(bad))
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.splitlines()[-1] == "CommandError: nothing loaded: 2 problems in bad.yaml"
+    dumped = run("templates", "dump", "neglect_thematic", "--version", "1")
+    assert dumped.returncode == 0 and dumped.stdout.startswith("key: neglect_thematic\n")
+    missing = run("templates", "dump", "nothing_here")
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == "CommandError: there is no published template nothing_here"
