@@ -25,6 +25,9 @@ from practice_review.core import vocabulary as v
 BUILT_IN_KEY = "practice_and_impact"
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
+# "a__b" would read as two steps of a database lookup into a review's answers
+# (reviews/answers.py), and "a_" runs into the "_comment" after it, so neither is a key.
+_KEY_JOINS = re.compile(r"__|_\Z")
 MAX_KEY_LENGTH = 60
 MAX_LABEL_LENGTH = 500
 MAX_TEXT_LENGTH = 5_000
@@ -288,6 +291,9 @@ class _Checker:
                 "starting with a letter",
                 at,
             )
+            return ""
+        if _KEY_JOINS.search(value):
+            self.problem(path, f'key "{value}" must not have two _ together or end with _', at)
             return ""
         if len(value) > MAX_KEY_LENGTH:
             self.problem(

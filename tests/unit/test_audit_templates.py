@@ -199,6 +199,14 @@ RULES = [
         'key "1st_audit" must be lower-case letters, digits and _, starting with a letter',
     ),
     (
+        _set(("standards", 0, "key"), "seen__alone"),
+        'standards, item 1: key "seen__alone" must not have two _ together or end with _',
+    ),
+    (
+        _set(("questions", 0, "key"), "voice_"),
+        'questions, item 1: key "voice_" must not have two _ together or end with _',
+    ),
+    (
         _set(("themes", 0, "key"), TOO_LONG_KEY),
         f'themes, item 1: key "{TOO_LONG_KEY}" is too long: at most 60 characters '
         "(this one has 61)",
@@ -582,7 +590,7 @@ def test_a_custom_scale_is_written_as_its_levels():
     }
 
 
-KEYS = st.from_regex(r"[a-z][a-z0-9_]{0,59}", fullmatch=True)
+KEYS = st.from_regex(r"[a-z](?:_?[a-z0-9]){0,29}", fullmatch=True)  # no "__", no "_" at the end
 TEXT = st.text(
     st.characters(blacklist_categories=["Cs", "Cc"]) | st.sampled_from("\n\t"), max_size=80
 )
