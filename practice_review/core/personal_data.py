@@ -11,8 +11,9 @@ tests/integration/test_data_protection.py walks every model: a record that reach
 review must be registered here, and each of its text fields must be classified.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class PersonalRecord:
     not_personal: frozenset[str]
     # What the subject access export's README says the record holds.
     description: str
+    # JSON documents that hold words beside what the figures count (a review's answers): the
+    # purge keeps each document, as the function given for it returns it without its words.
+    documents: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
 
     @property
     def cleared_by_purge(self) -> frozenset[str]:
@@ -53,6 +57,7 @@ def register(
     identifying: Iterable[str] = (),
     counted: Iterable[str] = (),
     not_personal: Iterable[str] = (),
+    documents: Mapping[str, Callable[[Any], Any]] | None = None,
 ) -> None:
     counted, identifying = frozenset(counted), frozenset(identifying)
     if not counted <= identifying:
@@ -66,6 +71,7 @@ def register(
         counted=frozenset(counted),
         not_personal=frozenset(not_personal),
         description=description,
+        documents=dict(documents or {}),
     )
 
 

@@ -227,4 +227,20 @@ def _purge(result):
         for _, model, path, cleared in text_rows():
             _rows(model, path, review_ids).update(**cleared)
         Review.objects.filter(id__in=review_ids).update(**review_cleared(), purged_at=now)
+        _clear_documents(personal_data.review_record(), Review.objects.filter(id__in=review_ids))
         Child.objects.filter(id__in=child_ids).update(**child_cleared(), anonymised_at=now)
+
+
+def _clear_documents(record, rows):
+    """Each JSON document of `record` (a review's answers) kept without its words: row by row,
+    as a document is rewritten in Python, with a queryset update per chunk's rows and no save()
+    (a save would write a fresh historical copy of the words)."""
+    for name, without_words in record.documents.items():
+        changed = []
+        for row in rows.only("id", name):
+            cleared = without_words(getattr(row, name))
+            if cleared != getattr(row, name):
+                setattr(row, name, cleared)
+                changed.append(row)
+        if changed:
+            record.model.objects.bulk_update(changed, [name], batch_size=CHUNK)

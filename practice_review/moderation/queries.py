@@ -11,6 +11,7 @@ from practice_review.core.permissions import Permission, has_permission
 from practice_review.core.vocabulary import ReviewStatus
 from practice_review.moderation.models import AgendaReview, Meeting
 from practice_review.moderation.recurring import findings
+from practice_review.reviews.answers import lookup
 from practice_review.reviews.models import Cohort, Review, ThemeFinding
 from practice_review.tracker.models import ImpactCheck, Recommendation
 from practice_review.tracker.rules import ACTIVE_STATUSES
@@ -90,7 +91,8 @@ def recurring_findings(reviews):
     names = [cohort.name for cohort in cohorts]
     standards = {}
     for key in v.PRACTICE_STANDARD_KEYS:
-        rows = completed.filter(**{key: "not_met"}).values("cohort__name").annotate(n=Count("id"))
+        not_met = completed.filter(**{lookup(key): "not_met"})
+        rows = not_met.values("cohort__name").annotate(n=Count("id"))
         for row in rows.order_by():
             standards[(row["cohort__name"], key)] = row["n"]
     tagged = (

@@ -14,6 +14,7 @@ from practice_review.alerts.models import Alert
 from practice_review.core import vocabulary as v
 from practice_review.core.numbers import percentage
 from practice_review.reports.agreement import agreement_figures
+from practice_review.reviews.answers import lookup
 from practice_review.reviews.models import Review
 from practice_review.tracker.models import Recommendation
 from practice_review.tracker.rules import ACTIVE_STATUSES
@@ -61,7 +62,7 @@ def _aggregates():
         counts[f"legal_status_{status}"] = _count(legal_status=status)
     for standard in v.PRACTICE_STANDARD_KEYS:
         for result in v.STANDARD_RESULT_KEYS:
-            counts[f"standard_{standard}_{result}"] = _count(**{standard: result})
+            counts[f"standard_{standard}_{result}"] = _count(**{lookup(standard): result})
     for axis in ("practice", "outcome"):
         moderated, original = f"moderated_{axis}_grade", f"{axis}_grade"
         counts[f"changed_at_moderation_{axis}"] = Count(

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from practice_review.core import vocabulary as v
 from practice_review.core.text import long_date
 from practice_review.reports.builder import ReportData
+from practice_review.reviews.answers import PUT_RIGHT, lookup
 from practice_review.reviews.models import ThemeFinding
 from practice_review.reviews.notifications import review_reference
 from practice_review.reviews.practice_window import practice_window
@@ -58,7 +59,7 @@ def report_data(reviews, raised=(None, None)):
         if finding.development:
             findings[finding.theme]["development"].append(finding.development)
     put_right = completed.aggregate(**{
-        key: Count("id", filter=Q(**{f"{key}_put_right": True}))
+        key: Count("id", filter=Q(**{lookup(key, PUT_RIGHT): True}))
         for key in v.PRACTICE_STANDARD_KEYS
     })  # fmt: skip
     recommendations = defaultdict(list)

@@ -17,6 +17,7 @@ from practice_review.core.vocabulary import (
     Role,
 )
 from practice_review.reviews import dual_review, review_sections, section_merge, workflow
+from practice_review.reviews.answers import with_standard_values
 from practice_review.reviews.models import (
     AuditTemplate,
     Cohort,
@@ -240,6 +241,8 @@ def save_section(*, review_id, section, values, seen_version, by, base=None):
     if section == "themes":
         _save_themes(review, values, by)
         changes = {}
+    elif section == "standards":
+        changes = {"answers": with_standard_values(review.answers, review.standard_keys, values)}
     else:
         changes = dict(values)
     review.section_versions = {**review.section_versions, section: current + 1}

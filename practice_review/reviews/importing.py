@@ -22,6 +22,7 @@ from practice_review.core import vocabulary as v
 from practice_review.core.history import save_as
 from practice_review.core.text import pluralize
 from practice_review.core.vocabulary import ReviewStatus
+from practice_review.reviews.answers import RESULT, standard, with_standard_values
 from practice_review.reviews.models import (
     AuditTemplate,
     Child,
@@ -31,7 +32,12 @@ from practice_review.reviews.models import (
     ReviewEvent,
     ThemeFinding,
 )
-from practice_review.reviews.review_file import Problem, cohort_key, parse_review_file
+from practice_review.reviews.review_file import (
+    STANDARD_COLUMNS,
+    Problem,
+    cohort_key,
+    parse_review_file,
+)
 
 # The file's staff columns: every part staff play on a review but the IRO, whom files do not name.
 STAFF_COLUMNS = [key for key in v.STAFF_ROLE_KEYS if key != "independent_reviewing_officer"]
@@ -49,7 +55,6 @@ COLUMN_FIELDS = {
     "age_at_review": ["age_years", "age_as_written"],
     "date_of_birth": ["age_years", "age_as_written"],
     "alerts": ["alerts_in_file"],
-    **{key: [key] for key in v.PRACTICE_STANDARD_KEYS},
 }
 SNAPSHOT_COLUMNS = [
     "gender", "legal_status", "ethnicity", "religion", "first_language", "uasc",
@@ -268,6 +273,9 @@ def _write(parsed, *, by, file_name):
         for r in Review.objects.filter(cohort__in=[c.id for c in cohorts.values()])
     }
     compared = _compared_fields(parsed.columns)
+    # The standards' results the file gives (reviews/answers.py); a comment or "put right" in
+    # the app is kept when a re-import changes a result.
+    standard_keys = [column for column in parsed.columns if column in STANDARD_COLUMNS]
     # A new review takes its cohort's template version; one already there keeps its own.
     template_of = {cohort.id: cohort.template_id for cohort in cohorts.values()}
     new, changed, changed_fields, status_changes = [], [], set(), []
@@ -277,7 +285,8 @@ def _write(parsed, *, by, file_name):
         review = existing.get(key)
         if review is None:
             template_id = template_of[row_values["cohort_id"]]
-            new.append(Review(**row_values, template_id=template_id,
+            answers = with_standard_values({}, STANDARD_COLUMNS, row.standards)
+            new.append(Review(**row_values, template_id=template_id, answers=answers,
                               status=ReviewStatus.FINAL, imported=True))  # fmt: skip
             continue
         matched.append((row, review))
@@ -287,6 +296,10 @@ def _write(parsed, *, by, file_name):
             if row_values[name] is not None or name not in MODERATION_COLUMNS
             if getattr(review, name) != row_values[name]
         }
+        results = {key: row.standards[key] for key in standard_keys
+                   if standard(review.answers, key)[RESULT] != row.standards[key]}  # fmt: skip
+        if results:
+            differences["answers"] = with_standard_values(review.answers, standard_keys, results)
         if differences and review.status != ReviewStatus.FINAL:
             # A changed row is a completed review; an identical one changes nothing at all.
             status_changes.append((review, review.status))
@@ -514,7 +527,6 @@ def _review_values(row, cohorts, children, staff):
         "age_as_written": row.age_as_written,
         "alerts_in_file": row.alerts,
         **{name: getattr(row, name) for name in SNAPSHOT_COLUMNS + MODERATION_COLUMNS},
-        **row.standards,
     }
 
 

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from practice_review.accounts.models import staff_link
 from practice_review.core import vocabulary as v
 from practice_review.core.audit_templates import built_in, from_data, to_data
+from practice_review.reviews import answers
 
 
 def choices(vocabulary):
@@ -281,33 +282,10 @@ class Review(models.Model):
     interpreter_needed = models.BooleanField(null=True, blank=True)
     uasc = models.BooleanField(null=True, blank=True)
 
-    # The 8 practice standards (docs/spec/domain.md#practice-standards): a fixed list, so one column
-    # each keeps counting to a single aggregate query and keeps each change to a review in one
-    # history row.
-    basic_details = StandardField()
-    basic_details_comment = models.TextField(blank=True)
-    basic_details_put_right = models.BooleanField(default=False)
-    visits_in_timescale = StandardField()
-    visits_in_timescale_comment = models.TextField(blank=True)
-    visits_in_timescale_put_right = models.BooleanField(default=False)
-    seen_alone = StandardField()
-    seen_alone_comment = models.TextField(blank=True)
-    seen_alone_put_right = models.BooleanField(default=False)
-    recording_up_to_date = StandardField()
-    recording_up_to_date_comment = models.TextField(blank=True)
-    recording_up_to_date_put_right = models.BooleanField(default=False)
-    supervision_frequency = StandardField()
-    supervision_frequency_comment = models.TextField(blank=True)
-    supervision_frequency_put_right = models.BooleanField(default=False)
-    management_oversight = StandardField()
-    management_oversight_comment = models.TextField(blank=True)
-    management_oversight_put_right = models.BooleanField(default=False)
-    chronology_current = StandardField()
-    chronology_current_comment = models.TextField(blank=True)
-    chronology_current_put_right = models.BooleanField(default=False)
-    legal_documents = StandardField()
-    legal_documents_comment = models.TextField(blank=True)
-    legal_documents_put_right = models.BooleanField(default=False)
+    # The answers to the template's practice standards, one JSON document (reviews/answers.py;
+    # ADR 0007): one row and one history row per change, and a cohort's figures still one
+    # aggregate query, whatever the template asks.
+    answers = models.JSONField(default=dict, blank=True)
 
     # The two grades, always the (first) reviewer's own.
     practice_grade = GradeField("social work practice grade")
@@ -408,18 +386,19 @@ class Review(models.Model):
     def counted_outcome(self):
         return self.moderated_outcome_grade or self.outcome_grade
 
+    @property
+    def standard_keys(self):
+        """The keys of the practice standards the review's template asks about, in order."""
+        return [standard.key for standard in self.template.template.standards]
+
     def standards(self):
-        """(key, label, result, comment, put right) for the 8 standards, in the spec's order."""
-        return [
-            (
-                key,
-                label,
-                getattr(self, key),
-                getattr(self, f"{key}_comment"),
-                getattr(self, f"{key}_put_right"),
-            )
-            for key, label in v.PRACTICE_STANDARDS
-        ]
+        """(key, label, result, comment, put right) for each of the template's standards."""
+        rows = []
+        for item in self.template.template.standards:
+            given = answers.standard(self.answers, item.key)
+            rows.append((item.key, item.label, given[answers.RESULT], given[answers.COMMENT],
+                         given[answers.PUT_RIGHT]))  # fmt: skip
+        return rows
 
 
 class ThemeFinding(models.Model):

@@ -2,7 +2,7 @@
 access export (core/personal_data.py). Called from ReviewsConfig.ready()."""
 
 from practice_review.core.personal_data import register
-from practice_review.core.vocabulary import PRACTICE_STANDARD_KEYS
+from practice_review.reviews.answers import without_words
 from practice_review.reviews.models import (
     Child,
     Conversation,
@@ -50,7 +50,6 @@ def register_personal_data():
         # What the figures and the report's tables count stays after the purge.
         counted=("gender", "ethnicity", "uasc", "age_years", "legal_status"),
         words=(
-            *(f"{key}_comment" for key in PRACTICE_STANDARD_KEYS),
             "practice_rationale",
             "outcome_rationale",
             "practice_outcome_reason",
@@ -59,8 +58,10 @@ def register_personal_data():
             "conflict_reason",
         ),
         not_personal=("section_versions",),
+        # The standards' results stay (the figures count them); the comments go.
+        documents={"answers": without_words},
         description="Every review of the child's case file: the child's details as they were "
-        "at the review, the 8 practice standards (result, comment, put right during the "
+        "at the review, the practice standards (result, comment, put right during the "
         "review), the grades and the reasons for them, moderation and second-reviewer grades, "
         "who reviewed and when. Staff are given as ids: see staff.json.",
     )

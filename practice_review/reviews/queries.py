@@ -20,6 +20,7 @@ from practice_review.core.vocabulary import (
     Role,
 )
 from practice_review.reviews import dual_review
+from practice_review.reviews.answers import standard_values
 from practice_review.reviews.models import Child, Cohort, Review
 from practice_review.reviews.review_sections import SECTION_FIELDS
 
@@ -155,12 +156,23 @@ def section_values(review, section):
     """What is saved now for a section of the form, as {field: value}."""
     if section == "themes":
         return _theme_values(review)
+    if section == "standards":
+        return standard_values(review.answers, review.standard_keys)
     return {name: getattr(review, name) for name in SECTION_FIELDS[section]}
 
 
 def review_answers(review):
     """The review as plain data for review_sections.missing() and status()."""
-    answers = {name: getattr(review, name) for fields in SECTION_FIELDS.values() for name in fields}
+    answers = {
+        name: getattr(review, name)
+        for section, fields in SECTION_FIELDS.items()
+        if section != "standards"
+        for name in fields
+    }
+    # The standards are the review's template's, as it asks them.
+    asked = [(item.key, item.label) for item in review.template.template.standards]
+    answers |= standard_values(review.answers, [key for key, _ in asked])
+    answers["standards_asked"] = asked
     answers["findings"] = {
         finding.theme: (finding.strengths, finding.development) for finding in review.findings.all()
     }

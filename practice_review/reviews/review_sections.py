@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from practice_review.core import vocabulary as v
+from practice_review.reviews.answers import standard_fields
 
 # A review's answers so far, as reviews/queries.py's review_answers gathers them: field values,
 # "findings" {theme: (strengths, development)}, how many conversations and recommendations there
@@ -50,11 +51,8 @@ SECTION_FIELDS = {
         "interpreter_needed",
         "uasc",
     ],
-    "standards": [
-        f"{key}{suffix}"
-        for key in v.PRACTICE_STANDARD_KEYS
-        for suffix in ("", "_comment", "_put_right")
-    ],
+    # The built-in template's; a review's own come from its template (queries.section_values).
+    "standards": standard_fields(v.PRACTICE_STANDARD_KEYS),
     "grades": [
         "practice_grade",
         "practice_rationale",
@@ -88,9 +86,15 @@ def _child(a: Answers) -> list[str]:
     return needs
 
 
+def _asked(a: Answers) -> list[tuple[str, str]]:
+    """(key, label) of the standards the review's template asks (the built-in's by default)."""
+    asked: list[tuple[str, str]] = a.get("standards_asked", v.PRACTICE_STANDARDS)
+    return asked
+
+
 def _standards(a: Answers) -> list[str]:
     needs: list[str] = []
-    for key, label in v.PRACTICE_STANDARDS:
+    for key, label in _asked(a):
         result = a.get(key)
         if not result:
             needs.append(f"Say whether this standard is met: {label}")
@@ -172,7 +176,7 @@ CHECKS: dict[str, Callable[[Answers], list[str]]] = {
 # What counts as "started" for each section, to tell Not started from In progress.
 STARTED: dict[str, Callable[[Answers], bool]] = {
     "child": lambda a: "child" in a.get("saved_sections", ()),
-    "standards": lambda a: any(a.get(key) for key in v.PRACTICE_STANDARD_KEYS),
+    "standards": lambda a: any(a.get(key) for key, _ in _asked(a)),
     "themes": lambda a: any(any(t.strip() for t in f) for f in a.get("findings", {}).values()),
     "conversations": lambda a: bool(a.get("conversations", 0)),
     "grades": lambda a: bool(a.get("practice_grade") or a.get("outcome_grade")),

@@ -63,7 +63,7 @@ NOT_FREE_TEXT_MODELS = {"AuditEvent"}
 # The fields the enumeration must find: if one of these is missing, it has stopped working.
 KNOWN_FREE_TEXT = {
     "Review.practice_rationale", "Review.outcome_rationale", "Review.practice_outcome_reason",
-    "Review.basic_details_comment", "Review.moderation_reason", "Review.second_rationale",
+    "Review.answers", "Review.moderation_reason", "Review.second_rationale",
     "Review.conflict_reason", "Review.ethnicity", "Review.age_as_written",
     "ThemeFinding.strengths", "ThemeFinding.development", "Conversation.their_words",
     "ReviewResponse.text", "ReviewEvent.reason", "Alert.concern", "Alert.action_taken",
@@ -84,6 +84,19 @@ def field_key(model, field):
     return f"{model.__name__}.{field.name}"
 
 
+def _in_every_comment(document, text):
+    standards = {key: {**part, "comment": text}
+                 for key, part in (document.get("standards") or {}).items()}  # fmt: skip
+    return {**document, "standards": standards}
+
+
+# JSON documents that hold free text, and how to put a text where a person's words go.
+TEXT_IN_DOCUMENTS = {
+    "Review.answers": _in_every_comment,  # each standard's comment (reviews/answers.py)
+    "HistoricalReview.answers": _in_every_comment,
+}
+
+
 def free_text_fields():
     """[(model, field)] for every free-text field of the app's models, history included."""
     found = []
@@ -93,6 +106,9 @@ def free_text_fields():
         if model._meta.abstract or model._meta.proxy or model.__name__ in NOT_FREE_TEXT_MODELS:
             continue
         for field in model._meta.concrete_fields:
+            if field_key(model, field) in TEXT_IN_DOCUMENTS:
+                found.append((model, field))
+                continue
             if not isinstance(field, (models.CharField, models.TextField)):
                 continue
             if isinstance(field, (models.EmailField, models.URLField, models.SlugField)):
@@ -149,7 +165,8 @@ def fill_every_free_text_field(make=markup_value):
         for row in rows:
             tag = f"X{number}r{row.pk}x"
             value = make(tag, number, field.max_length)
-            setattr(row, field.attname, value)
+            put = TEXT_IN_DOCUMENTS.get(field_key(model, field))
+            setattr(row, field.attname, put(getattr(row, field.attname), value) if put else value)
             values[tag.casefold()] = (field_key(model, field), value)
         # bulk_update: no save() (append-only and published rows refuse a changed save()).
         model._default_manager.bulk_update(rows, [field.attname], batch_size=500)

@@ -18,6 +18,7 @@ from practice_review.accounts.models import StaffMember, User
 from practice_review.alerts.actions import raise_alert
 from practice_review.core.vocabulary import THEME_KEYS, Role
 from practice_review.reviews import actions, dual_review
+from practice_review.reviews.answers import with_standard_values
 from practice_review.reviews.models import Conversation, Review, ReviewEvent, ThemeFinding
 from practice_review.reviews.queries import reviews_blind_to, reviews_visible_to
 from practice_review.tracker.models import Recommendation
@@ -58,7 +59,9 @@ def blind(cast):
     review = Review.objects.filter(reviewer=first.staff_member_id).first()
     Review.objects.filter(pk=review.pk).update(
         status="submitted",
-        basic_details_comment="MK-STANDARD-COMMENT",
+        answers=with_standard_values(
+            review.answers, ["basic_details"], {"basic_details_comment": "MK-STANDARD-COMMENT"}
+        ),
         practice_rationale="MK-PRACTICE-REASONS",
         outcome_rationale="MK-OUTCOME-REASONS",
         second_reviewer=None,

@@ -33,6 +33,7 @@ from practice_review.reports.checks import problems_digest
 from practice_review.reports.drafts import Draft
 from practice_review.reports.figures import cohort_figures
 from practice_review.reports.models import PublishedFile, PublishedReport
+from practice_review.reviews.answers import standard, with_standard_values
 from practice_review.reviews.models import (
     Child,
     Cohort,
@@ -58,7 +59,9 @@ def six_years(settings):
 def enrich(review, by, tag):
     """Give a review one of every kind of record, each with free text and a history."""
     review.practice_rationale = f"{SECRET} {tag} rationale"
-    review.basic_details_comment = f"{SECRET} {tag} comment"
+    review.answers = with_standard_values(
+        review.answers, ["basic_details"], {"basic_details_comment": f"{SECRET} {tag} comment"}
+    )
     review.moderation_reason = f"{SECRET} {tag} moderation"
     save_as(review, by)
     finding = ThemeFinding.objects.filter(review=review).first() or ThemeFinding(
@@ -181,6 +184,7 @@ def test_purge_removes_only_expired_unheld_personal_data_and_its_history(world, 
         expired_reviews().exclude(child=held).filter(status="final").values_list("id", flat=True)
     )
     assert purged.reviews.exists()
+    before = {r.pk: standard(r.answers, "basic_details")["result"] for r in Review.objects.all()}
     result = purge_expired(by=actor, today=TODAY)
 
     assert sorted(result.review_ids) == sorted(purged_ids)
@@ -193,7 +197,10 @@ def test_purge_removes_only_expired_unheld_personal_data_and_its_history(world, 
     assert purged.anonymised_at is not None
     for review in Review.objects.filter(id__in=purged_ids):
         assert review.purged_at is not None
-        assert review.practice_rationale == review.basic_details_comment == ""
+        assert review.practice_rationale == ""
+        assert standard(review.answers, "basic_details")["comment"] == ""
+        # What the figures count stays: every standard's result.
+        assert standard(review.answers, "basic_details")["result"] == before[review.pk]
         assert review.moderation_reason == review.age_as_written == ""
         assert review.practice_grade and review.legal_status and review.gender
     for model, field in [
@@ -391,7 +398,9 @@ def test_subject_access_export_holds_everything_about_one_child_and_nobody_else(
         assert exported == {row.pk for row in rows}, name
         assert exported, f"{name} is empty: the test world should give it rows"
     # Every field of a review is there, and the words.
-    assert set(data["reviews.json"][0]["fields"]) >= {"basic_details", "practice_rationale"}
+    assert set(data["reviews.json"][0]["fields"]) >= {"answers", "practice_rationale"}
+    assert any("held comment" in json.dumps(row["fields"]["answers"])
+               for row in data["reviews.json"])  # fmt: skip
     assert any("held words" in row["fields"]["their_words"] for row in data["conversations.json"])
     # The published report that counts the child's reviews.
     assert data["published_reports.json"][0]["reviews_in_the_report"]
@@ -589,7 +598,8 @@ def test_every_text_field_of_a_record_about_a_child_is_classified():
     app says what it is: words (the purge clears them), identifying, or not personal."""
     unclassified = []
     for registered in personal_data.records():
-        known = registered.words | registered.identifying | registered.not_personal
+        known = (registered.words | registered.identifying | registered.not_personal
+                 | set(registered.documents))  # fmt: skip
         for name in known:
             registered.model._meta.get_field(name)  # each registered name is a real field
         model = registered.model

@@ -29,6 +29,7 @@ from django.urls import reverse
 
 from practice_review.alerts.actions import raise_alert
 from practice_review.reviews import actions
+from practice_review.reviews.answers import with_standard_values
 from practice_review.reviews.models import Child, Conversation, Review, ReviewEvent, ThemeFinding
 from practice_review.reviews.queries import find_cohort
 from practice_review.tracker.models import Recommendation
@@ -87,6 +88,13 @@ def september(case_ref):
     return Review.objects.get(cohort=find_cohort(SEPTEMBER), child__case_ref=case_ref)
 
 
+def commented(review, comment):
+    """The review's answers with `comment` as the first standard's comment."""
+    review.refresh_from_db()
+    fields = {"basic_details_comment": comment}
+    return with_standard_values(review.answers, ["basic_details"], fields)
+
+
 @pytest.fixture
 def marked(cast):
     # Before the world is built, so the published report carries them as any report would.
@@ -96,15 +104,16 @@ def marked(cast):
     world = build_world(cast)
     draft = world["draft_independent"]
     Review.objects.filter(pk=draft.pk).update(
-        basic_details_comment="MK-DRAFT-COMMENT", conflict_reason="MK-DRAFT-CONFLICT"
+        answers=commented(draft, "MK-DRAFT-COMMENT"), conflict_reason="MK-DRAFT-CONFLICT"
     )
     ReviewEvent.objects.filter(review=draft).update(reason="MK-DRAFT-CONFLICT")
     Conversation.objects.filter(review=draft).update(their_words="MK-DRAFT-WORDS")
     Recommendation.objects.filter(review=draft).update(action="MK-DRAFT-REC")
-    Review.objects.filter(pk=world["submitted"].pk).update(basic_details_comment="MK-HS-COMMENT")
+    submitted = world["submitted"]
+    Review.objects.filter(pk=submitted.pk).update(answers=commented(submitted, "MK-HS-COMMENT"))
     dual = world["dual"]
     Review.objects.filter(pk=dual.pk).update(
-        practice_rationale="MK-FIRST-RATIONALE", basic_details_comment="MK-DUAL-COMMENT"
+        practice_rationale="MK-FIRST-RATIONALE", answers=commented(dual, "MK-DUAL-COMMENT")
     )
     ThemeFinding.objects.filter(review=dual).update(development="MK-DUAL-FINDING")
     Conversation.objects.create(review=dual, held_with="practitioner", held_on=dual.review_date,
