@@ -150,6 +150,8 @@ def test_the_figure_check_on_the_draft_page_knows_a_council_framework(client, ca
     assert "Half : family help is 0 of 10 (0%), not half" in text
     overview = page_text(client.get(report_url))
     assert "Family Help 0 of 10 (0%)" in overview
+    cohort_page = page_text(client.get(reverse("cohort_detail", args=[find_cohort(SEPTEMBER).pk])))
+    assert "Family Help 0 of 10 (0%)" in cohort_page
 
 
 def test_the_review_form_offers_the_active_frameworks_and_the_reviews_own(client, cast):
