@@ -452,8 +452,8 @@ def figures_sql(where=""):
         counts[f"outcome_{grade}"] = when(f"{outcome} = '{grade}'")
     for gender in v.GENDER_KEYS:
         counts[f"gender_{gender}"] = when(f"gender = '{gender}'")
-    for status in v.LEGAL_STATUS_KEYS:
-        counts[f"legal_status_{status}"] = when(f"legal_status = '{status}'")
+    for place, status in enumerate(v.BUILT_IN_KEYS):
+        counts[f"framework_{place}"] = when(f"legal_status = '{status}'")
     for standard in v.PRACTICE_STANDARD_KEYS:
         for result in v.STANDARD_RESULT_KEYS:
             counts[f"standard_{standard}_{result}"] = when(f"{standard} = '{result}'")

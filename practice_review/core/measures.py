@@ -12,9 +12,15 @@ not an improvement and "overdue recommendations" is not a standard that was over
 Most measures count reviews, so "n of N" and a percentage are out of the reviews. A measure with
 a `base` counts something else, out of the count at that path: overdue recommendations out of
 the recommendations made.
+
+The legal or practice frameworks are the council's (reference data): the built-in five keep
+the words below, and a council's own framework is named by its label and synonyms, given to
+`lexicon()` with the council's list.
 """
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from practice_review.core import vocabulary as v
 
@@ -211,8 +217,12 @@ REVIEWS = Measure(("cohort", "reviews"), "completed reviews")
 CHILDREN = Measure(("distinct_children",), "children reviewed")
 
 
-def _lexicon() -> dict[str, list[tuple[tuple[str, ...], str, object]]]:
-    """{first word: [(words, kind, key)]}, longest phrase first."""
+Table = dict[str, list[tuple[tuple[str, ...], str, object]]]
+
+
+def _lexicon(extra: Iterable[tuple[str, str, object]] = ()) -> Table:
+    """{first word: [(words, kind, key)]}, longest phrase first; `extra` (phrase, kind, key)
+    come after the built-in words, which win a tie."""
     entries: list[tuple[str, str, object]] = []
     for grade, phrases in _GRADE_WORDS.items():
         entries += [(phrase, GRADE, grade) for phrase in phrases]
@@ -229,12 +239,13 @@ def _lexicon() -> dict[str, list[tuple[tuple[str, ...], str, object]]]:
     for direction, phrases in _DIRECTION_WORDS.items():
         entries += [(phrase, DIRECTION, direction) for phrase in phrases]
     entries += [(phrase, IGNORE, None) for phrase in _IGNORE_WORDS]
-    table: dict[str, list[tuple[tuple[str, ...], str, object]]] = {}
+    entries += extra
+    table: Table = {}
     for phrase, kind, key in entries:
         words = tuple(words_of(phrase))
         table.setdefault(words[0], []).append((words, kind, key))
     for entries_for_word in table.values():
-        entries_for_word.sort(key=lambda entry: -len(entry[0]))
+        entries_for_word.sort(key=lambda entry: -len(entry[0]))  # stable: a tie keeps its order
     return table
 
 
@@ -245,3 +256,33 @@ def words_of(phrase: str) -> list[str]:
 
 LEXICON = _lexicon()
 LONGEST_PHRASE = max(len(words) for phrases in LEXICON.values() for words, _, _ in phrases)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The words the figure check knows, with the council's frameworks among them."""
+
+    table: Table
+    labels: dict[tuple[str, ...], str] = field(default_factory=dict)
+
+    def named_measure(self, path: tuple[str, ...]) -> Measure:
+        measure = named_measure(path)
+        if path in self.labels:
+            return Measure(path, self.labels[path], base=measure.base)
+        return measure
+
+
+@functools.lru_cache(maxsize=8)  # the council's list changes rarely
+def lexicon(frameworks: tuple[v.FrameworkTerms, ...] = v.BUILT_IN_FRAMEWORKS) -> Lexicon:
+    """The lexicon for a council's frameworks: a framework that is not one of the built-in
+    five is named by its label and synonyms (active or not: a past cohort still counts it)."""
+    own = [framework for framework in frameworks if framework.key not in v.BUILT_IN_KEYS]
+    extra = [
+        (phrase, MEASURE, ("legal_status", framework.key))
+        for framework in own
+        for phrase in (framework.label, *framework.synonyms)
+        if words_of(phrase)
+    ]
+    table = _lexicon(extra) if extra else LEXICON
+    labels = {("legal_status", framework.key): framework.label.lower() for framework in own}
+    return Lexicon(table, labels)

@@ -4,11 +4,14 @@ and the code.
 The ground floor of the project: every app takes its vocabularies from here and nowhere else.
 The states and roles that code compares against are `TextChoices` (ReviewStatus, Role,
 RecommendationStatus), so a test like `user.role == Role.REVIEWER` names its value once; the
-fixed lists that files and reports read are (key, label) pairs. Only Django's enum types are
-imported (no models, no settings), so the parser, the figures and the report builder share it.
+fixed lists that files and reports read are (key, label) pairs. The legal or practice
+frameworks are the council's reference data: only the built-in five are here. Only Django's
+enum types are imported (no models, no settings), so the parser, the figures and the report
+builder share it.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import TextChoices
 
@@ -22,14 +25,59 @@ GRADES = [
 GRADE_KEYS = [key for key, _ in GRADES]
 GOOD_OR_BETTER = ("outstanding", "good")
 
-LEGAL_STATUSES = [
-    ("early_help", "Early Help"),
-    ("child_in_need", "Child in Need"),
-    ("child_protection", "Child Protection"),
-    ("looked_after", "Child in care (looked after)"),
-    ("care_leaver", "Care leaver / care experienced"),
-]
-LEGAL_STATUS_KEYS = [key for key, _ in LEGAL_STATUSES]
+
+@dataclass(frozen=True)
+class FrameworkTerms:
+    """A legal or practice framework as files, figures and reports name it. The council's list
+    is reference data (reviews.models.Framework, read by reviews/queries.py `frameworks()`);
+    pure modules are given it. `synonyms` are what review files may say besides the key and
+    the label; an inactive framework is no longer given to new reviews but keeps its counts."""
+
+    key: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+    active: bool = True
+
+
+# The five every council starts with (migration reviews 0014 stores them), in their order.
+BUILT_IN_FRAMEWORKS = (
+    FrameworkTerms("early_help", "Early Help", ("EH",)),
+    FrameworkTerms("child_in_need", "Child in Need", ("CIN",)),
+    FrameworkTerms("child_protection", "Child Protection", ("CP",)),
+    FrameworkTerms(
+        "looked_after",
+        "Child in care (looked after)",
+        (
+            "LAC",
+            "CLA",
+            "CIC",
+            "Child in Care",
+            "Looked After Child",
+            "Looked After Children",
+            "Looked after",
+        ),
+    ),  # fmt: skip
+    FrameworkTerms(
+        "care_leaver",
+        "Care leaver / care experienced",
+        (
+            "Care Leaver",
+            "Care experienced",
+            "Care leaver / care experienced",
+            "Care Experienced / Care Leavers",
+        ),
+    ),  # fmt: skip
+)
+BUILT_IN_KEYS = tuple(framework.key for framework in BUILT_IN_FRAMEWORKS)
+
+
+def framework_label(key: str, frameworks: Iterable[FrameworkTerms]) -> str:
+    """A framework's label; a key no longer in the list (figures kept from before) as words."""
+    for framework in frameworks:
+        if framework.key == key:
+            return framework.label
+    return key.replace("_", " ").capitalize()
+
 
 PRACTICE_STANDARDS = [
     (

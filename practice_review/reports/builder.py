@@ -144,6 +144,8 @@ class ReportData:
     # The names and initials of the staff in cohort_rows, each as recorded: the table shows
     # "Rachel Lewis (RL)", a narrative would say "Rachel Lewis" or "RL" (checks.py looks for both).
     staff_names: set[str] = field(default_factory=set)
+    # The council's legal or practice frameworks (reviews/queries.py), to name those counted.
+    frameworks: tuple[v.FrameworkTerms, ...] = v.BUILT_IN_FRAMEWORKS
 
 
 # A section's narrative by part: the part's key -> its blocks (build_report's blocks_for).
@@ -413,8 +415,8 @@ def _overview(
     tables.append(Table(
         "Legal or practice framework at the review",
         ["Framework", "Reviews"],
-        [[label, counts.of(figures["legal_status"][key], total)]
-         for key, label in v.LEGAL_STATUSES],
+        [[v.framework_label(key, data.frameworks), counts.of(count, total)]
+         for key, count in figures["legal_status"].items()],
     ))  # fmt: skip
     paragraphs += _withheld_note(tables)
     return Section("2", "Overview of the cohort", paragraphs=paragraphs, tables=tables,
@@ -565,7 +567,7 @@ def build_report(
     shown = masked(figures) if wider else figures
     texts = default_narrative(figures, data) | (narrative or {})
     edited = set(narrative or {}) if edited is None else set(edited)
-    table = placeholders(figures, wider=wider)
+    table = placeholders(figures, wider=wider, frameworks=data.frameworks)
     marks = marks or {}
 
     def blocks_for(part: str) -> list[Block]:

@@ -17,6 +17,7 @@ from practice_review.reports.unavailable import explains_missing_library
 from practice_review.reviews import dual_review
 from practice_review.reviews.notifications import review_reference
 from practice_review.reviews.queries import (
+    frameworks,
     get_cohort_for_user,
     get_review_for_user,
     graded_reviews_visible_to,
@@ -32,7 +33,7 @@ def cohort_detail(request, cohort_id):
         "child", "social_worker", "supervisor", "reviewer"
     )
     graded = graded_reviews_visible_to(request.user)
-    figures = FiguresPresenter(cohort_figures(cohort, reviews=graded))
+    figures = FiguresPresenter(cohort_figures(cohort, reviews=graded), frameworks())
     can_manage = has_permission(request.user, Permission.MANAGE_COHORTS)
     # Reviews this reader grades blind as second reviewer: their grades are not shown, and the
     # standards figures leave them out (graded_reviews_visible_to).

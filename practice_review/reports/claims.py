@@ -12,11 +12,13 @@ a claim; a claim that names no measure is left to the older checks in figure_che
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from practice_review.core import measures as m
+from practice_review.core import vocabulary as v
 from practice_review.core.numbers import n_of_n, round_half_up, whole_percentage
 
 # A number (with decimals or a percent sign), a word, or any one other character. Each
@@ -147,12 +149,12 @@ def tokens(text: str) -> list[_Token]:
     return found
 
 
-def _tag(words: list[_Token]) -> None:
+def _tag(words: list[_Token], lexicon: m.Lexicon) -> None:
     """Mark the first word of each lexicon phrase with its (kind, key); longest phrase wins."""
     i = 0
     while i < len(words):
         length = 0
-        for phrase, kind, key in m.LEXICON.get(words[i].low.replace("-", ""), ()):
+        for phrase, kind, key in lexicon.table.get(words[i].low.replace("-", ""), ()):
             if tuple(w.low for w in words[i : i + len(phrase)]) == phrase:
                 words[i].kind, words[i].key, length = kind, key, len(phrase)
                 break
@@ -409,8 +411,11 @@ class _Sentence:
     sentence of any length with any number of claims is read in time that grows with its length
     (times the log of it), never with its square."""
 
-    def __init__(self, words: list[_Token], comparator_words: set, this_words: set) -> None:
+    def __init__(
+        self, words: list[_Token], comparator_words: set, this_words: set, lexicon: m.Lexicon
+    ) -> None:
         self.words = words
+        self.lexicon = lexicon
         self.clauses: list[int] = []
         self.segments: list[int] = []
         self.positions: dict[str, list[int]] = {}
@@ -532,7 +537,7 @@ class _Sentence:
     def resolve(self, i: int, axis: str | None) -> list[m.Measure]:
         kind, key = self.words[i].kind, self.words[i].key
         if kind == m.MEASURE:
-            return [m.named_measure(key)]
+            return [self.lexicon.named_measure(key)]
         if kind == m.GRADE:
             chosen = self.nearest(m.AXIS, i) or axis
             if chosen:
@@ -554,14 +559,16 @@ class _Sentence:
         return ["this", "comparator"] if self.names_comparator else ["this"]
 
 
-def _markers(figures: dict[str, Any]) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
+def _markers(
+    figures: dict[str, Any], lexicon: m.Lexicon
+) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
     """(words naming the comparator, words naming this cohort)."""
     comparison = figures.get("comparison") or {}
     if not comparison:
         return set(), set()
     this_name = set(m.words_of(figures["cohort"]["name"]))
     other_name = set(m.words_of(comparison["cohort"]["name"]))
-    lexicon_words = set(m.LEXICON)
+    lexicon_words = set(lexicon.table)
     comparator = {(w,) for w in other_name - this_name - _STOP - lexicon_words} | _COMPARATOR_WORDS
     this = {(w,) for w in this_name - other_name - _STOP - lexicon_words} | _THIS_WORDS
     first = comparison["cohort"].get("first_review") or ""
@@ -636,11 +643,17 @@ def _shown(measure: m.Measure, value: int, total: int) -> str:
     return n_of_n(value, total)
 
 
-def check_claims(text: str, figures: dict[str, Any]) -> list[ClaimProblem]:
-    """Every claim in `text` that its measure's figure contradicts, in order."""
+def check_claims(
+    text: str,
+    figures: dict[str, Any],
+    frameworks: Iterable[v.FrameworkTerms] = v.BUILT_IN_FRAMEWORKS,
+) -> list[ClaimProblem]:
+    """Every claim in `text` that its measure's figure contradicts, in order. `frameworks` is
+    the council's list (reviews/queries.py): its own frameworks' names are measures too."""
+    lexicon = m.lexicon(tuple(frameworks))
     words = tokens(text)
-    _tag(words)
-    comparator_words, this_words = _markers(figures)
+    _tag(words, lexicon)
+    comparator_words, this_words = _markers(figures, lexicon)
     blocks = {"this": figures, "comparator": figures.get("comparison") or None}
     problems: list[ClaimProblem] = []
     axis: str | None = None  # the last axis a sentence of this paragraph named
@@ -657,7 +670,7 @@ def check_claims(text: str, figures: dict[str, Any]) -> list[ClaimProblem]:
         if word.low in _SENTENCE_ENDS or new_paragraph or new_item:
             if sentence:
                 problems += _check_sentence(
-                    sentence, blocks, comparator_words, this_words, axis, row
+                    sentence, blocks, comparator_words, this_words, axis, row, lexicon
                 )
                 named = [w.key for w in sentence if w.kind == m.AXIS]
                 axis = named[-1] if named else axis
@@ -690,10 +703,11 @@ def _check_sentence(  # noqa: C901 - one pass per claim, then the direction
     comparator_words: set[tuple[str, ...]],
     this_words: set[tuple[str, ...]],
     axis: str | None,
-    row: bool = False,
+    row: bool,
+    lexicon: m.Lexicon,
 ) -> list[ClaimProblem]:
     problems: list[ClaimProblem] = []
-    sentence = _Sentence(words, comparator_words, this_words)
+    sentence = _Sentence(words, comparator_words, this_words, lexicon)
     comparator = blocks["comparator"]
     measured: list[tuple[m.Measure, str]] = []
     for claim in _cells(words) if row else _claims(words):

@@ -61,11 +61,15 @@ class Draft:
         return part in self.report.narrative
 
     def placeholders(self, audience=INTERNAL):
-        return placeholders(self.figures, wider=audience != INTERNAL)
+        return placeholders(
+            self.figures, wider=audience != INTERNAL, frameworks=self.data.frameworks
+        )
 
     @cached_property
     def problems(self):
-        return figure_problems(self.narrative, self.figures, self.placeholders(), self.parts)
+        return figure_problems(
+            self.narrative, self.figures, self.placeholders(), self.parts, self.data.frameworks
+        )
 
     @cached_property
     def warnings(self):
@@ -79,7 +83,9 @@ class Draft:
         if text is None:
             return [problem for problem in self.problems if problem.part == part]
         where = [(key, title) for key, title in self.parts if key == part]
-        return figure_problems({part: text}, self.figures, self.placeholders(), where)
+        return figure_problems(
+            {part: text}, self.figures, self.placeholders(), where, self.data.frameworks
+        )
 
     def control(self, number=None, at=None, by=None):
         """The document control table: a draft's, or version `number`'s, published `at` by

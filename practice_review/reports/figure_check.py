@@ -12,10 +12,12 @@ cannot publish until they pass or are overridden with a reason.
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from practice_review.core import vocabulary as v
 from practice_review.core.numbers import n_of_n, round_half_up
 from practice_review.reports.claims import check_claims
 
@@ -163,8 +165,13 @@ def _check_fraction(
                                  f"{n} of {total} is not one of the computed figures"))  # fmt: skip
 
 
-def check_figures(text: str, figures: dict[str, Any]) -> list[Mismatch]:
-    """Every mismatch in `text`, in order, each saying what is wrong."""
+def check_figures(
+    text: str,
+    figures: dict[str, Any],
+    frameworks: Iterable[v.FrameworkTerms] = v.BUILT_IN_FRAMEWORKS,
+) -> list[Mismatch]:
+    """Every mismatch in `text`, in order, each saying what is wrong. `frameworks`: the
+    council's legal or practice frameworks (reviews/queries.py), whose names are measures."""
     reviews_only = computed_counts(figures)
     sizes = _sizes(figures)
     with_them = with_recommendations(figures, reviews_only)
@@ -235,7 +242,7 @@ def check_figures(text: str, figures: dict[str, Any]) -> list[Mismatch]:
         Mismatch(
             found.start, found.end, found.text, found.problem, found.expected, found.placeholder
         )  # fmt: skip
-        for found in check_claims(text, figures)
+        for found in check_claims(text, figures, frameworks)
     ]
     # Claims come in order of start; `reach` is the furthest any of them up to each one ends, so
     # whether an older problem overlaps one is a binary search, not a pass over all of them.

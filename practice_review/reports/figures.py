@@ -16,6 +16,7 @@ from practice_review.core.numbers import percentage
 from practice_review.reports.agreement import agreement_figures
 from practice_review.reviews.answers import lookup
 from practice_review.reviews.models import Review
+from practice_review.reviews.queries import frameworks
 from practice_review.tracker.models import Recommendation
 from practice_review.tracker.rules import ACTIVE_STATUSES
 
@@ -27,8 +28,10 @@ def _count(**conditions):
     return Count("id", filter=Q(**conditions))
 
 
-def _aggregates():
-    """{name: aggregate}: every count the figures need, for one query."""
+def _aggregates(framework_keys):
+    """{name: aggregate}: every count the figures need, for one query. `framework_keys` are the
+    council's legal or practice frameworks, each counted as `framework_<its place>`: a key is
+    reference data, so it never names a column of the query."""
     counts = {
         "reviews": Count("id"),
         "distinct_children": Count("child", distinct=True),
@@ -58,8 +61,8 @@ def _aggregates():
         counts[f"outcome_{grade}"] = _count(counted_outcome_grade=grade)
     for gender in v.GENDER_KEYS:
         counts[f"gender_{gender}"] = _count(gender=gender)
-    for status in v.LEGAL_STATUS_KEYS:
-        counts[f"legal_status_{status}"] = _count(legal_status=status)
+    for place, status in enumerate(framework_keys):
+        counts[f"framework_{place}"] = _count(legal_status=status)
     for standard in v.PRACTICE_STANDARD_KEYS:
         for result in v.STANDARD_RESULT_KEYS:
             counts[f"standard_{standard}_{result}"] = _count(**{lookup(standard): result})
@@ -71,11 +74,17 @@ def _aggregates():
     return counts
 
 
-def count_reviews(reviews, today=None):
+def count_reviews(reviews, today=None, framework_keys=None):
     """All the counts for a set of reviews (already scoped to what the user may see); overdue
-    means overdue on `today` (the local date when None)."""
+    means overdue on `today` (the local date when None). Every framework of the council's list
+    is counted, in its order, active or not (`framework_keys` when given)."""
     completed = reviews.completed().with_counted_grades()
-    counts = completed.aggregate(**_aggregates())
+    if framework_keys is None:
+        framework_keys = [framework.key for framework in frameworks()]
+    counts = completed.aggregate(**_aggregates(framework_keys))
+    counts["legal_status"] = {
+        key: counts[f"framework_{place}"] for place, key in enumerate(framework_keys)
+    }
     counts["alerts"] = (counts["alerts_in_file"] or 0) + Alert.objects.filter(
         review__in=completed.values("id")
     ).count()
@@ -139,7 +148,7 @@ def figures_from_counts(name, counts):
             band: counts[f"age_{band}"]
             for band in ("under_18", "aged_18_or_over", "aged_21_or_over")
         },
-        "legal_status": {s: counts[f"legal_status_{s}"] for s in v.LEGAL_STATUS_KEYS},
+        "legal_status": dict(counts["legal_status"]),
         "practice_standards": {
             standard: {r: counts[f"standard_{standard}_{r}"] for r in v.STANDARD_RESULT_KEYS}
             for standard in v.PRACTICE_STANDARD_KEYS
@@ -169,9 +178,10 @@ def figures_from_counts(name, counts):
 
 def figures_for(name, reviews, compare=None, today=None):
     """Figures for a set of reviews called `name`; `compare` is (name, reviews) or None."""
-    figures = figures_from_counts(name, count_reviews(reviews, today))
+    keys = [framework.key for framework in frameworks()]
+    figures = figures_from_counts(name, count_reviews(reviews, today, keys))
     if compare is not None:
-        comparison = figures_from_counts(compare[0], count_reviews(compare[1], today))
+        comparison = figures_from_counts(compare[0], count_reviews(compare[1], today, keys))
         del comparison["comparison"]
         figures["comparison"] = comparison
     return figures

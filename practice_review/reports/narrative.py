@@ -52,7 +52,9 @@ class Block:
 # -- The figures a placeholder can name --------------------------------------------------------
 
 
-def _count_entries(prefix: str, block: dict[str, Any]) -> list[tuple[str, int | Hidden, int, str]]:
+def _count_entries(
+    prefix: str, block: dict[str, Any], frameworks: Sequence[v.FrameworkTerms]
+) -> list[tuple[str, int | Hidden, int, str]]:
     """(name, count, total, description) for every count of reviews in one figures block."""
     total = block["cohort"]["reviews"]
     entries = [
@@ -103,8 +105,10 @@ def _count_entries(prefix: str, block: dict[str, Any]) -> list[tuple[str, int | 
         ("aged_21_or_over", "aged 21 or over"),
     ):
         entries.append((f"{prefix}age.{key}", block["age"][key], total, label))
-    for key, label in v.LEGAL_STATUSES:
-        entries.append((f"{prefix}legal_status.{key}", block["legal_status"][key], total, label))
+    # The frameworks the figures counted (a council's own among them), named as it names them.
+    for key, count in block["legal_status"].items():
+        label = v.framework_label(key, frameworks)
+        entries.append((f"{prefix}legal_status.{key}", count, total, label))
     for key, label in v.PRACTICE_STANDARDS:
         for result, result_label in v.STANDARD_RESULTS:
             entries.append(
@@ -152,12 +156,18 @@ def _forms(count: int | Hidden, base: int | Hidden, of: str) -> tuple[str, str, 
     return (n_of_n(count, base), str(count), f"no {of}" if percent is None else f"{percent}%")
 
 
-def placeholders(figures: dict[str, Any], wider: bool = False) -> PlaceholderTable:
+def placeholders(
+    figures: dict[str, Any],
+    wider: bool = False,
+    frameworks: Sequence[v.FrameworkTerms] = v.BUILT_IN_FRAMEWORKS,
+) -> PlaceholderTable:
     """{name: (what it shows, description)} for every placeholder, in a stable order.
 
     A count has three forms: `{name}` "8 of 10 (80%)", `{name.count}` "8" and `{name.percent}`
     "80%". In the version for wider circulation, counts are kept from view as
     reports/disclosure.py decides: "fewer than 3", or WITHHELD, which no sentence shows.
+    `frameworks` (the council's, reviews/queries.py) name the legal or practice frameworks the
+    figures count.
     """
     figures = masked(figures) if wider else figures
     table: PlaceholderTable = {}
@@ -190,7 +200,7 @@ def placeholders(figures: dict[str, Any], wider: bool = False) -> PlaceholderTab
                 f"recommendations for children made in the reviews of {about}",
             )
         entries: list[tuple[str, int | Hidden, int | Hidden, str, str]]
-        entries = [(*entry, "reviews") for entry in _count_entries(prefix, block)]
+        entries = [(*entry, "reviews") for entry in _count_entries(prefix, block, frameworks)]
         entries += [(*entry, "recommendations") for entry in _recommendation_entries(prefix, block)]
         for name, count, base, description, of in entries:
             shown = _forms(count, base, of)

@@ -34,9 +34,10 @@ class CohortSummary:
 class FiguresPresenter:
     """The cohort page's tables, from the figures module's JSON object."""
 
-    def __init__(self, figures):
+    def __init__(self, figures, frameworks=v.BUILT_IN_FRAMEWORKS):
         self.figures = figures
         self.total = figures["cohort"]["reviews"]
+        self.frameworks = frameworks  # the council's (reviews/queries.py), to name them
 
     @property
     def review_dates(self):
@@ -84,7 +85,10 @@ class FiguresPresenter:
         ]
 
     def legal_status_rows(self):
-        return self._rows(self.figures["legal_status"], v.LEGAL_STATUSES)
+        return [
+            (v.framework_label(key, self.frameworks), n_of_n(count, self.total))
+            for key, count in self.figures["legal_status"].items()
+        ]
 
     def standard_rows(self):
         standards = self.figures["practice_standards"]

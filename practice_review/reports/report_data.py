@@ -12,6 +12,7 @@ from practice_review.reviews.answers import PUT_RIGHT, lookup
 from practice_review.reviews.models import ThemeFinding
 from practice_review.reviews.notifications import review_reference
 from practice_review.reviews.practice_window import practice_window
+from practice_review.reviews.queries import frameworks
 from practice_review.tracker.models import Recommendation
 
 BAD_OUTCOMES = [key for key in v.GRADE_KEYS if key not in v.GOOD_OR_BETTER]
@@ -28,6 +29,7 @@ def report_data(reviews, raised=(None, None)):
         .order_by("review_date", "id")
     )
     rows, gaps, staff_names = [], [], set()
+    council_frameworks = frameworks()
     for review in completed:
         worker = str(review.social_worker or "")
         for member in (review.social_worker, review.supervisor):
@@ -38,7 +40,7 @@ def report_data(reviews, raised=(None, None)):
             "gender": review.get_gender_display(),
             "age": review.age_as_written,
             "ethnicity": review.ethnicity,
-            "status": review.get_legal_status_display(),
+            "status": v.framework_label(review.legal_status, council_frameworks),
             "social_worker": worker + (" (student)" if review.social_worker_was_student else ""),
             "supervisor": str(review.supervisor or ""),
         })  # fmt: skip
@@ -92,6 +94,7 @@ def report_data(reviews, raised=(None, None)):
         child_recommendations={row["theme"]: row["n"] for row in child_level},
         topics=dict(topics),
         staff_names=staff_names,
+        frameworks=council_frameworks,
     )
 
 
@@ -145,7 +148,7 @@ def review_document_data(review):
             ["Religion", review.religion or "Not recorded"],
             ["First language", review.first_language or "Not recorded"],
             ["Needs an interpreter", yes_no[review.interpreter_needed]],
-            ["Legal or practice framework", review.get_legal_status_display()],
+            ["Legal or practice framework", review.legal_status_label],
             ["Arrived as an unaccompanied asylum-seeking child", yes_no[review.uasc]],
             [
                 "Social worker",

@@ -32,6 +32,7 @@ from practice_review.reviews.models import (
     ReviewEvent,
     ThemeFinding,
 )
+from practice_review.reviews.queries import frameworks
 from practice_review.reviews.review_file import (
     STANDARD_COLUMNS,
     Problem,
@@ -151,7 +152,9 @@ def plan_import(*, data, file_name, by, default_cohort=None, today=None):
     change before it is confirmed (the import checks everything again).
     """
     today = today or timezone.localdate()
-    parsed = parse_review_file(data, file_name, default_cohort=default_cohort, today=today)
+    parsed = parse_review_file(
+        data, file_name, default_cohort=default_cohort, today=today, frameworks=frameworks()
+    )
     problems = parsed.problems + _database_problems(parsed.rows)
     if problems:
         return ImportPlan(problems=_refused(problems, file_name, by).problems)
@@ -169,7 +172,9 @@ def import_reviews(*, data, file_name, by, default_cohort=None, today=None):
     A review dated after `today` (London's today unless given) is refused.
     """
     today = today or timezone.localdate()
-    parsed = parse_review_file(data, file_name, default_cohort=default_cohort, today=today)
+    parsed = parse_review_file(
+        data, file_name, default_cohort=default_cohort, today=today, frameworks=frameworks()
+    )
     if parsed.problems:
         # Report what the database would also refuse, so one attempt names every problem.
         return _refused(parsed.problems + _database_problems(parsed.rows), file_name, by)

@@ -5,7 +5,9 @@ Case data is reached only through the scoped queries in queries.py, never `objec
 """
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -15,6 +17,7 @@ from practice_review.accounts.models import staff_link
 from practice_review.core import vocabulary as v
 from practice_review.core.audit_templates import built_in, from_data, to_data
 from practice_review.reviews import answers
+from practice_review.reviews.review_file import framework_clashes
 
 
 def choices(vocabulary):
@@ -228,6 +231,86 @@ class LearningTopic(models.Model):
         return self.name
 
 
+class FrameworkQuerySet(models.QuerySet):
+    def in_order(self):
+        """Every framework in its order, active or not. The migration stores the built-in five;
+        a database emptied since (flushed, or restored from before the table was filled) gets
+        them again, as the built-in template comes back (AuditTemplateQuerySet.built_in)."""
+        found = list(self.order_by("order", "key"))
+        if found:
+            return found
+        with transaction.atomic():
+            for order, terms in enumerate(v.BUILT_IN_FRAMEWORKS, start=1):
+                self.get_or_create(
+                    key=terms.key,
+                    defaults={"label": terms.label, "synonyms": list(terms.synonyms),
+                              "order": order * 10},
+                )  # fmt: skip
+        return list(self.order_by("order", "key"))
+
+
+FRAMEWORK_KEY = RegexValidator(
+    r"^[a-z][a-z0-9_]*\Z",
+    "Enter a key of lower-case letters, digits and underscores that starts with a letter, "
+    "such as family_help",
+)
+
+
+class Framework(models.Model):
+    """A legal or practice framework a child's case is under at the review (early help, child
+    in need, ...): reference data a council extends, for example with Family Help under the
+    Families First reforms (docs/adr/0007-audit-templates-as-versioned-data.md, item 5).
+
+    A review holds the key, so a key never changes once made and a framework is never deleted:
+    one no longer used is made inactive, and keeps its counts."""
+
+    key = models.CharField(
+        max_length=30,  # Review.legal_status's length
+        unique=True,
+        validators=[FRAMEWORK_KEY],
+        help_text="Used in review files and figures, for example family_help. It cannot be "
+        "changed later.",
+    )
+    label = models.CharField(max_length=100, unique=True, help_text="For example, Family Help")
+    synonyms = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other words review files use for it, for example FH. Capitals, spaces and "
+        "hyphens do not matter.",
+    )
+    order = models.PositiveIntegerField(
+        default=0, help_text="Where it comes in lists, figures and reports: lowest first."
+    )
+    active = models.BooleanField(
+        default=True,
+        help_text="Offered for new reviews and accepted in imports. One no longer in use keeps "
+        "its counts in figures and reports.",
+    )
+    history = HistoricalRecords()
+
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "key"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def terms(self):
+        return v.FrameworkTerms(self.key, self.label, tuple(self.synonyms), self.active)
+
+    def clean(self):
+        if not isinstance(self.synonyms, list) or not all(
+            isinstance(text, str) and text.strip() for text in self.synonyms
+        ):
+            raise ValidationError({"synonyms": "Give each synonym as words"})
+        others = [framework.terms for framework in Framework.objects.exclude(pk=self.pk)]
+        clashes = framework_clashes(self.terms, others)
+        if clashes:
+            raise ValidationError(clashes)
+
+
 class ReviewQuerySet(models.QuerySet):
     def completed(self):
         return self.filter(status__in=v.COMPLETED_STATES)
@@ -272,9 +355,8 @@ class Review(models.Model):
     # when a child has a birthday or their legal status moves on.
     age_years = models.PositiveSmallIntegerField("age in whole years", null=True, blank=True)
     age_as_written = models.CharField(max_length=30, blank=True)
-    legal_status = models.CharField(
-        "legal or practice framework", max_length=30, choices=choices(v.LEGAL_STATUSES)
-    )
+    # A Framework's key: the council's list, checked by the review form and the import.
+    legal_status = models.CharField("legal or practice framework", max_length=30)
     gender = models.CharField(max_length=20, choices=choices(v.GENDERS))
     ethnicity = models.CharField(max_length=200, blank=True)
     religion = models.CharField(max_length=200, blank=True)
@@ -377,6 +459,14 @@ class Review(models.Model):
     @property
     def is_overdue(self):
         return bool(self.due_date and self.is_open and self.due_date < timezone.localdate())
+
+    @property
+    def legal_status_label(self):
+        """The framework's label as the council now names it; blank until one is chosen."""
+        if not self.legal_status:
+            return ""
+        framework = Framework.objects.filter(key=self.legal_status).first()
+        return framework.label if framework else v.framework_label(self.legal_status, ())
 
     @property
     def counted_practice(self):

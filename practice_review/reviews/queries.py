@@ -21,8 +21,15 @@ from practice_review.core.vocabulary import (
 )
 from practice_review.reviews import dual_review
 from practice_review.reviews.answers import standard_values
-from practice_review.reviews.models import Child, Cohort, Review
+from practice_review.reviews.models import Child, Cohort, Framework, Review
 from practice_review.reviews.review_sections import SECTION_FIELDS
+
+
+def frameworks():
+    """The council's legal or practice frameworks (core/vocabulary.py FrameworkTerms), in their
+    order, active or not: the one list the import, the review form, the figures, the reports
+    and the figure check take. Reference data, not case data: no scope."""
+    return tuple(framework.terms for framework in Framework.objects.in_order())
 
 
 def reviews_visible_to(user, reviews=None):

@@ -95,38 +95,66 @@ GENDER_VALUES = _table(
     + [("M", "male"), ("F", "female"), ("Non-binary", "other"), ("Not known", "not_recorded")]
     + [("Unknown", "not_recorded"), ("U", "not_recorded")]
 )
-LEGAL_STATUS_VALUES = _table(
-    [(key, key) for key in v.LEGAL_STATUS_KEYS]
-    + [(label, key) for key, label in v.LEGAL_STATUSES]
-    + [("EH", "early_help"), ("CIN", "child_in_need"), ("CP", "child_protection")]
-    + [
-        (text, "looked_after")
-        for text in [
-            "LAC",
-            "CLA",
-            "CIC",
-            "Child in Care",
-            "Looked After Child",
-            "Looked After Children",
-            "Looked after",
-        ]
-    ]
-    + [
-        (text, "care_leaver")
-        for text in [
-            "Care Leaver",
-            "Care experienced",
-            "Care leaver / care experienced",
-            "Care Experienced / Care Leavers",
-        ]
-    ]
-)
 YES_NO_VALUES = _table([("yes", True), ("y", True), ("true", True)]) | _table(
     [("no", False), ("n", False), ("false", False)]
 )
 REVIEWER_TYPE_VALUES = _table([(key, key) for key in v.REVIEWER_TYPE_KEYS])
 
 GRADE_EXPECTED = "one of " + ", ".join(v.GRADE_KEYS) + " (or RI, or 1 to 4)"
+
+
+# ---------------------------------------------------------------------------- frameworks
+
+
+def _framework_texts(framework: v.FrameworkTerms) -> tuple[str, ...]:
+    return (framework.key, framework.label, *framework.synonyms)
+
+
+@dataclass(frozen=True)
+class FrameworkValues:
+    """What a file may say for the council's frameworks (the active ones: key, label and
+    synonyms, compared as `_words` folds them), and what it may not any more."""
+
+    accepted: dict[str, str]
+    retired: dict[str, str]  # folded text -> the label of the inactive framework it names
+    expected: str
+
+
+@functools.lru_cache(maxsize=16)  # one list of frameworks per import
+def framework_values(frameworks: tuple[v.FrameworkTerms, ...]) -> FrameworkValues:
+    active = [framework for framework in frameworks if framework.active]
+    accepted = _table((text, f.key) for f in active for text in _framework_texts(f))
+    retired = _table(
+        (text, f.label) for f in frameworks if not f.active for text in _framework_texts(f)
+    )
+    # The abbreviations people use most, as the message has always named them; else the
+    # council's own first ones.
+    examples = [text for text in ("CIN", "LAC") if _words(text) in accepted]
+    examples = examples or [f.synonyms[0] for f in active if f.synonyms][:2]
+    expected = "one of " + ", ".join(f.key for f in active)
+    if examples:
+        expected += f" (or a label such as {', '.join(examples)})"
+    return FrameworkValues(accepted, retired, expected)
+
+
+def framework_clashes(framework: v.FrameworkTerms, others: Iterable[v.FrameworkTerms]) -> list[str]:
+    """Why a file could not tell `framework` from one of `others`: a key, label or synonym of
+    it that already names another, as a file's cell is read."""
+    taken = _table((text, other.label) for other in others for text in _framework_texts(other))
+    return [
+        f"{text!r} already means {taken[_words(text)]}: a review file could not tell them apart"
+        for text in dict.fromkeys(_framework_texts(framework))
+        if _words(text) in taken
+    ]
+
+
+def _framework(text: str, values: FrameworkValues) -> str:
+    folded = _words(text)
+    if folded in values.accepted:
+        return values.accepted[folded]
+    if folded in values.retired:
+        raise Bad(f"{values.expected}: {values.retired[folded]} is no longer in use")
+    raise Bad(values.expected)
 
 
 @dataclass(frozen=True)
@@ -588,7 +616,9 @@ def _read_row(
     columns: dict[str, int],
     default_cohort: str | None,
     today: datetime.date | None = None,
+    frameworks: FrameworkValues | None = None,
 ) -> tuple[ReviewRow | None, list[Problem]]:
+    frameworks = frameworks or framework_values(v.BUILT_IN_FRAMEWORKS)
     read = _RowReader(number, cells, columns)
     cohort = read.get("cohort")
     if cohort is None and not read.problems:
@@ -669,11 +699,8 @@ def _read_row(
         "age_as_written": age_written,
         "date_of_birth": born,
         "review_date": review_date,
-        "legal_status": read.choice(
-            "legal_status",
-            LEGAL_STATUS_VALUES,
-            "one of " + ", ".join(v.LEGAL_STATUS_KEYS) + " (or a label such as CIN, LAC)",
-            True,
+        "legal_status": read.get(
+            "legal_status", lambda text: _framework(text, frameworks), True, frameworks.expected
         ),
         "ethnicity": read.get("ethnicity") or "",
         "religion": read.get("religion") or "",
@@ -761,11 +788,13 @@ def parse_review_file(
     file_name: str = "",
     default_cohort: str | None = None,
     today: datetime.date | None = None,
+    frameworks: Iterable[v.FrameworkTerms] = v.BUILT_IN_FRAMEWORKS,
 ) -> ReviewFile:
     """Read and check a whole review file. Every bad row is reported, not only the first.
 
     `today` is the day the file is imported (London's, given by the caller): a review dated
-    after it is refused. Without it the date is not compared with any day.
+    after it is refused. Without it the date is not compared with any day. `frameworks` is the
+    council's list (reviews/queries.py `frameworks()`); only the active ones are accepted.
 
     The rows that are good are returned even when others are not, so that the database checks
     can report their problems too: a refused file names every problem at once.
@@ -792,8 +821,9 @@ def parse_review_file(
             [], [Problem(2, "reviews", None, "at least one review below the header")], set(columns)
         )
     rows: list[ReviewRow] = []
+    values = framework_values(tuple(frameworks))
     for number, cells in table[1:]:
-        row, row_problems = _read_row(number, cells, columns, default_cohort, today)
+        row, row_problems = _read_row(number, cells, columns, default_cohort, today, values)
         if row:
             rows.append(row)
         problems += row_problems

@@ -17,7 +17,7 @@ from practice_review.reviews import review_sections
 from practice_review.reviews.actions import conflicts_of_interest
 from practice_review.reviews.forms import staff_choice
 from practice_review.reviews.models import Child, Cohort, Conversation, LearningTopic
-from practice_review.reviews.queries import section_values
+from practice_review.reviews.queries import frameworks, section_values
 from practice_review.reviews.review_file import Bad, age_on, parse_age
 
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known")]
@@ -278,7 +278,8 @@ class ChildSectionForm(SectionForm):
         help_text="Only if it started less than 6 months before the review: the practice "
         "window starts then",
     )
-    legal_status = radios("Legal or practice framework", v.LEGAL_STATUSES, required=False)
+    # Its choices are the council's frameworks, given in __init__.
+    legal_status = radios("Legal or practice framework", [], required=False)
     gender = radios("Gender", v.GENDERS, required=False)
     ethnicity = text("Ethnicity")
     religion = text("Religion")
@@ -290,6 +291,14 @@ class ChildSectionForm(SectionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.child = self.review.child if self.review else None
+        # The frameworks in use, and the review's own even if it is no longer in use: a review
+        # keeps what it was given until the reviewer changes it.
+        current = self.review.legal_status if self.review else ""
+        self.fields["legal_status"].choices = [
+            (framework.key, framework.label)
+            for framework in frameworks()
+            if framework.active or framework.key == current
+        ]
 
     # One question gives the age in years and as written; the date gives its confirmation.
     FIELD_FOR = {

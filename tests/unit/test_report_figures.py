@@ -1,12 +1,14 @@
 """The figures' shape (docs/spec/interchange.md#report-figures), from counts, without a database."""
 
+from practice_review.core.vocabulary import BUILT_IN_KEYS
 from practice_review.reports.figures import _aggregates, figures_from_counts
 
 
 def counts(**given):
     """Every count the figures take, 0 unless given (the database gives them all at once)."""
     return (
-        dict.fromkeys(_aggregates(), 0)
+        dict.fromkeys(_aggregates(BUILT_IN_KEYS), 0)
+        | {"legal_status": dict.fromkeys(BUILT_IN_KEYS, 0)}
         | {"first_review": None, "last_review": None, "alerts": 0}
         | {"pairs": {"practice": {}, "outcome": {}}, "recommendations_made": 0}
         | {"recommendations_overdue": 0}

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from practice_review.core.vocabulary import BUILT_IN_FRAMEWORKS, FrameworkTerms
 from practice_review.reviews import review_file
 from practice_review.reviews.review_file import (
     Bad,
@@ -576,6 +577,31 @@ def test_legal_status_keys_labels_and_abbreviations(text, key):
 @pytest.mark.parametrize("text", ["Adopted", "CPP", "child in care (LAC)", ""])
 def test_legal_status_outside_the_list_is_refused(text):
     bad_cell("legal_status", text)
+
+
+FAMILY_HELP = FrameworkTerms("family_help", "Family Help", ("FH", "Family-Help Service"), True)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("family_help", "family_help"), ("Family Help", "family_help"), ("fh", "family_help"),
+     ("family help service", "family_help"), ("CIN", "child_in_need")],
+)  # fmt: skip
+def test_a_councils_own_framework_is_read_by_key_label_and_synonym(text, key):
+    frameworks = (*BUILT_IN_FRAMEWORKS, FAMILY_HELP)
+    result = parse_rows(row(legal_status=text), frameworks=frameworks)
+    assert problems_of(result) == []
+    assert result.rows[0].legal_status == key
+
+
+def test_a_framework_no_longer_in_use_is_refused_saying_so():
+    retired = FrameworkTerms("family_help", "Family Help", ("FH",), False)
+    result = parse_rows(row(legal_status="FH"), frameworks=(*BUILT_IN_FRAMEWORKS, retired))
+    assert problems_of(result) == [
+        "row 2, column legal_status: got 'FH'; expected one of early_help, child_in_need, "
+        "child_protection, looked_after, care_leaver (or a label such as CIN, LAC): "
+        "Family Help is no longer in use"
+    ]
 
 
 # ---------------------------------------------------------------------------- grades

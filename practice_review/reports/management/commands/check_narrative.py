@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from practice_review.reports.figures import cohort_figures
 from practice_review.reports.narrative_check import narrative_problems
-from practice_review.reviews.queries import find_cohort
+from practice_review.reviews.queries import find_cohort, frameworks
 
 
 class Command(BaseCommand):
@@ -24,7 +24,8 @@ class Command(BaseCommand):
         found = self._cohort(cohort)
         comparator = self._cohort(compare) if compare else None
         text = self._read(path)
-        problems = narrative_problems(text, cohort_figures(found, compare=comparator))
+        figures = cohort_figures(found, compare=comparator)
+        problems = narrative_problems(text, figures, frameworks())
         for problem in problems:
             self.stdout.write(json.dumps(problem, ensure_ascii=False))
         if problems:
