@@ -284,5 +284,7 @@ def lexicon(frameworks: tuple[v.FrameworkTerms, ...] = v.BUILT_IN_FRAMEWORKS) ->
         if words_of(phrase)
     ]
     table = _lexicon(extra) if extra else LEXICON
-    labels = {("legal_status", framework.key): framework.label.lower() for framework in own}
+    labels: dict[tuple[str, ...], str] = {
+        ("legal_status", framework.key): framework.label.lower() for framework in own
+    }
     return Lexicon(table, labels)
