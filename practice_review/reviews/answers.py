@@ -1,10 +1,15 @@
 """A review's answers to its template's practice standards, as one JSON document on the review
 (docs/adr/0007-audit-templates-as-versioned-data.md, stage 2). Pure Python.
 
-The document is {"standards": {key: {"result": "met", "comment": "...", "put_right": false}}}.
+The document is
+    {"standards": {key: {"result": "met", "comment": "...", "put_right": false}},
+     "questions": {key: true | "choice_key" | 12},   # yes/no, a choice, a number
+     "texts": {key: "..."}}                          # questions answered in words
 The review form and the review file name each answer as a field, as they always have: the
-standard's key for its result, `<key>_comment` and `<key>_put_right`; this module is the one
-place that turns one into the other.
+standard's key for its result, `<key>_comment` and `<key>_put_right`, and a question's key for
+its answer; this module is the one place that turns one into the other. Answers in words are
+kept apart from the rest so the retention purge can clear them without knowing the template
+(`without_words`).
 """
 
 from collections.abc import Iterable, Mapping
@@ -50,6 +55,43 @@ def with_standard_values(
     return {**answers, "standards": standards}
 
 
+TEXT = "text"  # the question type answered in words (core/audit_templates.py QUESTION_TYPES)
+
+
+def _home(kind: str) -> str:
+    return "texts" if kind == TEXT else "questions"
+
+
+def question_values(
+    answers: Mapping[str, Any], questions: Iterable[tuple[str, str]]
+) -> dict[str, Any]:
+    """{question key: answer or None} for `questions`, (key, type) pairs."""
+    return {key: (answers.get(_home(kind)) or {}).get(key) for key, kind in questions}
+
+
+def with_question_values(
+    answers: Mapping[str, Any], questions: Iterable[tuple[str, str]], values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A copy of `answers` with the answers in `values` to `questions`, (key, type) pairs; an
+    answer of None or "" takes the question's answer away."""
+    result = {**answers}
+    for key, kind in questions:
+        if key not in values:
+            continue
+        home = dict(result.get(_home(kind)) or {})
+        if values[key] is None or values[key] == "":
+            home.pop(key, None)
+        else:
+            home[key] = values[key]
+        result[_home(kind)] = home
+    return result
+
+
+def question_lookup(key: str) -> str:
+    """The ORM lookup of a question's answer (not one answered in words)."""
+    return f"answers__questions__{key}"
+
+
 def lookup(key: str, part: str = RESULT) -> str:
     """The ORM lookup of one part of a standard's answer, for filters and conditional counts:
     `Q(**{lookup("seen_alone"): "met"})`."""
@@ -58,9 +100,11 @@ def lookup(key: str, part: str = RESULT) -> str:
 
 def without_words(answers: Mapping[str, Any]) -> dict[str, Any]:
     """`answers` as the retention purge leaves them: each standard's result and whether it was
-    put right stay (the figures count them), its comment goes."""
-    standards = {
-        key: {**part, COMMENT: ""} if part.get(COMMENT) else dict(part)
-        for key, part in (answers.get("standards") or {}).items()
-    }
-    return {**answers, "standards": standards} if "standards" in answers else dict(answers)
+    put right, and the answers the figures count, stay; comments and answers in words go."""
+    result = {key: value for key, value in answers.items() if key != "texts"}
+    if "standards" in answers:
+        result["standards"] = {
+            key: {**part, COMMENT: ""} if part.get(COMMENT) else dict(part)
+            for key, part in (answers.get("standards") or {}).items()
+        }
+    return result

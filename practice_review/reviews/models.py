@@ -477,14 +477,24 @@ class Review(models.Model):
         return self.moderated_outcome_grade or self.outcome_grade
 
     @property
+    def asks(self):
+        """The review's template (core/audit_templates.AuditTemplate): what the review asks."""
+        return self.template.template
+
+    @property
     def standard_keys(self):
         """The keys of the practice standards the review's template asks about, in order."""
-        return [standard.key for standard in self.template.template.standards]
+        return [standard.key for standard in self.asks.standards]
+
+    @property
+    def question_kinds(self):
+        """(key, type) of each question the review's template asks, in order."""
+        return [(question.key, question.type) for question in self.asks.questions]
 
     def standards(self):
         """(key, label, result, comment, put right) for each of the template's standards."""
         rows = []
-        for item in self.template.template.standards:
+        for item in self.asks.standards:
             given = answers.standard(self.answers, item.key)
             rows.append((item.key, item.label, given[answers.RESULT], given[answers.COMMENT],
                          given[answers.PUT_RIGHT]))  # fmt: skip
