@@ -81,5 +81,8 @@ def test_no_word_survives_the_purge_and_every_result_does(answers):
     assert "texts" not in cleared
     assert all(part["comment"] == "" for part in cleared["standards"].values())
     assert standard_values(cleared, "abc") == {
-        **standard_values(answers, "abc"), "a_comment": "", "b_comment": "", "c_comment": ""
+        **standard_values(answers, "abc"),
+        "a_comment": "",
+        "b_comment": "",
+        "c_comment": "",
     }
