@@ -48,6 +48,10 @@ VOICE = "Was the child's voice recorded?"
 
 @pytest.fixture
 def review(cast):
+    return neglect_review(cast)
+
+
+def neglect_review(cast):
     """A review on the neglect thematic audit, assigned to the Independent Associate."""
     qa_lead = cast["qa_lead"]
     neglect = load_template(by=qa_lead, definition=read_yaml(NEGLECT.read_text())).template
