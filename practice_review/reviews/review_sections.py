@@ -242,6 +242,31 @@ STARTED: dict[str, Callable[[Answers], bool]] = {
 }
 
 
+# Names a template's items cannot take: the form's own hidden fields (reviews/review_forms.py
+# SectionForm), and the other names review_answers() gathers beside each standard's fields.
+FORM_NAMES = {"version", "base"}
+ANSWER_NAMES = {
+    *(name for fields in SECTION_FIELDS.values() for name in fields),
+    "findings", "conversations", "recommendations", "earliest_recommendation_due",
+    "saved_sections", "asks", "questions",
+}  # fmt: skip
+
+
+def names_taken(asks: AuditTemplate) -> list[str]:
+    """Why the review form cannot ask `asks`: each standard or question whose key gives a name
+    the form already uses for something else. Empty when it can."""
+    problems = []
+    for standard in asks.standards:
+        if set(standard_fields([standard.key])) & (FORM_NAMES | ANSWER_NAMES):
+            problems.append(f"The standard key {standard.key} is a name the review form uses "
+                            "itself: choose another")  # fmt: skip
+    for question in asks.questions:
+        if question.key in FORM_NAMES:
+            problems.append(f"The question key {question.key} is a name the review form uses "
+                            "itself: choose another")  # fmt: skip
+    return problems
+
+
 def sections(answers: Answers) -> list[Section]:
     """The sections of the form of the review whose answers these are."""
     return sections_for(answers.get("asks"))

@@ -270,3 +270,18 @@ def test_two_tabs_on_the_questions_merge_answer_by_answer(client, reviewer, revi
     assert "For how many months has the child been known" in page and "saved “8”" in page
     review.refresh_from_db()
     assert review.answers["questions"]["months_known"] == 8
+
+
+@pytest.mark.parametrize(
+    "key, new_key, kind",
+    [
+        ("voice_recorded", "version", "question"),
+        ("home_conditions_seen", "findings", "standard"),
+        ("plan_is_specific", "gender", "standard"),
+    ],
+)
+def test_a_template_whose_keys_the_form_uses_itself_is_refused(cast, key, new_key, kind):
+    changed = NEGLECT.read_text().replace(f"key: {key}", f"key: {new_key}", 1)
+    problem = f"The {kind} key {new_key} is a name the review form uses itself: choose another"
+    with pytest.raises(actions.NotAllowed, match=problem):
+        load_template(by=cast["qa_lead"], definition=read_yaml(changed))
