@@ -680,10 +680,16 @@ def build_review_document(*, council: str, data: dict[str, Any], marking: str = 
             "Practice standards",
             tables=[
                 Table(
-                    "The 8 practice standards",
+                    f"The {len(data['standards'])} practice standards",
                     ["Standard", "Result", "Comment", "Put right"],
                     data["standards"],
-                )
+                ),
+                # The questions a review's template asks beyond its standards, when it asks any.
+                *(
+                    [Table("Questions", ["Question", "Answer"], data["questions"])]
+                    if data.get("questions")
+                    else []
+                ),
             ],
         ),  # fmt: skip
         Section(

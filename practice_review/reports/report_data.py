@@ -166,6 +166,9 @@ def review_document_data(review):
             ]
             for _key, label, result, comment, put_right in review.standards()
         ],  # fmt: skip
+        "questions": [
+            [label, answer or "Not answered"] for _key, label, answer in review.questions()
+        ],
         "themes": themes,
         "conversations": [
             f"{c.get_held_with_display()}, {long_date(c.held_on)} "

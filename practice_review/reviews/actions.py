@@ -17,7 +17,7 @@ from practice_review.core.vocabulary import (
     Role,
 )
 from practice_review.reviews import dual_review, review_sections, section_merge, workflow
-from practice_review.reviews.answers import with_standard_values
+from practice_review.reviews.answers import with_question_values, with_standard_values
 from practice_review.reviews.models import (
     AuditTemplate,
     Cohort,
@@ -243,6 +243,9 @@ def save_section(*, review_id, section, values, seen_version, by, base=None):
         changes = {}
     elif section == "standards":
         changes = {"answers": with_standard_values(review.answers, review.standard_keys, values)}
+    elif section == "questions":
+        kinds = review.question_kinds
+        changes = {"answers": with_question_values(review.answers, kinds, values)}
     else:
         changes = dict(values)
     review.section_versions = {**review.section_versions, section: current + 1}

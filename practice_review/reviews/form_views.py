@@ -56,18 +56,19 @@ def review_tasks(request, review_id):
     review = get_review_to_edit(request.user, review_id)
     answers = review_answers(review)
     missing = review_sections.missing(answers)
+    sections = review_sections.sections(answers)
     tasks = [
         {
             "section": section,
             "status": review_sections.status(section.key, answers),
             "missing": missing[section.key],
         }
-        for section in review_sections.SECTIONS
+        for section in sections
     ]
     done = sum(
         task["status"] == review_sections.COMPLETED for task in tasks if task["section"].required
     )
-    required = sum(section.required for section in review_sections.SECTIONS)
+    required = sum(section.required for section in sections)
     return render(
         request,
         "reviews/form/tasks.html",
@@ -91,6 +92,8 @@ def review_section(request, review_id, section):
     if section not in SECTION_FORMS:
         raise Http404
     review = get_review_to_edit(request.user, review_id)
+    if section not in {s.key for s in review_sections.sections_for(review.asks)}:
+        raise Http404  # the questions of a template that asks none
     form_class = SECTION_FORMS[section]
     if request.method != "POST":
         version = review.section_versions.get(section, 0)
@@ -275,12 +278,14 @@ def review_submit(request, review_id):
         )
         return redirect("review_detail", review.id)
     problems = [
-        (section, need) for section in review_sections.SECTIONS for need in missing[section.key]
+        (section, need)
+        for section in review_sections.sections(answers)
+        for need in missing[section.key]
     ]
     return render(
         request,
         "reviews/form/submit.html",
-        {"review": review, "problems": problems},
+        {"review": review, "problems": problems, "questions": review.questions()},
     )
 
 

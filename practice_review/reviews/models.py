@@ -500,6 +500,20 @@ class Review(models.Model):
                          given[answers.PUT_RIGHT]))  # fmt: skip
         return rows
 
+    def questions(self):
+        """(key, label, answer in words, or "" when not answered) for each of the template's
+        questions: yes or no, a choice's label, a number, or the text given."""
+        given = answers.question_values(self.answers, self.question_kinds)
+        rows = []
+        for question in self.asks.questions:
+            answer = given[question.key]
+            if isinstance(answer, bool):
+                answer = "Yes" if answer else "No"
+            elif question.type == "choice":
+                answer = dict(question.choices).get(answer, answer)
+            rows.append((question.key, question.label, "" if answer is None else str(answer)))
+        return rows
+
 
 class ThemeFinding(models.Model):
     """Strengths and areas for development under one of the 5 themes."""

@@ -20,7 +20,7 @@ from practice_review.core.vocabulary import (
     Role,
 )
 from practice_review.reviews import dual_review
-from practice_review.reviews.answers import standard_values
+from practice_review.reviews.answers import question_values, standard_values
 from practice_review.reviews.models import Child, Cohort, Framework, Review
 from practice_review.reviews.review_sections import SECTION_FIELDS
 
@@ -165,6 +165,8 @@ def section_values(review, section):
         return _theme_values(review)
     if section == "standards":
         return standard_values(review.answers, review.standard_keys)
+    if section == "questions":
+        return question_values(review.answers, review.question_kinds)
     return {name: getattr(review, name) for name in SECTION_FIELDS[section]}
 
 
@@ -176,10 +178,10 @@ def review_answers(review):
         if section != "standards"
         for name in fields
     }
-    # The standards are the review's template's, as it asks them.
-    asked = [(item.key, item.label) for item in review.template.template.standards]
-    answers |= standard_values(review.answers, [key for key, _ in asked])
-    answers["standards_asked"] = asked
+    # The standards and questions are the review's template's, as it asks them.
+    answers |= standard_values(review.answers, review.standard_keys)
+    answers["asks"] = review.asks
+    answers["questions"] = question_values(review.answers, review.question_kinds)
     answers["findings"] = {
         finding.theme: (finding.strengths, finding.development) for finding in review.findings.all()
     }

@@ -388,20 +388,25 @@ class ChildSectionForm(SectionForm):
 
 
 class StandardsSectionForm(SectionForm):
+    """The practice standards the review's template asks, each with its help as the hint."""
+
     section = "standards"
     PARTS = {"_comment": "comment", "_put_right": "put right during the review", "": "result"}
 
     def describe(self, name):
-        for key, label in v.PRACTICE_STANDARDS:
+        for standard in self.asked:
             for suffix, part in self.PARTS.items():
-                if name == f"{key}{suffix}":
-                    return f"{label}: {part}"
+                if name == f"{standard.key}{suffix}":
+                    return f"{standard.label}: {part}"
         return super().describe(name)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for key, label in v.PRACTICE_STANDARDS:
+        self.asked = self.review.asks.standards
+        for standard in self.asked:
+            key, label = standard.key, standard.label
             self.fields[key] = radios(label, v.STANDARD_RESULTS, required=False)
+            self.fields[key].help_text = standard.help
             self.fields[f"{key}_comment"] = text(about("Comment", label), long=True)
             self.fields[f"{key}_put_right"] = forms.BooleanField(
                 label=about("A deficit was put right during the review", label), required=False
@@ -410,18 +415,87 @@ class StandardsSectionForm(SectionForm):
     def groups(self):
         """(label, result field, comment field, put right field) for each standard."""
         return [
-            (label, self[key], self[f"{key}_comment"], self[f"{key}_put_right"])
-            for key, label in v.PRACTICE_STANDARDS
+            (s.label, self[s.key], self[f"{s.key}_comment"], self[f"{s.key}_put_right"])
+            for s in self.asked
         ]
 
     def values(self):
         data = self.cleaned_data
         values = {}
-        for key in v.PRACTICE_STANDARD_KEYS:
+        for key in (standard.key for standard in self.asked):
             values[key] = data[key] or None
             values[f"{key}_comment"] = data[f"{key}_comment"].strip()
             values[f"{key}_put_right"] = data[f"{key}_put_right"]
         return values
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+# GOV.UK marks the questions that may be left out "(optional)"; here every answer may be left
+# out of a draft, so the few a template requires say instead that submission needs them.
+NEEDED_TO_SUBMIT = "Answer this before you submit the review"
+
+
+class QuestionsSectionForm(SectionForm):
+    """The questions the review's template asks beyond its standards, each in the GOV.UK way:
+    yes or no and a choice as radios, a number as a numeric text input, text as a text area."""
+
+    section = "questions"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.asked = self.review.asks.questions
+        for question in self.asked:
+            self.fields[question.key] = self._field(question)
+            if question.required:
+                self.fields[question.key].help_text = NEEDED_TO_SUBMIT
+
+    @staticmethod
+    def _field(question):
+        if question.type == "yes_no":
+            return radios(question.label, YES_NO, required=False)
+        if question.type == "choice":
+            return radios(question.label, list(question.choices), required=False)
+        if question.type == "number":
+            # Rendered as GOV.UK asks: type="text" with inputmode="numeric" (core/govuk.py).
+            widget = forms.NumberInput(attrs={"class": "govuk-input--width-5"})
+            return forms.CharField(label=question.label, required=False, widget=widget)
+        return text(question.label, long=True)
+
+    def clean(self):
+        data = super().clean()
+        for question in self.asked:
+            given = (data.get(question.key) or "").strip()
+            if question.type == "number" and given:
+                problem = review_sections.number_problem(given)
+                if problem:
+                    self.add_error(question.key, problem)
+        return data
+
+    def questions(self):
+        return [self[question.key] for question in self.asked]
+
+    def values(self):
+        """The answers as the review keeps them (reviews/answers.py): yes or no as true or
+        false, a choice as its key, a number as a number, text as text; None when not given."""
+        values = {}
+        for question in self.asked:
+            given = (self.cleaned_data[question.key] or "").strip()
+            if not given:
+                values[question.key] = None
+            elif question.type == "yes_no":
+                values[question.key] = given == "yes"
+            elif question.type == "number":
+                values[question.key] = int(given.replace(",", ""))
+            else:
+                values[question.key] = given
+        return values
+
+    @staticmethod
+    def initial_from_values(values):
+        shown = {True: "yes", False: "no"}
+        return {
+            key: shown[value] if isinstance(value, bool) else value for key, value in values.items()
+        }
 
 
 class ThemesSectionForm(SectionForm):
@@ -535,6 +609,7 @@ class ResponseForm(forms.Form):
 SECTION_FORMS = {
     "child": ChildSectionForm,
     "standards": StandardsSectionForm,
+    "questions": QuestionsSectionForm,
     "themes": ThemesSectionForm,
     "grades": GradesSectionForm,
 }

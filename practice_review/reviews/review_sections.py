@@ -10,11 +10,14 @@ from datetime import date
 from typing import Any
 
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import AuditTemplate, Question
 from practice_review.reviews.answers import standard_fields
 
 # A review's answers so far, as reviews/queries.py's review_answers gathers them: field values,
 # "findings" {theme: (strengths, development)}, how many conversations and recommendations there
-# are, the earliest date a recommendation should be done by, and the "saved_sections".
+# are, the earliest date a recommendation should be done by, and the "saved_sections"; "asks",
+# the review's template (the built-in's standards when absent), and "questions", the answers to
+# its questions {key: answer}, in a dict of their own so a question's key never meets a field's.
 Answers = dict[str, Any]
 
 
@@ -28,12 +31,20 @@ class Section:
 SECTIONS = [
     Section("child", "The child at the review"),
     Section("standards", "Practice standards"),
+    Section("questions", "Questions"),
     Section("themes", "Strengths and areas for development"),
     Section("conversations", "Conversations"),
     Section("grades", "Grades"),
     Section("recommendations", "Recommendations for the child", required=False),
 ]
 SECTION_KEYS = [section.key for section in SECTIONS]
+
+
+def sections_for(asks: AuditTemplate | None) -> list[Section]:
+    """The sections of the form of a review on the template `asks`, in order: the questions
+    only when the template has any."""
+    return [s for s in SECTIONS if s.key != "questions" or (asks is not None and asks.questions)]
+
 
 # The review's own fields that each section of the form saves.
 SECTION_FIELDS = {
@@ -88,8 +99,15 @@ def _child(a: Answers) -> list[str]:
 
 def _asked(a: Answers) -> list[tuple[str, str]]:
     """(key, label) of the standards the review's template asks (the built-in's by default)."""
-    asked: list[tuple[str, str]] = a.get("standards_asked", v.PRACTICE_STANDARDS)
-    return asked
+    asks = a.get("asks")
+    if asks is None:
+        return list(v.PRACTICE_STANDARDS)
+    return [(standard.key, standard.label) for standard in asks.standards]
+
+
+def _questions_asked(a: Answers) -> tuple[Question, ...]:
+    asks = a.get("asks")
+    return asks.questions if asks is not None else ()
 
 
 def _standards(a: Answers) -> list[str]:
@@ -100,6 +118,44 @@ def _standards(a: Answers) -> list[str]:
             needs.append(f"Say whether this standard is met: {label}")
         elif result == "not_met" and not a.get(f"{key}_comment", "").strip():
             needs.append(f"Say why this standard is not met: {label}")
+    return needs
+
+
+# The largest count a number question takes: far beyond any count of months or plans, and well
+# inside the integers every database's JSON functions read exactly.
+MOST = 100_000
+
+
+def number_problem(answer: Any) -> str | None:
+    """Why `answer` (as typed, or as stored) is not a count a number question takes, or None."""
+    if isinstance(answer, bool):
+        return "Enter the answer as a whole number, like 3"
+    if not isinstance(answer, int):
+        try:
+            answer = int(str(answer).strip().replace(",", ""))
+        except ValueError:
+            return "Enter the answer as a whole number, like 3"
+    if answer < 0:
+        return "The answer must be 0 or more"
+    if answer > MOST:
+        return f"The answer must be {MOST:,} or less"
+    return None
+
+
+def _unanswered(answer: Any) -> bool:
+    return answer is None or (isinstance(answer, str) and not answer.strip())
+
+
+def _questions(a: Answers) -> list[str]:
+    needs: list[str] = []
+    given = a.get("questions", {})
+    for question in _questions_asked(a):
+        answer = given.get(question.key)
+        if _unanswered(answer):
+            if question.required:
+                needs.append(f"Answer the question: {question.label}")
+        elif question.type == "number" and number_problem(answer):
+            needs.append(f"Give a whole number of 0 or more for: {question.label}")
     return needs
 
 
@@ -167,6 +223,7 @@ def _recommendations(a: Answers) -> list[str]:
 CHECKS: dict[str, Callable[[Answers], list[str]]] = {
     "child": _child,
     "standards": _standards,
+    "questions": _questions,
     "themes": _themes,
     "conversations": _conversations,
     "grades": _grades,
@@ -177,6 +234,7 @@ CHECKS: dict[str, Callable[[Answers], list[str]]] = {
 STARTED: dict[str, Callable[[Answers], bool]] = {
     "child": lambda a: "child" in a.get("saved_sections", ()),
     "standards": lambda a: any(a.get(key) for key, _ in _asked(a)),
+    "questions": lambda a: any(not _unanswered(given) for given in a.get("questions", {}).values()),
     "themes": lambda a: any(any(t.strip() for t in f) for f in a.get("findings", {}).values()),
     "conversations": lambda a: bool(a.get("conversations", 0)),
     "grades": lambda a: bool(a.get("practice_grade") or a.get("outcome_grade")),
@@ -184,9 +242,39 @@ STARTED: dict[str, Callable[[Answers], bool]] = {
 }
 
 
+# Names a template's items cannot take: the form's own hidden fields (reviews/review_forms.py
+# SectionForm), and the other names review_answers() gathers beside each standard's fields.
+FORM_NAMES = {"version", "base"}
+ANSWER_NAMES = {
+    *(name for fields in SECTION_FIELDS.values() for name in fields),
+    "findings", "conversations", "recommendations", "earliest_recommendation_due",
+    "saved_sections", "asks", "questions",
+}  # fmt: skip
+
+
+def names_taken(asks: AuditTemplate) -> list[str]:
+    """Why the review form cannot ask `asks`: each standard or question whose key gives a name
+    the form already uses for something else. Empty when it can."""
+    problems = []
+    for standard in asks.standards:
+        if set(standard_fields([standard.key])) & (FORM_NAMES | ANSWER_NAMES):
+            problems.append(f"The standard key {standard.key} is a name the review form uses "
+                            "itself: choose another")  # fmt: skip
+    for question in asks.questions:
+        if question.key in FORM_NAMES:
+            problems.append(f"The question key {question.key} is a name the review form uses "
+                            "itself: choose another")  # fmt: skip
+    return problems
+
+
+def sections(answers: Answers) -> list[Section]:
+    """The sections of the form of the review whose answers these are."""
+    return sections_for(answers.get("asks"))
+
+
 def missing(answers: Answers) -> dict[str, list[str]]:
-    """{section key: [what is still needed]} for the required sections, in form order."""
-    return {section.key: CHECKS[section.key](answers) for section in SECTIONS}
+    """{section key: [what is still needed]} for the review's sections, in form order."""
+    return {section.key: CHECKS[section.key](answers) for section in sections(answers)}
 
 
 def status(section_key: str, answers: Answers) -> str:

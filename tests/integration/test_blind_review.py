@@ -10,17 +10,20 @@ grades, the same pages show them. Their own alert they see throughout.
 """
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from practice_review.accounts.models import StaffMember, User
 from practice_review.alerts.actions import raise_alert
+from practice_review.core.audit_templates import read_yaml
 from practice_review.core.vocabulary import THEME_KEYS, Role
 from practice_review.reviews import actions, dual_review
 from practice_review.reviews.answers import with_standard_values
 from practice_review.reviews.models import Conversation, Review, ReviewEvent, ThemeFinding
 from practice_review.reviews.queries import reviews_blind_to, reviews_visible_to
+from practice_review.reviews.template_actions import load_template
 from practice_review.tracker.models import Recommendation
 from tests.conftest import PASSWORD
 from tests.integration.test_need_to_know import text_of
@@ -242,3 +245,26 @@ def test_the_pdf_of_the_review_waits_for_both_grades_too(client, cast, blind):
     response = client.get(url)
     text = read_pdf(response.content).words
     assert "MK-PRACTICE-REASONS" in text and "MK-CONVERSATION" in text
+
+
+NEGLECT = Path(__file__).parents[2] / "docs" / "templates" / "neglect-thematic.yaml"
+
+
+def test_the_answers_to_a_templates_questions_wait_for_both_grades_too(client, cast, blind):
+    """A review on a template with questions: the first reviewer's answers to them are part of
+    the write-up the second reviewer grades without."""
+    review = blind["review"]
+    neglect = load_template(by=cast["qa_lead"], definition=read_yaml(NEGLECT.read_text()))
+    answers = {**review.answers, "questions": {"neglect_level": "not_identified"},
+               "texts": {"one_thing_to_change": "MK-QUESTION-ANSWER"}}  # fmt: skip
+    Review.objects.filter(pk=review.pk).update(template=neglect.template, answers=answers)
+    chosen = "Neglect was not identified by the professionals involved"
+    sign_in(client, cast["reviewer_internal"])
+    for url in every_page(blind):
+        page = shown(client, url)
+        assert "MK-QUESTION-ANSWER" not in page and chosen not in page, url
+    record_second_grades(client, review)
+    for url in (reverse("review_detail", args=[review.pk]),
+                reverse("review_document", args=[review.pk, "docx"])):  # fmt: skip
+        page = shown(client, url)
+        assert "MK-QUESTION-ANSWER" in page and chosen in page, url

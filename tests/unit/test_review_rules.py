@@ -1,7 +1,9 @@
 """The pure rules of running a review: workflow, completeness, the practice window."""
 
 import datetime
+from pathlib import Path
 
+from practice_review.core.audit_templates import built_in, read_yaml
 from practice_review.core.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEYS
 from practice_review.reviews import review_sections, workflow
 from practice_review.reviews.practice_window import practice_window
@@ -109,3 +111,52 @@ def test_the_practice_window_is_six_months_or_from_the_cases_start():
     assert practice_window(datetime.date(2025, 1, 14), datetime.date(2020, 1, 1))[0] == (
         datetime.date(2024, 7, 14)
     )
+
+
+def neglect():
+    path = Path(__file__).parents[2] / "docs" / "templates" / "neglect-thematic.yaml"
+    return read_yaml(path.read_text())
+
+
+def template_answers(questions):
+    asks = neglect()
+    answers = complete_answers(asks=asks, questions=questions)
+    answers.update({standard.key: "met" for standard in asks.standards})
+    return answers
+
+
+def test_a_template_with_questions_adds_their_section_and_one_without_does_not():
+    keys = [section.key for section in review_sections.sections_for(neglect())]
+    assert keys[:3] == ["child", "standards", "questions"]
+    assert "questions" not in [s.key for s in review_sections.sections_for(built_in())]
+    assert "questions" not in review_sections.missing(complete_answers())
+
+
+def test_each_required_question_unanswered_is_named_and_others_may_be_left():
+    answers = template_answers({"voice_recorded": None, "neglect_level": "  "})
+    assert review_sections.missing(answers)["questions"] == [
+        "Answer the question: Was the child's voice recorded?",
+        "Answer the question: At what level was neglect identified at the time of the audit?",
+    ]
+    assert review_sections.status("questions", answers) == review_sections.NOT_STARTED
+    answered = template_answers({"voice_recorded": False, "neglect_level": "low"})
+    assert review_sections.missing(answered)["questions"] == []
+    assert review_sections.status("questions", answered) == review_sections.COMPLETED
+    assert review_sections.ready_to_submit(answered)
+    # The standards asked are the template's own, not the built-in's.
+    assert review_sections.missing(answered)["standards"] == []
+
+
+def test_a_number_question_takes_whole_numbers_from_0_to_100000():
+    problem = review_sections.number_problem
+    assert [problem(given) for given in ("0", "14", " 1,000 ", 100_000, 3)] == [None] * 5
+    assert problem("-1") == "The answer must be 0 or more"
+    assert problem("100001") == "The answer must be 100,000 or less"
+    for bad in ("fourteen", "2.5", "", True):
+        assert problem(bad) == "Enter the answer as a whole number, like 3"
+    stored_badly = template_answers({"voice_recorded": True, "neglect_level": "low",
+                                     "months_known": -4})  # fmt: skip
+    assert review_sections.missing(stored_badly)["questions"] == [
+        "Give a whole number of 0 or more for: For how many months has the child been known to "
+        "children's social care for neglect?"
+    ]

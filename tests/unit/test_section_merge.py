@@ -151,3 +151,26 @@ def test_kept_names_exactly_the_answers_that_differ_from_yours(versions):
     assert merged.kept == [
         name for name in NAMES if comparable(merged.values[name]) != comparable(yours[name])
     ]
+
+
+# The questions section (reviews/review_forms.py QuestionsSectionForm): yes or no as true or
+# false, a choice's key, a number, text; None when not answered.
+QUESTIONS = {"voice_recorded": None, "neglect_level": "low", "months_known": None, "notes": None}
+
+
+def test_questions_merge_answer_by_answer_and_no_or_nought_is_an_answer_not_a_blank():
+    theirs = {**QUESTIONS, "voice_recorded": False, "months_known": 0}
+    yours = {**QUESTIONS, "neglect_level": "significant", "notes": "Seen at school."}
+    merged = merge(QUESTIONS, theirs, yours)
+    assert merged.values == {"voice_recorded": False, "neglect_level": "significant",
+                             "months_known": 0, "notes": "Seen at school."}  # fmt: skip
+    assert merged.clashes == [] and merged.kept == ["voice_recorded", "months_known"]
+
+
+def test_questions_both_answered_differently_clash_even_yes_against_one():
+    base = {**QUESTIONS, "voice_recorded": True, "months_known": 1}
+    theirs = {**base, "voice_recorded": False, "months_known": 2}
+    yours = {**base, "voice_recorded": None, "months_known": 3}
+    merged = merge(base, theirs, yours)
+    assert merged.clashes == ["voice_recorded", "months_known"]
+    assert merged.values == yours
