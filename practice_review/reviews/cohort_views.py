@@ -8,6 +8,7 @@ from practice_review.core.history import save_as
 from practice_review.core.permissions import Permission, requires
 from practice_review.core.vocabulary import EDITABLE_STATES, Role
 from practice_review.reviews import actions
+from practice_review.reviews.forms import TemplateChoiceField
 from practice_review.reviews.models import Child
 from practice_review.reviews.queries import (
     get_cohort_for_user,
@@ -18,9 +19,19 @@ from practice_review.reviews.queries import (
 from practice_review.reviews.review_forms import AddCaseForm, CohortForm, ReassignForm, yes_no
 
 
+class NewCohortForm(CohortForm):
+    """A cohort's details and the audit template its reviews answer."""
+
+    template = TemplateChoiceField(
+        "Audit template",
+        help_text="What the cohort's reviews ask. Every review in a cohort answers the same "
+        "template, so that its figures add up.",
+    )
+
+
 @requires(Permission.MANAGE_COHORTS)
 def cohort_create(request):
-    form = CohortForm(request.POST or None)
+    form = NewCohortForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         cohort = actions.create_cohort(by=request.user, **form.cleaned_data)
         messages.success(request, f"Cohort {cohort.name} created. Add the children's cases.")
