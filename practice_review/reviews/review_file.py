@@ -578,6 +578,28 @@ def layout(template: AuditTemplate) -> Layout:
     return Layout(columns, aliases, required, standards, questions)
 
 
+def column_clashes(template: AuditTemplate) -> list[str]:
+    """Why review files could not hold `template`'s answers, a sentence for each key of its
+    standards and questions that another column of the file already has."""
+    problems = []
+    fixed = {*FIXED_COLUMNS, *ALIASES}
+    standards = {standard.key for standard in template.standards}
+    items = [("standard", s.key) for s in template.standards]
+    items += [("question", q.key) for q in template.questions]
+    for kind, key in items:
+        if key in fixed:
+            problems.append(
+                f'{kind} "{key}": review files already have a column called {key}, so they '
+                f"could not hold its answers: give the {kind} another key"
+            )
+        elif kind == "question" and key in standards:
+            problems.append(
+                f'question "{key}": a standard has the same key, so review files could not '
+                "tell their columns apart: give the question another key"
+            )
+    return problems
+
+
 _built_in = functools.cache(built_in)  # the shipped file never changes while the service runs
 
 

@@ -15,6 +15,7 @@ from practice_review.core import audit_templates as files
 from practice_review.core.history import save_as
 from practice_review.reviews.actions import NotAllowed
 from practice_review.reviews.models import AuditTemplate
+from practice_review.reviews.review_file import column_clashes
 
 ADDED, UNCHANGED, REPLACED = "added", "unchanged", "replaced"
 
@@ -28,7 +29,11 @@ class Loaded:
 @transaction.atomic
 def load_template(*, by, definition: files.AuditTemplate) -> Loaded:
     """Store `definition` (already checked by core/audit_templates) as its key and version,
-    published: a file is a finished template, shared to be used."""
+    published: a file is a finished template, shared to be used. A template whose answers
+    review files could not hold (a key another column has) is refused, as a bad file is."""
+    clashes = column_clashes(definition)
+    if clashes:
+        raise files.TemplateProblems(clashes)
     data = files.to_data(definition)
     stored = (
         AuditTemplate.objects.select_for_update()

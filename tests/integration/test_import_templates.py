@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from practice_review.core.audit_templates import read_yaml
+from practice_review.core.audit_templates import TemplateProblems, from_data, read_yaml, to_data
 from practice_review.reviews.answers import question_values, standard
 from practice_review.reviews.importing import import_reviews
 from practice_review.reviews.models import AuditTemplate, Cohort, Review
@@ -278,3 +278,18 @@ def test_a_held_file_whose_template_is_no_longer_published_is_not_imported(clien
     assert "The audit template you chose is no longer published" in text_of(done)
     assert done.redirect_chain[-1][0] == reverse("import_reviews")
     assert table_counts() == before
+
+
+def test_a_template_whose_keys_a_review_file_could_not_hold_is_not_loaded(actor):
+    data = to_data(read_yaml(NEGLECT_FILE.read_text()))
+    data["questions"][0]["key"] = "reviewer"  # a column every review file may have
+    data["questions"][1]["key"] = "plan_is_specific"  # a standard's key
+    with pytest.raises(TemplateProblems) as refused:
+        load_template(by=actor, definition=from_data(data))
+    assert refused.value.problems == [
+        'question "reviewer": review files already have a column called reviewer, so they '
+        "could not hold its answers: give the question another key",
+        'question "plan_is_specific": a standard has the same key, so review files could not '
+        "tell their columns apart: give the question another key",
+    ]
+    assert not AuditTemplate.objects.filter(key="neglect_thematic").exists()
