@@ -1,8 +1,11 @@
 from django import forms
 from django.conf import settings
+from django.db.models import Case, Value, When
 
 from practice_review.accounts.models import StaffMember
+from practice_review.core.audit_templates import BUILT_IN_KEY
 from practice_review.core.vocabulary import Role, staff_roles_text
+from practice_review.reviews.models import AuditTemplate
 from practice_review.reviews.queries import staff_roles
 
 
@@ -40,6 +43,30 @@ def staff_choice(label, required=True, reviewers_only=False, with_roles=False):
     )
 
 
+class TemplateChoiceField(forms.ModelChoiceField):
+    """A choice of the published audit templates, each by name and version
+    ("Thematic audit - neglect, version 1"), the built-in one first and chosen unless another
+    is; left blank (an older page or a script), it is the built-in one too."""
+
+    def __init__(self, label, help_text=""):
+        published = AuditTemplate.objects.published().order_by(
+            Case(When(key=BUILT_IN_KEY, then=Value(0)), default=Value(1)), "name", "version"
+        )
+        super().__init__(
+            label=label,
+            help_text=help_text,
+            queryset=published,
+            required=False,
+            empty_label=None,
+            widget=forms.RadioSelect,
+            initial=lambda: AuditTemplate.objects.built_in().pk,
+            error_messages={"invalid_choice": f"Select {label.lower()}: one of those listed"},
+        )
+
+    def clean(self, value):
+        return super().clean(value) or AuditTemplate.objects.built_in()
+
+
 class ReviewFileForm(forms.Form):
     file = forms.FileField(
         label="Upload a review file",
@@ -55,6 +82,11 @@ class ReviewFileForm(forms.Form):
         required=False,
         max_length=200,
         help_text="Used for rows whose cohort column is blank, or when the file has none.",
+    )
+    template = TemplateChoiceField(
+        "Audit template",
+        help_text="The template the reviews in the file answer: its standards and questions are "
+        "the file's columns. A new cohort is made on it.",
     )
 
     def clean_file(self):

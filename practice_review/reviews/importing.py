@@ -22,7 +22,13 @@ from practice_review.core import vocabulary as v
 from practice_review.core.history import save_as
 from practice_review.core.text import pluralize
 from practice_review.core.vocabulary import ReviewStatus
-from practice_review.reviews.answers import RESULT, standard, with_standard_values
+from practice_review.reviews.answers import (
+    RESULT,
+    question_values,
+    standard,
+    with_question_values,
+    with_standard_values,
+)
 from practice_review.reviews.models import (
     AuditTemplate,
     Child,
@@ -34,7 +40,6 @@ from practice_review.reviews.models import (
 )
 from practice_review.reviews.queries import frameworks
 from practice_review.reviews.review_file import (
-    STANDARD_COLUMNS,
     Problem,
     cohort_key,
     parse_review_file,
@@ -127,6 +132,7 @@ class ImportPlan:
     rows: int = 0
     cohorts: list = field(default_factory=list)  # (name, new?) sorted by name
     added_staff: list = field(default_factory=list)  # of NewStaff
+    template: AuditTemplate | None = None  # the template the file was read as
 
     @property
     def ok(self):
@@ -144,7 +150,7 @@ def _chunks(items, size=LOOKUP_CHUNK):
         yield items[start : start + size]
 
 
-def plan_import(*, data, file_name, by, default_cohort=None, today=None):
+def plan_import(*, data, file_name, by, default_cohort=None, today=None, template=None):
     """What importing the file as `by` would do, or its problems; writes nothing but the audit
     event of a refused file, as a refused import does.
 
@@ -152,10 +158,9 @@ def plan_import(*, data, file_name, by, default_cohort=None, today=None):
     change before it is confirmed (the import checks everything again).
     """
     today = today or timezone.localdate()
-    parsed = parse_review_file(
-        data, file_name, default_cohort=default_cohort, today=today, frameworks=frameworks()
-    )
-    problems = parsed.problems + _database_problems(parsed.rows)
+    template = template or AuditTemplate.objects.built_in()
+    parsed = _parse(data, file_name, default_cohort, today, template)
+    problems = parsed.problems + _database_problems(parsed.rows, template)
     if problems:
         return ImportPlan(problems=_refused(problems, file_name, by).problems)
     names = {}
@@ -163,29 +168,32 @@ def plan_import(*, data, file_name, by, default_cohort=None, today=None):
         names.setdefault(cohort_key(row.cohort), row.cohort)
     known = dict(Cohort.objects.filter(name_key__in=list(names)).values_list("name_key", "name"))
     cohorts = sorted((known.get(key, name), key not in known) for key, name in names.items())
-    return ImportPlan(rows=len(parsed.rows), cohorts=cohorts, added_staff=staff_to_add(parsed.rows))
+    return ImportPlan(rows=len(parsed.rows), cohorts=cohorts,
+                      added_staff=staff_to_add(parsed.rows), template=template)  # fmt: skip
 
 
-def import_reviews(*, data, file_name, by, default_cohort=None, today=None):
+def import_reviews(*, data, file_name, by, default_cohort=None, today=None, template=None):
     """Import a review file as `by`. Returns what changed, or the problems and changes nothing.
 
-    A review dated after `today` (London's today unless given) is refused.
+    A review dated after `today` (London's today unless given) is refused. The file is read as
+    `template` (a published AuditTemplate; the built-in one unless given): its standards and
+    questions are the file's columns, new cohorts are made on it, and a cohort already on
+    another template (or another version of it) refuses the file.
     """
     today = today or timezone.localdate()
-    parsed = parse_review_file(
-        data, file_name, default_cohort=default_cohort, today=today, frameworks=frameworks()
-    )
+    template = template or AuditTemplate.objects.built_in()
+    parsed = _parse(data, file_name, default_cohort, today, template)
     if parsed.problems:
         # Report what the database would also refuse, so one attempt names every problem.
-        return _refused(parsed.problems + _database_problems(parsed.rows), file_name, by)
+        return _refused(parsed.problems + _database_problems(parsed.rows, template), file_name, by)
     try:
         # One audit event for the whole file, not one for each record it writes.
         with transaction.atomic(), covered_by_one_event():
             _wait_for_other_imports()
-            problems = _database_problems(parsed.rows)
+            problems = _database_problems(parsed.rows, template)
             if problems:
                 raise _Refused(problems)
-            result = _write(parsed, by=by, file_name=file_name)
+            result = _write(parsed, by=by, file_name=file_name, template=template)
             import_record = ImportRecord.objects.create(
                 by=by,
                 file_name=file_name[-255:],
@@ -213,6 +221,11 @@ def import_reviews(*, data, file_name, by, default_cohort=None, today=None):
     return result
 
 
+def _parse(data, file_name, default_cohort, today, template):
+    return parse_review_file(data, file_name, default_cohort=default_cohort, today=today,
+                             frameworks=frameworks(), template=template.template)  # fmt: skip
+
+
 def _refused(problems, file_name, by):
     # Recorded outside the rolled-back transaction; the problems quote cells, so only their
     # number goes into the audit trail.
@@ -235,10 +248,11 @@ def _wait_for_other_imports():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
-def _database_problems(rows):
-    """What the stored records refuse: a child_ref whose initials or gender disagree with the
-    child already recorded, and a staff name that matches more than one member of staff."""
-    problems = []
+def _database_problems(rows, template):
+    """What the stored records refuse: a cohort on another template than the file was read as,
+    a child_ref whose initials or gender disagree with the child already recorded, and a staff
+    name that matches more than one member of staff."""
+    problems = _template_problems(rows, template)
     known = {}
     for chunk in _chunks({row.child_ref for row in rows if row.child_ref}):
         known.update((c.case_ref, c) for c in Child.objects.filter(case_ref__in=chunk))
@@ -263,10 +277,29 @@ def _database_problems(rows):
     return problems
 
 
-def _write(parsed, *, by, file_name):
+def _template_problems(rows, template):
+    """A cohort's reviews all answer one template version, so its figures add up: a file read as
+    another is refused, once for each such cohort, at its first row."""
+    first_rows = {}
+    for row in rows:
+        first_rows.setdefault(cohort_key(row.cohort), row)
+    problems = []
+    for chunk in _chunks(first_rows):
+        others = Cohort.objects.filter(name_key__in=chunk).exclude(template=template)
+        for cohort in others.select_related("template"):
+            row = first_rows[cohort.name_key]
+            expected = (
+                f"a cohort on {template}, the template the file was read as "
+                f"({cohort.name} uses {cohort.template})"
+            )
+            problems.append(Problem(row.row, "cohort", row.cohort, expected))
+    return problems
+
+
+def _write(parsed, *, by, file_name, template):
     rows = parsed.rows
     reason = f"Imported from {file_name}"[:100]
-    cohorts = _cohorts(rows, by)
+    cohorts = _cohorts(rows, by, template)
     staff = _StaffDirectory()
     added_staff = staff_to_add(rows, staff)
     _add_staff(added_staff, staff, by)
@@ -278,9 +311,11 @@ def _write(parsed, *, by, file_name):
         for r in Review.objects.filter(cohort__in=[c.id for c in cohorts.values()])
     }
     compared = _compared_fields(parsed.columns)
-    # The standards' results the file gives (reviews/answers.py); a comment or "put right" in
-    # the app is kept when a re-import changes a result.
-    standard_keys = [column for column in parsed.columns if column in STANDARD_COLUMNS]
+    # The standards' results and questions' answers the file gives (reviews/answers.py); a
+    # comment or "put right" in the app is kept when a re-import changes a result.
+    asks = template.template
+    standard_keys = [s.key for s in asks.standards if s.key in parsed.columns]
+    kinds = [(q.key, q.type) for q in asks.questions if q.key in parsed.columns]
     # A new review takes its cohort's template version; one already there keeps its own.
     template_of = {cohort.id: cohort.template_id for cohort in cohorts.values()}
     new, changed, changed_fields, status_changes = [], [], set(), []
@@ -290,7 +325,9 @@ def _write(parsed, *, by, file_name):
         review = existing.get(key)
         if review is None:
             template_id = template_of[row_values["cohort_id"]]
-            answers = with_standard_values({}, STANDARD_COLUMNS, row.standards)
+            answers = with_question_values(
+                with_standard_values({}, standard_keys, row.standards), kinds, row.questions
+            )
             new.append(Review(**row_values, template_id=template_id, answers=answers,
                               status=ReviewStatus.FINAL, imported=True))  # fmt: skip
             continue
@@ -303,8 +340,13 @@ def _write(parsed, *, by, file_name):
         }
         results = {key: row.standards[key] for key in standard_keys
                    if standard(review.answers, key)[RESULT] != row.standards[key]}  # fmt: skip
-        if results:
-            differences["answers"] = with_standard_values(review.answers, standard_keys, results)
+        stored = question_values(review.answers, kinds)
+        answers = {key: row.questions[key] for key, _ in kinds
+                   if stored[key] != row.questions[key]}  # fmt: skip
+        if results or answers:
+            differences["answers"] = with_question_values(
+                with_standard_values(review.answers, standard_keys, results), kinds, answers
+            )
         if differences and review.status != ReviewStatus.FINAL:
             # A changed row is a completed review; an identical one changes nothing at all.
             status_changes.append((review, review.status))
@@ -365,7 +407,7 @@ def _compared_fields(columns):
     return list(dict.fromkeys(names))
 
 
-def _cohorts(rows, by):
+def _cohorts(rows, by, template):
     """{cohort key: Cohort}, creating new cohorts and widening periods to the reviews' dates."""
     dates = defaultdict(list)
     names = {}
@@ -374,7 +416,6 @@ def _cohorts(rows, by):
         names.setdefault(key, row.cohort)
         dates[key].append(row.review_date)
     cohorts = {c.name_key: c for c in Cohort.objects.filter(name_key__in=list(names))}
-    template = AuditTemplate.objects.built_in()  # for new cohorts (docs/review-files.md)
     for key, name in names.items():
         first, last = min(dates[key]), max(dates[key])
         cohort = cohorts.get(key) or Cohort(

@@ -21,7 +21,7 @@ from practice_review.core.vocabulary import (
 )
 from practice_review.reviews import dual_review
 from practice_review.reviews.answers import question_values, standard_values
-from practice_review.reviews.models import Child, Cohort, Framework, Review
+from practice_review.reviews.models import AuditTemplate, Child, Cohort, Framework, Review
 from practice_review.reviews.review_sections import SECTION_FIELDS
 
 
@@ -30,6 +30,23 @@ def frameworks():
     order, active or not: the one list the import, the review form, the figures, the reports
     and the figure check take. Reference data, not case data: no scope."""
     return tuple(framework.terms for framework in Framework.objects.in_order())
+
+
+def published_templates():
+    """The audit templates a cohort or an import may use: every published version, the built-in
+    one first (made again if a database lost it). Reference data, not case data: no scope."""
+    built_in = AuditTemplate.objects.built_in()
+    return [built_in, *AuditTemplate.objects.published().exclude(pk=built_in.pk)]
+
+
+def published_template(template_id):
+    """A published template by its id, or None."""
+    return AuditTemplate.objects.published().filter(pk=template_id).first()
+
+
+def latest_published_template(key):
+    """The latest published version of the template `key`, or None."""
+    return AuditTemplate.objects.published().filter(key=key).order_by("-version").first()
 
 
 def reviews_visible_to(user, reviews=None):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import AuditTemplate, Question, built_in
 
 # XLSX files are zip archives: refuse ones that would unpack to more than this, or that
 # compress suspiciously well (a "zip bomb"), before any XML is parsed.
@@ -218,6 +219,8 @@ class ReviewRow:
     second_outcome_grade: str | None = None
     moderated_practice_grade: str | None = None
     moderated_outcome_grade: str | None = None
+    # The template's questions: {key: True/False, a choice's key, a number, text, or None}.
+    questions: dict[str, Any] = field(default_factory=dict)
 
     @property
     def child_key(self) -> tuple[str | int, ...]:
@@ -526,17 +529,117 @@ def parse_whole_number(text: str) -> int:
     return int(text)
 
 
+NUMBER_EXPECTED = "a whole number, 0 or more"
+
+
+def _number(text: str) -> int:
+    if not re.fullmatch(r"\d{1,6}", text):
+        raise Bad(NUMBER_EXPECTED)
+    return int(text)
+
+
+# ---------------------------------------------------------------------------- templates
+
+
+def _header_name(heading: str) -> str:
+    """A header as a column name: case folded, spaces, hyphens and underscores alike."""
+    return re.sub(r"[\s_\-]+", "_", heading.casefold()).strip("_")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns of a file on one audit template (docs/review-files.md): the fixed ones, then
+    the template's standards and questions, each by its key or, as a synonym, its label."""
+
+    columns: frozenset[str]
+    aliases: Mapping[str, str]  # header name -> column
+    required: tuple[str, ...]
+    standards: tuple[str, ...]
+    questions: tuple[Question, ...]
+
+
+FIXED_COLUMNS = [column for column in COLUMNS if column not in STANDARD_COLUMNS]
+FIXED_REQUIRED = [column for column in REQUIRED if column not in STANDARD_COLUMNS]
+
+
+@functools.lru_cache(maxsize=16)  # a few templates, each read for every file on it
+def layout(template: AuditTemplate) -> Layout:
+    standards = tuple(standard.key for standard in template.standards)
+    questions = template.questions
+    columns = frozenset([*FIXED_COLUMNS, *standards, *(q.key for q in questions)])
+    aliases = dict(ALIASES)
+    labels = [(s.label, s.key) for s in template.standards] + [(q.label, q.key) for q in questions]
+    for label, key in labels:
+        # A label never takes a name the file already uses for a column, nor an earlier label.
+        name = _header_name(label)
+        if name not in columns and name not in aliases:
+            aliases[name] = key
+    required = (*FIXED_REQUIRED, *standards, *(q.key for q in questions if q.required))
+    return Layout(columns, aliases, required, standards, questions)
+
+
+def column_clashes(template: AuditTemplate) -> list[str]:
+    """Why review files could not hold `template`'s answers, a sentence for each key of its
+    standards and questions that another column of the file already has."""
+    problems = []
+    fixed = {*FIXED_COLUMNS, *ALIASES}
+    standards = {standard.key for standard in template.standards}
+    items = [("standard", s.key) for s in template.standards]
+    items += [("question", q.key) for q in template.questions]
+    for kind, key in items:
+        if key in fixed:
+            problems.append(
+                f'{kind} "{key}": review files already have a column called {key}, so they '
+                f"could not hold its answers: give the {kind} another key"
+            )
+        elif kind == "question" and key in standards:
+            problems.append(
+                f'question "{key}": a standard has the same key, so review files could not '
+                "tell their columns apart: give the question another key"
+            )
+    return problems
+
+
+_built_in = functools.cache(built_in)  # the shipped file never changes while the service runs
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_values(question: Question) -> tuple[dict[str, str], str]:
+    """A choice question's answers, by key or by the choice's words, and what to say of others."""
+    table = _table([(key, key) for key, _ in question.choices]) | _table(
+        [(label, key) for key, label in question.choices]
+    )
+    keys = ", ".join(key for key, _ in question.choices)
+    return table, f"one of {keys} (or a choice written out in full)"
+
+
+def _answer(read: "_RowReader", question: Question) -> Any:
+    """A question's answer as its type reads it, or None when the cell is blank."""
+    key, required = question.key, question.required
+    if question.type == "yes_no":
+        return read.choice(key, YES_NO_VALUES, "yes or no", required)
+    if question.type == "choice":
+        table, expected = _choice_values(question)
+        return read.choice(key, table, expected, required)
+    if question.type == "number":
+        return read.get(key, _number, required, NUMBER_EXPECTED)
+    return read.get(key, required=required, expected="an answer in words")
+
+
 # ---------------------------------------------------------------------------- rows
 
 
-def map_header(cells: list[str]) -> tuple[dict[str, int], list[Problem]]:
+def map_header(
+    cells: list[str], columns_of: Layout | None = None
+) -> tuple[dict[str, int], list[Problem]]:
     """{canonical column: cell index}, with problems for repeated or missing columns."""
+    columns_of = columns_of or layout(_built_in())
     columns: dict[str, int] = {}
     problems: list[Problem] = []
     for index, heading in enumerate(cells):
-        name = re.sub(r"[\s_\-]+", "_", heading.casefold()).strip("_")
-        name = ALIASES.get(name, name)
-        if name not in COLUMNS:
+        name = _header_name(heading)
+        name = columns_of.aliases.get(name, name)
+        if name not in columns_of.columns:
             continue  # unknown columns are ignored
         if name in columns:
             first = cells[columns[name]]
@@ -548,8 +651,11 @@ def map_header(cells: list[str]) -> tuple[dict[str, int], list[Problem]]:
     return columns, problems
 
 
-def _missing_columns(columns: Collection[str], has_default_cohort: bool) -> list[Problem]:
-    required = REQUIRED + ([] if has_default_cohort else ["cohort"])
+def _missing_columns(
+    columns: Collection[str], has_default_cohort: bool, columns_of: Layout | None = None
+) -> list[Problem]:
+    columns_of = columns_of or layout(_built_in())
+    required = [*columns_of.required, *([] if has_default_cohort else ["cohort"])]
     problems = [
         Problem(1, name, None, f"a {name} column") for name in required if name not in columns
     ]
@@ -617,8 +723,10 @@ def _read_row(
     default_cohort: str | None,
     today: datetime.date | None = None,
     frameworks: FrameworkValues | None = None,
+    columns_of: Layout | None = None,
 ) -> tuple[ReviewRow | None, list[Problem]]:
     frameworks = frameworks or framework_values(v.BUILT_IN_FRAMEWORKS)
+    columns_of = columns_of or layout(_built_in())
     read = _RowReader(number, cells, columns)
     cohort = read.get("cohort")
     if cohort is None and not read.problems:
@@ -718,7 +826,7 @@ def _read_row(
         "outcome_grade": read.choice("outcome_grade", GRADE_VALUES, GRADE_EXPECTED, True),
         "standards": {
             key: read.choice(key, STANDARD_VALUES, "met, not met or n/a", True)
-            for key in STANDARD_COLUMNS
+            for key in columns_of.standards
         },
         "alerts": read.get("alerts", parse_whole_number) or 0,
         "strengths": {t: read.get(f"strengths_{t}") or "" for t in v.THEME_KEYS},
@@ -735,6 +843,7 @@ def _read_row(
         "moderated_outcome_grade": read.choice(
             "moderated_outcome_grade", GRADE_VALUES, GRADE_EXPECTED
         ),
+        "questions": {question.key: _answer(read, question) for question in columns_of.questions},
     }
     filled = [column for column in SECOND_REVIEW_COLUMNS if read.text(column)]
     if filled and len(filled) < len(SECOND_REVIEW_COLUMNS):
@@ -789,12 +898,15 @@ def parse_review_file(
     default_cohort: str | None = None,
     today: datetime.date | None = None,
     frameworks: Iterable[v.FrameworkTerms] = v.BUILT_IN_FRAMEWORKS,
+    template: AuditTemplate | None = None,
 ) -> ReviewFile:
     """Read and check a whole review file. Every bad row is reported, not only the first.
 
     `today` is the day the file is imported (London's, given by the caller): a review dated
     after it is refused. Without it the date is not compared with any day. `frameworks` is the
     council's list (reviews/queries.py `frameworks()`); only the active ones are accepted.
+    `template` is the audit template the file answers (the built-in one unless given): its
+    standards and questions are the file's columns (docs/review-files.md).
 
     The rows that are good are returned even when others are not, so that the database checks
     can report their problems too: a refused file names every problem at once.
@@ -812,8 +924,9 @@ def parse_review_file(
         return ReviewFile(
             [], [Problem(1, "header", None, "a header row naming the columns")], set()
         )
-    columns, problems = map_header(table[0][1])
-    problems += _missing_columns(columns, bool(default_cohort))
+    columns_of = layout(template or _built_in())
+    columns, problems = map_header(table[0][1], columns_of)
+    problems += _missing_columns(columns, bool(default_cohort), columns_of)
     if problems:
         return ReviewFile([], problems, set(columns))
     if len(table) == 1:
@@ -823,7 +936,9 @@ def parse_review_file(
     rows: list[ReviewRow] = []
     values = framework_values(tuple(frameworks))
     for number, cells in table[1:]:
-        row, row_problems = _read_row(number, cells, columns, default_cohort, today, values)
+        row, row_problems = _read_row(
+            number, cells, columns, default_cohort, today, values, columns_of
+        )
         if row:
             rows.append(row)
         problems += row_problems

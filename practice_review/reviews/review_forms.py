@@ -15,7 +15,7 @@ from practice_review.core import vocabulary as v
 from practice_review.core.forms import date_field, radios, text
 from practice_review.reviews import review_sections
 from practice_review.reviews.actions import conflicts_of_interest
-from practice_review.reviews.forms import staff_choice
+from practice_review.reviews.forms import TemplateChoiceField, staff_choice
 from practice_review.reviews.models import Child, Cohort, Conversation, LearningTopic
 from practice_review.reviews.queries import frameworks, section_values
 from practice_review.reviews.review_file import Bad, age_on, parse_age
@@ -39,6 +39,11 @@ class CohortForm(forms.Form):
                        help_text="For example, the senior leadership team")  # fmt: skip
     selection_reason = radios("Why these cases", v.SELECTION_REASONS)
     theme = text("Theme", help_text="Only if the cohort was chosen for a theme")
+    template = TemplateChoiceField(
+        "Audit template",
+        help_text="What the cohort's reviews ask. Every review in a cohort answers the same "
+        "template, so that its figures add up.",
+    )
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

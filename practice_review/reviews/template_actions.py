@@ -15,6 +15,7 @@ from practice_review.core import audit_templates as files
 from practice_review.core.history import save_as
 from practice_review.reviews.actions import NotAllowed
 from practice_review.reviews.models import AuditTemplate
+from practice_review.reviews.review_file import column_clashes
 from practice_review.reviews.review_sections import names_taken
 
 ADDED, UNCHANGED, REPLACED = "added", "unchanged", "replaced"
@@ -29,11 +30,12 @@ class Loaded:
 @transaction.atomic
 def load_template(*, by, definition: files.AuditTemplate) -> Loaded:
     """Store `definition` (already checked by core/audit_templates) as its key and version,
-    published: a file is a finished template, shared to be used. One whose keys the review
-    form cannot ask (review_sections.names_taken) is refused."""
-    taken = names_taken(definition)
-    if taken:
-        raise NotAllowed("; ".join(taken))
+    published: a file is a finished template, shared to be used. A template whose keys the
+    review form (review_sections.names_taken) or review files (review_file.column_clashes)
+    could not use is refused, as a bad file is."""
+    clashes = names_taken(definition) + column_clashes(definition)
+    if clashes:
+        raise files.TemplateProblems(clashes)
     data = files.to_data(definition)
     stored = (
         AuditTemplate.objects.select_for_update()

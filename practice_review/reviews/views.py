@@ -10,7 +10,7 @@ from practice_review.core.uploads import (
     discard_held_upload,
     hold_upload,
 )
-from practice_review.core.vocabulary import EDITABLE_STATES, PRACTICE_STANDARD_KEYS, THEME_KEYS
+from practice_review.core.vocabulary import EDITABLE_STATES, THEME_KEYS
 from practice_review.reviews import dual_review, workflow
 from practice_review.reviews.forms import ReviewFileForm
 from practice_review.reviews.importing import import_reviews as import_review_file
@@ -19,6 +19,7 @@ from practice_review.reviews.queries import (
     can_edit_review,
     can_respond,
     get_review_for_user,
+    published_template,
 )
 from practice_review.reviews.review_forms import ResponseForm
 
@@ -87,14 +88,15 @@ def import_reviews(request):
     form = ReviewFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload, cohort = form.cleaned_data["file"], form.cleaned_data["cohort"]
+        template = form.cleaned_data["template"]
         data = upload.read()
         plan = plan_import(data=data, file_name=upload.name, by=request.user,
-                           default_cohort=cohort or None)  # fmt: skip
+                           default_cohort=cohort or None, template=template)  # fmt: skip
         if not plan.ok:
             return _upload_page(request, form, plan.problems)
         _forget_held_import(request)
-        token = hold_upload(data, user_id=request.user.pk,
-                            details={"file_name": upload.name, "cohort": cohort})  # fmt: skip
+        details = {"file_name": upload.name, "cohort": cohort, "template": template.pk}
+        token = hold_upload(data, user_id=request.user.pk, details=details)
         request.session[HELD_IMPORT] = token
         return render(
             request,
@@ -114,14 +116,24 @@ def import_confirm(request):
         messages.error(request, str(refused))
         return redirect("import_reviews")
     request.session.pop(HELD_IMPORT, None)
+    # A file held before templates were chosen is read as the built-in one, as it was checked.
+    template_id = held.details.get("template")
+    template = published_template(template_id) if template_id else None
+    if template_id and template is None:
+        messages.error(request, "The audit template you chose is no longer published: "
+                                "upload the file again and choose another")  # fmt: skip
+        return redirect("import_reviews")
     result = import_review_file(
         data=held.data,
         file_name=held.details["file_name"],
         by=request.user,
         default_cohort=held.details["cohort"] or None,
+        template=template,
     )
     if not result.ok:  # the records changed since the check: the file is to be chosen again
-        form = ReviewFileForm(data={"cohort": held.details["cohort"]}, files={})
+        form = ReviewFileForm(
+            data={"cohort": held.details["cohort"], "template": template_id}, files={}
+        )
         return _upload_page(request, form, result.problems)
     messages.success(request, " ".join([result.summary(), *added_staff_sentence(result)]))
     return redirect("home")
@@ -161,5 +173,5 @@ def _upload_page(request, form, problems=()):
     return render(
         request,
         "reviews/import.html",
-        {"form": form, "problems": problems, "standard_keys": PRACTICE_STANDARD_KEYS},
+        {"form": form, "problems": problems},
     )

@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import JULY, SEED_FILE, SEPTEMBER
 from tests.integration.helpers import csv_bytes, seed_rows
+from tests.integration.test_import_templates import neglect_rows
 
 COMMAND = shutil.which("practice-review", path=os.path.dirname(sys.executable))
 
@@ -276,3 +277,23 @@ def test_templates_load_and_dump_as_a_script_sees_them(workspace, tmp_path):
     missing = run("templates", "dump", "nothing_here")
     assert missing.returncode == 2
     assert missing.stderr.strip() == "CommandError: there is no published template nothing_here"
+
+
+def test_import_reviews_on_a_template_named_by_its_key(workspace):
+    # After test_templates_load_and_dump_as_a_script_sees_them, which expects to add the example.
+    folder, run = workspace
+    example = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "templates",
+                           "neglect-thematic.yaml")  # fmt: skip
+    assert run("templates", "load", example).returncode == 0
+    path = folder / "neglect.csv"
+    path.write_bytes(csv_bytes(neglect_rows(5)))
+
+    imported = run("import-reviews", str(path), "--template", "neglect_thematic")
+
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.startswith("Imported 5 reviews into Neglect audit, spring 2025: 5 new")
+    unknown = run("import-reviews", str(path), "--template", "no_such_template")
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == "CommandError: no published template called 'no_such_template'"
+    # Read as the built-in template, the file lacks its standards: refused, nothing imported.
+    assert run("import-reviews", str(path)).returncode == 1

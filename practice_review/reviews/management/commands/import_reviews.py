@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from practice_review.accounts.models import User, system_actor
 from practice_review.reviews.importing import added_staff_lines, import_reviews
+from practice_review.reviews.queries import latest_published_template
 
 
 class Command(BaseCommand):
@@ -14,8 +15,19 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--cohort", help="cohort for rows whose cohort cell is blank or absent")
         parser.add_argument("--by", help="the user the import is attributed to")
+        parser.add_argument(
+            "--template",
+            metavar="KEY",
+            help="the audit template the file answers, its latest published version "
+            "(default: the built-in Practice and Impact Review)",
+        )
 
-    def handle(self, path, cohort=None, by=None, **options):
+    def handle(self, path, cohort=None, by=None, template=None, **options):
+        chosen = None
+        if template is not None:
+            chosen = latest_published_template(template)
+            if chosen is None:
+                raise CommandError(f"no published template called {template!r}", returncode=2)
         limit = settings.IMPORT_MAX_BYTES
         try:
             with Path(path).open("rb") as handle:
@@ -35,7 +47,7 @@ class Command(BaseCommand):
         except User.DoesNotExist as error:
             raise CommandError(str(error)) from None
         result = import_reviews(
-            data=data, file_name=Path(path).name, by=actor, default_cohort=cohort
+            data=data, file_name=Path(path).name, by=actor, default_cohort=cohort, template=chosen
         )
         if not result.ok:
             for problem in result.problems:
