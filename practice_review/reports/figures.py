@@ -1,21 +1,26 @@
 """The report's figures (docs/spec/interchange.md#report-figures), computed in one place.
 
 Every report, dashboard, export and the CLI's JSON take their numbers from here. Counting is
-done by the database in one aggregate query over the reviews' stored snapshot columns (and one
-each for alerts, dual reviews and recommendations); the pure `figures_from_counts` then shapes
-the counts into the contract's JSON.
+done by the database in one aggregate query over the reviews' stored snapshot columns and their
+answers (and one each for alerts, dual reviews and recommendations, and a small one for the
+template versions the reviews answered, which say what the aggregate counts); the pure
+`figures_from_counts` then shapes the counts into the contract's JSON.
 """
 
-from django.db.models import Count, F, Max, Min, Q, Sum
-from django.db.models.functions import Coalesce
+from dataclasses import dataclass
+
+from django.db.models import Count, F, FloatField, Max, Min, Q, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from practice_review.alerts.models import Alert
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import Question
 from practice_review.core.numbers import percentage
 from practice_review.reports.agreement import agreement_figures
-from practice_review.reviews.answers import lookup
-from practice_review.reviews.models import Review
+from practice_review.reviews.answers import lookup, question_lookup
+from practice_review.reviews.models import AuditTemplate, Review
 from practice_review.reviews.queries import frameworks
 from practice_review.tracker.models import Recommendation
 from practice_review.tracker.rules import ACTIVE_STATUSES
@@ -28,7 +33,96 @@ def _count(**conditions):
     return Count("id", filter=Q(**conditions))
 
 
-def _aggregates(framework_keys):
+@dataclass(frozen=True)
+class Asked:
+    """What the counted reviews were asked, so what the figures count: the standards and
+    questions their template versions share (all of one version's), in the order of the first
+    version; `versions` are (key, version, name, reviews counted), and `left_out` the keys of
+    the standards and questions some versions ask and others do not."""
+
+    standards: tuple[str, ...]
+    questions: tuple[Question, ...]
+    versions: tuple[tuple[str, int, str, int], ...]
+    left_out: dict[str, list[str]]
+
+
+def asked(versions):
+    """Asked from [(core AuditTemplate, reviews counted)], oldest first. Pure. A question is
+    shared when every version asks it with the same type; a choice counts the choices any of
+    them offers, in order of appearance."""
+    templates = [template for template, _ in versions]
+    shared_standards = [
+        standard.key for standard in templates[0].standards
+        if all(any(s.key == standard.key for s in t.standards) for t in templates[1:])
+    ]  # fmt: skip
+    kinds = [{q.key: q for q in t.questions} for t in templates]
+    shared_questions = []
+    for question in templates[0].questions:
+        same = [kind.get(question.key) for kind in kinds]
+        if all(q is not None and q.type == question.type for q in same):
+            choices = dict(c for q in same for c in q.choices if q is not None)
+            shared_questions.append(
+                Question(
+                    question.key,
+                    question.label,
+                    question.type,
+                    tuple(choices.items()),
+                    question.required,
+                )
+            )
+    every_standard = dict.fromkeys(s.key for t in templates for s in t.standards)
+    every_question = dict.fromkeys(q.key for t in templates for q in t.questions)
+    shared_keys = {q.key for q in shared_questions}
+    return Asked(
+        standards=tuple(shared_standards),
+        questions=tuple(shared_questions),
+        versions=tuple((t.key, t.version, t.name, n) for t, n in versions),
+        left_out={
+            "standards": [key for key in every_standard if key not in shared_standards],
+            "questions": [key for key in every_question if key not in shared_keys],
+        },
+    )
+
+
+def asked_of(completed, template_id=None):
+    """Asked of the reviews `completed`, from their template versions (one small query). With
+    none counted, what the template version `template_id` (the cohort's) asks, else the
+    built-in."""
+    rows = (
+        AuditTemplate.objects.filter(reviews__in=completed.values("id"))
+        .annotate(counted=Count("reviews"))
+        .order_by("key", "version")
+    )
+    versions = [(row.template, row.counted) for row in rows]
+    if not versions:
+        row = (
+            AuditTemplate.objects.get(pk=template_id)
+            if template_id
+            else AuditTemplate.objects.built_in()
+        )
+        versions = [(row.template, 0)]
+    return asked(versions)
+
+
+def _question_counts(place, question):
+    """{name: aggregate} for one question; a key is the template's, so names use its place."""
+    answer = question_lookup(question.key)
+    if question.type == "yes_no":
+        return {f"question_{place}_yes": _count(**{answer: True}),
+                f"question_{place}_no": _count(**{answer: False})}  # fmt: skip
+    if question.type == "choice":
+        return {f"question_{place}_choice_{n}": _count(**{answer: key})
+                for n, (key, _label) in enumerate(question.choices)}  # fmt: skip
+    if question.type == "number":
+        return {
+            f"question_{place}_answered": _count(answers__questions__has_key=question.key),
+            f"question_{place}_total": Sum(Cast(KT(answer), FloatField())),
+        }
+    # Answered in words: kept apart (reviews/answers.py), counted, never read here.
+    return {f"question_{place}_answered": _count(answers__texts__has_key=question.key)}
+
+
+def _aggregates(framework_keys, asks):
     """{name: aggregate}: every count the figures need, for one query. `framework_keys` are the
     council's legal or practice frameworks, each counted as `framework_<its place>`: a key is
     reference data, so it never names a column of the query."""
@@ -63,9 +157,11 @@ def _aggregates(framework_keys):
         counts[f"gender_{gender}"] = _count(gender=gender)
     for place, status in enumerate(framework_keys):
         counts[f"framework_{place}"] = _count(legal_status=status)
-    for standard in v.PRACTICE_STANDARD_KEYS:
+    for place, standard in enumerate(asks.standards):
         for result in v.STANDARD_RESULT_KEYS:
-            counts[f"standard_{standard}_{result}"] = _count(**{lookup(standard): result})
+            counts[f"standard_{place}_{result}"] = _count(**{lookup(standard): result})
+    for place, question in enumerate(asks.questions):
+        counts |= _question_counts(place, question)
     for axis in ("practice", "outcome"):
         moderated, original = f"moderated_{axis}_grade", f"{axis}_grade"
         counts[f"changed_at_moderation_{axis}"] = Count(
@@ -74,14 +170,17 @@ def _aggregates(framework_keys):
     return counts
 
 
-def count_reviews(reviews, today=None, framework_keys=None):
+def count_reviews(reviews, today=None, framework_keys=None, template_id=None):
     """All the counts for a set of reviews (already scoped to what the user may see); overdue
     means overdue on `today` (the local date when None). Every framework of the council's list
-    is counted, in its order, active or not (`framework_keys` when given)."""
+    is counted, in its order, active or not (`framework_keys` when given). What the reviews'
+    templates ask is counted; `template_id` (the cohort's) says what that is when none is."""
     completed = reviews.completed().with_counted_grades()
     if framework_keys is None:
         framework_keys = [framework.key for framework in frameworks()]
-    counts = completed.aggregate(**_aggregates(framework_keys))
+    asks = asked_of(completed, template_id)
+    counts = completed.aggregate(**_aggregates(framework_keys, asks))
+    counts["asked"] = asks
     counts["legal_status"] = {
         key: counts[f"framework_{place}"] for place, key in enumerate(framework_keys)
     }
@@ -126,10 +225,53 @@ def _grades(counts, axis, total):
     return grades | {"good_or_better": good, "good_or_better_pct": percentage(good, total)}
 
 
+def _template(asks):
+    """The `template` key, and for reviews on several versions `templates` and `left_out`."""
+    if len(asks.versions) == 1:
+        key, version, name, _ = asks.versions[0]
+        return {"template": {"key": key, "version": version, "name": name}}
+    return {
+        "template": None,
+        "templates": [
+            {"key": key, "version": version, "name": name, "reviews": n}
+            for key, version, name, n in asks.versions
+        ],  # fmt: skip
+        "left_out": asks.left_out,
+    }
+
+
+def _number(value):
+    """A sum of answers as JSON shows it: whole when it is (the database sums as floats)."""
+    value = value or 0
+    return int(value) if float(value).is_integer() else value
+
+
+def _questions(counts, asks):
+    """{question key: counts} (docs/spec/interchange.md#questions)."""
+    questions = {}
+    for place, question in enumerate(asks.questions):
+        name = f"question_{place}"
+        if question.type == "yes_no":
+            questions[question.key] = {"yes": counts[f"{name}_yes"], "no": counts[f"{name}_no"]}
+        elif question.type == "choice":
+            questions[question.key] = {key: counts[f"{name}_choice_{n}"]
+                                       for n, (key, _) in enumerate(question.choices)}  # fmt: skip
+        elif question.type == "number":
+            questions[question.key] = {"answered": counts[f"{name}_answered"],
+                                       "total": _number(counts[f"{name}_total"])}  # fmt: skip
+        else:
+            questions[question.key] = {"answered": counts[f"{name}_answered"]}
+    return questions
+
+
 def figures_from_counts(name, counts):
     """The contract's JSON object for one cohort, from `count_reviews` output. Pure."""
     total = counts["reviews"]
     has_pairs = any(counts["pairs"][axis] for axis in ("practice", "outcome"))
+    asks = counts["asked"]
+    # The template's keys come between the cohort and the reviewers; a template that asks
+    # questions adds their counts after the standards' (docs/spec/interchange.md#figures-json).
+    questions = {"questions": _questions(counts, asks)} if asks.questions else {}
     return {
         "schema": SCHEMA,
         "cohort": {
@@ -138,6 +280,7 @@ def figures_from_counts(name, counts):
             "first_review": counts["first_review"] and counts["first_review"].isoformat(),
             "last_review": counts["last_review"] and counts["last_review"].isoformat(),
         },
+        **_template(asks),
         "reviewers": {t: counts[f"reviewers_{t}"] for t in v.REVIEWER_TYPE_KEYS},
         "practice": _grades(counts, "practice", total),
         "outcome": _grades(counts, "outcome", total),
@@ -150,9 +293,10 @@ def figures_from_counts(name, counts):
         },
         "legal_status": dict(counts["legal_status"]),
         "practice_standards": {
-            standard: {r: counts[f"standard_{standard}_{r}"] for r in v.STANDARD_RESULT_KEYS}
-            for standard in v.PRACTICE_STANDARD_KEYS
+            standard: {r: counts[f"standard_{place}_{r}"] for r in v.STANDARD_RESULT_KEYS}
+            for place, standard in enumerate(asks.standards)
         },
+        **questions,
         "alerts": counts["alerts"],
         "agreement": (
             {axis: agreement_figures(counts["pairs"][axis]) for axis in ("practice", "outcome")}
@@ -176,12 +320,15 @@ def figures_from_counts(name, counts):
     }
 
 
-def figures_for(name, reviews, compare=None, today=None):
-    """Figures for a set of reviews called `name`; `compare` is (name, reviews) or None."""
+def figures_for(name, reviews, compare=None, today=None, template_ids=(None, None)):
+    """Figures for a set of reviews called `name`; `compare` is (name, reviews) or None.
+    `template_ids` say what each set asks when none of its reviews is counted."""
     keys = [framework.key for framework in frameworks()]
-    figures = figures_from_counts(name, count_reviews(reviews, today, keys))
+    figures = figures_from_counts(name, count_reviews(reviews, today, keys, template_ids[0]))
     if compare is not None:
-        comparison = figures_from_counts(compare[0], count_reviews(compare[1], today, keys))
+        comparison = figures_from_counts(
+            compare[0], count_reviews(compare[1], today, keys, template_ids[1])
+        )
         del comparison["comparison"]
         figures["comparison"] = comparison
     return figures
@@ -195,6 +342,7 @@ def cohort_figures(cohort, reviews=None, compare=None, today=None):
         reviews.filter(cohort=cohort),
         compare=compare and (compare.name, reviews.filter(cohort=compare)),
         today=today,
+        template_ids=(cohort.template_id, compare and compare.template_id),
     )
 
 
