@@ -269,8 +269,9 @@ def figures_from_counts(name, counts):
     total = counts["reviews"]
     has_pairs = any(counts["pairs"][axis] for axis in ("practice", "outcome"))
     asks = counts["asked"]
-    # The template's keys come between the cohort and the reviewers; a template that asks
-    # questions adds their counts after the standards' (docs/spec/interchange.md#figures-json).
+    # The template's keys come first among the extra keys, the brief's keys keeping their
+    # places; a template that asks questions adds their counts after them
+    # (docs/spec/interchange.md#figures-json).
     questions = {"questions": _questions(counts, asks)} if asks.questions else {}
     return {
         "schema": SCHEMA,
@@ -280,7 +281,6 @@ def figures_from_counts(name, counts):
             "first_review": counts["first_review"] and counts["first_review"].isoformat(),
             "last_review": counts["last_review"] and counts["last_review"].isoformat(),
         },
-        **_template(asks),
         "reviewers": {t: counts[f"reviewers_{t}"] for t in v.REVIEWER_TYPE_KEYS},
         "practice": _grades(counts, "practice", total),
         "outcome": _grades(counts, "outcome", total),
@@ -296,7 +296,6 @@ def figures_from_counts(name, counts):
             standard: {r: counts[f"standard_{place}_{r}"] for r in v.STANDARD_RESULT_KEYS}
             for place, standard in enumerate(asks.standards)
         },
-        **questions,
         "alerts": counts["alerts"],
         "agreement": (
             {axis: agreement_figures(counts["pairs"][axis]) for axis in ("practice", "outcome")}
@@ -306,6 +305,8 @@ def figures_from_counts(name, counts):
         "comparison": None,
         # Extra keys (docs/spec/interchange.md#extra-keys welcomes them; the keys above keep their
         # meaning).
+        **_template(asks),
+        **questions,
         "uasc": counts["uasc"],
         "distinct_children": counts["distinct_children"],
         "moderated": counts["moderated"],

@@ -196,8 +196,12 @@ def test_narrative_placeholders_name_the_templates_standards_and_questions(negle
 
 
 def test_the_figure_check_flags_a_wrong_graded_care_profile_sentence(neglect):
-    figures = cohort_figures(neglect)
-    right = check_figures("A Graded Care Profile 2 was completed in 3 of 4 reviews.", figures)
-    wrong = check_figures("A Graded Care Profile 2 was completed in 2 of 4 reviews.", figures)
-    assert not right
-    assert wrong and "3 of 4" in str(wrong[0])
+    figures, asked = cohort_figures(neglect), (neglect.template.template,)
+    right = "A Graded Care Profile 2 was completed in 3 of 4 reviews."
+    wrong = "A Graded Care Profile 2 was completed in 2 of 4 reviews."
+    assert check_figures(right, figures, templates=asked) == []
+    [problem] = check_figures(wrong, figures, templates=asked)
+    assert "3 of 4" in problem.problem and "Graded Care Profile" in problem.problem
+    assert problem.placeholder == "{standards.graded_care_profile.met}"
+    # Without the template its label is no measure: the sentence's figure is only possible.
+    assert check_figures(wrong, figures) == []
