@@ -247,7 +247,7 @@ def _number(value):
 
 
 def _questions(counts, asks):
-    """{question key: counts} (docs/spec/interchange.md#questions)."""
+    """{question key: counts} (docs/spec/interchange.md#template-and-questions)."""
     questions = {}
     for place, question in enumerate(asks.questions):
         name = f"question_{place}"
