@@ -37,20 +37,19 @@ def _count(**conditions):
 class Asked:
     """What the counted reviews were asked, so what the figures count: the standards and
     questions their template versions share (all of one version's), in the order of the first
-    version; `versions` are (key, version, name, reviews counted), and `left_out` the keys of
-    the standards and questions some versions ask and others do not."""
+    version; `versions` are (key, version, name), and `left_out` the keys of the standards and
+    questions some versions ask and others do not."""
 
     standards: tuple[str, ...]
     questions: tuple[Question, ...]
-    versions: tuple[tuple[str, int, str, int], ...]
+    versions: tuple[tuple[str, int, str], ...]
     left_out: dict[str, list[str]]
 
 
-def asked(versions):
-    """Asked from [(core AuditTemplate, reviews counted)], oldest first. Pure. A question is
-    shared when every version asks it with the same type; a choice counts the choices any of
-    them offers, in order of appearance."""
-    templates = [template for template, _ in versions]
+def asked(templates):
+    """Asked from core AuditTemplates, oldest first. Pure. A question is shared when every
+    version asks it with the same type; a choice counts the choices any of them offers, in
+    order of appearance."""
     shared_standards = [
         standard.key for standard in templates[0].standards
         if all(any(s.key == standard.key for s in t.standards) for t in templates[1:])
@@ -76,7 +75,7 @@ def asked(versions):
     return Asked(
         standards=tuple(shared_standards),
         questions=tuple(shared_questions),
-        versions=tuple((t.key, t.version, t.name, n) for t, n in versions),
+        versions=tuple((t.key, t.version, t.name) for t in templates),
         left_out={
             "standards": [key for key in every_standard if key not in shared_standards],
             "questions": [key for key in every_question if key not in shared_keys],
@@ -85,23 +84,22 @@ def asked(versions):
 
 
 def asked_of(completed, template_id=None):
-    """Asked of the reviews `completed`, from their template versions (one small query). With
-    none counted, what the template version `template_id` (the cohort's) asks, else the
-    built-in."""
-    rows = (
-        AuditTemplate.objects.filter(reviews__in=completed.values("id"))
-        .annotate(counted=Count("reviews"))
-        .order_by("key", "version")
+    """(Asked, the versions' ids) of the reviews `completed`, from their template versions: one
+    small query, which reads only the reviews' template ids (the aggregate counts the reviews
+    on each version). With none counted, what the template version `template_id` (the
+    cohort's) asks, else the built-in."""
+    rows = list(
+        AuditTemplate.objects.filter(pk__in=completed.values("template_id")).order_by(
+            "key", "version"
+        )
     )
-    versions = [(row.template, row.counted) for row in rows]
-    if not versions:
-        row = (
+    if not rows:
+        rows = [
             AuditTemplate.objects.get(pk=template_id)
             if template_id
             else AuditTemplate.objects.built_in()
-        )
-        versions = [(row.template, 0)]
-    return asked(versions)
+        ]
+    return asked([row.template for row in rows]), [row.pk for row in rows]
 
 
 def _question_counts(place, question):
@@ -122,7 +120,7 @@ def _question_counts(place, question):
     return {f"question_{place}_answered": _count(answers__texts__has_key=question.key)}
 
 
-def _aggregates(framework_keys, asks):
+def _aggregates(framework_keys, asks, template_ids=()):
     """{name: aggregate}: every count the figures need, for one query. `framework_keys` are the
     council's legal or practice frameworks, each counted as `framework_<its place>`: a key is
     reference data, so it never names a column of the query."""
@@ -162,6 +160,9 @@ def _aggregates(framework_keys, asks):
             counts[f"standard_{place}_{result}"] = _count(**{lookup(standard): result})
     for place, question in enumerate(asks.questions):
         counts |= _question_counts(place, question)
+    if len(template_ids) > 1:
+        for place, template_id in enumerate(template_ids):
+            counts[f"template_{place}"] = _count(template_id=template_id)
     for axis in ("practice", "outcome"):
         moderated, original = f"moderated_{axis}_grade", f"{axis}_grade"
         counts[f"changed_at_moderation_{axis}"] = Count(
@@ -178,9 +179,14 @@ def count_reviews(reviews, today=None, framework_keys=None, template_id=None):
     completed = reviews.completed().with_counted_grades()
     if framework_keys is None:
         framework_keys = [framework.key for framework in frameworks()]
-    asks = asked_of(completed, template_id)
-    counts = completed.aggregate(**_aggregates(framework_keys, asks))
+    asks, template_ids = asked_of(completed, template_id)
+    counts = completed.aggregate(**_aggregates(framework_keys, asks, template_ids))
     counts["asked"] = asks
+    counts["template_reviews"] = (
+        [counts[f"template_{place}"] for place in range(len(template_ids))]
+        if len(template_ids) > 1
+        else [counts["reviews"]]
+    )
     counts["legal_status"] = {
         key: counts[f"framework_{place}"] for place, key in enumerate(framework_keys)
     }
@@ -225,17 +231,18 @@ def _grades(counts, axis, total):
     return grades | {"good_or_better": good, "good_or_better_pct": percentage(good, total)}
 
 
-def _template(asks):
-    """The `template` key, and for reviews on several versions `templates` and `left_out`."""
+def _template(asks, reviews):
+    """The `template` key, and for reviews on several versions `templates` and `left_out`;
+    `reviews` are the reviews counted on each version."""
     if len(asks.versions) == 1:
-        key, version, name, _ = asks.versions[0]
+        key, version, name = asks.versions[0]
         return {"template": {"key": key, "version": version, "name": name}}
     return {
         "template": None,
         "templates": [
             {"key": key, "version": version, "name": name, "reviews": n}
-            for key, version, name, n in asks.versions
-        ],  # fmt: skip
+            for (key, version, name), n in zip(asks.versions, reviews, strict=True)
+        ],
         "left_out": asks.left_out,
     }
 
@@ -305,7 +312,7 @@ def figures_from_counts(name, counts):
         "comparison": None,
         # Extra keys (docs/spec/interchange.md#extra-keys welcomes them; the keys above keep their
         # meaning).
-        **_template(asks),
+        **_template(asks, counts["template_reviews"]),
         **questions,
         "uasc": counts["uasc"],
         "distinct_children": counts["distinct_children"],
