@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from practice_review.core import vocabulary as v
-from practice_review.core.audit_templates import AuditTemplate
+from practice_review.core.audit_templates import BUILT_IN_KEY, AuditTemplate
 from practice_review.core.measures import item_labels, short_label
 from practice_review.core.numbers import n_of_n, whole_percentage
 from practice_review.core.text import long_date
@@ -274,8 +274,18 @@ def _introduction_text(figures: dict[str, Any]) -> str:
     if not total:
         return "No reviews have been completed in this cohort yet, so it has no figures."
     were = "reviews were" if total != 1 else "review was"
+    template = figures.get("template")
+    # A template's name is the council's text: braces in it must not read as placeholders.
+    names = sorted({_no_braces(t["name"]) for t in figures.get("templates") or [template] if t})
+    if template and template["key"] == BUILT_IN_KEY or not names:
+        # The built-in template, and figures published before templates: as it always read.
+        what = f"Practice and Impact {were.replace('review', 'Review')} completed"
+    elif len(names) == 1:
+        what = f"{were} completed on the {names[0]} template"
+    else:
+        what = f"{were} completed on the templates {' and '.join(names)}"
     return (
-        f"{{reviews}} Practice and Impact {were.replace('review', 'Review')} completed in "
+        f"{{reviews}} {what} in "
         "{cohort.name}, between {cohort.first_review} and {cohort.last_review}. Independent "
         "reviewers completed {reviewers.independent} and internal reviewers "
         "{reviewers.internal}.\n\n"
@@ -291,6 +301,10 @@ def _introduction_text(figures: dict[str, Any]) -> str:
 
 # Each figure that the wider edition may withhold has a sentence of its own: that edition leaves
 # out a sentence whose figure it withholds, and must not take a shown figure with it.
+
+
+def _no_braces(text: str) -> str:
+    return text.replace("{", "(").replace("}", ")")
 
 
 def _overview_text(figures: dict[str, Any]) -> str:

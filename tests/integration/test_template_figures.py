@@ -174,6 +174,7 @@ def test_the_summary_report_shows_the_templates_standards_and_questions(neglect)
     assert "Was the child's voice recorded?" in page
     assert "Low - universal or early help level" in page
     assert "seen alone" not in page.lower()
+    assert f"4 reviews were completed on the {neglect.template.name} template" in page
     document = docx.Document(io.BytesIO(render_docx(report(neglect))))
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
     assert "A Graded Care Profile 2 was completed" in cells
