@@ -418,8 +418,15 @@ def maxrss_mib():
 
 def figures_sql(where=""):
     """One hand-written query with the same counts as `_aggregates()` in reports/figures.py."""
+    from django.db import connection
+
     from practice_review.core import vocabulary as v
     from practice_review.reviews.models import Review
+
+    def answer(standard):
+        if connection.vendor == "sqlite":
+            return f"json_extract(answers, '$.standards.{standard}.result')"
+        return f"answers -> 'standards' -> '{standard}' ->> 'result'"
 
     practice = "COALESCE(moderated_practice_grade, practice_grade)"
     outcome = "COALESCE(moderated_outcome_grade, outcome_grade)"
@@ -454,9 +461,11 @@ def figures_sql(where=""):
         counts[f"gender_{gender}"] = when(f"gender = '{gender}'")
     for place, status in enumerate(v.BUILT_IN_KEYS):
         counts[f"framework_{place}"] = when(f"legal_status = '{status}'")
-    for standard in v.PRACTICE_STANDARD_KEYS:
+    # A review's standards are one JSON document (reviews/answers.py); the imported reviews are
+    # on the built-in template, whose standards the figures count in its order.
+    for place, standard in enumerate(v.PRACTICE_STANDARD_KEYS):
         for result in v.STANDARD_RESULT_KEYS:
-            counts[f"standard_{standard}_{result}"] = when(f"{standard} = '{result}'")
+            counts[f"standard_{place}_{result}"] = when(f"{answer(standard)} = '{result}'")
     for axis in ("practice", "outcome"):
         counts[f"changed_at_moderation_{axis}"] = when(
             f"moderated_{axis}_grade IS NOT NULL AND moderated_{axis}_grade <> {axis}_grade"

@@ -15,14 +15,19 @@ the recommendations made.
 
 The legal or practice frameworks are the council's (reference data): the built-in five keep
 the words below, and a council's own framework is named by its label and synonyms, given to
-`lexicon()` with the council's list.
+`lexicon()` with the council's list. So are an audit template's standards and questions: the
+built-in template's standards keep the words below, and another template's items are named by
+their labels ("A Graded Care Profile 2 was completed" is that standard met), given to
+`lexicon()` with the templates of the counted reviews.
 """
 
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import BUILT_IN_KEY, AuditTemplate
 
 
 @dataclass(frozen=True)
@@ -266,16 +271,87 @@ class Lexicon:
     labels: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def named_measure(self, path: tuple[str, ...]) -> Measure:
+        if path[0] == "practice_standards":
+            # A template's standard named by its label: "every" and "most" are shares of the
+            # reviews where it applied, as for the built-in standards' words.
+            measure = standard_measure(path[1], path[2])
+            return Measure(path, self.labels.get(path, measure.label), measure.applicable)
         measure = named_measure(path)
         if path in self.labels:
             return Measure(path, self.labels[path], base=measure.base)
         return measure
 
 
-@functools.lru_cache(maxsize=8)  # the council's list changes rarely
-def lexicon(frameworks: tuple[v.FrameworkTerms, ...] = v.BUILT_IN_FRAMEWORKS) -> Lexicon:
-    """The lexicon for a council's frameworks: a framework that is not one of the built-in
-    five is named by its label and synonyms (active or not: a past cohort still counts it)."""
+def short_label(label: str) -> str:
+    """A standard's or question's label as a sentence names it: without what it adds in
+    brackets or its question mark ("Health needs are followed up (dental, ...)")."""
+    return label.split(" (")[0].rstrip(" ?")
+
+
+def item_labels(templates: Iterable[AuditTemplate]) -> dict[tuple[str, ...], str]:
+    """{path: label} for the standards and questions of `templates` (the first to name a key
+    wins): ("standards", key), ("questions", key) and ("questions", key, choice key). The
+    built-in template's standards are named as the vocabulary names them."""
+    labels: dict[tuple[str, ...], str] = {
+        ("standards", key): label for key, label in v.PRACTICE_STANDARDS
+    }
+    for template in templates:
+        for standard in template.standards:
+            labels.setdefault(("standards", standard.key), standard.label)
+        for question in template.questions:
+            labels.setdefault(("questions", question.key), question.label)
+            for choice, label in question.choices:
+                labels.setdefault(("questions", question.key, choice), label)
+    return labels
+
+
+_PHRASE_WORDS = re.compile(r"\d+(?:\.\d+)?|[a-z]+(?:'[a-z]+)?")
+_ARTICLES = ("a", "an", "the")
+
+
+def _label_phrases(label: str) -> list[str]:
+    """The phrases a label gives, as the figure check reads a sentence (claims.py's words):
+    the short label, and without its article ("Graded Care Profile 2 was completed")."""
+    words = _PHRASE_WORDS.findall(short_label(label).lower())
+    phrases = [words]
+    if len(words) > 2 and words[0] in _ARTICLES:
+        phrases.append(words[1:])
+    # One word is too common to stand for a measure ("Low"), and a phrase that is only numbers
+    # would read as a figure.
+    return [" ".join(p) for p in phrases if len(p) >= 2 and not all(w[0].isdigit() for w in p)]
+
+
+def _template_entries(templates: Iterable[AuditTemplate]) -> list[tuple[str, str, object]]:
+    """(phrase, MEASURE, path) for the standards and questions of the templates other than the
+    built-in (whose standards have their words above): a standard's label is the standard met;
+    a yes or no question's, answered yes; a choice's label, that choice; a number's or words'
+    question, answered."""
+    entries: list[tuple[str, str, object]] = []
+    for template in templates:
+        if template.key == BUILT_IN_KEY:
+            continue
+        for standard in template.standards:
+            path = ("practice_standards", standard.key, "met")
+            entries += [(phrase, MEASURE, path) for phrase in _label_phrases(standard.label)]
+        for question in template.questions:
+            named = {"yes_no": "yes", "number": "answered", "text": "answered"}.get(question.type)
+            if named:
+                path = ("questions", question.key, named)
+                entries += [(phrase, MEASURE, path) for phrase in _label_phrases(question.label)]
+            for choice, label in question.choices:
+                path = ("questions", question.key, choice)
+                entries += [(phrase, MEASURE, path) for phrase in _label_phrases(label)]
+    return entries
+
+
+@functools.lru_cache(maxsize=8)  # the council's list and the templates in use change rarely
+def lexicon(
+    frameworks: tuple[v.FrameworkTerms, ...] = v.BUILT_IN_FRAMEWORKS,
+    templates: tuple[AuditTemplate, ...] = (),
+) -> Lexicon:
+    """The lexicon for a council's frameworks and the counted reviews' templates: a framework
+    that is not one of the built-in five is named by its label and synonyms (active or not: a
+    past cohort still counts it); a template's standards and questions by their labels."""
     own = [framework for framework in frameworks if framework.key not in v.BUILT_IN_KEYS]
     extra = [
         (phrase, MEASURE, ("legal_status", framework.key))
@@ -283,8 +359,15 @@ def lexicon(frameworks: tuple[v.FrameworkTerms, ...] = v.BUILT_IN_FRAMEWORKS) ->
         for phrase in (framework.label, *framework.synonyms)
         if words_of(phrase)
     ]
-    table = _lexicon(extra) if extra else LEXICON
+    items = _template_entries(templates)
+    table = _lexicon(extra + items) if extra or items else LEXICON
     labels: dict[tuple[str, ...], str] = {
         ("legal_status", framework.key): framework.label.lower() for framework in own
     }
+    named = item_labels(templates)
+    for _phrase, _kind, path in items:
+        assert isinstance(path, tuple)
+        where = "standards" if path[0] == "practice_standards" else "questions"
+        label = short_label(named.get((where, *path[1:-1])) or str(path[1]))
+        labels[path] = f"{label} ({path[-1].replace('_', ' ')})"
     return Lexicon(table, labels)

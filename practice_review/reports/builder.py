@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import BUILT_IN_KEY, AuditTemplate
+from practice_review.core.measures import item_labels, short_label
 from practice_review.core.numbers import n_of_n, whole_percentage
 from practice_review.core.text import long_date
 from practice_review.reports.charts import PER_CENT, Chart
@@ -146,6 +148,13 @@ class ReportData:
     staff_names: set[str] = field(default_factory=set)
     # The council's legal or practice frameworks (reviews/queries.py), to name those counted.
     frameworks: tuple[v.FrameworkTerms, ...] = v.BUILT_IN_FRAMEWORKS
+    # The template versions of the counted reviews, to name their standards and questions.
+    templates: tuple[AuditTemplate, ...] = ()
+
+    @property
+    def labels(self) -> dict[tuple[str, ...], str]:
+        """{("standards", key) or ("questions", key[, choice]): label} (core/measures.py)."""
+        return item_labels(self.templates)
 
 
 # A section's narrative by part: the part's key -> its blocks (build_report's blocks_for).
@@ -207,7 +216,7 @@ def default_narrative(figures: dict[str, Any], data: ReportData) -> dict[str, st
     """{part: Markdown}: the draft's narrative, its figures as placeholders so they stay live."""
     total = figures["cohort"]["reviews"]
     narrative = {
-        "key_messages": _key_messages_text(figures) if total else "",
+        "key_messages": _key_messages_text(figures, data.labels) if total else "",
         "introduction": _introduction_text(figures),
         "overview": _overview_text(figures) if total else "",
         "gradings": _gradings_text(figures) if total else "",
@@ -228,7 +237,7 @@ def default_narrative(figures: dict[str, Any], data: ReportData) -> dict[str, st
     return narrative
 
 
-def _key_messages_text(figures: dict[str, Any]) -> str:
+def _key_messages_text(figures: dict[str, Any], labels: dict[tuple[str, ...], str]) -> str:
     """3 to 6 bullets from the figures, each figure a placeholder: good or better on both grades
     against the comparator, the gap between practice and outcomes, the standards least often
     met, alerts, and the recommendations for children overdue when any were made."""
@@ -246,10 +255,11 @@ def _key_messages_text(figures: dict[str, Any]) -> str:
     else:
         lines.append("Wherever practice was good or better, outcomes for the child were too.")
     standards = figures["practice_standards"]
-    most = max((standards[key]["not_met"] for key in v.PRACTICE_STANDARD_KEYS), default=0)
+    most = max((results["not_met"] for results in standards.values()), default=0)
     if most:
-        least_met = [(key, label.split(" (")[0]) for key, label in v.PRACTICE_STANDARDS
-                     if standards[key]["not_met"] == most][:2]  # fmt: skip
+        least_met = [(key, short_label(labels.get(("standards", key), key)))
+                     for key, results in standards.items()
+                     if results["not_met"] == most][:2]  # fmt: skip
         lines += [f"The practice standard least often met: {label}, not met in "
                   f"{{standards.{key}.not_met}}." for key, label in least_met]  # fmt: skip
     lines.append("Alerts raised: {alerts}.")
@@ -264,8 +274,18 @@ def _introduction_text(figures: dict[str, Any]) -> str:
     if not total:
         return "No reviews have been completed in this cohort yet, so it has no figures."
     were = "reviews were" if total != 1 else "review was"
+    template = figures.get("template")
+    # A template's name is the council's text: braces in it must not read as placeholders.
+    names = sorted({_no_braces(t["name"]) for t in figures.get("templates") or [template] if t})
+    if template and template["key"] == BUILT_IN_KEY or not names:
+        # The built-in template, and figures published before templates: as it always read.
+        what = f"Practice and Impact {were.replace('review', 'Review')} completed"
+    elif len(names) == 1:
+        what = f"{were} completed on the {names[0]} template"
+    else:
+        what = f"{were} completed on the templates {' and '.join(names)}"
     return (
-        f"{{reviews}} Practice and Impact {were.replace('review', 'Review')} completed in "
+        f"{{reviews}} {what} in "
         "{cohort.name}, between {cohort.first_review} and {cohort.last_review}. Independent "
         "reviewers completed {reviewers.independent} and internal reviewers "
         "{reviewers.internal}.\n\n"
@@ -281,6 +301,10 @@ def _introduction_text(figures: dict[str, Any]) -> str:
 
 # Each figure that the wider edition may withhold has a sentence of its own: that edition leaves
 # out a sentence whose figure it withholds, and must not take a shown figure with it.
+
+
+def _no_braces(text: str) -> str:
+    return text.replace("{", "(").replace("}", ")")
 
 
 def _overview_text(figures: dict[str, Any]) -> str:
@@ -438,14 +462,14 @@ def _gradings(
     figures: dict[str, Any], data: ReportData, counts: Counts, narrative: Narrative
 ) -> Section:
     total = figures["cohort"]["reviews"]
+    labels = data.labels
     standards = Table(
         "Practice standards",
         ["Standard", "Met", "Not met", "Not applicable", "Put right during the review"],
-        [[label,
-          *(counts.of(figures["practice_standards"][key][r], total)
-            for r in v.STANDARD_RESULT_KEYS),
+        [[labels.get(("standards", key), key),
+          *(counts.of(results[r], total) for r in v.STANDARD_RESULT_KEYS),
           counts.of(counts.own(data.put_right.get(key) or 0), total)]
-         for key, label in v.PRACTICE_STANDARDS],
+         for key, results in figures["practice_standards"].items()],
     )  # fmt: skip
     bullets: list[str] = []
     paragraphs: list[str] = []
@@ -459,13 +483,34 @@ def _gradings(
         bullets = [f"{initials}: practice {practice.lower()}, outcomes {outcome.lower()}. {reason}"
                    for initials, practice, outcome, reason in data.gap_cases]  # fmt: skip
     tables = [_grade_table(figures, counts), standards]
-    charts = _charts(figures, counts)
+    if figures.get("questions"):
+        tables.append(_questions_table(figures, labels, counts))
+    charts = _charts(figures, counts, labels)
     drawn = [chart for chart in charts if chart.drawable]
     # Before the lead-in to the reasons, which the bullets must follow directly.
     paragraphs[:0] = _withheld_note(tables) + _left_out([c for c in charts if c not in drawn])
     return Section("3", "Overall gradings and summary of findings", paragraphs=paragraphs,
                    bullets=bullets, tables=tables, charts=drawn,
                    narrative=narrative("gradings"), part="gradings")  # fmt: skip
+
+
+def _questions_table(
+    figures: dict[str, Any], labels: dict[tuple[str, ...], str], counts: Counts
+) -> Table:
+    """The template's questions: reviews per answer, or how many answered (and, for a number,
+    the answers added up). Each row names its question, so a row read alone still makes sense."""
+    total = figures["cohort"]["reviews"]
+    rows: list[list[str]] = []
+    for key, answers in figures["questions"].items():
+        question = labels.get(("questions", key), key)
+        for answer, count in answers.items():
+            if answer == "total":
+                rows.append([question, "The answers added up", str(count)])
+                continue
+            said = {"yes": "Yes", "no": "No", "answered": "Answered"}.get(answer)
+            rows.append([question, said or labels.get(("questions", key, answer), answer),
+                         counts.of(count, total)])  # fmt: skip
+    return Table("Questions", ["Question", "Answer", "Reviews"], rows)
 
 
 def _left_out(charts: list[Chart]) -> list[str]:
@@ -484,7 +529,9 @@ def _left_out(charts: list[Chart]) -> list[str]:
     return said
 
 
-def _charts(figures: dict[str, Any], counts: Counts) -> list[Chart]:
+def _charts(
+    figures: dict[str, Any], counts: Counts, labels: dict[tuple[str, ...], str]
+) -> list[Chart]:
     """Practice against outcomes; this cohort against the comparator; standards met."""
     grades = [label for _, label in v.GRADES]
     charts = [
@@ -521,10 +568,9 @@ def _charts(figures: dict[str, Any], counts: Counts) -> list[Chart]:
     standards = figures["practice_standards"]
     charts.append(Chart(
         "Practice standards met",
-        [label.split(" (")[0] for _, label in v.PRACTICE_STANDARDS],
-        [("Met", [counts.value(standards[key]["met"]) for key in v.PRACTICE_STANDARD_KEYS]),
-         ("Not met", [counts.value(standards[key]["not_met"])
-                      for key in v.PRACTICE_STANDARD_KEYS])],
+        [short_label(labels.get(("standards", key), key)) for key in standards],
+        [("Met", [counts.value(results["met"]) for results in standards.values()]),
+         ("Not met", [counts.value(results["not_met"]) for results in standards.values()])],
     ))  # fmt: skip
     return charts
 
@@ -567,7 +613,7 @@ def build_report(
     shown = masked(figures) if wider else figures
     texts = default_narrative(figures, data) | (narrative or {})
     edited = set(narrative or {}) if edited is None else set(edited)
-    table = placeholders(figures, wider=wider, frameworks=data.frameworks)
+    table = placeholders(figures, wider=wider, frameworks=data.frameworks, templates=data.templates)
     marks = marks or {}
 
     def blocks_for(part: str) -> list[Block]:

@@ -33,7 +33,9 @@ def cohort_detail(request, cohort_id):
         "child", "social_worker", "supervisor", "reviewer"
     )
     graded = graded_reviews_visible_to(request.user)
-    figures = FiguresPresenter(cohort_figures(cohort, reviews=graded), frameworks())
+    figures = FiguresPresenter(
+        cohort_figures(cohort, reviews=graded), frameworks(), [cohort.template.template]
+    )
     can_manage = has_permission(request.user, Permission.MANAGE_COHORTS)
     # Reviews this reader grades blind as second reviewer: their grades are not shown, and the
     # standards figures leave them out (graded_reviews_visible_to).

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import AuditTemplate
 from practice_review.reports.figure_check import check_figures
 from practice_review.reports.narrative import (
     SMALL_COUNT,
@@ -76,16 +77,17 @@ def figure_problems(
     placeholder_table: PlaceholderTable,
     parts: Iterable[tuple[str, str]],
     frameworks: Iterable[v.FrameworkTerms] = v.BUILT_IN_FRAMEWORKS,
+    templates: Iterable[AuditTemplate] = (),
 ) -> list[Problem]:
     """Every figure-check problem in the narrative, in the report's order of parts. `frameworks`
-    is the council's list (reviews/queries.py)."""
+    is the council's list (reviews/queries.py), `templates` the counted reviews' versions."""
     problems: list[Problem] = []
     for part, where in parts:
         text = narrative.get(part, "")
         for name in unknown_placeholders(text, placeholder_table):
             problems.append(Problem(part, f"{{{name}}}", f"no figure is called {name}", where))
         checked = Checked(text, placeholder_table)
-        for mismatch in check_figures(checked.text, figures, frameworks):
+        for mismatch in check_figures(checked.text, figures, frameworks, templates):
             placeholder = mismatch.placeholder or ""
             span = checked.typed_span(mismatch.start, mismatch.end) if placeholder else None
             if span and not placeholder.endswith((".count}", ".percent}")):

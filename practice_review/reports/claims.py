@@ -19,6 +19,7 @@ from typing import Any
 
 from practice_review.core import measures as m
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import AuditTemplate
 from practice_review.core.numbers import n_of_n, round_half_up, whole_percentage
 
 # A number (with decimals or a percent sign), a word, or any one other character. Each
@@ -647,10 +648,12 @@ def check_claims(
     text: str,
     figures: dict[str, Any],
     frameworks: Iterable[v.FrameworkTerms] = v.BUILT_IN_FRAMEWORKS,
+    templates: Iterable[AuditTemplate] = (),
 ) -> list[ClaimProblem]:
     """Every claim in `text` that its measure's figure contradicts, in order. `frameworks` is
-    the council's list (reviews/queries.py): its own frameworks' names are measures too."""
-    lexicon = m.lexicon(tuple(frameworks))
+    the council's list (reviews/queries.py): its own frameworks' names are measures too, as are
+    the labels of the standards and questions of `templates` (the counted reviews' versions)."""
+    lexicon = m.lexicon(tuple(frameworks), tuple(templates))
     words = tokens(text)
     _tag(words, lexicon)
     comparator_words, this_words = _markers(figures, lexicon)

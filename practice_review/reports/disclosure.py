@@ -78,6 +78,8 @@ def _mask_block(block: dict[str, Any]) -> None:
     _mask_age(block["age"])
     for results in block["practice_standards"].values():
         _protect(results)
+    for answers in (block.get("questions") or {}).values():
+        _mask_question(answers)
     for path in SINGLE_COUNTS:
         *parents, key = path
         container = block
@@ -85,6 +87,18 @@ def _mask_block(block: dict[str, Any]) -> None:
             container = container.get(parent) or {}
         if key in container:
             container[key] = hide_small(container[key])
+
+
+def _mask_question(answers: dict[str, Any]) -> None:
+    """A question's counts: the answers yes and no, or each choice, are a group like a
+    standard's results. A sum of numbers given by 1 or 2 reviews would tell what they said, so
+    it is withheld with them."""
+    if "answered" not in answers:
+        _protect(answers)
+        return
+    if small(answers["answered"]) and "total" in answers:
+        answers["total"] = NOT_SHOWN
+    answers["answered"] = hide_small(answers["answered"])
 
 
 def _mask_grades(grades: dict[str, Any]) -> None:

@@ -62,14 +62,18 @@ class Draft:
 
     def placeholders(self, audience=INTERNAL):
         return placeholders(
-            self.figures, wider=audience != INTERNAL, frameworks=self.data.frameworks
+            self.figures,
+            wider=audience != INTERNAL,
+            frameworks=self.data.frameworks,
+            templates=self.data.templates,
         )
 
     @cached_property
     def problems(self):
         return figure_problems(
-            self.narrative, self.figures, self.placeholders(), self.parts, self.data.frameworks
-        )
+            self.narrative, self.figures, self.placeholders(), self.parts, self.data.frameworks,
+            self.data.templates,
+        )  # fmt: skip
 
     @cached_property
     def warnings(self):
@@ -84,8 +88,9 @@ class Draft:
             return [problem for problem in self.problems if problem.part == part]
         where = [(key, title) for key, title in self.parts if key == part]
         return figure_problems(
-            {part: text}, self.figures, self.placeholders(), where, self.data.frameworks
-        )
+            {part: text}, self.figures, self.placeholders(), where, self.data.frameworks,
+            self.data.templates,
+        )  # fmt: skip
 
     def control(self, number=None, at=None, by=None):
         """The document control table: a draft's, or version `number`'s, published `at` by

@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import AuditTemplate
 from practice_review.core.numbers import n_of_n, round_half_up
 from practice_review.reports.claims import check_claims
 
@@ -126,7 +127,9 @@ def _integers(value: object) -> set[int]:
         found: set[int] = set()
         for key, item in value.items():
             # Recommendations are counted out of those made, not out of the reviews.
-            if key not in ("comparison", "agreement", "cohort", "recommendations"):
+            # A template's version, and a sum of numbers answered, are not counts of reviews.
+            if key not in ("comparison", "agreement", "cohort", "recommendations", "template",
+                           "templates", "left_out", "total"):  # fmt: skip
                 found |= _integers(item)
         return found
     return set()
@@ -169,9 +172,11 @@ def check_figures(
     text: str,
     figures: dict[str, Any],
     frameworks: Iterable[v.FrameworkTerms] = v.BUILT_IN_FRAMEWORKS,
+    templates: Iterable[AuditTemplate] = (),
 ) -> list[Mismatch]:
     """Every mismatch in `text`, in order, each saying what is wrong. `frameworks`: the
-    council's legal or practice frameworks (reviews/queries.py), whose names are measures."""
+    council's legal or practice frameworks (reviews/queries.py), whose names are measures;
+    `templates`: the counted reviews' template versions, whose items' labels are too."""
     reviews_only = computed_counts(figures)
     sizes = _sizes(figures)
     with_them = with_recommendations(figures, reviews_only)
@@ -242,7 +247,7 @@ def check_figures(
         Mismatch(
             found.start, found.end, found.text, found.problem, found.expected, found.placeholder
         )  # fmt: skip
-        for found in check_claims(text, figures, frameworks)
+        for found in check_claims(text, figures, frameworks, templates)
     ]
     # Claims come in order of start; `reach` is the furthest any of them up to each one ends, so
     # whether an older problem overlaps one is a binary search, not a pass over all of them.

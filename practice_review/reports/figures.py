@@ -1,21 +1,27 @@
 """The report's figures (docs/spec/interchange.md#report-figures), computed in one place.
 
 Every report, dashboard, export and the CLI's JSON take their numbers from here. Counting is
-done by the database in one aggregate query over the reviews' stored snapshot columns (and one
-each for alerts, dual reviews and recommendations); the pure `figures_from_counts` then shapes
-the counts into the contract's JSON.
+done by the database in one aggregate query over the reviews' stored snapshot columns and their
+answers (and one each for alerts, dual reviews and recommendations, and a small one for the
+template versions the reviews answered, which say what the aggregate counts); the pure
+`figures_from_counts` then shapes the counts into the contract's JSON.
 """
 
-from django.db.models import Count, F, Max, Min, Q, Sum
-from django.db.models.functions import Coalesce
+from dataclasses import dataclass
+
+from django.db.models import Count, F, FloatField, Func, Max, Min, Q, Sum, TextField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from practice_review.alerts.models import Alert
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import Question
 from practice_review.core.numbers import percentage
 from practice_review.reports.agreement import agreement_figures
-from practice_review.reviews.answers import lookup
-from practice_review.reviews.models import Review
+from practice_review.reviews.answers import question_lookup, question_steps, steps
+from practice_review.reviews.models import AuditTemplate, Review
 from practice_review.reviews.queries import frameworks
 from practice_review.tracker.models import Recommendation
 from practice_review.tracker.rules import ACTIVE_STATUSES
@@ -28,7 +34,119 @@ def _count(**conditions):
     return Count("id", filter=Q(**conditions))
 
 
-def _aggregates(framework_keys):
+class AnswerText(Func):
+    """One value in a review's answers (reviews/answers.py `steps`), as text, read with one
+    JSON function a row. Django's key lookups read it two or three times on SQLite (to tell a
+    JSON true from the text "true"), which doubled the figures' time over 50,000 reviews
+    (docs/performance.md); results and choices are always text, so once is enough."""
+
+    output_field = TextField()
+
+    def __init__(self, steps):
+        super().__init__(F("answers"))
+        self.steps = steps
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"JSON_EXTRACT({sql}, %s)", [*params, "$." + ".".join(self.steps)]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} #>> %s::text[])", [*params, "{" + ",".join(self.steps) + "}"]
+
+
+def _answer_is(where, value):
+    return Count("id", filter=Exact(AnswerText(where), value))
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the counted reviews were asked, so what the figures count: the standards and
+    questions their template versions share (all of one version's), in the order of the first
+    version; `versions` are (key, version, name), and `left_out` the keys of the standards and
+    questions some versions ask and others do not."""
+
+    standards: tuple[str, ...]
+    questions: tuple[Question, ...]
+    versions: tuple[tuple[str, int, str], ...]
+    left_out: dict[str, list[str]]
+
+
+def asked(templates):
+    """Asked from core AuditTemplates, oldest first. Pure. A question is shared when every
+    version asks it with the same type; a choice counts the choices any of them offers, in
+    order of appearance."""
+    shared_standards = [
+        standard.key for standard in templates[0].standards
+        if all(any(s.key == standard.key for s in t.standards) for t in templates[1:])
+    ]  # fmt: skip
+    kinds = [{q.key: q for q in t.questions} for t in templates]
+    shared_questions = []
+    for question in templates[0].questions:
+        same = [kind.get(question.key) for kind in kinds]
+        if all(q is not None and q.type == question.type for q in same):
+            choices = dict(c for q in same for c in q.choices if q is not None)
+            shared_questions.append(
+                Question(
+                    question.key,
+                    question.label,
+                    question.type,
+                    tuple(choices.items()),
+                    question.required,
+                )
+            )
+    every_standard = dict.fromkeys(s.key for t in templates for s in t.standards)
+    every_question = dict.fromkeys(q.key for t in templates for q in t.questions)
+    shared_keys = {q.key for q in shared_questions}
+    return Asked(
+        standards=tuple(shared_standards),
+        questions=tuple(shared_questions),
+        versions=tuple((t.key, t.version, t.name) for t in templates),
+        left_out={
+            "standards": [key for key in every_standard if key not in shared_standards],
+            "questions": [key for key in every_question if key not in shared_keys],
+        },
+    )
+
+
+def asked_of(completed, template_id=None):
+    """(Asked, the versions' ids) of the reviews `completed`, from their template versions: one
+    small query, which reads only the reviews' template ids (the aggregate counts the reviews
+    on each version). With none counted, what the template version `template_id` (the
+    cohort's) asks, else the built-in."""
+    rows = list(
+        AuditTemplate.objects.filter(pk__in=completed.values("template_id")).order_by(
+            "key", "version"
+        )
+    )
+    if not rows:
+        rows = [
+            AuditTemplate.objects.get(pk=template_id)
+            if template_id
+            else AuditTemplate.objects.built_in()
+        ]
+    return asked([row.template for row in rows]), [row.pk for row in rows]
+
+
+def _question_counts(place, question):
+    """{name: aggregate} for one question; a key is the template's, so names use its place."""
+    answer = question_lookup(question.key)
+    if question.type == "yes_no":
+        return {f"question_{place}_yes": _count(**{answer: True}),
+                f"question_{place}_no": _count(**{answer: False})}  # fmt: skip
+    if question.type == "choice":
+        return {f"question_{place}_choice_{n}": _answer_is(question_steps(question.key), key)
+                for n, (key, _label) in enumerate(question.choices)}  # fmt: skip
+    if question.type == "number":
+        return {
+            f"question_{place}_answered": _count(answers__questions__has_key=question.key),
+            f"question_{place}_total": Sum(Cast(KT(answer), FloatField())),
+        }
+    # Answered in words: kept apart (reviews/answers.py), counted, never read here.
+    return {f"question_{place}_answered": _count(answers__texts__has_key=question.key)}
+
+
+def _aggregates(framework_keys, asks, template_ids=()):
     """{name: aggregate}: every count the figures need, for one query. `framework_keys` are the
     council's legal or practice frameworks, each counted as `framework_<its place>`: a key is
     reference data, so it never names a column of the query."""
@@ -63,9 +181,14 @@ def _aggregates(framework_keys):
         counts[f"gender_{gender}"] = _count(gender=gender)
     for place, status in enumerate(framework_keys):
         counts[f"framework_{place}"] = _count(legal_status=status)
-    for standard in v.PRACTICE_STANDARD_KEYS:
+    for place, standard in enumerate(asks.standards):
         for result in v.STANDARD_RESULT_KEYS:
-            counts[f"standard_{standard}_{result}"] = _count(**{lookup(standard): result})
+            counts[f"standard_{place}_{result}"] = _answer_is(steps(standard), result)
+    for place, question in enumerate(asks.questions):
+        counts |= _question_counts(place, question)
+    if len(template_ids) > 1:
+        for place, template_id in enumerate(template_ids):
+            counts[f"template_{place}"] = _count(template_id=template_id)
     for axis in ("practice", "outcome"):
         moderated, original = f"moderated_{axis}_grade", f"{axis}_grade"
         counts[f"changed_at_moderation_{axis}"] = Count(
@@ -74,14 +197,22 @@ def _aggregates(framework_keys):
     return counts
 
 
-def count_reviews(reviews, today=None, framework_keys=None):
+def count_reviews(reviews, today=None, framework_keys=None, template_id=None):
     """All the counts for a set of reviews (already scoped to what the user may see); overdue
     means overdue on `today` (the local date when None). Every framework of the council's list
-    is counted, in its order, active or not (`framework_keys` when given)."""
+    is counted, in its order, active or not (`framework_keys` when given). What the reviews'
+    templates ask is counted; `template_id` (the cohort's) says what that is when none is."""
     completed = reviews.completed().with_counted_grades()
     if framework_keys is None:
         framework_keys = [framework.key for framework in frameworks()]
-    counts = completed.aggregate(**_aggregates(framework_keys))
+    asks, template_ids = asked_of(completed, template_id)
+    counts = completed.aggregate(**_aggregates(framework_keys, asks, template_ids))
+    counts["asked"] = asks
+    counts["template_reviews"] = (
+        [counts[f"template_{place}"] for place in range(len(template_ids))]
+        if len(template_ids) > 1
+        else [counts["reviews"]]
+    )
     counts["legal_status"] = {
         key: counts[f"framework_{place}"] for place, key in enumerate(framework_keys)
     }
@@ -126,10 +257,55 @@ def _grades(counts, axis, total):
     return grades | {"good_or_better": good, "good_or_better_pct": percentage(good, total)}
 
 
+def _template(asks, reviews):
+    """The `template` key, and for reviews on several versions `templates` and `left_out`;
+    `reviews` are the reviews counted on each version."""
+    if len(asks.versions) == 1:
+        key, version, name = asks.versions[0]
+        return {"template": {"key": key, "version": version, "name": name}}
+    return {
+        "template": None,
+        "templates": [
+            {"key": key, "version": version, "name": name, "reviews": n}
+            for (key, version, name), n in zip(asks.versions, reviews, strict=True)
+        ],
+        "left_out": asks.left_out,
+    }
+
+
+def _number(value):
+    """A sum of answers as JSON shows it: whole when it is (the database sums as floats)."""
+    value = value or 0
+    return int(value) if float(value).is_integer() else value
+
+
+def _questions(counts, asks):
+    """{question key: counts} (docs/spec/interchange.md#template-and-questions)."""
+    questions = {}
+    for place, question in enumerate(asks.questions):
+        name = f"question_{place}"
+        if question.type == "yes_no":
+            questions[question.key] = {"yes": counts[f"{name}_yes"], "no": counts[f"{name}_no"]}
+        elif question.type == "choice":
+            questions[question.key] = {key: counts[f"{name}_choice_{n}"]
+                                       for n, (key, _) in enumerate(question.choices)}  # fmt: skip
+        elif question.type == "number":
+            questions[question.key] = {"answered": counts[f"{name}_answered"],
+                                       "total": _number(counts[f"{name}_total"])}  # fmt: skip
+        else:
+            questions[question.key] = {"answered": counts[f"{name}_answered"]}
+    return questions
+
+
 def figures_from_counts(name, counts):
     """The contract's JSON object for one cohort, from `count_reviews` output. Pure."""
     total = counts["reviews"]
     has_pairs = any(counts["pairs"][axis] for axis in ("practice", "outcome"))
+    asks = counts["asked"]
+    # The template's keys come first among the extra keys, the brief's keys keeping their
+    # places; a template that asks questions adds their counts after them
+    # (docs/spec/interchange.md#figures-json).
+    questions = {"questions": _questions(counts, asks)} if asks.questions else {}
     return {
         "schema": SCHEMA,
         "cohort": {
@@ -150,8 +326,8 @@ def figures_from_counts(name, counts):
         },
         "legal_status": dict(counts["legal_status"]),
         "practice_standards": {
-            standard: {r: counts[f"standard_{standard}_{r}"] for r in v.STANDARD_RESULT_KEYS}
-            for standard in v.PRACTICE_STANDARD_KEYS
+            standard: {r: counts[f"standard_{place}_{r}"] for r in v.STANDARD_RESULT_KEYS}
+            for place, standard in enumerate(asks.standards)
         },
         "alerts": counts["alerts"],
         "agreement": (
@@ -162,6 +338,8 @@ def figures_from_counts(name, counts):
         "comparison": None,
         # Extra keys (docs/spec/interchange.md#extra-keys welcomes them; the keys above keep their
         # meaning).
+        **_template(asks, counts["template_reviews"]),
+        **questions,
         "uasc": counts["uasc"],
         "distinct_children": counts["distinct_children"],
         "moderated": counts["moderated"],
@@ -176,12 +354,15 @@ def figures_from_counts(name, counts):
     }
 
 
-def figures_for(name, reviews, compare=None, today=None):
-    """Figures for a set of reviews called `name`; `compare` is (name, reviews) or None."""
+def figures_for(name, reviews, compare=None, today=None, template_ids=(None, None)):
+    """Figures for a set of reviews called `name`; `compare` is (name, reviews) or None.
+    `template_ids` say what each set asks when none of its reviews is counted."""
     keys = [framework.key for framework in frameworks()]
-    figures = figures_from_counts(name, count_reviews(reviews, today, keys))
+    figures = figures_from_counts(name, count_reviews(reviews, today, keys, template_ids[0]))
     if compare is not None:
-        comparison = figures_from_counts(compare[0], count_reviews(compare[1], today, keys))
+        comparison = figures_from_counts(
+            compare[0], count_reviews(compare[1], today, keys, template_ids[1])
+        )
         del comparison["comparison"]
         figures["comparison"] = comparison
     return figures
@@ -195,6 +376,7 @@ def cohort_figures(cohort, reviews=None, compare=None, today=None):
         reviews.filter(cohort=cohort),
         compare=compare and (compare.name, reviews.filter(cohort=compare)),
         today=today,
+        template_ids=(cohort.template_id, compare and compare.template_id),
     )
 
 

@@ -17,6 +17,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import AuditTemplate
+from practice_review.core.measures import item_labels, short_label
 from practice_review.core.numbers import n_of_n, whole_percentage
 from practice_review.core.text import long_date
 from practice_review.reports.disclosure import FEWER, NOT_SHOWN, SMALL_COUNT, Hidden, masked
@@ -53,7 +55,10 @@ class Block:
 
 
 def _count_entries(
-    prefix: str, block: dict[str, Any], frameworks: Sequence[v.FrameworkTerms]
+    prefix: str,
+    block: dict[str, Any],
+    frameworks: Sequence[v.FrameworkTerms],
+    labels: dict[tuple[str, ...], str],
 ) -> list[tuple[str, int | Hidden, int, str]]:
     """(name, count, total, description) for every count of reviews in one figures block."""
     total = block["cohort"]["reviews"]
@@ -109,17 +114,33 @@ def _count_entries(
     for key, count in block["legal_status"].items():
         label = v.framework_label(key, frameworks)
         entries.append((f"{prefix}legal_status.{key}", count, total, label))
-    for key, label in v.PRACTICE_STANDARDS:
+    # The standards and questions of the template the figures counted, named by their labels.
+    for key, results in block["practice_standards"].items():
+        label = short_label(labels.get(("standards", key), key))
         for result, result_label in v.STANDARD_RESULTS:
-            entries.append(
-                (
-                    f"{prefix}standards.{key}.{result}",
-                    block["practice_standards"][key][result],
-                    total,
-                    f"{label.split(' (')[0]}: {result_label.lower()}",
-                )
-            )
+            entries.append((f"{prefix}standards.{key}.{result}", results[result], total,
+                            f"{label}: {result_label.lower()}"))  # fmt: skip
+    for key, counts in (block.get("questions") or {}).items():
+        label = short_label(labels.get(("questions", key), key))
+        for answer, count in counts.items():
+            if answer == "total":
+                continue  # a sum of the answers, not a count of reviews (_question_totals)
+            said = {"yes": "yes", "no": "no", "answered": "answered"}.get(answer)
+            said = said or labels.get(("questions", key, answer), answer)
+            entries.append((f"{prefix}questions.{key}.{answer}", count, total,
+                            f"{label}: {said.lower()}"))  # fmt: skip
     return entries
+
+
+def _question_totals(
+    prefix: str, block: dict[str, Any], labels: dict[tuple[str, ...], str]
+) -> list[tuple[str, str, str]]:
+    """(name, shown, description) for the sum of each question answered with a number."""
+    return [
+        (f"{prefix}questions.{key}.total", str(counts["total"]),
+         f"{short_label(labels.get(('questions', key), key))}: the answers added up")
+        for key, counts in (block.get("questions") or {}).items() if "total" in counts
+    ]  # fmt: skip
 
 
 def _recommendation_entries(
@@ -160,6 +181,7 @@ def placeholders(
     figures: dict[str, Any],
     wider: bool = False,
     frameworks: Sequence[v.FrameworkTerms] = v.BUILT_IN_FRAMEWORKS,
+    templates: Sequence[AuditTemplate] = (),
 ) -> PlaceholderTable:
     """{name: (what it shows, description)} for every placeholder, in a stable order.
 
@@ -167,9 +189,11 @@ def placeholders(
     "80%". In the version for wider circulation, counts are kept from view as
     reports/disclosure.py decides: "fewer than 3", or WITHHELD, which no sentence shows.
     `frameworks` (the council's, reviews/queries.py) name the legal or practice frameworks the
-    figures count.
+    figures count, and `templates` (the counted reviews' template versions) their standards and
+    questions.
     """
     figures = masked(figures) if wider else figures
+    labels = item_labels(templates)
     table: PlaceholderTable = {}
     blocks = [("", figures)]
     if figures.get("comparison"):
@@ -200,7 +224,10 @@ def placeholders(
                 f"recommendations for children made in the reviews of {about}",
             )
         entries: list[tuple[str, int | Hidden, int | Hidden, str, str]]
-        entries = [(*entry, "reviews") for entry in _count_entries(prefix, block, frameworks)]
+        for name, shown_total, description in _question_totals(prefix, block, labels):
+            table[name] = (shown_total, description)
+        counted = _count_entries(prefix, block, frameworks, labels)
+        entries = [(*entry, "reviews") for entry in counted]
         entries += [(*entry, "recommendations") for entry in _recommendation_entries(prefix, block)]
         for name, count, base, description, of in entries:
             shown = _forms(count, base, of)

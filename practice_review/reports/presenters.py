@@ -1,6 +1,7 @@
 """Presenters turn records and counts into what templates show, so templates hold no logic."""
 
 from practice_review.core import vocabulary as v
+from practice_review.core.measures import item_labels
 from practice_review.core.numbers import n_of_n
 from practice_review.core.text import long_date
 
@@ -34,10 +35,12 @@ class CohortSummary:
 class FiguresPresenter:
     """The cohort page's tables, from the figures module's JSON object."""
 
-    def __init__(self, figures, frameworks=v.BUILT_IN_FRAMEWORKS):
+    def __init__(self, figures, frameworks=v.BUILT_IN_FRAMEWORKS, templates=()):
         self.figures = figures
         self.total = figures["cohort"]["reviews"]
         self.frameworks = frameworks  # the council's (reviews/queries.py), to name them
+        # The template versions counted (core/audit_templates.py), to name their standards.
+        self.labels = item_labels(templates)
 
     @property
     def review_dates(self):
@@ -99,5 +102,7 @@ class FiguresPresenter:
                 n_of_n(standards[key]["not_met"], self.total),
                 n_of_n(standards[key]["not_applicable"], self.total),
             )
-            for key, label in v.PRACTICE_STANDARDS
+            for key, label in [
+                (key, self.labels.get(("standards", key), key)) for key in standards
+            ]  # fmt: skip
         ]

@@ -9,7 +9,7 @@ from practice_review.core import vocabulary as v
 from practice_review.core.text import long_date
 from practice_review.reports.builder import ReportData
 from practice_review.reviews.answers import PUT_RIGHT, lookup
-from practice_review.reviews.models import ThemeFinding
+from practice_review.reviews.models import AuditTemplate, ThemeFinding
 from practice_review.reviews.notifications import review_reference
 from practice_review.reviews.practice_window import practice_window
 from practice_review.reviews.queries import frameworks
@@ -60,10 +60,19 @@ def report_data(reviews, raised=(None, None)):
             findings[finding.theme]["strengths"].append(finding.strengths)
         if finding.development:
             findings[finding.theme]["development"].append(finding.development)
+    # What the counted reviews were asked (one small query): names their standards and questions.
+    templates = tuple(
+        row.template
+        for row in AuditTemplate.objects.filter(reviews__in=completed.values("id"))
+        .distinct()
+        .order_by("key", "version")
+    )
+    standard_keys = dict.fromkeys(s.key for t in templates for s in t.standards)
     put_right = completed.aggregate(**{
-        key: Count("id", filter=Q(**{lookup(key, PUT_RIGHT): True}))
-        for key in v.PRACTICE_STANDARD_KEYS
+        f"standard_{place}": Count("id", filter=Q(**{lookup(key, PUT_RIGHT): True}))
+        for place, key in enumerate(standard_keys)
     })  # fmt: skip
+    put_right = {key: put_right[f"standard_{place}"] for place, key in enumerate(standard_keys)}
     recommendations = defaultdict(list)
     service_level = Recommendation.objects.filter(
         Q(cohort__in=completed.values("cohort")) | _raised_in(*raised), level="service"
@@ -95,6 +104,7 @@ def report_data(reviews, raised=(None, None)):
         topics=dict(topics),
         staff_names=staff_names,
         frameworks=council_frameworks,
+        templates=templates,
     )
 
 

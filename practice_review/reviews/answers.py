@@ -95,7 +95,18 @@ def question_lookup(key: str) -> str:
 def lookup(key: str, part: str = RESULT) -> str:
     """The ORM lookup of one part of a standard's answer, for filters and conditional counts:
     `Q(**{lookup("seen_alone"): "met"})`."""
-    return f"answers__standards__{key}__{part}"
+    return "answers__" + "__".join(steps(key, part))
+
+
+def steps(key: str, part: str = RESULT) -> tuple[str, ...]:
+    """Where one part of a standard's answer is in the document, step by step (for a JSON
+    path: reports/figures.py reads a result with one JSON function, for speed)."""
+    return ("standards", key, part)
+
+
+def question_steps(key: str) -> tuple[str, ...]:
+    """Where a question's answer (not one answered in words) is in the document."""
+    return ("questions", key)
 
 
 def without_words(answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -88,15 +88,15 @@ def test_counting_takes_the_same_queries_however_many_reviews_there_are(
     seeded, actor, django_assert_num_queries
 ):
     september, july = find_cohort(SEPTEMBER), find_cohort(JULY)
-    # 4 a cohort: the counts, the alerts, the dual reviews, the recommendations for children;
-    # and the council's frameworks, once
-    with django_assert_num_queries(9):
+    # 5 a cohort: the template versions counted, the counts, the alerts, the dual reviews, the
+    # recommendations for children; and the council's frameworks, once
+    with django_assert_num_queries(11):
         cohort_figures(september, compare=july)
     template = {**seed_rows()[0], "second_reviewer": "Second", "second_practice_grade": "good",
                 "second_outcome_grade": "good"}  # fmt: skip
     import_rows([{**template, "child_ref": f"M{n}"} for n in range(60)], actor)
     make_recommendations_for_the_figures(actor, timezone.localdate())
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         figures = cohort_figures(september, compare=july)
     assert figures["cohort"]["reviews"] == 70
 

@@ -1,13 +1,17 @@
 """The figures' shape (docs/spec/interchange.md#report-figures), from counts, without a database."""
 
+from practice_review.core.audit_templates import built_in
 from practice_review.core.vocabulary import BUILT_IN_KEYS
-from practice_review.reports.figures import _aggregates, figures_from_counts
+from practice_review.reports.figures import _aggregates, asked, figures_from_counts
+
+BUILT_IN = asked([built_in()])
 
 
 def counts(**given):
     """Every count the figures take, 0 unless given (the database gives them all at once)."""
     return (
-        dict.fromkeys(_aggregates(BUILT_IN_KEYS), 0)
+        dict.fromkeys(_aggregates(BUILT_IN_KEYS, BUILT_IN), 0)
+        | {"asked": BUILT_IN, "template_reviews": [0]}
         | {"legal_status": dict.fromkeys(BUILT_IN_KEYS, 0)}
         | {"first_review": None, "last_review": None, "alerts": 0}
         | {"pairs": {"practice": {}, "outcome": {}}, "recommendations_made": 0}
