@@ -228,7 +228,7 @@ Table = dict[str, list[tuple[tuple[str, ...], str, object]]]
 def _lexicon(extra: Iterable[tuple[str, str, object]] = ()) -> Table:
     """{first word: [(words, kind, key)]}, longest phrase first; `extra` (phrase, kind, key)
     come after the built-in words, which win a tie."""
-    entries: list[tuple[str, str, object]] = []
+    entries: list[tuple[str, str, tuple[str, ...]]] = []
     for grade, phrases in _GRADE_WORDS.items():
         entries += [(phrase, GRADE, grade) for phrase in phrases]
     for axis, phrases in _AXIS_WORDS.items():
@@ -321,12 +321,14 @@ def _label_phrases(label: str) -> list[str]:
     return [" ".join(p) for p in phrases if len(p) >= 2 and not all(w[0].isdigit() for w in p)]
 
 
-def _template_entries(templates: Iterable[AuditTemplate]) -> list[tuple[str, str, object]]:
+def _template_entries(
+    templates: Iterable[AuditTemplate],
+) -> list[tuple[str, str, tuple[str, ...]]]:
     """(phrase, MEASURE, path) for the standards and questions of the templates other than the
     built-in (whose standards have their words above): a standard's label is the standard met;
     a yes or no question's, answered yes; a choice's label, that choice; a number's or words'
     question, answered."""
-    entries: list[tuple[str, str, object]] = []
+    entries: list[tuple[str, str, tuple[str, ...]]] = []
     for template in templates:
         if template.key == BUILT_IN_KEY:
             continue
@@ -360,13 +362,12 @@ def lexicon(
         if words_of(phrase)
     ]
     items = _template_entries(templates)
-    table = _lexicon(extra + items) if extra or items else LEXICON
+    table = _lexicon([*extra, *items]) if extra or items else LEXICON
     labels: dict[tuple[str, ...], str] = {
         ("legal_status", framework.key): framework.label.lower() for framework in own
     }
     named = item_labels(templates)
     for _phrase, _kind, path in items:
-        assert isinstance(path, tuple)
         where = "standards" if path[0] == "practice_standards" else "questions"
         label = short_label(named.get((where, *path[1:-1])) or str(path[1]))
         labels[path] = f"{label} ({path[-1].replace('_', ' ')})"
