@@ -228,7 +228,7 @@ Table = dict[str, list[tuple[tuple[str, ...], str, object]]]
 def _lexicon(extra: Iterable[tuple[str, str, object]] = ()) -> Table:
     """{first word: [(words, kind, key)]}, longest phrase first; `extra` (phrase, kind, key)
     come after the built-in words, which win a tie."""
-    entries: list[tuple[str, str, tuple[str, ...]]] = []
+    entries: list[tuple[str, str, object]] = []
     for grade, phrases in _GRADE_WORDS.items():
         entries += [(phrase, GRADE, grade) for phrase in phrases]
     for axis, phrases in _AXIS_WORDS.items():
