@@ -6,13 +6,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from practice_review.alerts.models import Alert
-from practice_review.core import vocabulary as v
 from practice_review.core.permissions import Permission, has_permission
 from practice_review.core.vocabulary import ReviewStatus
 from practice_review.moderation.models import AgendaReview, Meeting
 from practice_review.moderation.recurring import findings
 from practice_review.reviews.answers import lookup
-from practice_review.reviews.models import Cohort, Review, ThemeFinding
+from practice_review.reviews.models import AuditTemplate, Cohort, Review, ThemeFinding
 from practice_review.tracker.models import ImpactCheck, Recommendation
 from practice_review.tracker.rules import ACTIVE_STATUSES
 
@@ -89,8 +88,14 @@ def recurring_findings(reviews):
         .order_by("starts", "name")
     )
     names = [cohort.name for cohort in cohorts]
+    # The standards the reviews' templates ask (a key two versions share counts as one).
+    asked = AuditTemplate.objects.filter(pk__in=completed.values("template_id"))
+    labels = {}
+    for template in asked.order_by("key", "version"):
+        for standard in template.template.standards:
+            labels.setdefault(standard.key, standard.label.split(" (")[0])
     standards = {}
-    for key in v.PRACTICE_STANDARD_KEYS:
+    for key in labels:
         not_met = completed.filter(**{lookup(key): "not_met"})
         rows = not_met.values("cohort__name").annotate(n=Count("id"))
         for row in rows.order_by():
@@ -102,5 +107,4 @@ def recurring_findings(reviews):
         .order_by()
     )
     topics = {(row["review__cohort__name"], row["topics__name"]): row["n"] for row in tagged}
-    labels = {key: label.split(" (")[0] for key, label in v.PRACTICE_STANDARDS}
     return names, findings(names, standards, topics, labels)

@@ -9,7 +9,9 @@ from pathlib import Path
 import docx
 import pytest
 
+from practice_review.core import vocabulary as v
 from practice_review.core.audit_templates import from_data, read_yaml, to_data
+from practice_review.moderation.queries import recurring_findings
 from practice_review.reports.builder import build_report
 from practice_review.reports.figure_check import check_figures
 from practice_review.reports.figures import cohort_figures, figures_for
@@ -206,3 +208,19 @@ def test_the_figure_check_flags_a_wrong_graded_care_profile_sentence(neglect):
     assert problem.placeholder == "{standards.graded_care_profile.met}"
     # Without the template its label is no measure: the sentence's figure is only possible.
     assert check_figures(wrong, figures) == []
+
+
+def test_recurring_findings_count_the_standards_of_each_reviews_template(neglect):
+    """The moderation page's recurring findings: a neglect standard not met is a finding in the
+    neglect cohort's words; the built-in cohorts' standards are still counted beside it."""
+    names, found = recurring_findings(Review.objects.all())
+    by_key = {finding.key: finding for finding in found}
+    plan = by_key["standard:plan_is_specific"]
+    assert plan.label == (
+        "Not met: The plan says what must change for the child, by when, and what happens if "
+        "it does not"
+    )
+    assert plan.counts[names.index("Neglect audit")] == 1
+    assert by_key["standard:graded_care_profile"].counts[names.index("Neglect audit")] == 1
+    assert any(key.startswith("standard:") and key[9:] in v.PRACTICE_STANDARD_KEYS
+               for key in by_key)  # fmt: skip
