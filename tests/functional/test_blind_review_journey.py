@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from practice_review.reviews import actions
+from practice_review.reviews.answers import with_standard_values
 from practice_review.reviews.models import Review
 from tests.conftest import PASSWORD
 from tests.functional.conftest import enter_second_factor
@@ -14,8 +15,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_the_second_reviewer_is_told_why_the_findings_are_hidden(drive, cast, axe, screenshot):
     review = Review.objects.filter(reviewer__name="Independent Associate").first()
+    comment = {"basic_details_comment": "Chronology up to date at the last visit."}
     Review.objects.filter(pk=review.pk).update(
-        status="submitted", basic_details_comment="Chronology up to date at the last visit."
+        status="submitted",
+        answers=with_standard_values(review.answers, ["basic_details"], comment),
     )
     second = cast["reviewer_internal"].staff_member
     actions.assign_second_reviewer(review=review, by=cast["qa_lead"], second_reviewer=second)
