@@ -150,11 +150,14 @@ class ReportData:
     frameworks: tuple[v.FrameworkTerms, ...] = v.BUILT_IN_FRAMEWORKS
     # The template versions of the counted reviews, to name their standards and questions.
     templates: tuple[AuditTemplate, ...] = ()
+    # The comparator's, to name what it asks that this report's reviews were not asked.
+    comparator_templates: tuple[AuditTemplate, ...] = ()
 
     @property
     def labels(self) -> dict[tuple[str, ...], str]:
-        """{("standards", key) or ("questions", key[, choice]): label} (core/measures.py)."""
-        return item_labels(self.templates)
+        """{("standards", key) or ("questions", key[, choice]): label} (core/measures.py), in
+        the words of this report's templates where the comparator's use the same key."""
+        return item_labels(self.templates + self.comparator_templates)
 
 
 # A section's narrative by part: the part's key -> its blocks (build_report's blocks_for).
@@ -488,10 +491,61 @@ def _gradings(
     charts = _charts(figures, counts, labels)
     drawn = [chart for chart in charts if chart.drawable]
     # Before the lead-in to the reasons, which the bullets must follow directly.
-    paragraphs[:0] = _withheld_note(tables) + _left_out([c for c in charts if c not in drawn])
+    paragraphs[:0] = (_not_compared(figures, labels) + _withheld_note(tables)
+                      + _left_out([c for c in charts if c not in drawn]))  # fmt: skip
     return Section("3", "Overall gradings and summary of findings", paragraphs=paragraphs,
                    bullets=bullets, tables=tables, charts=drawn,
                    narrative=narrative("gradings"), part="gradings")  # fmt: skip
+
+
+def _not_compared(figures: dict[str, Any], labels: dict[tuple[str, ...], str]) -> list[str]:
+    """What a comparison of cohorts on different templates leaves out, and why, said where the
+    standards and questions are (figures.py `not_compared`): nothing for cohorts on one."""
+    comparison = figures.get("comparison") or {}
+    left_out = comparison.get("not_compared")
+    if not left_out:
+        return []
+    this, other = figures["cohort"]["name"], comparison["cohort"]["name"]
+    keys = [set(block["practice_standards"]) | {("q", key) for key in block.get("questions") or {}}
+            for block in (figures, comparison)]  # fmt: skip
+    groups: dict[str, list[tuple[str, str]]] = {"other": [], "this": [], "both": []}
+    for kind, key in [("standards", k) for k in left_out["standards"]] + [
+        ("questions", k) for k in left_out["questions"]
+    ]:
+        item = key if kind == "standards" else ("q", key)
+        group = "both" if all(item in asked for asked in keys) else (
+            "other" if item in keys[0] else "this")  # fmt: skip
+        groups[group].append((kind, labels.get((kind, key), key)))
+    versions = " and ".join(_template_names(block) for block in (figures, comparison))
+    sentences = [f"{this} and {other} were reviewed on different audit templates ({versions}), "
+                 "so they are compared only on what both were asked."]  # fmt: skip
+    leaves = "The comparison leaves out"
+    for group, after in (("other", f"{other} was not asked"), ("this", f"{this} was not asked"),
+                         ("both", "the two asked in different forms")):  # fmt: skip
+        items = groups[group]
+        if items:
+            sentences.append(f"{leaves} {_how_many(items)} {after}: "
+                             + _end_sentence("; ".join(label for _, label in items)))  # fmt: skip
+            leaves = "It also leaves out"
+    return [" ".join(sentences)]
+
+
+def _template_names(block: dict[str, Any]) -> str:
+    versions = block.get("templates") or [block.get("template")]
+    return "; ".join(f"{t['name']}, version {t['version']}" for t in versions if t)
+
+
+def _how_many(items: list[tuple[str, str]]) -> str:
+    counted = []
+    for kind, one in (("standards", "standard"), ("questions", "question")):
+        n = sum(1 for item_kind, _ in items if item_kind == kind)
+        if n:
+            counted.append(f"{n} {one if n == 1 else kind}")
+    return " and ".join(counted)
+
+
+def _end_sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def _questions_table(
@@ -645,7 +699,7 @@ def build_report(
             Section("6", "Closing remarks", narrative=blocks_for("closing"), part="closing"),
         ]  # fmt: skip
     editions = ["Draft, not published" if draft else "", "For wider circulation" if wider else ""]
-    title = "Children's Services Practice and Impact Review Summary"
+    title = _title(figures)
     edition_name = "For wider circulation" if wider else "Full report"
     return Report(
         council=council,
@@ -659,6 +713,15 @@ def build_report(
         control=control.rows(edition_name, _period(figures), marking) if control else [],
         key_messages=key_messages,
     )
+
+
+def _title(figures: dict[str, Any]) -> str:
+    """The built-in template's title, as it always read; a report on other templates is named
+    after them ("Thematic audit - neglect: summary")."""
+    versions = [t for t in figures.get("templates") or [figures.get("template")] if t]
+    if all(t["key"] == BUILT_IN_KEY for t in versions):
+        return "Children's Services Practice and Impact Review Summary"
+    return " and ".join(dict.fromkeys(t["name"] for t in versions)) + ": summary"
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from practice_review.core.audit_templates import BUILT_IN_KEY
 from practice_review.core.permissions import Permission, has_permission
 from practice_review.reports.builder import build_review_document
 from practice_review.reports.figures import cohort_figures
@@ -49,6 +50,8 @@ def cohort_detail(request, cohort_id):
             "figures": figures,
             "can_manage": can_manage,
             "blind": blind,
+            # Named when it is not the built-in one, which every cohort was on before templates.
+            "template": None if cohort.template.key == BUILT_IN_KEY else cohort.template,
         },
     )
 

@@ -830,6 +830,16 @@ def _direction_problems(
     if measure.path == ("cohort", "reviews"):
         return []
     this, other = blocks["this"], blocks["comparator"]
+    i = directions[0]
+    left_out = _not_compared(other, measure)
+    if left_out:
+        # Cohorts on different templates: a figure only one was asked, or asked as another kind
+        # of question, is no change from the other (docs/spec/interchange.md#figures-json).
+        end = _direction_end(words, i)
+        said = " ".join(w.text for w in words[i : end + 1])
+        problem = (f"{measure.label} cannot be compared with {other['cohort']['name']}: the "
+                   f"two were not asked the same {left_out}, so not '{said}'")  # fmt: skip
+        return [ClaimProblem(words[i].start, words[end].end, said, problem, None)]
     now, then = _value(this, measure.path), _value(other, measure.path)
     now_base, then_base = _base(this, measure), _base(other, measure)
     if now is None or then is None or not now_base or not then_base:
@@ -838,7 +848,6 @@ def _direction_problems(
         now_share, then_share = Fraction(now), Fraction(then)
     else:
         now_share, then_share = Fraction(now, now_base), Fraction(then, then_base)
-    i = directions[0]
     word = words[i]
     direction = word.key
     went = "rose" if now_share > then_share else "fell" if now_share < then_share else "stayed"
@@ -849,10 +858,8 @@ def _direction_problems(
     }[direction]
     if holds:
         return []
-    phrase_end = i
-    while phrase_end + 1 < len(words) and words[phrase_end + 1].covered:
-        phrase_end += 1
-    said = " ".join(w.text for w in words[i : phrase_end + 1])
+    end = _direction_end(words, i)
+    said = " ".join(w.text for w in words[i : end + 1])
     now_shown = _shown(measure, now, _size(this, measure))
     then_shown = _shown(measure, then, _size(other, measure))
     if went == "stayed":
@@ -861,4 +868,22 @@ def _direction_problems(
         change = f"{went} from {then_shown} in {other['cohort']['name']} to {now_shown}"
     problem = f"{measure.label} {change}: not '{said}'"
     # No placeholder to offer: a word for a change is not a figure to put in its place.
-    return [ClaimProblem(word.start, words[phrase_end].end, said, problem, now_shown)]
+    return [ClaimProblem(word.start, words[end].end, said, problem, now_shown)]
+
+
+def _direction_end(words: list[_Token], i: int) -> int:
+    """Where the direction phrase starting at `i` ("an improvement on") ends."""
+    while i + 1 < len(words) and words[i + 1].covered:
+        i += 1
+    return i
+
+
+def _not_compared(other: dict[str, Any], measure: m.Measure) -> str:
+    """The kind of item ("standard" or "question") when the comparator's figures leave the
+    measure's standard or question out of the comparison (figures.py `not_compared`), else
+    the empty string."""
+    left_out = other.get("not_compared") or {}
+    kind = {"practice_standards": "standards", "questions": "questions"}.get(measure.path[0])
+    if kind and measure.path[1] in left_out.get(kind, ()):
+        return kind[:-1]
+    return ""

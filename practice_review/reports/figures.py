@@ -109,6 +109,22 @@ def asked(templates):
     )
 
 
+def not_compared(this, other):
+    """What a comparison of reviews asked `this` (an Asked) with reviews asked `other` leaves
+    out, or None when it leaves out nothing. Pure. A standard is compared when both ask its
+    key; a question when both ask its key with the same type (a number is not a sum of words).
+    This cohort's keys come first, each in its template's order."""
+    kinds = [{q.key: q.type for q in asks.questions} for asks in (this, other)]
+    standards = [key for key in this.standards if key not in other.standards]
+    standards += [key for key in other.standards if key not in this.standards]
+    questions = [q.key for q in this.questions if kinds[1].get(q.key) != q.type]
+    questions += [q.key for q in other.questions if kinds[0].get(q.key) != q.type
+                  and q.key not in questions]  # fmt: skip
+    if not standards and not questions:
+        return None
+    return {"standards": standards, "questions": questions}
+
+
 def asked_of(completed, template_id=None):
     """(Asked, the versions' ids) of the reviews `completed`, from their template versions: one
     small query, which reads only the reviews' template ids (the aggregate counts the reviews
@@ -358,12 +374,17 @@ def figures_for(name, reviews, compare=None, today=None, template_ids=(None, Non
     """Figures for a set of reviews called `name`; `compare` is (name, reviews) or None.
     `template_ids` say what each set asks when none of its reviews is counted."""
     keys = [framework.key for framework in frameworks()]
-    figures = figures_from_counts(name, count_reviews(reviews, today, keys, template_ids[0]))
+    counts = count_reviews(reviews, today, keys, template_ids[0])
+    figures = figures_from_counts(name, counts)
     if compare is not None:
-        comparison = figures_from_counts(
-            compare[0], count_reviews(compare[1], today, keys, template_ids[1])
-        )
+        compared = count_reviews(compare[1], today, keys, template_ids[1])
+        comparison = figures_from_counts(compare[0], compared)
         del comparison["comparison"]
+        # Each block keeps its own template's figures; what only one of them was asked is
+        # named, so that nothing reads it as a comparison (docs/spec/interchange.md).
+        left_out = not_compared(counts["asked"], compared["asked"])
+        if left_out:
+            comparison["not_compared"] = left_out
         figures["comparison"] = comparison
     return figures
 

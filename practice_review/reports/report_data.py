@@ -12,16 +12,17 @@ from practice_review.reviews.answers import PUT_RIGHT, lookup
 from practice_review.reviews.models import AuditTemplate, ThemeFinding
 from practice_review.reviews.notifications import review_reference
 from practice_review.reviews.practice_window import practice_window
-from practice_review.reviews.queries import frameworks
+from practice_review.reviews.queries import frameworks, template_versions
 from practice_review.tracker.models import Recommendation
 
 BAD_OUTCOMES = [key for key in v.GRADE_KEYS if key not in v.GOOD_OR_BETTER]
 
 
-def report_data(reviews, raised=(None, None)):
+def report_data(reviews, raised=(None, None), comparison=None):
     """For the completed reviews among `reviews` (already narrowed to what the report covers
     and to what its reader may see). `raised` is (first day, day after the last) of the period
-    whose service-level recommendations the report lists, besides those for its cohorts."""
+    whose service-level recommendations the report lists, besides those for its cohorts.
+    `comparison` is the figures' comparator block, whose template versions name what it asks."""
     completed = (
         reviews.completed()
         .with_counted_grades()
@@ -105,7 +106,18 @@ def report_data(reviews, raised=(None, None)):
         staff_names=staff_names,
         frameworks=council_frameworks,
         templates=templates,
+        comparator_templates=templates_counted(comparison),
     )
+
+
+def templates_counted(figures):
+    """The core AuditTemplates a figures block (or its comparison's) counted, from its
+    `template` or `templates` key (docs/spec/interchange.md#template-and-questions); () for
+    none, or for figures published before templates."""
+    if not figures:
+        return ()
+    named = figures.get("templates") or [figures.get("template")]
+    return template_versions((t["key"], t["version"]) for t in named if t)
 
 
 def _raised_in(start, end):

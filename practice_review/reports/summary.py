@@ -95,7 +95,7 @@ def report_inputs(coverage, comparator=None, reviews=None):
     first, last = (figures["cohort"][key] for key in ("first_review", "last_review"))
     period = recommendations_period(coverage, first and date.fromisoformat(first),
                                     last and date.fromisoformat(last))  # fmt: skip
-    return figures, report_data(covered, raised=period)
+    return figures, report_data(covered, raised=period, comparison=figures["comparison"])
 
 
 def protective_marking(audience=INTERNAL):

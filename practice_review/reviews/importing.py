@@ -162,7 +162,7 @@ def plan_import(*, data, file_name, by, default_cohort=None, today=None, templat
     parsed = _parse(data, file_name, default_cohort, today, template)
     problems = parsed.problems + _database_problems(parsed.rows, template)
     if problems:
-        return ImportPlan(problems=_refused(problems, file_name, by).problems)
+        return ImportPlan(problems=_refused(problems, file_name, by, template).problems)
     names = {}
     for row in parsed.rows:
         names.setdefault(cohort_key(row.cohort), row.cohort)
@@ -185,7 +185,8 @@ def import_reviews(*, data, file_name, by, default_cohort=None, today=None, temp
     parsed = _parse(data, file_name, default_cohort, today, template)
     if parsed.problems:
         # Report what the database would also refuse, so one attempt names every problem.
-        return _refused(parsed.problems + _database_problems(parsed.rows, template), file_name, by)
+        problems = parsed.problems + _database_problems(parsed.rows, template)
+        return _refused(problems, file_name, by, template)
     try:
         # One audit event for the whole file, not one for each record it writes.
         with transaction.atomic(), covered_by_one_event():
@@ -214,10 +215,11 @@ def import_reviews(*, data, file_name, by, default_cohort=None, today=None, temp
                     "created": result.created,
                     "updated": result.updated,
                     "unchanged": result.unchanged,
+                    "template": _read_as(template),
                 },
             )
     except _Refused as refused:
-        return _refused(refused.problems, file_name, by)
+        return _refused(refused.problems, file_name, by, template)
     return result
 
 
@@ -226,13 +228,23 @@ def _parse(data, file_name, default_cohort, today, template):
                              frameworks=frameworks(), template=template.template)  # fmt: skip
 
 
-def _refused(problems, file_name, by):
+def _read_as(template):
+    """The template version a file was read as, for the audit trail: which columns it had."""
+    return {"key": template.key, "version": template.version}
+
+
+def _refused(problems, file_name, by, template):
     # Recorded outside the rolled-back transaction; the problems quote cells, so only their
     # number goes into the audit trail.
     record(
         AuditEvent.Action.IMPORTED,
         by=by,
-        details={"ok": False, "file_name": file_name[-255:], "problems": len(problems)},
+        details={
+            "ok": False,
+            "file_name": file_name[-255:],
+            "problems": len(problems),
+            "template": _read_as(template),
+        },
     )
     return ImportResult(problems=sorted(problems, key=lambda p: p.row))
 

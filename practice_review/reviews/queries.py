@@ -49,6 +49,19 @@ def latest_published_template(key):
     return AuditTemplate.objects.published().filter(key=key).order_by("-version").first()
 
 
+def template_versions(versions):
+    """The core AuditTemplates of the (key, version) pairs `versions`, in their order, in one
+    query; a pair no stored version has is left out."""
+    versions = list(versions)
+    if not versions:
+        return ()
+    wanted = Q()
+    for key, version in versions:
+        wanted |= Q(key=key, version=version)
+    found = {(row.key, row.version): row.template for row in AuditTemplate.objects.filter(wanted)}
+    return tuple(found[pair] for pair in versions if pair in found)
+
+
 def reviews_visible_to(user, reviews=None):
     reviews = Review.objects.all() if reviews is None else reviews
     if not user.is_authenticated or not user.is_active:

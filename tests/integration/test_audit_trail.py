@@ -320,6 +320,7 @@ def test_an_import_is_one_event_with_its_counts_and_the_acting_user(cast, seeded
         "created": 1,
         "updated": 1,
         "unchanged": len(rows) - 1,
+        "template": {"key": "practice_and_impact", "version": 1},
     }
     assert "NN" not in str(event.details) and "N9001" not in str(event.details)
 
@@ -332,7 +333,12 @@ def test_a_refused_import_records_the_attempt_and_the_number_of_problems_only(ca
 
     (event,) = events_since(marker)
     assert (event.actor, event.action) == (cast["qa_lead"], "imported")
-    assert event.details == {"ok": False, "file_name": "bad.csv", "problems": len(result.problems)}
+    assert event.details == {
+        "ok": False,
+        "file_name": "bad.csv",
+        "problems": len(result.problems),
+        "template": {"key": "practice_and_impact", "version": 1},
+    }
     assert event.changes == {}
 
 

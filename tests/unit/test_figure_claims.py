@@ -3,18 +3,21 @@
 The test set in data/figure-claims.txt is half true and half wrong sentences about the seed
 figures: every wrong one must be flagged, no true one."""
 
+import copy
 import json
 import time
 from pathlib import Path
 
 import pytest
 
+from practice_review.core.audit_templates import from_data, read_yaml, to_data
 from practice_review.reports.claims import check_claims
 from practice_review.reports.figure_check import check_figures
 from practice_review.reports.narrative_check import narrative_problems
 
 DATA = Path(__file__).parent / "data"
 FIGURES = json.loads((DATA / "seed-figures.json").read_text())
+NEGLECT = Path(__file__).parents[2] / "docs" / "templates" / "neglect-thematic.yaml"
 
 
 def _test_set():
@@ -219,3 +222,25 @@ def test_a_wrong_count_of_overdue_recommendations_offers_its_placeholder():
         ("25%", "{recommendations.overdue.percent}"),
         ("5", "{comparison.recommendations.overdue.count}"),
     ]
+
+
+def test_a_direction_word_about_a_question_the_comparator_was_not_asked_is_no_comparison():
+    """The same key asked as another kind of question (a choice with a "yes", not a yes or no)
+    is not the same figure: the check says it cannot be compared, not that it rose."""
+    definition = to_data(read_yaml(NEGLECT.read_text()))
+    for question in definition["questions"]:
+        if question["key"] == "voice_recorded":
+            question["label"] = "The child's voice was recorded"
+    template = from_data(definition)
+    figures = copy.deepcopy(FIGURES)
+    figures["questions"] = {"voice_recorded": {"yes": 8, "no": 2}}
+    figures["comparison"]["questions"] = {"voice_recorded": {"yes": 2, "no": 1, "unclear": 11}}
+    figures["comparison"]["not_compared"] = {"standards": [], "questions": ["voice_recorded"]}
+    sentence = "The child's voice was recorded in 8 of 10 reviews, lower than in July 2024."
+    [problem] = check_claims(sentence, figures, templates=(template,))
+    assert problem.text == "lower than"
+    assert problem.problem == (
+        "The child's voice was recorded (yes) cannot be compared with July 2024 Practice "
+        "Assurance Fortnight: the two were not asked the same question, so not 'lower than'"
+    )
+    assert problem.expected is None

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from practice_review.reports.figures import cohort_figures
 from practice_review.reports.narrative_check import narrative_problems
+from practice_review.reports.report_data import templates_counted
 from practice_review.reviews.queries import find_cohort, frameworks
 
 
@@ -25,7 +26,11 @@ class Command(BaseCommand):
         comparator = self._cohort(compare) if compare else None
         text = self._read(path)
         figures = cohort_figures(found, compare=comparator)
-        problems = narrative_problems(text, figures, frameworks())
+        # Both cohorts' template versions: their standards' and questions' words are measures.
+        templates = tuple(
+            dict.fromkeys(templates_counted(figures) + templates_counted(figures["comparison"]))
+        )
+        problems = narrative_problems(text, figures, frameworks(), templates)
         for problem in problems:
             self.stdout.write(json.dumps(problem, ensure_ascii=False))
         if problems:
