@@ -37,6 +37,13 @@ def test_the_qa_lead_imports_a_file_on_the_neglect_template(drive, cast, axe, sc
         screenshot(page, "import-check-template")
         page.get_by_role("button", name="Confirm and import").click()
         expect(page.get_by_text("Imported 30 reviews into")).to_be_visible()
+        # The new cohort's page names its template, which is not the built-in one.
+        page.get_by_role("link", name=NEGLECT_COHORT).first.click()
+        expect(
+            page.get_by_text("Audit template: Thematic audit - neglect, version 1")
+        ).to_be_visible()
+        axe(page)
+        screenshot(page, "cohort-page-template")
 
         page.goto("/cohorts/new/")
         expect(page.get_by_label("Practice and Impact Review, version 1")).to_be_checked()
