@@ -13,19 +13,26 @@ from django.urls import reverse
 
 from practice_review.core.audit_templates import (
     MAX_KEY_LENGTH,
+    TemplateProblems,
     Theme,
     built_in,
+    from_data,
     read_yaml,
     themes_of,
+    to_data,
 )
 from practice_review.core.vocabulary import THEMES as BUILT_IN_THEMES
 from practice_review.moderation import actions as moderation_actions
 from practice_review.moderation.models import LearningPoint
+from practice_review.reports.builder import narrative_parts
+from practice_review.reports.report_data import report_data
 from practice_review.reviews.actions import NotAllowed as MeetingNotAllowed
 from practice_review.reviews.models import Review, ThemeFinding
+from practice_review.reviews.template_actions import load_template
 from practice_review.tracker import actions as tracker_actions
 from practice_review.tracker.models import Recommendation
 from practice_review.tracker.rules import NotAllowed
+from tests.conftest import SEPTEMBER
 from tests.integration.test_import_templates import NEGLECT_COHORT, import_neglect, neglect_rows
 from tests.integration.test_running_a_review import THEMES as BUILT_IN_FINDINGS
 from tests.integration.test_running_a_review import section_url, staff
@@ -227,3 +234,27 @@ def test_themes_over_two_templates_list_the_shared_first_each_once():
     assert keys[5:] == ["journey", "needs_support_outcomes", "identity"]
     assert themes[0] == Theme("multi_agency", NEGLECT_THEMES[3][1])  # the first one's words
     assert themes_of((built_in(),)) == tuple(Theme(k, t) for k, t in BUILT_IN_THEMES)
+
+
+def test_a_template_whose_standard_has_a_theme_columns_name_is_not_loaded(actor):
+    data = to_data(read_yaml(NEGLECT.read_text()))
+    data["standards"][0]["key"] = "strengths_recognition"  # the column of its first theme
+    with pytest.raises(TemplateProblems) as refused:
+        load_template(by=actor, definition=from_data(data))
+    assert refused.value.problems == [
+        'standard "strengths_recognition": a theme\'s column has the same name, so review files '
+        "could not tell their columns apart: give the standard another key"
+    ]
+
+
+def test_the_report_over_two_templates_has_a_section_for_each_theme_once(neglect):
+    data = report_data(Review.objects.filter(cohort__name__in=[neglect.name, SEPTEMBER]))
+    strengths = [(key, where) for key, where in narrative_parts(data.themes)
+                 if key.startswith("strengths.")]  # fmt: skip
+    assert [key for key, _ in strengths] == [
+        f"strengths.{key}" for key in ("multi_agency", "management_oversight", "recognition",
+                                       "voice_and_lived_experience", "parental_capacity",
+                                       "journey", "needs_support_outcomes", "identity")
+    ]  # fmt: skip
+    assert strengths[0][1] == f"4.1. {NEGLECT_THEMES[3][1]}"
+    assert ("recommendations", "5.9. Service-level recommendations") in narrative_parts(data.themes)
