@@ -36,6 +36,7 @@ from tests.conftest import SEPTEMBER
 from tests.integration.test_import_templates import NEGLECT_COHORT, import_neglect, neglect_rows
 from tests.integration.test_running_a_review import THEMES as BUILT_IN_FINDINGS
 from tests.integration.test_running_a_review import section_url, staff
+from tests.integration.test_summary_reports import create as create_report
 from tests.integration.test_template_figures import (
     completed_review,
     neglect_cohort,
@@ -258,3 +259,14 @@ def test_the_report_over_two_templates_has_a_section_for_each_theme_once(neglect
     ]  # fmt: skip
     assert strengths[0][1] == f"4.1. {NEGLECT_THEMES[3][1]}"
     assert ("recommendations", "5.9. Service-level recommendations") in narrative_parts(data.themes)
+
+
+def test_a_draft_reports_parts_are_its_templates_themes(client, cast, neglect):
+    client.force_login(cast["qa_lead"])
+    report = create_report(client, title="Neglect audit summary", cohorts=[neglect.pk])
+    editor = client.get(reverse("report_part", args=[report.pk, "strengths.recognition"]))
+    assert editor.status_code == 200
+    assert f"4.1. {NEGLECT_THEMES[0][1]}" in words(editor)
+    assert (
+        client.get(reverse("report_part", args=[report.pk, "strengths.journey"])).status_code == 404
+    )
