@@ -13,7 +13,7 @@ definition of what a valid template is (docs/spec/audit-templates.md#rules).
 import difflib
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -818,3 +818,29 @@ def built_in() -> AuditTemplate:
     """The Practice and Impact Review, version 1: the template every council starts with."""
     shipped = resources.files("practice_review.core") / "instruments" / f"{BUILT_IN_KEY}-1.yaml"
     return read_yaml(shipped.read_text(encoding="utf-8"))
+
+
+def themes_of(templates: Sequence[AuditTemplate]) -> tuple[Theme, ...]:
+    """The themes of reviews answering `templates` (in the order given; none is the built-in),
+    each once: first those every template asks, then the rest, each in the order of the first
+    template that asks it and in its words. A report over two versions, or over a thematic
+    audit beside the built-in, so has one section per theme, the shared ones together first."""
+    templates = tuple(templates) or (built_in(),)
+    every = [theme for template in templates for theme in template.themes]
+    shared = [
+        theme for theme in templates[0].themes
+        if all(any(t.key == theme.key for t in template.themes) for template in templates[1:])
+    ]  # fmt: skip
+    listed = {theme.key for theme in shared}
+    rest = []
+    for theme in every:
+        if theme.key not in listed:
+            listed.add(theme.key)
+            rest.append(theme)
+    return (*shared, *rest)
+
+
+def theme_labels(templates: Sequence[AuditTemplate]) -> dict[str, str]:
+    """{theme key: its words} over `templates` and then the built-in, the first words found
+    for each key: a theme chosen on any of them is named, never shown as its key."""
+    return {theme.key: theme.label for theme in themes_of((*templates, built_in()))}

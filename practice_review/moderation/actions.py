@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from practice_review.core.audit_templates import built_in
 from practice_review.core.history import save_as
 from practice_review.core.permissions import Permission, has_permission
 from practice_review.core.vocabulary import ReviewStatus
@@ -79,6 +80,7 @@ def moderate(*, by, item, practice_grade, outcome_grade, reason=""):
 @transaction.atomic
 def add_learning_point(*, by, meeting, text, theme=""):
     meeting = _open(_locked(meeting))
+    _check_theme(theme, meeting.themes)
     return save_as(LearningPoint(meeting=meeting, text=text.strip(), theme=theme, by=by), by)
 
 
@@ -86,14 +88,16 @@ def add_learning_point(*, by, meeting, text, theme=""):
 def raise_recommendation(*, by, meeting, **fields):
     """A service-level recommendation the meeting agreed, tracked like every other one."""
     meeting = _open(_locked(meeting))
-    recommendation = raise_for_finding(by=by, **fields)
+    recommendation = raise_for_finding(by=by, themes=meeting.themes, **fields)
     MeetingRecommendation.objects.create(meeting=meeting, recommendation=recommendation)
     return recommendation
 
 
 @transaction.atomic
-def raise_for_finding(*, by, action, theme, owner, due_date, success_measure):
-    """A service-level recommendation (for a recurring finding, or raised at a meeting)."""
+def raise_for_finding(*, by, action, theme, owner, due_date, success_measure, themes=None):
+    """A service-level recommendation (for a recurring finding, or raised at a meeting).
+    `themes` are those it may be about: the meeting's (Meeting.themes), else the built-in's."""
+    _check_theme(theme, built_in().themes if themes is None else themes)
     recommendation = Recommendation(
         level="service",
         theme=theme,
@@ -111,6 +115,11 @@ def close_meeting(*, by, meeting):
     meeting = _open(_locked(meeting))
     meeting.closed_at = timezone.now()
     return save_as(meeting, by)
+
+
+def _check_theme(theme, themes):
+    if theme and theme not in {asked.key for asked in themes}:
+        raise NotAllowed("Select a theme from the list")
 
 
 def _locked(meeting):

@@ -1,6 +1,7 @@
 from django import forms
 
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import built_in
 from practice_review.core.forms import date_field, radios, text
 from practice_review.reviews.forms import staff_choice
 
@@ -56,22 +57,38 @@ class DecisionForm(forms.Form):
         return data
 
 
+def _themes(meeting):
+    """(key, words) of the themes a meeting's point or recommendation may be about: its
+    reviews' templates' themes (Meeting.themes), or the built-in's away from a meeting."""
+    return [(t.key, t.label) for t in (meeting.themes if meeting else built_in().themes)]
+
+
 class LearningPointForm(forms.Form):
     text = text("Learning point", required=True, long=True)
     theme = forms.ChoiceField(
         label="Theme (optional)",
         required=False,
-        choices=[("", "No particular theme")] + list(v.THEMES),
+        error_messages={"invalid_choice": "Select a theme from the list"},
     )
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [("", "No particular theme"), *_themes(meeting)]
 
 
 class RecommendationForm(forms.Form):
     action = text("What should be done", required=True, long=True)
     theme = forms.ChoiceField(
         label="Theme",
-        choices=[("", "Choose a theme")] + list(v.THEMES),
-        error_messages={"required": "Choose a theme"},
+        error_messages={
+            "required": "Choose a theme",
+            "invalid_choice": "Select a theme from the list",
+        },
     )
     owner = staff_choice("Who owns it", with_roles=True)  # the QA lead's: sees every review
     due_date = date_field("Date it should be done by")
     success_measure = text("How success will be seen", required=True, long=True)
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [("", "Choose a theme"), *_themes(meeting)]

@@ -9,10 +9,12 @@ record never changes when a review is later reopened and moderated again.
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from practice_review.core import vocabulary as v
-from practice_review.reviews.models import Review
+from practice_review.core.audit_templates import MAX_KEY_LENGTH
+from practice_review.reviews.models import AuditTemplate, Review
 from practice_review.tracker.models import Recommendation
 
 
@@ -36,6 +38,17 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"Moderation meeting, {self.held_on:%-d %B %Y}"
+
+    @cached_property
+    def themes(self):
+        """The themes of the templates of the reviews on the agenda (the built-in's when there
+        are none): what its learning points and recommendations may be about."""
+        on_agenda = Review.objects.filter(pk__in=self.agenda.values("review_id"))
+        return AuditTemplate.objects.themes_of_reviews(on_agenda)
+
+    @cached_property
+    def theme_labels(self):
+        return {theme.key: theme.label for theme in self.themes}
 
 
 class AgendaReview(models.Model):
@@ -79,7 +92,9 @@ class AgendaReview(models.Model):
 
 class LearningPoint(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="learning_points")
-    theme = models.CharField(max_length=30, choices=[(k, t) for k, t in v.THEMES], blank=True)
+    # A theme key of the meeting's reviews' templates (the built-in's for a meeting without
+    # reviews): no fixed list, as templates have their own themes.
+    theme = models.CharField(max_length=MAX_KEY_LENGTH, blank=True)
     text = models.TextField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
@@ -90,6 +105,10 @@ class LearningPoint(models.Model):
 
     def __str__(self):
         return f"Learning point {self.pk} ({self.meeting})"
+
+    @property
+    def theme_label(self):
+        return self.meeting.theme_labels.get(self.theme, self.theme) if self.theme else ""
 
 
 class MeetingRecommendation(models.Model):

@@ -91,9 +91,10 @@ def meeting_detail(request, meeting_id, forms=None):
             "raised": meeting.raised.select_related("recommendation__owner"),
             "can_moderate": has_permission(request.user, Permission.MODERATE)
             and not meeting.closed_at,
-            "learning_form": forms.get("learning") or LearningPointForm(prefix="learning"),
+            "learning_form": forms.get("learning")
+            or LearningPointForm(prefix="learning", meeting=meeting),
             "recommendation_form": forms.get("recommendation")
-            or RecommendationForm(prefix="recommendation"),
+            or RecommendationForm(prefix="recommendation", meeting=meeting),
         },
         status=400 if forms else 200,
     )
@@ -214,7 +215,7 @@ def raise_for_finding(request):
 def _meeting_write(request, meeting_id, name, form_class, action, done):
     meeting = queries.get_meeting_for_user(request.user, meeting_id)
     # Prefixed: two forms on one page must not share field ids.
-    form = form_class(request.POST, prefix=name)
+    form = form_class(request.POST, prefix=name, meeting=meeting)
     if not form.is_valid():
         return meeting_detail(request, meeting_id, forms={name: form})
     try:

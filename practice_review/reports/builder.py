@@ -5,12 +5,12 @@ written as "n of N (p%)"; renderers (HTML, DOCX, PDF) only lay the structure out
 cannot disagree.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from practice_review.core import vocabulary as v
-from practice_review.core.audit_templates import BUILT_IN_KEY, AuditTemplate
+from practice_review.core.audit_templates import BUILT_IN_KEY, AuditTemplate, Theme, themes_of
 from practice_review.core.measures import item_labels, short_label
 from practice_review.core.numbers import n_of_n, whole_percentage
 from practice_review.core.text import long_date
@@ -154,6 +154,11 @@ class ReportData:
     comparator_templates: tuple[AuditTemplate, ...] = ()
 
     @property
+    def themes(self) -> tuple[Theme, ...]:
+        """The report's themes: its templates' (core themes_of), the built-in's without any."""
+        return themes_of(self.templates)
+
+    @property
     def labels(self) -> dict[tuple[str, ...], str]:
         """{("standards", key) or ("questions", key[, choice]): label} (core/measures.py), in
         the words of this report's templates where the comparator's use the same key."""
@@ -196,8 +201,11 @@ def _withheld_note(tables: list[Table]) -> list[str]:
 # -- The narrative each section starts with (the author edits it before publishing) -----------
 
 
-def narrative_parts() -> list[tuple[str, str]]:
-    """(key, where it appears) for every part of the narrative, in the report's order."""
+def narrative_parts(themes: Sequence[Theme] | None = None) -> list[tuple[str, str]]:
+    """(key, where it appears) for every part of the narrative, in the report's order: a part
+    for the strengths and one for the development under each of `themes` (ReportData.themes;
+    the built-in's by default)."""
+    titles = [(t.key, t.label) for t in themes] if themes is not None else list(v.THEMES)
     parts = [
         ("key_messages", "Key messages"),
         ("introduction", "1. Introduction and methodology"),
@@ -205,11 +213,11 @@ def narrative_parts() -> list[tuple[str, str]]:
         ("gradings", "3. Overall gradings and summary of findings"),
     ]
     parts += [(f"strengths.{key}", f"4.{index}. {title}")
-              for index, (key, title) in enumerate(v.THEMES, start=1)]  # fmt: skip
+              for index, (key, title) in enumerate(titles, start=1)]  # fmt: skip
     parts += [(f"development.{key}", f"5.{index}. {title}")
-              for index, (key, title) in enumerate(v.THEMES, start=1)]  # fmt: skip
+              for index, (key, title) in enumerate(titles, start=1)]  # fmt: skip
     parts += [
-        ("recommendations", f"5.{len(v.THEMES) + 1}. Service-level recommendations"),
+        ("recommendations", f"5.{len(titles) + 1}. Service-level recommendations"),
         ("closing", "6. Closing remarks"),
     ]
     return parts
@@ -228,7 +236,7 @@ def default_narrative(figures: dict[str, Any], data: ReportData) -> dict[str, st
         ),
         "closing": _closing_text(figures) if total else "",
     }
-    for key, _title in v.THEMES:
+    for key in (theme.key for theme in data.themes):
         for kind in ("strengths", "development"):
             narrative[f"{kind}.{key}"] = _findings_text(data, key, kind)
         made = data.child_recommendations.get(key, 0)
@@ -630,10 +638,10 @@ def _charts(
 
 
 def _by_theme(
-    number: int, title: str, kind: str, empty: str, narrative: Narrative
+    themes: Sequence[Theme], number: int, kind: str, empty: str, narrative: Narrative
 ) -> list[Section]:
     subsections: list[Section] = []
-    for index, (key, theme_title) in enumerate(v.THEMES, start=1):
+    for index, (key, theme_title) in enumerate(((t.key, t.label) for t in themes), start=1):
         blocks = narrative(f"{kind}.{key}")
         subsections.append(Section(f"{number}.{index}", theme_title,
                                    paragraphs=[] if blocks else [empty], narrative=blocks,
@@ -677,6 +685,7 @@ def build_report(
         return blocks(texts.get(part, ""), table, marks.get(part, ()))
 
     total = figures["cohort"]["reviews"]
+    themes = data.themes
     key_messages = None
     if total:
         key_messages = Section("", "Key messages", narrative=blocks_for("key_messages"),
@@ -687,12 +696,12 @@ def build_report(
             _overview(shown, data, counts, blocks_for),
             _gradings(shown, data, counts, blocks_for),
             Section("4", "Areas of strength in practice", subsections=_by_theme(
-                4, "Areas of strength in practice", "strengths",
+                themes, 4, "strengths",
                 "No strengths were recorded under this theme.", blocks_for)),
             Section("5", "Areas for development and recommendations", subsections=_by_theme(
-                5, "Areas for development", "development",
+                themes, 5, "development",
                 "No areas for development were recorded under this theme.", blocks_for) + [
-                Section(f"5.{len(v.THEMES) + 1}", "Service-level recommendations",
+                Section(f"5.{len(themes) + 1}", "Service-level recommendations",
                         narrative=blocks_for("recommendations"), part="recommendations",
                         paragraphs=[] if blocks_for("recommendations") else [
                             "No service-level recommendations have been recorded yet."])]),

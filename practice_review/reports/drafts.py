@@ -55,7 +55,7 @@ class Draft:
 
     @property
     def parts(self):
-        return narrative_parts()
+        return narrative_parts(self.data.themes)
 
     def edited(self, part):
         return part in self.report.narrative

@@ -135,7 +135,7 @@ def review_document_data(review):
     window = practice_window(review.review_date, review.case_start_date)
     findings = {f.theme: f for f in review.findings.all()}
     themes = []
-    for key, title in v.THEMES:
+    for key, title in ((theme.key, theme.label) for theme in review.themes):
         finding = findings.get(key)
         texts = []
         if finding and finding.strengths:

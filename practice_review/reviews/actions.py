@@ -12,7 +12,6 @@ from django.utils import timezone
 from practice_review.core.history import delete_as, save_as
 from practice_review.core.vocabulary import (
     EDITABLE_STATES,
-    THEME_KEYS,
     ReviewStatus,
     Role,
 )
@@ -260,7 +259,7 @@ def save_section(*, review_id, section, values, seen_version, by, base=None):
 
 def _save_themes(review, values, by):
     existing = {finding.theme: finding for finding in review.findings.all()}
-    for theme in THEME_KEYS:
+    for theme in (theme.key for theme in review.themes):
         strengths = values[f"strengths_{theme}"]
         development = values[f"development_{theme}"]
         topics = list(values[f"topics_{theme}"])

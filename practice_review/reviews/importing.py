@@ -43,6 +43,7 @@ from practice_review.reviews.review_file import (
     Problem,
     cohort_key,
     parse_review_file,
+    theme_columns,
 )
 
 # The file's staff columns: every part staff play on a review but the IRO, whom files do not name.
@@ -590,16 +591,15 @@ def _review_values(row, cohorts, children, staff):
 
 def _write_findings(rows, created, matched, columns, by, reason):
     """Strengths and areas for development per theme; returns ids of reviews whose changed."""
-    theme_columns = {
-        theme: (f"strengths_{theme}" in columns, f"development_{theme}" in columns)
-        for theme in v.THEME_KEYS
-    }
+    # The themes of the template the file was read as (every row's are the same).
+    themes = list(rows[0].strengths) if rows else []
+    given = {theme: tuple(column in columns for column in theme_columns(theme)) for theme in themes}
     new = []
     # Created reviews come back in the order of the rows that were new.
     matched_ids = {id(row) for row, _ in matched}
     created_rows = [row for row in rows if id(row) not in matched_ids]
     for row, review in zip(created_rows, created, strict=True):
-        for theme in v.THEME_KEYS:
+        for theme in themes:
             if row.strengths[theme] or row.development[theme]:
                 new.append(
                     ThemeFinding(
@@ -616,7 +616,7 @@ def _write_findings(rows, created, matched, columns, by, reason):
             existing[finding.review_id][finding.theme] = finding
     changed, touched = [], set()
     for row, review in matched:
-        for theme, (has_strengths, has_development) in theme_columns.items():
+        for theme, (has_strengths, has_development) in given.items():
             finding = existing[review.id].get(theme)
             strengths = row.strengths[theme] if has_strengths else None
             development = row.development[theme] if has_development else None

@@ -15,7 +15,14 @@ from simple_history.models import HistoricalRecords
 
 from practice_review.accounts.models import staff_link
 from practice_review.core import vocabulary as v
-from practice_review.core.audit_templates import built_in, from_data, to_data
+from practice_review.core.audit_templates import (
+    MAX_KEY_LENGTH,
+    built_in,
+    from_data,
+    theme_labels,
+    themes_of,
+    to_data,
+)
 from practice_review.reviews import answers
 from practice_review.reviews.review_file import framework_clashes
 
@@ -103,6 +110,27 @@ class AuditTemplateQuerySet(models.QuerySet):
                       "published_at": timezone.now()},
         )  # fmt: skip
         return template
+
+    def of_reviews(self, reviews):
+        """The core templates `reviews` answer, oldest key and version first (as the figures
+        order them), in one query; the built-in when there are none."""
+        rows = self.filter(pk__in=reviews.values("template_id")).order_by("key", "version")
+        return [row.template for row in rows] or [built_in()]
+
+    def themes_of_reviews(self, reviews):
+        """The themes `reviews` were asked about, each once (core themes_of)."""
+        return themes_of(self.of_reviews(reviews))
+
+    def theme_words(self):
+        """{template id: {theme key: words}} for every template version, and under None every
+        published template's words, the built-in's first: to name the themes of many
+        recommendations (or one raised where no one template says which, at a meeting) with
+        one query, reading each template once."""
+        rows = list(self.order_by("key", "version"))
+        words = {row.pk: theme_labels([row.template]) for row in rows}
+        published = [row.template for row in rows if row.is_published]
+        words[None] = theme_labels([built_in(), *published])
+        return words
 
 
 class AuditTemplate(models.Model):
@@ -482,6 +510,11 @@ class Review(models.Model):
         return self.template.template
 
     @property
+    def themes(self):
+        """The themes (core Theme: key, label) the review's template asks about, in order."""
+        return self.asks.themes
+
+    @property
     def standard_keys(self):
         """The keys of the practice standards the review's template asks about, in order."""
         return [standard.key for standard in self.asks.standards]
@@ -516,10 +549,11 @@ class Review(models.Model):
 
 
 class ThemeFinding(models.Model):
-    """Strengths and areas for development under one of the 5 themes."""
+    """Strengths and areas for development under one of the themes of the review's template."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="findings")
-    theme = models.CharField(max_length=30, choices=choices(v.THEMES))
+    # A theme key of the review's template (no fixed list: templates have their own themes).
+    theme = models.CharField(max_length=MAX_KEY_LENGTH)
     strengths = models.TextField(blank=True)
     development = models.TextField("areas for development", blank=True)
     topics = models.ManyToManyField(LearningTopic, blank=True, related_name="findings")
@@ -535,7 +569,12 @@ class ThemeFinding(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_theme_display()} ({self.review})"
+        return f"{self.theme_label} ({self.review})"
+
+    @property
+    def theme_label(self):
+        """The theme in the words of the review's template."""
+        return theme_labels([self.review.asks]).get(self.theme, self.theme)
 
 
 class Conversation(models.Model):

@@ -70,8 +70,9 @@ def register_personal_data():
         name="findings",
         reaches_review="review",
         words=("strengths", "development"),
-        description="Strengths and areas for development under each of the 5 themes, for "
-        "each review; learning topics are ids, see learning_topics.json.",
+        not_personal=("theme",),  # a key of the review's template's themes
+        description="Strengths and areas for development under each theme of the review's "
+        "audit template, for each review; learning topics are ids, see learning_topics.json.",
     )
     register(
         Conversation,

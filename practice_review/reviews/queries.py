@@ -16,7 +16,6 @@ from practice_review.core.vocabulary import (
     COMPLETED_STATES,
     EDITABLE_STATES,
     STAFF_ROLE_KEYS,
-    THEME_KEYS,
     Role,
 )
 from practice_review.reviews import dual_review
@@ -175,17 +174,15 @@ def get_review_to_edit(user, review_id):
 
 
 def _theme_values(review):
+    """The findings under each of the themes of the review's template."""
+    findings = {finding.theme: finding for finding in review.findings.all()}
     values = {}
-    for finding in review.findings.all():
-        values[f"strengths_{finding.theme}"] = finding.strengths
-        values[f"development_{finding.theme}"] = finding.development
-        values[f"topics_{finding.theme}"] = sorted(t.pk for t in finding.topics.all())
-        values[f"before_window_{finding.theme}"] = finding.before_window
-    for theme in THEME_KEYS:
-        values.setdefault(f"strengths_{theme}", "")
-        values.setdefault(f"development_{theme}", "")
-        values.setdefault(f"topics_{theme}", [])
-        values.setdefault(f"before_window_{theme}", False)
+    for theme in (theme.key for theme in review.themes):
+        finding = findings.get(theme)
+        values[f"strengths_{theme}"] = finding.strengths if finding else ""
+        values[f"development_{theme}"] = finding.development if finding else ""
+        values[f"topics_{theme}"] = sorted(t.pk for t in finding.topics.all()) if finding else []
+        values[f"before_window_{theme}"] = finding.before_window if finding else False
     return values
 
 

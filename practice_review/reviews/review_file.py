@@ -39,6 +39,7 @@ Rows = list[tuple[int, list[str]]]
 T = TypeVar("T")
 
 STANDARD_COLUMNS = v.PRACTICE_STANDARD_KEYS
+# The built-in's theme columns; a file on another template has its themes' (layout()).
 STRENGTH_COLUMNS = [f"strengths_{theme}" for theme in v.THEME_KEYS]
 DEVELOPMENT_COLUMNS = [f"development_{theme}" for theme in v.THEME_KEYS]
 SECOND_REVIEW_COLUMNS = ["second_reviewer", "second_practice_grade", "second_outcome_grade"]
@@ -556,17 +557,26 @@ class Layout:
     required: tuple[str, ...]
     standards: tuple[str, ...]
     questions: tuple[Question, ...]
+    themes: tuple[str, ...] = ()  # keys: each has a strengths_<key> and development_<key> column
 
 
-FIXED_COLUMNS = [column for column in COLUMNS if column not in STANDARD_COLUMNS]
-FIXED_REQUIRED = [column for column in REQUIRED if column not in STANDARD_COLUMNS]
+def theme_columns(theme: str) -> tuple[str, str]:
+    """A theme's two columns, named as the built-in's always were."""
+    return f"strengths_{theme}", f"development_{theme}"
+
+
+TEMPLATE_COLUMNS = {*STANDARD_COLUMNS, *STRENGTH_COLUMNS, *DEVELOPMENT_COLUMNS}
+FIXED_COLUMNS = [column for column in COLUMNS if column not in TEMPLATE_COLUMNS]
+FIXED_REQUIRED = [column for column in REQUIRED if column not in TEMPLATE_COLUMNS]
 
 
 @functools.lru_cache(maxsize=16)  # a few templates, each read for every file on it
 def layout(template: AuditTemplate) -> Layout:
     standards = tuple(standard.key for standard in template.standards)
     questions = template.questions
-    columns = frozenset([*FIXED_COLUMNS, *standards, *(q.key for q in questions)])
+    themes = tuple(theme.key for theme in template.themes)
+    themed = (column for theme in themes for column in theme_columns(theme))
+    columns = frozenset([*FIXED_COLUMNS, *standards, *(q.key for q in questions), *themed])
     aliases = dict(ALIASES)
     labels = [(s.label, s.key) for s in template.standards] + [(q.label, q.key) for q in questions]
     for label, key in labels:
@@ -575,7 +585,7 @@ def layout(template: AuditTemplate) -> Layout:
         if name not in columns and name not in aliases:
             aliases[name] = key
     required = (*FIXED_REQUIRED, *standards, *(q.key for q in questions if q.required))
-    return Layout(columns, aliases, required, standards, questions)
+    return Layout(columns, aliases, required, standards, questions, themes)
 
 
 def column_clashes(template: AuditTemplate) -> list[str]:
@@ -584,6 +594,7 @@ def column_clashes(template: AuditTemplate) -> list[str]:
     problems = []
     fixed = {*FIXED_COLUMNS, *ALIASES}
     standards = {standard.key for standard in template.standards}
+    themed = {column for theme in template.themes for column in theme_columns(theme.key)}
     items = [("standard", s.key) for s in template.standards]
     items += [("question", q.key) for q in template.questions]
     for kind, key in items:
@@ -591,6 +602,11 @@ def column_clashes(template: AuditTemplate) -> list[str]:
             problems.append(
                 f'{kind} "{key}": review files already have a column called {key}, so they '
                 f"could not hold its answers: give the {kind} another key"
+            )
+        elif key in themed:
+            problems.append(
+                f'{kind} "{key}": a theme\'s column has the same name, so review files could '
+                f"not tell their columns apart: give the {kind} another key"
             )
         elif kind == "question" and key in standards:
             problems.append(
@@ -829,8 +845,8 @@ def _read_row(
             for key in columns_of.standards
         },
         "alerts": read.get("alerts", parse_whole_number) or 0,
-        "strengths": {t: read.get(f"strengths_{t}") or "" for t in v.THEME_KEYS},
-        "development": {t: read.get(f"development_{t}") or "" for t in v.THEME_KEYS},
+        "strengths": {t: read.get(theme_columns(t)[0]) or "" for t in columns_of.themes},
+        "development": {t: read.get(theme_columns(t)[1]) or "" for t in columns_of.themes},
         "practice_outcome_reason": read.get("practice_outcome_reason") or "",
         "practice_rationale": read.get("practice_rationale") or "",
         "outcome_rationale": read.get("outcome_rationale") or "",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import built_in
 from practice_review.core.forms import date_field, radios, text
 from practice_review.reviews import review_sections
 from practice_review.reviews.actions import conflicts_of_interest
@@ -504,6 +505,9 @@ class QuestionsSectionForm(SectionForm):
 
 
 class ThemesSectionForm(SectionForm):
+    """Strengths and areas for development under each theme of the review's template (the
+    built-in's for a form not yet about a review)."""
+
     section = "themes"
     PARTS = {
         "strengths": "strengths",
@@ -513,18 +517,20 @@ class ThemesSectionForm(SectionForm):
     }
 
     def describe(self, name):
-        for key, title in v.THEMES:
+        for theme in self.asked:
             for prefix, part in self.PARTS.items():
-                if name == f"{prefix}_{key}":
-                    return f"{title}: {part}"
+                if name == f"{prefix}_{theme.key}":
+                    return f"{theme.label}: {part}"
         return super().describe(name)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.asked = self.review.themes if self.review else built_in().themes
         # Topics no longer offered stay on the findings that already use them.
         in_use = Q(findings__review=self.review) if self.review else Q(pk__in=[])
         topics = LearningTopic.objects.filter(Q(active=True) | in_use).distinct()
-        for key, title in v.THEMES:
+        for theme in self.asked:
+            key, title = theme.key, theme.label
             self.fields[f"strengths_{key}"] = text(about("Strengths", title), long=True)
             self.fields[f"development_{key}"] = text(
                 about("Areas for development", title), long=True
@@ -543,19 +549,19 @@ class ThemesSectionForm(SectionForm):
     def groups(self):
         return [
             (
-                title,
-                self[f"strengths_{key}"],
-                self[f"development_{key}"],
-                self[f"topics_{key}"],
-                self[f"before_window_{key}"],
+                theme.label,
+                self[f"strengths_{theme.key}"],
+                self[f"development_{theme.key}"],
+                self[f"topics_{theme.key}"],
+                self[f"before_window_{theme.key}"],
             )
-            for key, title in v.THEMES
+            for theme in self.asked
         ]
 
     def values(self):
         data = self.cleaned_data
         values = {}
-        for key in v.THEME_KEYS:
+        for key in (theme.key for theme in self.asked):
             values[f"strengths_{key}"] = data[f"strengths_{key}"].strip()
             values[f"development_{key}"] = data[f"development_{key}"].strip()
             values[f"topics_{key}"] = sorted(topic.pk for topic in data[f"topics_{key}"])

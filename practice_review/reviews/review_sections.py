@@ -161,9 +161,11 @@ def _questions(a: Answers) -> list[str]:
 
 def _themes(a: Answers) -> list[str]:
     findings = a.get("findings", {})
+    asks = a.get("asks")
+    themes = list(v.THEMES) if asks is None else [(t.key, t.label) for t in asks.themes]
     return [
         f"Record strengths or areas for development for: {title}"
-        for key, title in v.THEMES
+        for key, title in themes
         if not any(text.strip() for text in findings.get(key, ("", "")))
     ]
 

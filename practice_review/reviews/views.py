@@ -10,7 +10,7 @@ from practice_review.core.uploads import (
     discard_held_upload,
     hold_upload,
 )
-from practice_review.core.vocabulary import EDITABLE_STATES, THEME_KEYS
+from practice_review.core.vocabulary import EDITABLE_STATES
 from practice_review.reviews import dual_review, workflow
 from practice_review.reviews.forms import ReviewFileForm
 from practice_review.reviews.importing import import_reviews as import_review_file
@@ -40,11 +40,12 @@ def review_page(request, review, response_form=None):
     second_graded = dual_review.second_graded(review)
     write_up = {}
     if not blind:
+        # In the form's order of the template's themes (docs/spec/domain.md#themes).
+        order = {theme.key: place for place, theme in enumerate(review.themes)}
         write_up = {
-            # In the form's order of themes (docs/spec/domain.md#themes), not alphabetical.
             "findings": sorted(
                 review.findings.prefetch_related("topics"),
-                key=lambda finding: THEME_KEYS.index(finding.theme),
+                key=lambda finding: order.get(finding.theme, len(order)),
             ),
             "responses": review.responses.select_related("by"),
             "conversations": review.conversations.all(),

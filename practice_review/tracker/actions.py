@@ -29,6 +29,8 @@ from practice_review.tracker.models import (
 
 logger = logging.getLogger(__name__)
 NotAllowed = rules.NotAllowed
+# A theme must be one of the template's the recommendation is about (as the forms say it).
+THEME_NOT_ASKED = "Select a theme from the list"
 
 
 @transaction.atomic
@@ -242,6 +244,8 @@ def add_child_recommendation(*, review, by, action, owner, due_date, success_mea
     problem = due_date_problem(due_date, review.given_review_date)
     if problem:
         raise NotAllowed(problem)
+    if theme and theme not in {asked.key for asked in review.themes}:
+        raise NotAllowed(THEME_NOT_ASKED)
     recommendation = Recommendation(
         level="child",
         review=review,

@@ -3,9 +3,10 @@ from django.db.models import Q
 
 from practice_review.accounts.models import StaffMember, Team
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import built_in
 from practice_review.core.forms import date_field, text
 from practice_review.reviews.forms import staff_choice
-from practice_review.reviews.models import Cohort
+from practice_review.reviews.models import AuditTemplate, Cohort
 from practice_review.reviews.review_sections import due_date_problem
 from practice_review.tracker import rules
 
@@ -32,7 +33,6 @@ class FilterForm(forms.Form):
     )
     theme = forms.ChoiceField(
         label="Theme",
-        choices=[("", "Any theme"), *v.THEMES],
         required=False,
         error_messages={"invalid_choice": "Select a theme from the list"},
     )
@@ -69,6 +69,9 @@ class FilterForm(forms.Form):
         self.fields["cohort"].queryset = Cohort.objects.filter(
             Q(pk__in=visible.values("cohort")) | Q(pk__in=visible.values("review__cohort"))
         )
+        # Every template's themes, the built-in's first (templates hold no one's details).
+        words = AuditTemplate.objects.theme_words()[None]
+        self.fields["theme"].choices = [("", "Any theme"), *words.items()]
 
     @property
     def active(self):
@@ -154,12 +157,17 @@ class ChildRecommendationForm(forms.Form):
     due_date = date_field("Date it should be done by")
     success_measure = text("How success will be seen", required=True, long=True)
     theme = forms.ChoiceField(
-        label="Theme (optional)", choices=[("", "None")] + list(v.THEMES), required=False
+        label="Theme (optional)",
+        required=False,
+        error_messages={"invalid_choice": "Select a theme from the list"},
     )
 
     def __init__(self, *args, review=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.review = review
+        # The themes of the review's template (the built-in's for a form about no review).
+        themes = review.themes if review else built_in().themes
+        self.fields["theme"].choices = [("", "None"), *((t.key, t.label) for t in themes)]
 
     def clean_due_date(self):
         due_date = self.cleaned_data["due_date"]

@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from practice_review.accounts.models import staff_link
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import MAX_KEY_LENGTH
+from practice_review.reviews.models import AuditTemplate
 from practice_review.tracker import rules
 
 
@@ -47,7 +49,9 @@ class Recommendation(models.Model):
         on_delete=models.PROTECT,
         related_name="recommendations",
     )
-    theme = models.CharField(max_length=30, choices=v.THEMES, blank=True)
+    # A theme key of the review's template (child-level), else of its cohort's (service-level),
+    # else of the built-in's: no fixed list, as templates have their own themes.
+    theme = models.CharField(max_length=MAX_KEY_LENGTH, blank=True)
     action = models.TextField()
     owner = staff_link()
     due_date = models.DateField(null=True, blank=True)
@@ -75,6 +79,23 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return f"{self.get_level_display()} recommendation {self.pk}"
+
+    @property
+    def theme_label(self):
+        """The theme in the words of the template it was chosen from, or "" when none was."""
+        return self.theme_label_from(AuditTemplate.objects.theme_words())
+
+    def theme_label_from(self, words):
+        """theme_label with AuditTemplate.objects.theme_words() given, for many at once."""
+        if not self.theme:
+            return ""
+        if self.review_id:
+            template_id = self.review.template_id
+        else:
+            template_id = self.cohort.template_id if self.cohort_id else None
+        own = words.get(template_id, {})
+        # Raised at a meeting, on no one template: in the words of the template that has it.
+        return own.get(self.theme) or words[None].get(self.theme, self.theme)
 
 
 class RecommendationUpdate(AppendOnly):

@@ -16,6 +16,7 @@ def register_personal_data():
         name="recommendations",
         reaches_review="review",
         words=("action", "success_measure", "status_reason"),
+        not_personal=("theme",),  # a key of a template's themes
         description="Recommendations made for the child, with their status.",
     )
     register(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from practice_review.core.permissions import Permission, has_permission
 from practice_review.core.vocabulary import COMPLETED_STATES
+from practice_review.reviews.models import AuditTemplate
 from practice_review.reviews.queries import reviews_blind_to, reviews_visible_to
 from practice_review.tracker import rules
 from practice_review.tracker.models import ImpactCheck, Recommendation
@@ -134,8 +135,9 @@ def may_sign_off_impact(user, recommendation):
 class RecommendationRow:
     """A recommendation as the list, the page and the export show it: no logic in templates."""
 
-    def __init__(self, recommendation, today):
+    def __init__(self, recommendation, today, theme_words=None):
         self.recommendation = recommendation
+        self.theme_words = theme_words
         self.impact = impact_check_of(recommendation)
         self.overdue = rules.is_overdue(recommendation.status, recommendation.due_date, today)
         self.impact_due = bool(
@@ -172,7 +174,9 @@ class RecommendationRow:
 
     @property
     def theme_label(self):
-        return self.recommendation.get_theme_display() if self.recommendation.theme else ""
+        if self.theme_words is None:
+            return self.recommendation.theme_label
+        return self.recommendation.theme_label_from(self.theme_words)
 
     @property
     def owner_name(self):
@@ -209,7 +213,8 @@ class RecommendationRow:
 
 def rows_for(recommendations, today=None):
     today = today or timezone.localdate()
-    return [RecommendationRow(recommendation, today) for recommendation in recommendations]
+    words = AuditTemplate.objects.theme_words()  # one query, however many recommendations
+    return [RecommendationRow(recommendation, today, words) for recommendation in recommendations]
 
 
 EXPORT_COLUMNS = [

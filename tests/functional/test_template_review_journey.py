@@ -17,8 +17,8 @@ from tests.functional.test_review_journey import PageChecks, group, sign_in, suc
 from tests.integration.test_template_reviews import (
     CHILD,
     GRADES,
+    NEGLECT_FINDINGS,
     NEGLECT_STANDARDS,
-    THEMES,
     neglect_review,
     save,
 )
@@ -36,7 +36,7 @@ def test_a_reviewer_answers_a_neglect_audits_standards_and_questions_and_submits
 ):
     review = neglect_review(cast)
     client.force_login(cast["reviewer_independent"])
-    for section, data in [("child", CHILD), ("themes", THEMES), ("grades", GRADES)]:
+    for section, data in [("child", CHILD), ("themes", NEGLECT_FINDINGS), ("grades", GRADES)]:
         assert save(client, review, section, data).status_code == 302
     client.post(
         reverse("review_conversations", args=[review.id]),

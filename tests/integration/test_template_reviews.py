@@ -21,7 +21,6 @@ from practice_review.reviews.template_actions import load_template
 from tests.integration.test_running_a_review import (
     CHILD,
     GRADES,
-    THEMES,
     post_section,
     section_url,
     staff,
@@ -44,6 +43,10 @@ QUESTIONS = {
     "one_thing_to_change": "An earlier Graded Care Profile.",
 }
 VOICE = "Was the child's voice recorded?"
+# Strengths under each of the neglect audit's own themes (the built-in's are not its).
+NEGLECT_THEME_KEYS = ["recognition", "voice_and_lived_experience", "parental_capacity",
+                      "multi_agency", "management_oversight"]  # fmt: skip
+NEGLECT_FINDINGS = {f"strengths_{key}": f"Strength under {key}" for key in NEGLECT_THEME_KEYS}
 
 
 @pytest.fixture
@@ -79,8 +82,8 @@ def save(client, review, section, data):
     return post_section(client, review, section, {**data, "version": version})
 
 
-def complete(client, review, questions=QUESTIONS):
-    for section, data in [("child", CHILD), ("standards", STANDARDS), ("themes", THEMES),
+def complete(client, review, questions=QUESTIONS, themes=NEGLECT_FINDINGS):
+    for section, data in [("child", CHILD), ("standards", STANDARDS), ("themes", themes),
                           ("grades", GRADES), ("questions", questions)]:  # fmt: skip
         response = save(client, review, section, data)
         assert response.status_code == 302, response.content.decode()[:3000]

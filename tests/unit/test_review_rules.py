@@ -122,6 +122,7 @@ def template_answers(questions):
     asks = neglect()
     answers = complete_answers(asks=asks, questions=questions)
     answers.update({standard.key: "met" for standard in asks.standards})
+    answers["findings"] = {theme.key: ("A strength", "") for theme in asks.themes}
     return answers
 
 
@@ -145,6 +146,17 @@ def test_each_required_question_unanswered_is_named_and_others_may_be_left():
     assert review_sections.ready_to_submit(answered)
     # The standards asked are the template's own, not the built-in's.
     assert review_sections.missing(answered)["standards"] == []
+
+
+def test_each_theme_of_the_template_needs_strengths_or_development():
+    answers = template_answers({"voice_recorded": False, "neglect_level": "low"})
+    answers["findings"] = {key: ("A strength", "") for key in THEME_KEYS}  # the built-in's
+    missing = review_sections.missing(answers)["themes"]
+    assert missing[0] == (
+        "Record strengths or areas for development for: Recognition of neglect and its impact "
+        "on the child"
+    )
+    assert len(missing) == 3  # multi_agency and management_oversight are both templates' keys
 
 
 def test_a_number_question_takes_whole_numbers_from_0_to_100000():

@@ -1,0 +1,25 @@
+"""Themes follow the audit template (issue 15, stage 3a; docs/adr/0007): a theme is a key of
+the template's themes, so the fixed list of choices goes, and the column holds any key a
+template may have (core/audit_templates.py MAX_KEY_LENGTH). Every stored key is kept as it is."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('reviews', '0015_frameworks'),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name='historicalthemefinding',
+            name='theme',
+            field=models.CharField(max_length=60),
+        ),
+        migrations.AlterField(
+            model_name='themefinding',
+            name='theme',
+            field=models.CharField(max_length=60),
+        ),
+    ]
