@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from practice_review.core.audit_templates import BUILT_IN_KEY, built_in, read_yaml, to_data
+from practice_review.core.audit_templates import (
+    BUILT_IN_KEY,
+    MAX_FILE_BYTES,
+    built_in,
+    read_yaml,
+    to_data,
+)
 from practice_review.reviews import actions
 from practice_review.reviews.models import AuditTemplate, Child, Cohort, Review
 from practice_review.reviews.template_actions import load_template
@@ -197,3 +203,11 @@ def test_the_seed_cohorts_figures_are_byte_for_byte_what_they_were_before_templa
     shipped = {"key": BUILT_IN_KEY, "version": built_in().version, "name": built_in().name}
     assert templates == [{"template": shipped}] * (len(arguments) // 2)  # and the comparator's
     assert entry.sub(b"", printed) == (GOLDEN / golden).read_bytes()
+
+
+def test_a_file_over_the_template_size_limit_is_refused_unread(actor, tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    error, _ = refused("load", str(big))
+    assert str(error) == f"nothing loaded: big.yaml is larger than {MAX_FILE_BYTES:,} bytes"
+    assert error.returncode == 1

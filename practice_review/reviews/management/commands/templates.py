@@ -3,13 +3,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from practice_review.accounts.models import User, system_actor
-from practice_review.core.audit_templates import TemplateProblems, read_yaml, to_yaml
+from practice_review.core.audit_templates import (
+    MAX_FILE_BYTES,
+    TemplateProblems,
+    read_yaml,
+    to_yaml,
+)
 from practice_review.reviews.actions import NotAllowed
 from practice_review.reviews.models import AuditTemplate
 from practice_review.reviews.template_actions import load_template
-
-# A template is a page or two of YAML; anything far larger is not one.
-MAX_BYTES = 1_000_000
 
 
 class Command(BaseCommand):
@@ -33,13 +35,14 @@ class Command(BaseCommand):
     def _load(self, path, by):
         try:
             with Path(path).open("rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
+                # One byte past the limit is enough to know: a huge file is never read whole.
+                data = handle.read(MAX_FILE_BYTES + 1)
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
         name = Path(path).name
-        if len(data) > MAX_BYTES:
-            raise CommandError(f"nothing loaded: {name} is larger than {MAX_BYTES:,} bytes",
-                               returncode=1)  # fmt: skip
+        if len(data) > MAX_FILE_BYTES:
+            raise CommandError(f"nothing loaded: {name} is larger than {MAX_FILE_BYTES:,} "
+                               "bytes", returncode=1)  # fmt: skip
         try:
             actor = system_actor(by)
         except User.DoesNotExist as error:
