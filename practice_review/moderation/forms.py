@@ -4,6 +4,7 @@ from practice_review.core import vocabulary as v
 from practice_review.core.audit_templates import built_in
 from practice_review.core.forms import date_field, radios, text
 from practice_review.reviews.forms import staff_choice
+from practice_review.reviews.review_forms import word_grades_as
 
 
 class ReviewChoice(forms.ModelMultipleChoiceField):
@@ -47,6 +48,7 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
         self.review = review
+        word_grades_as(self, review.asks)
 
     def clean(self):
         data = super().clean()

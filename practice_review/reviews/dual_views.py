@@ -38,7 +38,7 @@ def second_grades(request, review_id):
     staff = request.user.staff_member_id
     if staff is None or staff != review.second_reviewer_id or dual_review.second_graded(review):
         raise Http404
-    form = SecondGradesForm(request.POST or None)
+    form = SecondGradesForm(request.POST or None, review=review)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -11,7 +11,6 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from practice_review.core.permissions import Permission, requires
-from practice_review.core.vocabulary import GRADES
 from practice_review.reviews import actions, review_sections, workflow
 from practice_review.reviews.models import GradeDescriptor
 from practice_review.reviews.practice_window import practice_window
@@ -137,6 +136,7 @@ def _section_page(request, review, form, conflicts=()):
             "section": review_sections.BY_KEY[section],
             "conflicts": conflicts,
             "descriptors": _descriptors(review) if section == "grades" else None,
+            "grade_words": [axis.label for axis in review.asks.grades],
         },
     )
 
@@ -209,13 +209,26 @@ def _shown(field, value):
 
 
 def _descriptors(review):
-    """The grade descriptors the reviewer is shown, from the version recorded on the review."""
-    descriptors = GradeDescriptor.objects.filter(descriptor_set=review.descriptor_set_id)
-    table = {(d.axis, d.grade): d.text for d in descriptors}
-    return {
-        axis: [(label, table.get((axis, key), "")) for key, label in GRADES]
-        for axis in ("practice", "outcome")
+    """[(axis label, [(grade label, descriptor)], where they are from)] the reviewer is shown:
+    the review's template's own descriptors for an axis, and where it gives none the council's
+    descriptor set recorded on the review (docs/audit-templates.md#grade-descriptors)."""
+    asks = review.asks
+    recorded = {
+        (d.axis, d.grade): d.text
+        for d in GradeDescriptor.objects.filter(descriptor_set=review.descriptor_set_id)
     }
+    shown = []
+    for axis in asks.grades:
+        if any(level.descriptor for level in axis.levels):
+            rows = [(level.label, level.descriptor) for level in axis.levels]
+            source = f"{asks.name}, version {asks.version}"
+        else:
+            rows = [(level.label, recorded.get((axis.key, level.key), "")) for level in axis.levels]
+            set_version = review.descriptor_set.version if review.descriptor_set else 1
+            source = f"the council's grade descriptors, version {set_version}"
+        if any(text for _, text in rows):
+            shown.append((axis.label, rows, source))
+    return shown
 
 
 def item_list_page(request, review_id, *, form_class, add, message, template, items):

@@ -510,6 +510,11 @@ class Review(models.Model):
         return self.template.template
 
     @property
+    def grade_words(self):
+        """{axis key: the template's words for it}: "Social work practice", or a template's own."""
+        return {axis.key: axis.label for axis in self.asks.grades}
+
+    @property
     def themes(self):
         """The themes (core Theme: key, label) the review's template asks about, in order."""
         return self.asks.themes

@@ -582,6 +582,11 @@ class GradesSectionForm(SectionForm):
         "example, a young person who will not engage despite the worker's efforts",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.review is not None:
+            word_grades_as(self, self.review.asks)
+
     def values(self):
         data = self.cleaned_data
         return {
@@ -639,3 +644,19 @@ class SecondGradesForm(forms.Form):
         long=True,
         help_text="What in the case file and the conversations led you to them",
     )
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if review is not None:
+            word_grades_as(self, review.asks)
+
+
+def word_grades_as(form, asks):
+    """Label `form`'s grade fields (`<axis>_grade`) with the template's words for each axis:
+    a template words its grades its own way (reviews/template_actions.py says which grades
+    reviews record)."""
+    for axis in asks.grades:
+        field = form.fields.get(f"{axis.key}_grade")
+        if field is not None:
+            field.label = axis.label
+            field.error_messages["required"] = f"Select {axis.label.lower()}"

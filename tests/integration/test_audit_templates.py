@@ -211,3 +211,42 @@ def test_a_file_over_the_template_size_limit_is_refused_unread(actor, tmp_path):
     error, _ = refused("load", str(big))
     assert str(error) == f"nothing loaded: big.yaml is larger than {MAX_FILE_BYTES:,} bytes"
     assert error.returncode == 1
+
+
+def test_grades_reviews_cannot_record_are_refused_naming_each_and_change_nothing(actor, tmp_path):
+    """Until grades move into the answers document (ADR 0007, stage 3), a template grades on
+    practice and outcome, ILACS, good or better from good; anything else would load and then
+    be silently ignored by the form and the figures."""
+    text = NEGLECT.read_text()
+    own_scale = (
+        "scale:\n      - {key: secure, label: Secure}\n      - {key: not_secure, label: Not secure}"
+    )
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(
+        text.replace("key: outcome", "key: safety", 1)
+        .replace("scale: ilacs", own_scale, 1)
+        .replace("good_or_better: good", "good_or_better: secure", 1)
+    )
+    before = AuditTemplate.objects.count()
+    error, err = refused("load", str(changed))
+    assert err.strip().splitlines() == [
+        "grades, item 1: reviews are graded on the ILACS scale only (outstanding, good, requires "
+        "improvement, inadequate): write scale: ilacs",
+        'grades, item 2: reviews are graded on practice and outcome only, so a grade axis "safety" '
+        "cannot be recorded: use the keys practice and outcome",
+        "grades: the outcome axis is missing: reviews are graded on practice and outcome",
+    ]
+    assert error.returncode == 1
+    assert AuditTemplate.objects.count() == before
+
+
+def test_a_template_may_word_its_grades_its_own_way(actor, tmp_path):
+    changed = tmp_path / "worded.yaml"
+    changed.write_text(
+        NEGLECT.read_text().replace(
+            "label: Social work practice", "label: Practice with the family", 1
+        )
+    )
+    templates("load", str(changed))
+    stored = AuditTemplate.objects.exclude(key=BUILT_IN_KEY).get()
+    assert stored.template.grades[0].label == "Practice with the family"

@@ -11,16 +11,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practice_review.accounts.models import StaffMember
+from practice_review.core.audit_templates import read_yaml
 from practice_review.core.vocabulary import PRACTICE_STANDARD_KEYS, THEME_KEYS
 from practice_review.reports.figures import cohort_figures
 from practice_review.reviews import actions
 from practice_review.reviews.answers import standard
-from practice_review.reviews.models import Child, Cohort, Review, ReviewEvent
+from practice_review.reviews.models import Child, Cohort, GradeDescriptor, Review, ReviewEvent
 from practice_review.reviews.queries import section_values
+from practice_review.reviews.template_actions import load_template
 from practice_review.tracker import actions as tracker_actions
 
 pytestmark = pytest.mark.django_db
 
+NEGLECT_FILE = Path(__file__).parents[2] / "docs" / "templates" / "neglect-thematic.yaml"
 STAFF = {"RL": "practitioner", "BA": "manager", "Independent Associate": "reviewer_independent"}
 
 
@@ -258,7 +261,28 @@ def test_protected_fields_cannot_be_set_through_the_form(client, cast, review):
 def test_the_grades_page_shows_the_descriptors(client, cast, review):
     client.force_login(cast["reviewer_independent"])
     page = client.get(section_url(review, "grades")).content.decode()
-    assert "Grade descriptors" in page and "Descriptors version 1" in page
+    assert "Grade descriptors" in page
+    assert "From Practice and Impact Review, version 1." in page  # the template's own
+    built_in = review.asks.grades[0].levels[0]
+    assert built_in.descriptor[:40] in page
+
+
+def test_a_template_without_descriptors_shows_the_councils_and_its_own_grade_words(
+    client, cast, review, tmp_path
+):
+    text = NEGLECT_FILE.read_text().replace("label: Social work practice", "label: Practice", 1)
+    neglect = load_template(by=cast["qa_lead"], definition=read_yaml(text)).template
+    GradeDescriptor.objects.update_or_create(
+        descriptor_set=review.descriptor_set, axis="practice", grade="good",
+        defaults={"text": "The council's own words for good."},
+    )  # fmt: skip
+    Review.objects.filter(pk=review.pk).update(template=neglect)
+    client.force_login(cast["reviewer_independent"])
+    page = client.get(section_url(review, "grades")).content.decode()
+    assert "The council&#x27;s own words for good." in page
+    assert "the council&#x27;s grade descriptors, version 1" in page
+    assert "Grade practice and outcomes for the child separately." in page
+    assert re.search(r"<legend[^>]*>\s*Practice\s*</legend>", page)  # the template's word
 
 
 def test_submitting_an_unfinished_review_names_what_is_missing(client, cast, review):
