@@ -423,13 +423,21 @@ def figures_sql(where=""):
     from practice_review.core import vocabulary as v
     from practice_review.reviews.models import Review
 
-    def answer(standard):
+    def json_text(*steps):
         if connection.vendor == "sqlite":
-            return f"json_extract(answers, '$.standards.{standard}.result')"
-        return f"answers -> 'standards' -> '{standard}' ->> 'result'"
+            return f"json_extract(answers, '$.{'.'.join(steps)}')"
+        return f"answers #>> '{{{','.join(steps)}}}'"
 
-    practice = "COALESCE(moderated_practice_grade, practice_grade)"
-    outcome = "COALESCE(moderated_outcome_grade, outcome_grade)"
+    def answer(standard):
+        return json_text("standards", standard, "result")
+
+    def grade(axis, part="grade"):
+        return json_text("grades", axis, part)
+
+    def counted(axis):
+        return f"COALESCE({grade(axis, 'moderated')}, {grade(axis)})"
+
+    practice, outcome = counted("practice"), counted("outcome")
     good = "('outstanding', 'good')"
     bad = "('requires_improvement', 'inadequate')"
 
@@ -449,14 +457,16 @@ def figures_sql(where=""):
         "age_aged_21_or_over": when("age_years >= 21"),
         "uasc": when("uasc"),
         "moderated": when(
-            "moderated_practice_grade IS NOT NULL OR moderated_outcome_grade IS NOT NULL"
+            f"{grade('practice', 'moderated')} IS NOT NULL "
+            f"OR {grade('outcome', 'moderated')} IS NOT NULL"
         ),
     }
     for reviewer_type in v.REVIEWER_TYPE_KEYS:
         counts[f"reviewers_{reviewer_type}"] = when(f"reviewer_type = '{reviewer_type}'")
-    for grade in v.GRADE_KEYS:
-        counts[f"practice_{grade}"] = when(f"{practice} = '{grade}'")
-        counts[f"outcome_{grade}"] = when(f"{outcome} = '{grade}'")
+    # The built-in template's axes, in its order; each level of the ILACS scale in order.
+    for place, axis in enumerate((practice, outcome)):
+        for n, level in enumerate(v.GRADE_KEYS):
+            counts[f"axis_{place}_{n}"] = when(f"{axis} = '{level}'")
     for gender in v.GENDER_KEYS:
         counts[f"gender_{gender}"] = when(f"gender = '{gender}'")
     for place, status in enumerate(v.BUILT_IN_KEYS):
@@ -466,9 +476,10 @@ def figures_sql(where=""):
     for place, standard in enumerate(v.PRACTICE_STANDARD_KEYS):
         for result in v.STANDARD_RESULT_KEYS:
             counts[f"standard_{place}_{result}"] = when(f"{answer(standard)} = '{result}'")
-    for axis in ("practice", "outcome"):
-        counts[f"changed_at_moderation_{axis}"] = when(
-            f"moderated_{axis}_grade IS NOT NULL AND moderated_{axis}_grade <> {axis}_grade"
+    for place, axis in enumerate(("practice", "outcome")):
+        counts[f"changed_at_moderation_{place}"] = when(
+            f"{grade(axis, 'moderated')} IS NOT NULL "
+            f"AND {grade(axis, 'moderated')} <> {grade(axis)}"
         )
     states = ", ".join(f"'{state}'" for state in v.COMPLETED_STATES)
     select = ",\n  ".join(f"{sql} AS {name}" for name, sql in counts.items())

@@ -6,15 +6,19 @@ Safeguarding and QA. `outsider` is a practitioner on no review at all.
 """
 
 import os
+import re
 import uuid
 from pathlib import Path
 
 import pytest
 from django.http import HttpRequest
 from django.test import Client
+from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
 from practice_review.accounts.models import StaffMember, User, system_actor
+from practice_review.reviews.answers import with_grades
+from practice_review.reviews.models import Review
 
 SEED_FILE = (
     Path(__file__).resolve().parents[1]
@@ -157,3 +161,33 @@ def cast(seeded):
         "admin": make_user("admin", "admin"),
         "outsider": make_user("outsider", "practitioner", "Nobody On Any Review"),
     }
+
+
+GRADE_FIELD = re.compile(r"(second_|moderated_|paired_)?(\w+?)_(grade|rationale)")
+
+
+def regrade(reviews, **fields):
+    """Set fields on `reviews` (a queryset, or one review) straight in the database, as
+    `.update()` does, with no history: grades named as review files name them
+    (`practice_grade`, `moderated_outcome_grade`, `second_practice_grade`,
+    `paired_practice_grade`, `practice_rationale`) go into each review's answers document
+    (reviews/answers.py), or into `answers` when given, and giving second grades marks them
+    recorded (second_graded_at)."""
+    given, others = {}, {}
+    for name, value in fields.items():
+        found = GRADE_FIELD.fullmatch(name) if name != "practice_outcome_reason" else None
+        if found:
+            part = "rationale" if found[3] == "rationale" else (found[1] or "grade_").rstrip("_")
+            given.setdefault(found[2], {})[part] = value
+        else:
+            others[name] = value
+    seconds = [parts["second"] for parts in given.values() if "second" in parts]
+    if seconds:
+        others["second_graded_at"] = timezone.now() if any(seconds) else None
+    pks = (
+        [reviews.pk] if isinstance(reviews, Review) else list(reviews.values_list("pk", flat=True))
+    )
+    base = others.pop("answers", None)  # a document to set the grades in, else the review's
+    for review in Review.objects.filter(pk__in=pks):
+        answers = with_grades(review.answers if base is None else base, given)
+        Review.objects.filter(pk=review.pk).update(answers=answers, **others)

@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from practice_review.audit import rules
 from practice_review.audit.events import is_covered, record
 from practice_review.audit.models import AuditEvent
-from practice_review.core.personal_data import never_a_value
+from practice_review.core.personal_data import document_values, never_a_value
 
 ACTIONS = {
     "+": AuditEvent.Action.CREATED,
@@ -86,12 +86,16 @@ def _changes(model, history_instance):
         delta = history_instance.diff_against(previous)
         changed = [(change.field, change.old, change.new) for change in delta.changes]
     never = never_a_value(model)
-    return {
-        name: rules.change_entry(
-            name, field_kind(model._meta.get_field(name)), before, after, never
-        )
-        for name, before, after in changed
-    }
+    documents = document_values(model)
+    entries = {}
+    for name, before, after in changed:
+        if name in documents:
+            # A document's workflow values (a standard met, a grade), without the words in it.
+            entries[name] = rules.document_entry(documents[name], before, after)
+        else:
+            kind = field_kind(model._meta.get_field(name))
+            entries[name] = rules.change_entry(name, kind, before, after, never)
+    return entries
 
 
 def _previous_version(model, history_instance):

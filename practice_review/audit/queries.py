@@ -74,7 +74,7 @@ def export_table(events):
 
 
 def changes_summary(changes):
-    """'status: in_progress → submitted; practice_rationale: changed' (values only where kept)."""
+    """'status: in_progress → submitted; answers: changed' (values only where kept)."""
     parts = []
     for field, change in sorted(changes.items()):
         if "before" in change or "after" in change:

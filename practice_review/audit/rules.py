@@ -8,8 +8,10 @@ the ids of linked records. For everything else, and for the child's own characte
 where they are choices, it says only that the field changed.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 # Kinds of field whose values are kept (history.py decides a field's kind from its class).
 VALUE_KINDS = frozenset({"choice", "boolean", "number", "date", "foreign key"})
@@ -34,6 +36,23 @@ def plain(value: object) -> object:
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+def document_entry(
+    values_of: Callable[[Any], Any], before: object, after: object
+) -> dict[str, object]:
+    """What an event says about a changed JSON document (a review's answers): the parts whose
+    kept values (`values_of`, the retention purge's own: no words) changed, before and after;
+    only that it changed when what changed was words."""
+    kept_before, kept_after = values_of(before or {}), values_of(after or {})
+    parts = [part for part in dict.fromkeys([*kept_before, *kept_after])
+             if kept_before.get(part) != kept_after.get(part)]  # fmt: skip
+    if not parts:
+        return {"changed": True}
+    return {
+        "before": {part: kept_before[part] for part in parts if part in kept_before},
+        "after": {part: kept_after[part] for part in parts if part in kept_after},
+    }
 
 
 def change_entry(

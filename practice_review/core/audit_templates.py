@@ -43,6 +43,16 @@ MAX_FILE_BYTES = 1024 * 1024
 # is not a template, and would exhaust Python's recursion in the YAML composer.
 MAX_DEPTH = 20
 
+# The report figures' own top-level names (docs/spec/interchange.md#report-figures, and the
+# extra keys docs/spec/interchange.md lists): each grade axis's counts are under its key beside
+# them, so no axis may take one. tests/integration/test_figures.py checks this list against the
+# figures themselves.
+FIGURES_KEYS = frozenset({
+    "schema", "cohort", "reviewers", "both_outstanding", "practice_good_or_better_outcome_not",
+    "gender", "age", "legal_status", "practice_standards", "alerts", "agreement", "comparison",
+    "template", "templates", "left_out", "not_compared", "questions", "uasc",
+    "distinct_children", "moderated", "grades_changed_at_moderation", "recommendations",
+})  # fmt: skip
 ILACS = "ilacs"
 CUSTOM = "custom"
 QUESTION_TYPES = ("yes_no", "choice", "number", "text")
@@ -396,6 +406,13 @@ class _Checker:
         if fields is None:
             return None
         key = self.key(fields, path)
+        if key in FIGURES_KEYS:
+            self.problem(
+                path,
+                f"key \"{key}\" is one of the figures' own names, and an axis's key names its "
+                "grades in the figures: choose another",
+                (*path, "key"),
+            )
         label = self.text(fields, path, "label", MAX_LABEL_LENGTH, required=True)
         scale, levels = self.scale(fields, path)
         descriptors = fields.get("descriptors")

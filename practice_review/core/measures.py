@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from practice_review.core import vocabulary as v
-from practice_review.core.audit_templates import BUILT_IN_KEY, AuditTemplate
+from practice_review.core.audit_templates import BUILT_IN_KEY, AuditTemplate, built_in
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,10 @@ _MEASURE_LABEL = {
 
 
 def grade_measure(axis: str, grade: str) -> Measure:
-    return Measure((axis, grade), f"{_AXIS_LABEL[axis]} {_GRADE_LABEL[grade].lower()}")
+    """A grade on an axis; a template's own axis or level is named by its key's words."""
+    axis_words = _AXIS_LABEL.get(axis, axis.replace("_", " "))
+    grade_words = _GRADE_LABEL.get(grade, grade.replace("_", " "))
+    return Measure((axis, grade), f"{axis_words} {grade_words.lower()}")
 
 
 def standard_measure(standard: str, result: str) -> Measure:
@@ -288,14 +291,34 @@ def short_label(label: str) -> str:
     return label.split(" (")[0].rstrip(" ?")
 
 
+def axis_levels(labels: dict[tuple[str, ...], str]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """[(axis key, axis words, [(level key, level words)])] from item_labels(), in order: the
+    built-in template's two when the labels name none."""
+    axes = [(path[1], label) for path, label in labels.items()
+            if path[0] == "grades" and len(path) == 2]  # fmt: skip
+    if not axes:
+        return [(axis.key, axis.label, [(lv.key, lv.label) for lv in axis.levels])
+                for axis in built_in().grades]  # fmt: skip
+    return [
+        (key, label, [(path[2], words) for path, words in labels.items()
+                      if path[:2] == ("grades", key) and len(path) == 3])
+        for key, label in axes
+    ]  # fmt: skip
+
+
 def item_labels(templates: Iterable[AuditTemplate]) -> dict[tuple[str, ...], str]:
-    """{path: label} for the standards and questions of `templates` (the first to name a key
-    wins): ("standards", key), ("questions", key) and ("questions", key, choice key). The
-    built-in template's standards are named as the vocabulary names them."""
+    """{path: label} for the grade axes, standards and questions of `templates` (the first to
+    name a key wins): ("grades", axis key), ("grades", axis key, level key), ("standards",
+    key), ("questions", key) and ("questions", key, choice key). The built-in template's
+    standards are named as the vocabulary names them."""
     labels: dict[tuple[str, ...], str] = {
         ("standards", key): label for key, label in v.PRACTICE_STANDARDS
     }
     for template in templates:
+        for axis in template.grades:
+            labels.setdefault(("grades", axis.key), axis.label)
+            for level in axis.levels:
+                labels.setdefault(("grades", axis.key, level.key), level.label)
         for standard in template.standards:
             labels.setdefault(("standards", standard.key), standard.label)
         for question in template.questions:
@@ -346,6 +369,21 @@ def _template_entries(
     return entries
 
 
+def _grade_entries(templates: Iterable[AuditTemplate]) -> list[tuple[str, str, str]]:
+    """(phrase, AXIS, axis key) and (phrase, GRADE, level key) for the grade axes and levels
+    of the templates that the built-in words above do not already name: an axis by its label,
+    a level of a scale of a template's own by its words."""
+    entries: list[tuple[str, str, str]] = []
+    for template in templates:
+        for axis in template.grades:
+            if axis.key not in _AXIS_WORDS:
+                entries += [(phrase, AXIS, axis.key) for phrase in _label_phrases(axis.label)]
+            for level in axis.levels:
+                if level.key not in _GRADE_WORDS and words_of(level.label):
+                    entries.append((level.label.lower(), GRADE, level.key))
+    return entries
+
+
 @functools.lru_cache(maxsize=8)  # the council's list and the templates in use change rarely
 def lexicon(
     frameworks: tuple[v.FrameworkTerms, ...] = v.BUILT_IN_FRAMEWORKS,
@@ -362,7 +400,8 @@ def lexicon(
         if words_of(phrase)
     ]
     items = _template_entries(templates)
-    table = _lexicon([*extra, *items]) if extra or items else LEXICON
+    grades = _grade_entries(templates)
+    table = _lexicon([*extra, *items, *grades]) if extra or items or grades else LEXICON
     labels: dict[tuple[str, ...], str] = {
         ("legal_status", framework.key): framework.label.lower() for framework in own
     }

@@ -92,6 +92,14 @@ def never_a_value(model: type) -> frozenset[str]:
     return record.identifying | record.words if record else frozenset()
 
 
+def document_values(model: type) -> Mapping[str, Callable[[Any], Any]]:
+    """{JSON field: what of it may be kept} for `model`'s documents: what the retention purge
+    keeps (the figures' answers: results, grades), which is no one's words, so the audit trail
+    may hold it too."""
+    record = record_for(model)
+    return record.documents if record else {}
+
+
 def child_record() -> PersonalRecord:
     return next(record for record in _records.values() if record.reaches_review is None)
 

@@ -16,6 +16,7 @@ from practice_review.moderation.models import (
 )
 from practice_review.reviews import dual_review, workflow
 from practice_review.reviews.actions import NotAllowed
+from practice_review.reviews.answers import MODERATED, with_grades
 from practice_review.reviews.models import Review, ReviewEvent
 from practice_review.tracker.models import Recommendation
 
@@ -35,8 +36,9 @@ def plan_meeting(*, by, held_on, attendees, reviews):
 
 
 @transaction.atomic
-def moderate(*, by, item, practice_grade, outcome_grade, reason=""):
-    """The meeting's decision on one review: each grade confirmed or changed (with a reason).
+def moderate(*, by, item, grades, reason=""):
+    """The meeting's decision on one review: each grade ({axis: grade}, every axis of the
+    review's template) confirmed or changed (with a reason).
 
     The reviewer's grades stay as they were; the moderated grades are the ones counted, and the
     review becomes final. Deciding again (the meeting changes its mind) replaces the decision.
@@ -53,15 +55,16 @@ def moderate(*, by, item, practice_grade, outcome_grade, reason=""):
             "The second reviewer has not graded this review yet: moderate it once "
             "they have, so both reviewers' grades are before the meeting"
         )
+    for axis in review.axes:
+        if grades.get(axis.key) not in {level.key for level in axis.levels}:
+            raise NotAllowed(f"Select {axis.label.lower()}")
+    agreed = {axis: grades[axis] for axis in review.axis_keys}
+    original = {axis: review.grade(axis) for axis in review.axis_keys if review.grade(axis)}
     reason = reason.strip()
-    changed = (practice_grade, outcome_grade) != (review.practice_grade, review.outcome_grade)
+    changed = agreed != original
     if changed and not reason:
         raise NotAllowed("Give the reason for changing the grade")
-    item.original_practice_grade, item.original_outcome_grade = (
-        review.practice_grade,
-        review.outcome_grade,
-    )
-    item.practice_grade, item.outcome_grade, item.reason = practice_grade, outcome_grade, reason
+    item.original_grades, item.agreed_grades, item.reason = original, agreed, reason
     item.decided_by, item.decided_at = by, timezone.now()
     save_as(item, by)
     what = "changed" if changed else "confirmed"
@@ -69,7 +72,9 @@ def moderate(*, by, item, practice_grade, outcome_grade, reason=""):
     ReviewEvent.objects.create(
         review=review, from_status=review.status, to_status=ReviewStatus.FINAL, by=by, reason=note
     )
-    review.moderated_practice_grade, review.moderated_outcome_grade = practice_grade, outcome_grade
+    review.answers = with_grades(
+        review.answers, {axis: {MODERATED: grade} for axis, grade in agreed.items()}
+    )
     review.moderation_reason = reason
     review.status = ReviewStatus.FINAL
     review.version += 1

@@ -9,8 +9,10 @@ they reached Practice Review.
 from datetime import date
 from typing import Any
 
-from practice_review.core import vocabulary as v
 from practice_review.core.dates import add_months
+from practice_review.reviews.answers import grade
+from practice_review.reviews.dual_review import disagreement
+from practice_review.reviews.review_sections import is_gap
 
 SUBMITTED, GAP, DISAGREEMENT = "submitted", "gap", "disagreement"
 REASONS = {
@@ -21,27 +23,15 @@ REASONS = {
 
 
 def reasons_for(review: Any) -> list[str]:
-    """Why `review` is on the agenda, in the order the meeting takes them."""
+    """Why `review` is on the agenda, in the order the meeting takes them. It reads the review's
+    answers document and grade axes (reviews.models.Review's `answers` and `axes`)."""
     reasons = [SUBMITTED]
-    if (
-        review.practice_grade in v.GOOD_OR_BETTER
-        and review.outcome_grade
-        and review.outcome_grade not in v.GOOD_OR_BETTER
-    ):
+    grades = {axis.key: grade(review.answers, axis.key) for axis in review.axes}
+    if is_gap(grades, review.axes):
         reasons.append(GAP)
     if disagreement(review):
         reasons.append(DISAGREEMENT)
     return reasons
-
-
-def disagreement(review: Any) -> list[str]:
-    """The axes ("practice", "outcome") on which a dual review's two reviewers differ."""
-    axes = []
-    for axis in ("practice", "outcome"):
-        first, second = getattr(review, f"{axis}_grade"), getattr(review, f"second_{axis}_grade")
-        if first and second and first != second:
-            axes.append(axis)
-    return axes
 
 
 def next_meeting_due(last_held_on: date | None, every_months: int) -> date | None:

@@ -1,10 +1,10 @@
 from django import forms
 
-from practice_review.core import vocabulary as v
 from practice_review.core.audit_templates import built_in
-from practice_review.core.forms import date_field, radios, text
+from practice_review.core.forms import date_field, text
+from practice_review.reviews.answers import grade_field
 from practice_review.reviews.forms import staff_choice
-from practice_review.reviews.review_forms import word_grades_as
+from practice_review.reviews.review_forms import add_grade_fields, grade_names
 
 
 class ReviewChoice(forms.ModelMultipleChoiceField):
@@ -37,24 +37,37 @@ class MeetingForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    practice_grade = radios("Social work practice", v.GRADES)
-    outcome_grade = radios("Outcomes for the child", v.GRADES)
+    """The meeting's grade on each of the review's template's axes, and why any changed."""
+
     reason = text(
         "Why the meeting changed a grade",
         long=True,
-        help_text="Needed if either grade differs from the reviewer's",
+        help_text="Needed if any grade differs from the reviewer's",
     )
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
         self.review = review
-        word_grades_as(self, review.asks)
+        self.axes = review.axes
+        add_grade_fields(self, self.axes, required=True)
+        self.order_fields([*grade_names(self.axes), "reason"])
+
+    def grade_fields(self):
+        return [self[grade_field(axis.key)] for axis in self.axes]
+
+    def grades(self):
+        """{axis: grade} from the cleaned data."""
+        return {axis.key: self.cleaned_data.get(grade_field(axis.key)) for axis in self.axes}
 
     def clean(self):
         data = super().clean()
-        agreed = (data.get("practice_grade"), data.get("outcome_grade"))
-        original = (self.review.practice_grade, self.review.outcome_grade)
-        if None not in agreed and agreed != original and not data.get("reason", "").strip():
+        agreed = self.grades()
+        original = {axis.key: self.review.grade(axis.key) for axis in self.axes}
+        if (
+            None not in agreed.values()
+            and agreed != original
+            and not data.get("reason", "").strip()
+        ):
             self.add_error("reason", "Give the reason for changing the grade")
         return data
 

@@ -1,10 +1,10 @@
 """Moderation meetings: every two months the reviewers and senior managers confirm or change
 the grades of recent reviews, agree learning points and raise service-level recommendations.
 
-The reviewer's own grades stay on the review (practice_grade, outcome_grade); the meeting's
-decision goes to moderated_practice_grade and moderated_outcome_grade, which the figures count.
-Each decision is also kept here, with the grades as they were and the reason, so the meeting's
-record never changes when a review is later reopened and moderated again.
+The reviewer's own grades stay on the review; the meeting's decision on each grade axis goes
+beside them as the moderated grade, which the figures count (reviews/answers.py). Each decision
+is also kept here, with the grades as they were and the reason, so the meeting's record never
+changes when a review is later reopened and moderated again.
 """
 
 from django.conf import settings
@@ -12,14 +12,9 @@ from django.db import models
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from practice_review.core import vocabulary as v
 from practice_review.core.audit_templates import MAX_KEY_LENGTH
 from practice_review.reviews.models import AuditTemplate, Review
 from practice_review.tracker.models import Recommendation
-
-
-def _grade(**options):
-    return models.CharField(max_length=30, choices=[(k, label) for k, label in v.GRADES], **options)
 
 
 class Meeting(models.Model):
@@ -58,10 +53,9 @@ class AgendaReview(models.Model):
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="+")
     # Why it is on the agenda: "submitted", "gap", "disagreement" (several can apply).
     reasons = models.JSONField(default=list)
-    original_practice_grade = _grade(blank=True)
-    original_outcome_grade = _grade(blank=True)
-    practice_grade = _grade(blank=True)  # as the meeting agreed it
-    outcome_grade = _grade(blank=True)
+    # {axis: grade}: the reviewer's grades when the meeting decided, and the grades it agreed.
+    original_grades = models.JSONField(default=dict, blank=True)
+    agreed_grades = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)  # why a grade changed
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -84,10 +78,21 @@ class AgendaReview(models.Model):
 
     @property
     def changed(self):
-        return self.decided and (
-            self.practice_grade != self.original_practice_grade
-            or self.outcome_grade != self.original_outcome_grade
-        )
+        return self.decided and self.agreed_grades != self.original_grades
+
+    @property
+    def grades_shown(self):
+        """[(axis label, the reviewer's grade, the agreed grade or None)] in the words of the
+        review's template: the decision once made, else the review's grades as they are now."""
+        review = self.review
+        if not self.decided:
+            return [(row.label, row.grade_label or "none", None) for row in review.grade_rows]
+        return [
+            (row.label,
+             review.level_label(row.key, self.original_grades.get(row.key)) or "none",
+             review.level_label(row.key, self.agreed_grades.get(row.key)) or "none")
+            for row in review.grade_rows
+        ]  # fmt: skip
 
 
 class LearningPoint(models.Model):

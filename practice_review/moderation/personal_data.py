@@ -11,7 +11,9 @@ def register_personal_data():
         name="moderation_decisions",
         reaches_review="review",
         words=("reason",),
-        not_personal=("reasons",),  # why it was on the agenda: keys such as "gap"
+        # Why it was on the agenda (keys such as "gap"), and the grades as they were and as
+        # agreed ({axis: grade key}): workflow values, kept like a review's grades.
+        not_personal=("reasons", "original_grades", "agreed_grades"),
         description="What moderation meetings decided about the reviews' grades.",
     )
     register(

@@ -24,6 +24,7 @@ from practice_review.moderation.forms import (
 )
 from practice_review.moderation.models import AgendaReview
 from practice_review.reviews.actions import NotAllowed
+from practice_review.reviews.answers import grade_field
 from practice_review.reviews.queries import reviews_visible_to
 
 
@@ -67,7 +68,11 @@ def meeting_detail(request, meeting_id, forms=None):
     meeting = queries.get_meeting_for_user(request.user, meeting_id)
     agenda = list(
         meeting.agenda.select_related(
-            "review__child", "review__cohort", "review__reviewer", "review__second_reviewer"
+            "review__child",
+            "review__cohort",
+            "review__reviewer",
+            "review__second_reviewer",
+            "review__template",
         )
     )
     forms = forms or {}
@@ -79,10 +84,13 @@ def meeting_detail(request, meeting_id, forms=None):
             "agenda": agenda,
             "gaps": [item for item in agenda if "gap" in item.reasons],
             "disagreements": [
-                (item, disagreement(item.review))
+                (
+                    item,
+                    [row for row in item.review.grade_rows if row.key in disagreement(item.review)],
+                )
                 for item in agenda
                 if "disagreement" in item.reasons
-            ],
+            ],  # fmt: skip
             "reasons": REASONS,
             "alerts": queries.open_alerts(),
             "overdue": queries.overdue_recommendations(),
@@ -111,14 +119,15 @@ def decide(request, meeting_id, item_id):
     )
     review = item.review
     initial = {
-        "practice_grade": item.practice_grade or review.practice_grade,
-        "outcome_grade": item.outcome_grade or review.outcome_grade,
-        "reason": item.reason,
+        grade_field(axis): item.agreed_grades.get(axis) or review.grade(axis)
+        for axis in review.axis_keys
     }
-    form = DecisionForm(request.POST or None, initial=initial, review=review)
+    form = DecisionForm(request.POST or None, initial={**initial, "reason": item.reason},
+                        review=review)  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
-            actions.moderate(by=request.user, item=item, **form.cleaned_data)
+            actions.moderate(by=request.user, item=item, grades=form.grades(),
+                             reason=form.cleaned_data["reason"])  # fmt: skip
         except NotAllowed as refusal:
             form.add_error(None, str(refusal))
         else:

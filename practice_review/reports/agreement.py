@@ -1,13 +1,16 @@
 """Agreement between two reviewers' grades: pure functions over (first, second) grade pairs.
 
 docs/spec/interchange.md#agreement: quadratic-weighted Cohen's kappa and Gwet's AC1 (unweighted,
-four categories, marginals averaged over both raters), rounded half up to 3 places; None where
-undefined. Computed with Fractions so the same pairs always give the same digits.
+marginals averaged over both raters), rounded half up to 3 places; None where undefined. The
+categories are the levels of the axis's scale, best first: the four ILACS grades unless a
+template's own scale says otherwise. Computed with Fractions so the same pairs always give the
+same digits.
 
 The agreement page (issue 5) reads the same figures through `agreement_summary`, and compares
 each reviewer's own grades with the grades agreed at moderation (`agreement_with_moderation`).
 """
 
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any, cast
 
@@ -18,10 +21,12 @@ from practice_review.core.vocabulary import GRADE_KEYS
 Pairs = dict[tuple[str, str], int]
 
 
-def _proportions(pairs: Pairs) -> tuple[dict[tuple[int, int], Fraction], int]:
+def _proportions(
+    pairs: Pairs, levels: Sequence[str]
+) -> tuple[dict[tuple[int, int], Fraction], int]:
     """{(i, j): proportion} over category indices, and the count of pairs."""
     total = sum(pairs.values())
-    index = {key: position for position, key in enumerate(GRADE_KEYS)}
+    index = {key: position for position, key in enumerate(levels)}
     cells: dict[tuple[int, int], Fraction] = {}
     for (first, second), count in pairs.items():
         cell = (index[first], index[second])
@@ -37,12 +42,13 @@ def exact_agreement(pairs: Pairs) -> Fraction | None:
     return Fraction(100 * agreed, total)
 
 
-def quadratic_weighted_kappa(pairs: Pairs) -> Fraction | None:
-    """Cohen's kappa with weights 1 - (i - j)^2 / (k - 1)^2; None when chance agreement is 1."""
+def quadratic_weighted_kappa(pairs: Pairs, levels: Sequence[str] = GRADE_KEYS) -> Fraction | None:
+    """Cohen's kappa with weights 1 - (i - j)^2 / (k - 1)^2 over the k `levels`; None when
+    chance agreement is 1."""
     if not sum(pairs.values()):
         return None
-    cells, _ = _proportions(pairs)
-    k = len(GRADE_KEYS)
+    cells, _ = _proportions(pairs, levels)
+    k = len(levels)
     first = [sum(p for (i, _), p in cells.items() if i == c) for c in range(k)]
     second = [sum(p for (_, j), p in cells.items() if j == c) for c in range(k)]
 
@@ -57,16 +63,19 @@ def quadratic_weighted_kappa(pairs: Pairs) -> Fraction | None:
     return cast(Fraction, (observed - expected) / (1 - expected))
 
 
-def gwet_ac1(pairs: Pairs, categories: int | None = None) -> Fraction | None:
+def gwet_ac1(
+    pairs: Pairs, categories: int | None = None, levels: Sequence[str] = GRADE_KEYS
+) -> Fraction | None:
     """Gwet's AC1: (pa - pe) / (1 - pe), pe = sum(pi_k (1 - pi_k)) / (q - 1).
 
-    q is `categories`, how many grades the reviewers could choose from: by default the four of
-    the ILACS scale. Chance agreement depends on it, so a published two-category example (yes/no)
-    is reproduced with categories=2 over the first two grades.
+    q is `categories`, how many grades the reviewers could choose from: by default the number
+    of `levels`, the four of the ILACS scale unless given. Chance agreement depends on it, so a
+    published two-category example (yes/no) is reproduced with categories=2 over the first two
+    grades.
     """
     if not sum(pairs.values()):
         return None
-    cells, _ = _proportions(pairs)
+    cells, _ = _proportions(pairs, levels)
     observed = sum(p for (i, j), p in cells.items() if i == j)
     pi = [
         Fraction(
@@ -74,20 +83,21 @@ def gwet_ac1(pairs: Pairs, categories: int | None = None) -> Fraction | None:
             + sum(p for (_, j), p in cells.items() if j == c),
             2,
         )
-        for c in range(len(GRADE_KEYS))
+        for c in range(len(levels))
     ]
-    q = categories or len(GRADE_KEYS)
+    q = categories or len(levels)
     expected = sum(share * (1 - share) for share in pi) / (q - 1)
     return cast(Fraction, (observed - expected) / (1 - expected))  # as in the kappa above
 
 
-def agreement_figures(pairs: Pairs) -> dict[str, Any]:
-    """The JSON `agreement` entry for one axis, from {(first grade, second grade): count}."""
+def agreement_figures(pairs: Pairs, levels: Sequence[str] = GRADE_KEYS) -> dict[str, Any]:
+    """The JSON `agreement` entry for one axis, from {(first grade, second grade): count} on a
+    scale of `levels`, best first."""
     return {
         "pairs": sum(pairs.values()),
         "exact_agreement_pct": _rounded(exact_agreement(pairs), 1),
-        "weighted_kappa": _rounded(quadratic_weighted_kappa(pairs), 3),
-        "gwet_ac1": _rounded(gwet_ac1(pairs), 3),
+        "weighted_kappa": _rounded(quadratic_weighted_kappa(pairs, levels), 3),
+        "gwet_ac1": _rounded(gwet_ac1(pairs, levels=levels), 3),
     }
 
 
@@ -110,14 +120,14 @@ def _three_places(value: float | None) -> str | None:
     return None if value is None else f"{value:.3f}"
 
 
-def agreement_summary(pairs: Pairs) -> dict[str, Any]:
+def agreement_summary(pairs: Pairs, levels: Sequence[str] = GRADE_KEYS) -> dict[str, Any]:
     """Everything the agreement page shows for one grade axis, from
-    {(first reviewer's grade, second reviewer's grade): count}.
+    {(first reviewer's grade, second reviewer's grade): count} on a scale of `levels`.
 
     The figures are `agreement_figures` itself, so the page and the JSON cannot drift apart;
     the rest is how the page words them.
     """
-    figures = agreement_figures(pairs)
+    figures = agreement_figures(pairs, levels)
     total, agreed = figures["pairs"], _agreed(pairs)
     return {
         **figures,
@@ -144,19 +154,21 @@ def _kept_at_moderation(pairs: Pairs) -> dict[str, Any]:
     }
 
 
-def agreement_with_moderation(pairs_by_reviewer: dict[str, dict[str, Pairs]]) -> dict[str, Any]:
+def agreement_with_moderation(
+    pairs_by_reviewer: dict[str, dict[str, Pairs]], axes: Iterable[str] = ("practice", "outcome")
+) -> dict[str, Any]:
     """Each reviewer's own grades against the grades moderation agreed, axis by axis.
 
-    `pairs_by_reviewer` is {reviewer: {"practice": {(reviewer's grade, moderated grade): count},
-    "outcome": {...}}} over the moderated reviews only: a review not taken to moderation says
+    `pairs_by_reviewer` is {reviewer: {axis: {(reviewer's grade, moderated grade): count}}} over
+    the moderated reviews only, for the grade `axes`: a review not taken to moderation says
     nothing about whether its grades would have stood. Rows come in reviewer order, then a row
     for all reviewers together, whose "changed" is the figures' grades_changed_at_moderation.
     """
     rows: list[dict[str, Any]] = []
-    together: dict[str, Pairs] = {"practice": {}, "outcome": {}}
+    together: dict[str, Pairs] = {axis: {} for axis in axes}
     for reviewer in sorted(pairs_by_reviewer, key=str.casefold):
         row: dict[str, Any] = {"reviewer": reviewer}
-        for axis in ("practice", "outcome"):
+        for axis in together:
             pairs = pairs_by_reviewer[reviewer].get(axis, {})
             row[axis] = _kept_at_moderation(pairs)
             for cell, count in pairs.items():

@@ -7,16 +7,17 @@ JSON figures' `agreement`; the statistics themselves are the pure functions of a
 
 from django import forms
 from django.db.models import Count, Q
+from django.db.models.lookups import IsNull
 from django.shortcuts import render
 
 from practice_review.accounts.models import StaffMember
 from practice_review.core.permissions import Permission, requires
 from practice_review.reports.agreement import agreement_summary, agreement_with_moderation
-from practice_review.reports.figures import count_reviews, figures_from_counts
-from practice_review.reviews.models import Cohort, GradeDescriptor
+from practice_review.reports.figures import AnswerText, count_reviews, figures_from_counts
+from practice_review.reviews.answers import GRADE, MODERATED, grade_steps
+from practice_review.reviews.models import Cohort
 from practice_review.reviews.queries import cohorts_visible_to, reviews_visible_to
 
-AXES = GradeDescriptor.AXES  # ("practice", "Social work practice"), ("outcome", ...)
 ALL_COHORTS = "All cohorts"
 NO_REVIEWER = "Reviewer not recorded"  # imported files may leave the reviewer blank
 
@@ -35,21 +36,24 @@ class CohortFilterForm(forms.Form):
         self.fields["cohort"].queryset = cohorts
 
 
-def moderation_pairs_by_reviewer(reviews):
-    """{reviewer as recorded: {axis: {(reviewer's grade, moderated grade): count}}}, one grouped
-    query over the completed reviews that were moderated (the same reviews the figures count),
-    and one for the reviewers' names and initials (StaffMember.__str__)."""
-    moderated = reviews.completed().filter(
-        Q(moderated_practice_grade__isnull=False) | Q(moderated_outcome_grade__isnull=False)
-    )
+def moderation_pairs_by_reviewer(reviews, axes):
+    """{reviewer as recorded: {axis: {(reviewer's grade, moderated grade): count}}} on the grade
+    `axes` (core GradeAxis), one grouped query over the completed reviews that were moderated
+    (the same reviews the figures count), and one for the reviewers' names and initials
+    (StaffMember.__str__)."""
+    if not axes:
+        return {}
+    given = {}
+    moderated = Q(pk__in=[])
+    for place, axis in enumerate(axes):
+        given[f"original_{place}"] = AnswerText(grade_steps(axis.key, GRADE))
+        given[f"moderated_{place}"] = AnswerText(grade_steps(axis.key, MODERATED))
+        moderated |= Q(IsNull(given[f"moderated_{place}"], False))
     grouped = list(
-        moderated.values(
-            "reviewer",
-            "practice_grade",
-            "moderated_practice_grade",
-            "outcome_grade",
-            "moderated_outcome_grade",
-        )
+        reviews.completed()
+        .filter(moderated)
+        .annotate(**given)
+        .values("reviewer", *given)
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -58,41 +62,48 @@ def moderation_pairs_by_reviewer(reviews):
     for row in grouped:
         name = str(reviewers[row["reviewer"]]) if row["reviewer"] else NO_REVIEWER
         reviewer = result.setdefault(name, {})
-        for axis, _label in AXES:
-            original, moderated_grade = row[f"{axis}_grade"], row[f"moderated_{axis}_grade"]
-            if original and moderated_grade:
-                pairs, cell = reviewer.setdefault(axis, {}), (original, moderated_grade)
+        for place, axis in enumerate(axes):
+            original, agreed = row[f"original_{place}"], row[f"moderated_{place}"]
+            if original and agreed:
+                pairs, cell = reviewer.setdefault(axis.key, {}), (original, agreed)
                 pairs[cell] = pairs.get(cell, 0) + row["n"]
     return result
 
 
 def agreement_page(name, reviews):
-    """What the page shows for a set of reviews already scoped to the reader."""
+    """What the page shows for a set of reviews already scoped to the reader: each grade axis
+    the reviews' template versions share (the built-in's two when there are none)."""
     counts = count_reviews(reviews)
     figures = figures_from_counts(name, counts)
+    shared = counts["asked"].axes
     axes = [
         {
-            "key": axis,
-            "label": label,
-            "summary": agreement_summary(counts["pairs"][axis]),
-            "changed_at_moderation": figures["grades_changed_at_moderation"][axis],
+            "key": axis.key,
+            "label": axis.label,
+            "summary": agreement_summary(
+                counts["pairs"][axis.key], [level.key for level in axis.levels]
+            ),
+            "changed_at_moderation": figures["grades_changed_at_moderation"][axis.key],
         }
-        for axis, label in AXES
+        for axis in shared
     ]
-    moderation = agreement_with_moderation(moderation_pairs_by_reviewer(reviews))
+    moderation = agreement_with_moderation(
+        moderation_pairs_by_reviewer(reviews, shared), [axis.key for axis in shared]
+    )
     # One table per axis, a row per reviewer and a last row for them all together.
     tables = [
         {
-            "key": axis,
-            "label": label,
-            "rows": [(row["reviewer"], row[axis]) for row in moderation["reviewers"]]
-            + [("All reviewers", moderation["all_reviewers"][axis])],
+            "key": axis.key,
+            "label": axis.label,
+            "rows": [(row["reviewer"], row[axis.key]) for row in moderation["reviewers"]]
+            + [("All reviewers", moderation["all_reviewers"][axis.key])],
         }
-        for axis, label in AXES
+        for axis in shared
     ]
     return {
         "figures": figures,
         "axes": axes,
+        "left_out": counts["asked"].left_out.get("grades", []),
         "moderation_tables": tables if moderation["reviewers"] else [],
     }
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from practice_review.core import vocabulary as v
 from practice_review.core.audit_templates import BUILT_IN_KEY, AuditTemplate, Theme, themes_of
-from practice_review.core.measures import item_labels, short_label
+from practice_review.core.measures import axis_levels, item_labels, short_label
 from practice_review.core.numbers import n_of_n, whole_percentage
 from practice_review.core.text import long_date
 from practice_review.reports.charts import PER_CENT, Chart
@@ -230,11 +230,11 @@ def default_narrative(figures: dict[str, Any], data: ReportData) -> dict[str, st
         "key_messages": _key_messages_text(figures, data.labels) if total else "",
         "introduction": _introduction_text(figures),
         "overview": _overview_text(figures) if total else "",
-        "gradings": _gradings_text(figures) if total else "",
+        "gradings": _gradings_text(figures, data.labels) if total else "",
         "recommendations": _bullets(
             [action for actions in data.recommendations.values() for action in actions]
         ),
-        "closing": _closing_text(figures) if total else "",
+        "closing": _closing_text(figures, data.labels) if total else "",
     }
     for key in (theme.key for theme in data.themes):
         for kind in ("strengths", "development"):
@@ -253,18 +253,21 @@ def _key_messages_text(figures: dict[str, Any], labels: dict[tuple[str, ...], st
     against the comparator, the gap between practice and outcomes, the standards least often
     met, alerts, and the recommendations for children overdue when any were made."""
     comparison = figures.get("comparison")
-    headline = ("Social work practice was good or better in {practice.good_or_better} reviews "
-                "and outcomes for the child in {outcome.good_or_better}")  # fmt: skip
-    if comparison and comparison["cohort"]["reviews"]:
-        headline += (", against {comparison.practice.good_or_better} and "
-                     "{comparison.outcome.good_or_better} in {comparison.cohort.name}")  # fmt: skip
-    lines = [headline + "."]
-    if figures["practice_good_or_better_outcome_not"]:
-        lines.append("The gap to close is between practice and outcomes: in "
-                     "{practice_good_or_better_outcome_not} reviews practice was good or better "
-                     "while outcomes for the child were not.")  # fmt: skip
+    if not _practice_and_outcome(figures):
+        lines = [_good_or_better_sentence(figures, labels)]
     else:
-        lines.append("Wherever practice was good or better, outcomes for the child were too.")
+        headline = ("Social work practice was good or better in {practice.good_or_better} "
+                    "reviews and outcomes for the child in {outcome.good_or_better}")  # fmt: skip
+        if comparison and comparison["cohort"]["reviews"] and _practice_and_outcome(comparison):
+            headline += (", against {comparison.practice.good_or_better} and {comparison."
+                         "outcome.good_or_better} in {comparison.cohort.name}")  # fmt: skip
+        lines = [headline + "."]
+        if figures["practice_good_or_better_outcome_not"]:
+            lines.append("The gap to close is between practice and outcomes: in "
+                         "{practice_good_or_better_outcome_not} reviews practice was good or "
+                         "better while outcomes for the child were not.")  # fmt: skip
+        else:
+            lines.append("Wherever practice was good or better, outcomes for the child were too.")
     standards = figures["practice_standards"]
     most = max((results["not_met"] for results in standards.values()), default=0)
     if most:
@@ -334,7 +337,33 @@ def _overview_text(figures: dict[str, Any]) -> str:
     return text
 
 
-def _gradings_text(figures: dict[str, Any]) -> str:
+def _practice_and_outcome(figures: dict[str, Any]) -> bool:
+    """The figures grade both practice and outcome, so the brief's sentences about the two
+    apply (figures.py counts both_outstanding then)."""
+    return figures.get("both_outstanding") is not None
+
+
+def _graded_axes(
+    figures: dict[str, Any], labels: dict[tuple[str, ...], str]
+) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(key, words, levels) of the grade axes the figures count, in the template's order."""
+    return [axis for axis in axis_levels(labels) if isinstance(figures.get(axis[0]), dict)]
+
+
+def _good_or_better_sentence(figures: dict[str, Any], labels: dict[tuple[str, ...], str]) -> str:
+    """A sentence for a template of other grades: each axis good or better, where it has a cut."""
+    said = [f"{words} was good or better in {{{key}.good_or_better}} reviews"
+            for key, words, _levels in _graded_axes(figures, labels)
+            if figures[key].get("good_or_better") is not None]  # fmt: skip
+    return ("; ".join(said) + ".") if said else "The grades are in the table below."
+
+
+def _gradings_text(figures: dict[str, Any], labels: dict[tuple[str, ...], str]) -> str:
+    if not _practice_and_outcome(figures):
+        return (
+            _good_or_better_sentence(figures, labels) + "\n\nAlerts raised: {alerts} (an alert is "
+            "counted each time one is raised, so this is a number of alerts, not of reviews)."
+        )
     text = (
         "Social work practice was good or better in {practice.good_or_better} reviews. "
         "Outcomes for the child were good or better in {outcome.good_or_better}.\n\n"
@@ -344,7 +373,7 @@ def _gradings_text(figures: dict[str, Any]) -> str:
         "Alerts raised: {alerts} (an alert is counted each time one is raised, so this is a "
         "number of alerts, not of reviews)."
     )
-    if figures.get("comparison"):
+    if figures.get("comparison") and _practice_and_outcome(figures["comparison"]):
         text += (
             "\n\nIn {comparison.cohort.name}, practice was good or better in "
             "{comparison.practice.good_or_better} reviews. Outcomes were good or better in "
@@ -353,7 +382,13 @@ def _gradings_text(figures: dict[str, Any]) -> str:
     return text
 
 
-def _closing_text(figures: dict[str, Any]) -> str:
+def _closing_text(figures: dict[str, Any], labels: dict[tuple[str, ...], str]) -> str:
+    if not _practice_and_outcome(figures):
+        return (
+            "Across {reviews} reviews: " + _good_or_better_sentence(figures, labels) + " The "
+            "areas for development above are followed up through the Recommendation and "
+            "Impact Tracker, and the next cohort will show whether they have made a difference."
+        )
     return (
         "Across {reviews} reviews, social work practice was good or better in "
         "{practice.good_or_better}. Outcomes for the child were good or better in "
@@ -390,28 +425,46 @@ def _bullets(texts: Iterable[str]) -> str:
 # -- The computed parts of each section --------------------------------------------------------
 
 
-def _grade_table(figures: dict[str, Any], counts: Counts) -> Table:
+# The comparator's columns name the built-in axes briefly; a template's own axis by its words.
+_SHORT_AXIS = {"practice": "Practice", "outcome": "Outcomes"}
+
+
+def _grade_tables(
+    figures: dict[str, Any], counts: Counts, labels: dict[tuple[str, ...], str]
+) -> list[Table]:
+    """A table of the grades, axes on the same scale side by side (the built-in's two in one):
+    a row for each grade, then good or better, with the comparator's columns after."""
     total = figures["cohort"]["reviews"]
-    comparison = figures.get("comparison")
-    header = ["Grade", "Social work practice", "Outcomes for the child"]
-    if comparison:
-        header += [f"Practice ({comparison['cohort']['name']})",
-                   f"Outcomes ({comparison['cohort']['name']})"]  # fmt: skip
-    rows: list[list[str]] = []
-    for key, label in v.GRADES + [("good_or_better", "Good or better")]:
-        row = [
-            label,
-            counts.of(figures["practice"][key], total),
-            counts.of(figures["outcome"][key], total),
-        ]
-        if comparison:
-            base = comparison["cohort"]["reviews"]
-            row += [
-                counts.of(comparison["practice"][key], base),
-                counts.of(comparison["outcome"][key], base),
-            ]
-        rows.append(row)
-    return Table("Grades: social work practice and outcomes for the child", header, rows)
+    comparison: dict[str, Any] = figures.get("comparison") or {}
+    groups: list[list[tuple[str, str, list[tuple[str, str]]]]] = []
+    for axis in _graded_axes(figures, labels):
+        if groups and groups[-1][0][2] == axis[2]:
+            groups[-1].append(axis)
+        else:
+            groups.append([axis])
+    tables = []
+    for group in groups:
+        compared = [a for a in group if isinstance(comparison.get(a[0]), dict)]
+        header = ["Grade", *(words for _key, words, _levels in group)]
+        header += [f"{_SHORT_AXIS.get(key, words)} ({comparison['cohort']['name']})"
+                   for key, words, _levels in compared]  # fmt: skip
+        rows: list[list[str]] = []
+        for level, label in group[0][2] + [("good_or_better", "Good or better")]:
+            row = [label, *(_grade_cell(figures[key].get(level), total, counts)
+                            for key, _words, _levels in group)]  # fmt: skip
+            if compared:
+                base = comparison["cohort"]["reviews"]
+                row += [_grade_cell(comparison[key].get(level), base, counts)
+                        for key, _words, _levels in compared]  # fmt: skip
+            rows.append(row)
+        title = " and ".join(words.lower() for _key, words, _levels in group)
+        tables.append(Table(f"Grades: {title}", header, rows))
+    return tables
+
+
+def _grade_cell(count: Any, total: int, counts: Counts) -> str:
+    """A grade's count as n of N; an axis without a good-or-better cut has none to show."""
+    return "No cut" if count is None else counts.of(count, total)
 
 
 def _introduction(figures: dict[str, Any], narrative: Narrative) -> Section:
@@ -493,7 +546,7 @@ def _gradings(
                           "reviewers gave these reasons:")  # fmt: skip
         bullets = [f"{initials}: practice {practice.lower()}, outcomes {outcome.lower()}. {reason}"
                    for initials, practice, outcome, reason in data.gap_cases]  # fmt: skip
-    tables = [_grade_table(figures, counts), standards]
+    tables = [*_grade_tables(figures, counts, labels), standards]
     if figures.get("questions"):
         tables.append(_questions_table(figures, labels, counts))
     charts = _charts(figures, counts, labels)
@@ -594,35 +647,39 @@ def _left_out(charts: list[Chart]) -> list[str]:
 def _charts(
     figures: dict[str, Any], counts: Counts, labels: dict[tuple[str, ...], str]
 ) -> list[Chart]:
-    """Practice against outcomes; this cohort against the comparator; standards met."""
-    grades = [label for _, label in v.GRADES]
-    charts = [
-        Chart(
-            "Social work practice and outcomes for the child",
-            grades,
-            [
-                ("Social work practice",
-                 [counts.value(figures["practice"][key]) for key, _ in v.GRADES]),
-                ("Outcomes for the child",
-                 [counts.value(figures["outcome"][key]) for key, _ in v.GRADES]),
-            ],
-        ),
-    ]  # fmt: skip
-    comparison = figures.get("comparison")
-    if comparison and comparison["cohort"]["reviews"] and figures["cohort"]["reviews"]:
+    """The grades on each scale, its axes side by side (practice against outcomes); this cohort
+    against the comparator; standards met."""
+    charts = []
+    axes = _graded_axes(figures, labels)
+    for scale in dict.fromkeys(tuple(levels) for _key, _words, levels in axes):
+        same = [(key, words) for key, words, levels in axes if tuple(levels) == scale]
+        title = " and ".join(
+            words if n == 0 else words.lower() for n, (_, words) in enumerate(same)
+        )
+        charts.append(Chart(
+            title,
+            [label for _level, label in scale],
+            [(words, [counts.value(figures[key][level]) for level, _ in scale])
+             for key, words in same],
+        ))  # fmt: skip
+    comparison: dict[str, Any] = figures.get("comparison") or {}
+    cut = [(key, words) for key, words, _levels in axes
+           if figures[key].get("good_or_better") is not None
+           and isinstance(comparison.get(key), dict)]  # fmt: skip
+    if cut and comparison["cohort"]["reviews"] and figures["cohort"]["reviews"]:
 
         def good(block: dict[str, Any]) -> list[int | float | str]:
             # Whole percentages, rounded as "n of N (p%)" rounds them: one rounding everywhere.
             total, values = block["cohort"]["reviews"], []
-            for axis in ("practice", "outcome"):
-                count = block[axis]["good_or_better"]
+            for key, _words in cut:
+                count = block[key]["good_or_better"]
                 shown = whole_percentage(count, total) if isinstance(count, int) else None
                 values.append(counts.value(count, shown))
             return values
 
         charts.append(Chart(
             "Good or better: this cohort and the comparator",
-            ["Social work practice", "Outcomes for the child"],
+            [words for _key, words in cut],
             [(figures["cohort"]["name"], good(figures)),
              (comparison["cohort"]["name"], good(comparison))],
             unit=PER_CENT,
@@ -672,7 +729,7 @@ def build_report(
     """
     wider = audience == WIDER
     counts = Counts(wider)
-    shown = masked(figures) if wider else figures
+    shown = masked(figures, data.templates, data.comparator_templates) if wider else figures
     texts = default_narrative(figures, data) | (narrative or {})
     edited = set(narrative or {}) if edited is None else set(edited)
     table = placeholders(figures, wider=wider, frameworks=data.frameworks, templates=data.templates)

@@ -16,6 +16,7 @@ from practice_review.reports.report_data import review_document_data
 from practice_review.reports.summary import protective_marking
 from practice_review.reports.unavailable import explains_missing_library
 from practice_review.reviews import dual_review
+from practice_review.reviews.models import AuditTemplate, grade_row
 from practice_review.reviews.notifications import review_reference
 from practice_review.reviews.queries import (
     frameworks,
@@ -41,12 +42,22 @@ def cohort_detail(request, cohort_id):
     # Reviews this reader grades blind as second reviewer: their grades are not shown, and the
     # standards figures leave them out (graded_reviews_visible_to).
     blind = set(reviews_blind_to(request.user, reviews).values_list("pk", flat=True))
+    # Each review's grades in its own template version's words, each version read once.
+    asks = AuditTemplate.objects.by_id_for(reviews)
+    axes = cohort.template.template.grades
     return render(
         request,
         "reports/cohort_detail.html",
         {
             "cohort": cohort,
-            "reviews": reviews,
+            "reviews": [
+                (
+                    review,
+                    [grade_row(axis, review.answers) for axis in asks[review.template_id].grades],
+                )
+                for review in reviews
+            ],
+            "axes": axes,
             "figures": figures,
             "can_manage": can_manage,
             "blind": blind,

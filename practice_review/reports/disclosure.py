@@ -14,10 +14,11 @@ also asks the author to read the narrative.
 """
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import AuditTemplate, GradeAxis, built_in
 
 SMALL_COUNT = 3
 # A secondary count must be at least this, or "fewer than 3" beside it could still be solved.
@@ -40,14 +41,12 @@ WITHHELD_NOTE = (
     "and the counts shown."
 )
 
-GOOD, NOT_GOOD = list(v.GOOD_OR_BETTER), [k for k in v.GRADE_KEYS if k not in v.GOOD_OR_BETTER]
 # Counts on their own (no group adds them up to a known total). A recommendation is made for one
 # child, so 1 or 2 made, or overdue, is hidden like 1 or 2 reviews. The recommendations not
-# overdue are shown nowhere, so the overdue count is protected on its own.
+# overdue are shown nowhere, so the overdue count is protected on its own. The grades changed
+# at moderation, one count per axis, are counts on their own too.
 SINGLE_COUNTS = [("both_outstanding",), ("practice_good_or_better_outcome_not",), ("uasc",),
                  ("moderated",), ("alerts",),
-                 ("grades_changed_at_moderation", "practice"),
-                 ("grades_changed_at_moderation", "outcome"),
                  ("recommendations", "made"), ("recommendations", "overdue")]  # fmt: skip
 
 
@@ -60,19 +59,34 @@ def hide_small(count: int) -> int | Hidden:
     return FEWER if small(count) else count
 
 
-def masked(figures: dict[str, Any]) -> dict[str, Any]:
+def masked(
+    figures: dict[str, Any],
+    templates: Sequence[AuditTemplate] = (),
+    comparator_templates: Sequence[AuditTemplate] = (),
+) -> dict[str, Any]:
     """A copy of `figures` (the shape of docs/spec/interchange.md#figures-json) with counts kept
-    from view replaced by FEWER or NOT_SHOWN; the comparator's block is masked the same way."""
+    from view replaced by FEWER or NOT_SHOWN; the comparator's block is masked the same way.
+    The grade axes are those of `templates` (the counted reviews' versions; the built-in's when
+    none are given), and of `comparator_templates` for the comparator's block."""
     result = copy.deepcopy(figures)
-    for block in (result, result.get("comparison")):
+    for block, asks in ((result, templates), (result.get("comparison"), comparator_templates)):
         if block:
-            _mask_block(block)
+            _mask_block(block, _axes(block, asks or templates))
     return result
 
 
-def _mask_block(block: dict[str, Any]) -> None:
-    for axis in ("practice", "outcome"):
-        _mask_grades(block[axis])
+def _axes(block: dict[str, Any], templates: Sequence[AuditTemplate]) -> list[GradeAxis]:
+    """The grade axes the block counts, as the first of its template versions grades them."""
+    first = templates[0] if templates else built_in()
+    return [axis for axis in first.grades if isinstance(block.get(axis.key), dict)]
+
+
+def _mask_block(block: dict[str, Any], axes: list[GradeAxis]) -> None:
+    for axis in axes:
+        _mask_grades(block[axis.key], axis)
+    changed = block.get("grades_changed_at_moderation") or {}
+    for key in changed:
+        changed[key] = hide_small(changed[key])
     _protect(block["gender"])
     _protect(block["legal_status"])
     _mask_age(block["age"])
@@ -101,20 +115,24 @@ def _mask_question(answers: dict[str, Any]) -> None:
     answers["answered"] = hide_small(answers["answered"])
 
 
-def _mask_grades(grades: dict[str, Any]) -> None:
-    """The four grades, and "good or better" made of the first two. When good or better and
-    the rest are each 0 or 3 or more, both are safe to show (and so is the percentage): each
-    side is then protected on its own, against its own total. Otherwise good or better is
-    withheld and the four are protected as one group against the cohort's total."""
-    good_or_better = sum(grades[key] for key in GOOD)
-    the_rest = sum(grades[key] for key in NOT_GOOD)
+def _mask_grades(grades: dict[str, Any], axis: GradeAxis) -> None:
+    """An axis's grades (the four ILACS grades, or a scale's own levels), and "good or better"
+    made of the best of them. When good or better and the rest are each 0 or 3 or more, both
+    are safe to show (and so is the percentage): each side is then protected on its own,
+    against its own total. Otherwise good or better is withheld and the grades are protected as
+    one group against the cohort's total; so are they on an axis with no cut."""
+    levels = [level.key for level in axis.levels]
+    good = list(axis.good_or_better_keys)
+    not_good = [key for key in levels if key not in good]
     hidden: dict[str, Hidden] = {}
-    if small(good_or_better) or small(the_rest):
+    if not good:
+        groups = [levels]
+    elif small(sum(grades[key] for key in good)) or small(sum(grades[key] for key in not_good)):
         grades["good_or_better"] = NOT_SHOWN
         grades["good_or_better_pct"] = NOT_SHOWN
-        groups = [list(v.GRADE_KEYS)]
+        groups = [levels]
     else:
-        groups = [GOOD, NOT_GOOD]
+        groups = [good, not_good]
     for keys in groups:
         if not _protect_cells(grades, keys, hidden):
             _hide_the_rest(grades, keys, hidden)

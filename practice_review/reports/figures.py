@@ -12,22 +12,33 @@ from dataclasses import dataclass
 from django.db.models import Count, F, FloatField, Func, Max, Min, Q, Sum, TextField
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
-from django.db.models.lookups import Exact
+from django.db.models.lookups import Exact, In, IsNull
 from django.utils import timezone
 
 from practice_review.alerts.models import Alert
 from practice_review.core import vocabulary as v
-from practice_review.core.audit_templates import Question
+from practice_review.core.audit_templates import GradeAxis, Question
 from practice_review.core.numbers import percentage
 from practice_review.reports.agreement import agreement_figures
-from practice_review.reviews.answers import question_lookup, question_steps, steps
+from practice_review.reviews.answers import (
+    GRADE,
+    MODERATED,
+    PAIRED,
+    SECOND,
+    grade_steps,
+    question_lookup,
+    question_steps,
+    steps,
+)
 from practice_review.reviews.models import AuditTemplate, Review
 from practice_review.reviews.queries import frameworks
 from practice_review.tracker.models import Recommendation
 from practice_review.tracker.rules import ACTIVE_STATUSES
 
 SCHEMA = "practice-review/report-figures/1"
-BAD_OUTCOMES = [key for key in v.GRADE_KEYS if key not in v.GOOD_OR_BETTER]
+# The two axes of the brief's own figures (both_outstanding, a gap case): counted when the
+# template grades both (reviews/review_sections.py GAP_AXES).
+PRACTICE, OUTCOME = "practice", "outcome"
 
 
 def _count(**conditions):
@@ -59,6 +70,20 @@ def _answer_is(where, value):
     return Count("id", filter=Exact(AnswerText(where), value))
 
 
+def counted_grade(axis):
+    """The counted grade on `axis` as SQL: the moderated grade where there is one, else the
+    reviewer's (docs/spec/domain.md#counted-grade)."""
+    return Coalesce(AnswerText(grade_steps(axis, MODERATED)), AnswerText(grade_steps(axis, GRADE)))
+
+
+def _same_scale(one: GradeAxis, other: GradeAxis) -> bool:
+    """Two versions' axes count alike: the same levels, and the same good-or-better cut."""
+    keys = [level.key for level in one.levels]
+    return keys == [level.key for level in other.levels] and (
+        one.good_or_better == other.good_or_better
+    )
+
+
 @dataclass(frozen=True)
 class Asked:
     """What the counted reviews were asked, so what the figures count: the standards and
@@ -70,6 +95,10 @@ class Asked:
     questions: tuple[Question, ...]
     versions: tuple[tuple[str, int, str], ...]
     left_out: dict[str, list[str]]
+    axes: tuple[GradeAxis, ...] = ()
+
+    def axis(self, key):
+        return next((axis for axis in self.axes if axis.key == key), None)
 
 
 def asked(templates):
@@ -95,6 +124,12 @@ def asked(templates):
                     question.required,
                 )
             )
+    shared_axes = [
+        axis for axis in templates[0].grades
+        if all(any(a.key == axis.key and _same_scale(a, axis) for a in t.grades)
+               for t in templates[1:])
+    ]  # fmt: skip
+    every_axis = dict.fromkeys(a.key for t in templates for a in t.grades)
     every_standard = dict.fromkeys(s.key for t in templates for s in t.standards)
     every_question = dict.fromkeys(q.key for t in templates for q in t.questions)
     shared_keys = {q.key for q in shared_questions}
@@ -102,11 +137,21 @@ def asked(templates):
         standards=tuple(shared_standards),
         questions=tuple(shared_questions),
         versions=tuple((t.key, t.version, t.name) for t in templates),
-        left_out={
-            "standards": [key for key in every_standard if key not in shared_standards],
-            "questions": [key for key in every_question if key not in shared_keys],
-        },
+        left_out=_with_grades_left_out(
+            {
+                "standards": [key for key in every_standard if key not in shared_standards],
+                "questions": [key for key in every_question if key not in shared_keys],
+            },
+            [key for key in every_axis if key not in {a.key for a in shared_axes}],
+        ),
+        axes=tuple(shared_axes),
     )
+
+
+def _with_grades_left_out(left_out, grades):
+    """`left_out` with the grade axes left out first, when there are any: a key the figures of
+    reviews on one version never had (docs/spec/interchange.md#figures-json)."""
+    return {"grades": grades, **left_out} if grades else left_out
 
 
 def not_compared(this, other):
@@ -120,9 +165,13 @@ def not_compared(this, other):
     questions = [q.key for q in this.questions if kinds[1].get(q.key) != q.type]
     questions += [q.key for q in other.questions if kinds[0].get(q.key) != q.type
                   and q.key not in questions]  # fmt: skip
-    if not standards and not questions:
+    axes = [
+        a.key for a in this.axes if not (other.axis(a.key) and _same_scale(a, other.axis(a.key)))
+    ]
+    axes += [a.key for a in other.axes if not this.axis(a.key) and a.key not in axes]
+    if not standards and not questions and not axes:
         return None
-    return {"standards": standards, "questions": questions}
+    return _with_grades_left_out({"standards": standards, "questions": questions}, axes)
 
 
 def asked_of(completed, template_id=None):
@@ -172,27 +221,14 @@ def _aggregates(framework_keys, asks, template_ids=()):
         "first_review": Min("review_date"),
         "last_review": Max("review_date"),
         "alerts_in_file": Sum("alerts_in_file"),
-        "both_outstanding": _count(
-            counted_practice_grade="outstanding", counted_outcome_grade="outstanding"
-        ),
-        "practice_good_or_better_outcome_not": _count(
-            counted_practice_grade__in=v.GOOD_OR_BETTER, counted_outcome_grade__in=BAD_OUTCOMES
-        ),
         "age_under_18": _count(age_years__lt=18),
         "age_aged_18_or_over": _count(age_years__gte=18),
         "age_aged_21_or_over": _count(age_years__gte=21),
         "uasc": _count(uasc=True),
-        "moderated": Count(
-            "id",
-            filter=Q(moderated_practice_grade__isnull=False)
-            | Q(moderated_outcome_grade__isnull=False),
-        ),
     }
+    counts |= _grade_aggregates(asks)
     for reviewer_type in v.REVIEWER_TYPE_KEYS:
         counts[f"reviewers_{reviewer_type}"] = _count(reviewer_type=reviewer_type)
-    for grade in v.GRADE_KEYS:
-        counts[f"practice_{grade}"] = _count(counted_practice_grade=grade)
-        counts[f"outcome_{grade}"] = _count(counted_outcome_grade=grade)
     for gender in v.GENDER_KEYS:
         counts[f"gender_{gender}"] = _count(gender=gender)
     for place, status in enumerate(framework_keys):
@@ -205,12 +241,53 @@ def _aggregates(framework_keys, asks, template_ids=()):
     if len(template_ids) > 1:
         for place, template_id in enumerate(template_ids):
             counts[f"template_{place}"] = _count(template_id=template_id)
-    for axis in ("practice", "outcome"):
-        moderated, original = f"moderated_{axis}_grade", f"{axis}_grade"
-        counts[f"changed_at_moderation_{axis}"] = Count(
-            "id", filter=Q(**{f"{moderated}__isnull": False}) & ~Q(**{moderated: F(original)})
+    return counts
+
+
+def _grade_aggregates(asks):
+    """{name: aggregate} for the grades on the axes the reviews share: each level of each
+    axis's counted grade, how many were moderated and how many changed at moderation, and
+    (on a template with a practice and an outcome axis) the brief's two counts across them.
+    An axis is named by its place, as its key is the template's."""
+    counts = {}
+    moderated_any = []
+    for place, axis in enumerate(asks.axes):
+        counted = counted_grade(axis.key)
+        for n, level in enumerate(axis.levels):
+            counts[f"axis_{place}_{n}"] = Count("id", filter=Exact(counted, level.key))
+        moderated = AnswerText(grade_steps(axis.key, MODERATED))
+        original = AnswerText(grade_steps(axis.key, GRADE))
+        moderated_any.append(Q(IsNull(moderated, False)))
+        counts[f"changed_at_moderation_{place}"] = Count(
+            "id", filter=Q(IsNull(moderated, False)) & ~Q(Exact(moderated, original))
+        )
+    counts["moderated"] = (
+        Count("id", filter=_any(moderated_any))
+        if moderated_any
+        else Count("id", filter=Q(pk__in=[]))
+    )
+    practice, outcome = asks.axis(PRACTICE), asks.axis(OUTCOME)
+    if practice is not None and outcome is not None:
+        best = (practice.levels[0].key, outcome.levels[0].key)
+        not_good = [level.key for level in outcome.levels
+                    if level.key not in outcome.good_or_better_keys]  # fmt: skip
+        counts["both_outstanding"] = Count(
+            "id",
+            filter=Exact(counted_grade(PRACTICE), best[0]) & Exact(counted_grade(OUTCOME), best[1]),
+        )
+        counts["practice_good_or_better_outcome_not"] = Count(
+            "id",
+            filter=In(counted_grade(PRACTICE), list(practice.good_or_better_keys))
+            & In(counted_grade(OUTCOME), not_good),
         )
     return counts
+
+
+def _any(conditions):
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
 
 
 def count_reviews(reviews, today=None, framework_keys=None, template_id=None):
@@ -218,7 +295,7 @@ def count_reviews(reviews, today=None, framework_keys=None, template_id=None):
     means overdue on `today` (the local date when None). Every framework of the council's list
     is counted, in its order, active or not (`framework_keys` when given). What the reviews'
     templates ask is counted; `template_id` (the cohort's) says what that is when none is."""
-    completed = reviews.completed().with_counted_grades()
+    completed = reviews.completed()
     if framework_keys is None:
         framework_keys = [framework.key for framework in frameworks()]
     asks, template_ids = asked_of(completed, template_id)
@@ -244,32 +321,46 @@ def count_reviews(reviews, today=None, framework_keys=None, template_id=None):
         recommendations_overdue=_count(status__in=ACTIVE_STATUSES, due_date__lt=today),
     )
     counts |= recommendations
-    # Dual reviews: the (first, second) grade pairs of both axes, grouped in one query.
-    counts["pairs"] = {"practice": {}, "outcome": {}}
-    # The first grade of a pair is the one given before either reviewer saw the other's
-    # (paired_*), or the reviewer's grade where no pair was recorded in the app (imports).
+    counts["pairs"] = _pairs(completed, asks.axes)
+    return counts
+
+
+def _pairs(completed, axes):
+    """{axis: {(first grade, second grade): count}} of the dual reviews, in one grouped query.
+    The first grade of a pair is the one given before either reviewer saw the other's (the
+    paired grade), or the reviewer's grade where no pair was recorded in the app (imports)."""
+    pairs = {axis.key: {} for axis in axes}
+    if not axes:
+        return pairs
+    given = {}
+    for place, axis in enumerate(axes):
+        given[f"first_{place}"] = Coalesce(
+            AnswerText(grade_steps(axis.key, PAIRED)), AnswerText(grade_steps(axis.key, GRADE))
+        )
+        given[f"second_{place}"] = AnswerText(grade_steps(axis.key, SECOND))
     grouped = (
         completed.filter(second_reviewer__isnull=False)
-        .annotate(
-            first_practice=Coalesce("paired_practice_grade", "practice_grade"),
-            first_outcome=Coalesce("paired_outcome_grade", "outcome_grade"),
-        )
-        .values("first_practice", "second_practice_grade", "first_outcome", "second_outcome_grade")
+        .annotate(**given)
+        .values(*given)
         .annotate(n=Count("id"))
         .order_by()
     )
     for row in grouped:
-        for axis in ("practice", "outcome"):
-            first, second = row[f"first_{axis}"], row[f"second_{axis}_grade"]
+        for place, axis in enumerate(axes):
+            first, second = row[f"first_{place}"], row[f"second_{place}"]
             if first and second:
-                pairs = counts["pairs"][axis]
-                pairs[(first, second)] = pairs.get((first, second), 0) + row["n"]
-    return counts
+                cells = pairs[axis.key]
+                cells[(first, second)] = cells.get((first, second), 0) + row["n"]
+    return pairs
 
 
-def _grades(counts, axis, total):
-    grades = {grade: counts[f"{axis}_{grade}"] for grade in v.GRADE_KEYS}
-    good = sum(grades[grade] for grade in v.GOOD_OR_BETTER)
+def _grades(counts, place, axis, total):
+    """One axis's block: a count for each level, best first, then good or better (None for
+    an axis with no cut)."""
+    grades = {level.key: counts[f"axis_{place}_{n}"] for n, level in enumerate(axis.levels)}
+    if not axis.good_or_better_keys:
+        return grades | {"good_or_better": None, "good_or_better_pct": None}
+    good = sum(grades[key] for key in axis.good_or_better_keys)
     return grades | {"good_or_better": good, "good_or_better_pct": percentage(good, total)}
 
 
@@ -316,8 +407,8 @@ def _questions(counts, asks):
 def figures_from_counts(name, counts):
     """The contract's JSON object for one cohort, from `count_reviews` output. Pure."""
     total = counts["reviews"]
-    has_pairs = any(counts["pairs"][axis] for axis in ("practice", "outcome"))
     asks = counts["asked"]
+    has_pairs = any(counts["pairs"].values())
     # The template's keys come first among the extra keys, the brief's keys keeping their
     # places; a template that asks questions adds their counts after them
     # (docs/spec/interchange.md#figures-json).
@@ -331,10 +422,11 @@ def figures_from_counts(name, counts):
             "last_review": counts["last_review"] and counts["last_review"].isoformat(),
         },
         "reviewers": {t: counts[f"reviewers_{t}"] for t in v.REVIEWER_TYPE_KEYS},
-        "practice": _grades(counts, "practice", total),
-        "outcome": _grades(counts, "outcome", total),
-        "both_outstanding": counts["both_outstanding"],
-        "practice_good_or_better_outcome_not": counts["practice_good_or_better_outcome_not"],
+        # Each of the template's grade axes, by its key ("practice", "outcome").
+        **{axis.key: _grades(counts, place, axis, total) for place, axis in enumerate(asks.axes)},
+        # Across practice and outcome: null on a template that does not grade both.
+        "both_outstanding": counts.get("both_outstanding"),
+        "practice_good_or_better_outcome_not": counts.get("practice_good_or_better_outcome_not"),
         "gender": {g: counts[f"gender_{g}"] for g in v.GENDER_KEYS},
         "age": {
             band: counts[f"age_{band}"]
@@ -347,7 +439,12 @@ def figures_from_counts(name, counts):
         },
         "alerts": counts["alerts"],
         "agreement": (
-            {axis: agreement_figures(counts["pairs"][axis]) for axis in ("practice", "outcome")}
+            {
+                axis.key: agreement_figures(
+                    counts["pairs"][axis.key], [level.key for level in axis.levels]
+                )
+                for axis in asks.axes
+            }
             if has_pairs
             else None
         ),
@@ -360,7 +457,8 @@ def figures_from_counts(name, counts):
         "distinct_children": counts["distinct_children"],
         "moderated": counts["moderated"],
         "grades_changed_at_moderation": {
-            axis: counts[f"changed_at_moderation_{axis}"] for axis in ("practice", "outcome")
+            axis.key: counts[f"changed_at_moderation_{place}"]
+            for place, axis in enumerate(asks.axes)
         },
         # Overdue on the day the figures were worked out: a published version keeps that day's.
         "recommendations": {
@@ -402,17 +500,37 @@ def cohort_figures(cohort, reviews=None, compare=None, today=None):
 
 
 def grade_summaries_by_cohort(reviews):
-    """{cohort id: counts} for many cohorts in one grouped query (the home page's summaries)."""
-    completed = reviews.completed().with_counted_grades()
+    """{cohort id: counts} for many cohorts in one grouped query (the home page's summaries):
+    reviews, and on the practice and outcome axes (where the reviews' template versions grade
+    them) how many were good or better, and practice at its best level; None for an axis none
+    of them grades."""
+    completed = reviews.completed()
+    templates = AuditTemplate.objects.by_id_for(completed)
+
+    def where(axis, keys_of):
+        """Q: the counted grade on `axis` is one of `keys_of(axis of the review's version)`."""
+        conditions = [
+            Q(template_id=template_id) & Q(In(counted_grade(axis), list(keys)))
+            for template_id, asks in templates.items()
+            for graded in asks.grades
+            if graded.key == axis and (keys := keys_of(graded))
+        ]
+        return _any(conditions) if conditions else None
+
+    wanted = {
+        "practice_good_or_better": where(PRACTICE, lambda axis: axis.good_or_better_keys),
+        "outcome_good_or_better": where(OUTCOME, lambda axis: axis.good_or_better_keys),
+        "practice_outstanding": where(PRACTICE, lambda axis: [axis.levels[0].key]),
+    }
     rows = (
         completed.values("cohort")
         .annotate(
             reviews=Count("id"),
-            practice_good_or_better=_count(counted_practice_grade__in=v.GOOD_OR_BETTER),
-            outcome_good_or_better=_count(counted_outcome_grade__in=v.GOOD_OR_BETTER),
-            practice_outstanding=_count(counted_practice_grade="outstanding"),
-            outcome_outstanding=_count(counted_outcome_grade="outstanding"),
+            **{name: Count("id", filter=q) for name, q in wanted.items() if q is not None},
         )
         .order_by()
     )
-    return {row.pop("cohort"): row for row in rows}
+    summaries = {}
+    for row in rows:
+        summaries[row.pop("cohort")] = {name: row.get(name) for name in ("reviews", *wanted)}
+    return summaries

@@ -18,11 +18,15 @@ from markdown_it.token import Token
 
 from practice_review.core import vocabulary as v
 from practice_review.core.audit_templates import AuditTemplate
-from practice_review.core.measures import item_labels, short_label
+from practice_review.core.measures import axis_levels, item_labels, short_label
 from practice_review.core.numbers import n_of_n, whole_percentage
 from practice_review.core.text import long_date
 from practice_review.reports.disclosure import FEWER, NOT_SHOWN, SMALL_COUNT, Hidden, masked
 
+# The built-in axes' words in placeholder descriptions ("outcomes graded good"); a template's
+# own axis is described by its label.
+_AXIS_WORDS = {"practice": "social work practice", "outcome": "outcomes"}
+_CHANGED_WORDS = {"practice": "practice", "outcome": "outcome"}
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 # What a placeholder shows in the wider edition when its count is withheld (reports/disclosure.py).
 # A sentence with a hole in it does not read as finished, so the sentence is left out instead.
@@ -71,29 +75,33 @@ def _count_entries(
         )
         for key, label in v.REVIEWER_TYPES
     ]
-    for axis, axis_label in (("practice", "social work practice"), ("outcome", "outcomes")):
-        for key, label in v.GRADES + [("good_or_better", "Good or better")]:
+    for axis, axis_label, levels in axis_levels(labels):
+        if axis not in block:
+            continue  # a template that does not grade it, or a version it is not shared with
+        words = _AXIS_WORDS.get(axis, axis_label.lower())
+        for key, label in levels + [("good_or_better", "Good or better")]:
+            if block[axis].get(key) is None:
+                continue  # no good-or-better cut on this axis
             entries.append(
-                (
-                    f"{prefix}{axis}.{key}",
-                    block[axis][key],
-                    total,
-                    f"{axis_label} graded {label.lower()}",
-                )
-            )
+                (f"{prefix}{axis}.{key}", block[axis][key], total,
+                 f"{words} graded {label.lower()}")
+            )  # fmt: skip
+    if block.get("both_outstanding") is not None:  # graded on practice and outcome
+        entries += [
+            (
+                f"{prefix}both_outstanding",
+                block["both_outstanding"],
+                total,
+                "outstanding on both grades",
+            ),
+            (
+                f"{prefix}practice_good_or_better_outcome_not",
+                block["practice_good_or_better_outcome_not"],
+                total,
+                "practice good or better, outcomes not",
+            ),
+        ]
     entries += [
-        (
-            f"{prefix}both_outstanding",
-            block["both_outstanding"],
-            total,
-            "outstanding on both grades",
-        ),
-        (
-            f"{prefix}practice_good_or_better_outcome_not",
-            block["practice_good_or_better_outcome_not"],
-            total,
-            "practice good or better, outcomes not",
-        ),
         (
             f"{prefix}uasc",
             block.get("uasc", 0),
@@ -192,7 +200,7 @@ def placeholders(
     figures count, and `templates` (the counted reviews' template versions) their standards and
     questions.
     """
-    figures = masked(figures) if wider else figures
+    figures = masked(figures, templates) if wider else figures
     labels = item_labels(templates)
     table: PlaceholderTable = {}
     blocks = [("", figures)]
@@ -213,11 +221,13 @@ def placeholders(
         )
         table[f"{prefix}alerts"] = (str(block["alerts"]), f"alerts raised in {about}")
         changed = block.get("grades_changed_at_moderation") or {}
-        for axis in ("practice", "outcome"):
-            table[f"{prefix}changed_at_moderation.{axis}"] = (
-                str(changed.get(axis, 0)),
-                f"{axis} grades changed at moderation in {about}",
-            )
+        for axis, axis_label, _levels in axis_levels(labels):
+            if axis in changed:
+                table[f"{prefix}changed_at_moderation.{axis}"] = (
+                    str(changed[axis]),
+                    f"{_CHANGED_WORDS.get(axis, axis_label.lower())} grades changed at "
+                    f"moderation in {about}",
+                )
         if block.get("recommendations"):
             table[f"{prefix}recommendations.made"] = (
                 str(block["recommendations"]["made"]),

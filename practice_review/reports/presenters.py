@@ -1,6 +1,9 @@
 """Presenters turn records and counts into what templates show, so templates hold no logic."""
 
+from functools import cached_property
+
 from practice_review.core import vocabulary as v
+from practice_review.core.audit_templates import built_in
 from practice_review.core.measures import item_labels
 from practice_review.core.numbers import n_of_n
 from practice_review.core.text import long_date
@@ -15,17 +18,21 @@ def describe_period(start, end):
     return f"{long_date(start)} to {long_date(end)}"
 
 
+NOT_GRADED = "Not graded on it"
+
+
 class CohortSummary:
     def __init__(self, cohort, counts):
         self.cohort = cohort
         counts = counts or {}
         self.reviews = counts.get("reviews", 0)
-        self.practice_good_or_better = n_of_n(
-            counts.get("practice_good_or_better", 0), self.reviews
-        )
-        self.outcome_good_or_better = n_of_n(counts.get("outcome_good_or_better", 0), self.reviews)
-        self.practice_outstanding = n_of_n(counts.get("practice_outstanding", 0), self.reviews)
-        self.outcome_outstanding = n_of_n(counts.get("outcome_outstanding", 0), self.reviews)
+        # "Not graded" where the cohort's template has no such axis (figures gives None).
+        graded = {axis.key for axis in cohort.template.template.grades}
+        for name, axis in (("practice_good_or_better", "practice"),
+                           ("outcome_good_or_better", "outcome"),
+                           ("practice_outstanding", "practice")):  # fmt: skip
+            shown = n_of_n(counts.get(name) or 0, self.reviews) if axis in graded else NOT_GRADED
+            setattr(self, name, shown)
 
     @property
     def period(self):
@@ -41,6 +48,9 @@ class FiguresPresenter:
         self.frameworks = frameworks  # the council's (reviews/queries.py), to name them
         # The template versions counted (core/audit_templates.py), to name their standards.
         self.labels = item_labels(templates)
+        # The grade axes the figures count, in the first version's words (built-in's if none).
+        first = templates[0] if templates else built_in()
+        self.axes = [axis for axis in first.grades if axis.key in figures]
 
     @property
     def review_dates(self):
@@ -50,27 +60,46 @@ class FiguresPresenter:
     def _rows(self, counts, vocabulary):
         return [(label, n_of_n(counts[key], self.total)) for key, label in vocabulary]
 
-    def grade_rows(self):
-        practice, outcome = self.figures["practice"], self.figures["outcome"]
-        return [
-            (label, n_of_n(practice[key], self.total), n_of_n(outcome[key], self.total))
-            for key, label in v.GRADES
-        ] + [
-            (
-                "Good or better",
-                n_of_n(practice["good_or_better"], self.total),
-                n_of_n(outcome["good_or_better"], self.total),
-            )
-        ]
+    @cached_property
+    def grade_tables(self):
+        """The grades as tables: axes graded on the same scale side by side, a row for each
+        level then good or better. [{"axes": [axis words], "rows": [(level words, [n of N])]}]."""
+        tables = []
+        for axis in self.axes:
+            cells = self.figures[axis.key]
+            levels = [(level.key, level.label) for level in axis.levels]
+            if tables and tables[-1]["levels"] == levels:
+                table = tables[-1]
+            else:
+                table = {"levels": levels, "axes": [], "columns": []}
+                tables.append(table)
+            table["axes"].append(axis.label)
+            table["columns"].append(cells)
+        for table in tables:
+            table["rows"] = [
+                (label, [n_of_n(cells[key], self.total) for cells in table["columns"]])
+                for key, label in table["levels"]
+            ] + [
+                ("Good or better", [
+                    n_of_n(cells["good_or_better"], self.total)
+                    if cells["good_or_better"] is not None else "No cut"
+                    for cells in table["columns"]
+                ])
+            ]  # fmt: skip
+        return tables
 
     def headline_rows(self):
         f = self.figures
-        return [
-            ("Outstanding on both grades", n_of_n(f["both_outstanding"], self.total)),
-            (
-                "Practice good or better, outcomes not",
-                n_of_n(f["practice_good_or_better_outcome_not"], self.total),
-            ),
+        across = []
+        if f["both_outstanding"] is not None:  # a template that grades practice and outcome
+            across = [
+                ("Outstanding on both grades", n_of_n(f["both_outstanding"], self.total)),
+                (
+                    "Practice good or better, outcomes not",
+                    n_of_n(f["practice_good_or_better_outcome_not"], self.total),
+                ),
+            ]
+        return across + [
             ("Reviews by independent reviewers", n_of_n(f["reviewers"]["independent"], self.total)),
             ("Reviews by internal reviewers", n_of_n(f["reviewers"]["internal"], self.total)),
             ("Alerts raised", str(f["alerts"])),

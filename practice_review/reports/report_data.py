@@ -13,9 +13,8 @@ from practice_review.reviews.models import AuditTemplate, ThemeFinding
 from practice_review.reviews.notifications import review_reference
 from practice_review.reviews.practice_window import practice_window
 from practice_review.reviews.queries import frameworks, template_versions
+from practice_review.reviews.review_sections import is_gap
 from practice_review.tracker.models import Recommendation
-
-BAD_OUTCOMES = [key for key in v.GRADE_KEYS if key not in v.GOOD_OR_BETTER]
 
 
 def report_data(reviews, raised=(None, None), comparison=None):
@@ -25,12 +24,12 @@ def report_data(reviews, raised=(None, None), comparison=None):
     `comparison` is the figures' comparator block, whose template versions name what it asks."""
     completed = (
         reviews.completed()
-        .with_counted_grades()
         .select_related("child", "social_worker", "supervisor")
         .order_by("review_date", "id")
     )
     rows, gaps, staff_names = [], [], set()
     council_frameworks = frameworks()
+    asks = AuditTemplate.objects.by_id_for(completed)  # each version read once
     for review in completed:
         worker = str(review.social_worker or "")
         for member in (review.social_worker, review.supervisor):
@@ -45,12 +44,14 @@ def report_data(reviews, raised=(None, None), comparison=None):
             "social_worker": worker + (" (student)" if review.social_worker_was_student else ""),
             "supervisor": str(review.supervisor or ""),
         })  # fmt: skip
-        if (review.counted_practice_grade in v.GOOD_OR_BETTER
-                and review.counted_outcome_grade in BAD_OUTCOMES):  # fmt: skip
+        axes = asks[review.template_id].grades
+        counted = {axis.key: review.counted_grade(axis.key) for axis in axes}
+        if is_gap(counted, axes):
+            words = {axis.key: {level.key: level.label for level in axis.levels} for axis in axes}
             gaps.append((
                 review.child.initials,
-                v.label_for(v.GRADES, review.counted_practice_grade),
-                v.label_for(v.GRADES, review.counted_outcome_grade),
+                words["practice"][counted["practice"]],
+                words["outcome"][counted["outcome"]],
                 review.practice_outcome_reason or "No reason recorded.",
             ))  # fmt: skip
     findings = defaultdict(lambda: {"strengths": [], "development": []})
@@ -148,11 +149,10 @@ def review_document_data(review):
     grade_notes = []
     if review.practice_outcome_reason:
         grade_notes.append(f"Why outcomes differ from practice: {review.practice_outcome_reason}")
-    for axis, name in (("practice", "practice"), ("outcome", "outcomes")):
-        moderated = getattr(review, f"moderated_{axis}_grade")
-        if moderated:
+    for row in review.grade_rows:
+        if row.moderated:
             grade_notes.append(
-                f"The {name} grade was moderated to {v.label_for(v.GRADES, moderated)}."
+                f"The grade for {row.label.lower()} was moderated to {row.moderated_label}."
             )
     return {
         "reference": review_reference(review),
@@ -197,18 +197,7 @@ def review_document_data(review):
             f"({c.get_method_display().lower()}): {c.their_words}"
             for c in review.conversations.all()
         ],  # fmt: skip
-        "grades": [
-            [
-                "Social work practice",
-                v.label_for(v.GRADES, review.practice_grade or "—"),
-                review.practice_rationale,
-            ],
-            [
-                "Outcomes for the child",
-                v.label_for(v.GRADES, review.outcome_grade or "—"),
-                review.outcome_rationale,
-            ],
-        ],  # fmt: skip
+        "grades": [[row.label, row.grade_label or "—", row.rationale] for row in review.grade_rows],
         "grade_notes": grade_notes,
         "recommendations": [
             f"{r.action} Owner: {r.owner or '—'}. By {long_date(r.due_date)}. "

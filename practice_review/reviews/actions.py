@@ -16,7 +16,14 @@ from practice_review.core.vocabulary import (
     Role,
 )
 from practice_review.reviews import dual_review, review_sections, section_merge, workflow
-from practice_review.reviews.answers import with_question_values, with_standard_values
+from practice_review.reviews.answers import (
+    MODERATED,
+    SECOND,
+    with_grade_values,
+    with_grades,
+    with_question_values,
+    with_standard_values,
+)
 from practice_review.reviews.models import (
     AuditTemplate,
     Cohort,
@@ -245,6 +252,10 @@ def save_section(*, review_id, section, values, seen_version, by, base=None):
     elif section == "questions":
         kinds = review.question_kinds
         changes = {"answers": with_question_values(review.answers, kinds, values)}
+    elif section == "grades":
+        own = [name for name in review_sections.SECTION_FIELDS["grades"] if name in values]
+        changes = {"answers": with_grade_values(review.answers, review.axis_keys, values),
+                   **{name: values[name] for name in own}}  # fmt: skip
     else:
         changes = dict(values)
     review.section_versions = {**review.section_versions, section: current + 1}
@@ -329,7 +340,7 @@ def submit_review(*, review, by, answers):
         raise NotAllowed("The review is not complete")
     _event(review, review.status, ReviewStatus.SUBMITTED, by)
     review.status = ReviewStatus.SUBMITTED
-    _save(review, by, version=review.version + 1, **dual_review.pair_completed(review))
+    _save(review, by, version=review.version + 1, answers=_with_pair(review))
     transaction.on_commit(lambda: notify_review_submitted(review))
     return review
 
@@ -359,8 +370,7 @@ def reopen_review(*, review, by, reason):
         by,
         status=ReviewStatus.IN_PROGRESS,
         version=review.version + 1,
-        moderated_practice_grade=None,
-        moderated_outcome_grade=None,
+        answers=with_grades(review.answers, {axis: {MODERATED: None} for axis in review.axis_keys}),
         moderation_reason="",
     )
     return review
@@ -382,7 +392,7 @@ def assign_second_reviewer(*, review, by, second_reviewer):
     review = _locked(review)
     if dual_review.second_graded(review):
         raise NotAllowed("The second reviewer has already graded this review")
-    if review.moderated_practice_grade or review.moderated_outcome_grade:
+    if review.is_moderated:
         raise NotAllowed("This review has been moderated: a second review would not be blind")
     if second_reviewer.pk == review.reviewer_id:
         raise NotAllowed("The second reviewer must be someone other than the first")
@@ -399,9 +409,10 @@ def assign_second_reviewer(*, review, by, second_reviewer):
 
 
 @transaction.atomic
-def record_second_grades(*, review, by, practice_grade, outcome_grade, rationale):
-    """The second reviewer's own grades, recorded once: after that both reviewers' grades
-    can be compared, and changing one would defeat the comparison."""
+def record_second_grades(*, review, by, grades, rationale):
+    """The second reviewer's own grades ({axis: grade}, every axis of the review's template),
+    recorded once: after that both reviewers' grades can be compared, and changing one would
+    defeat the comparison."""
     review = _locked(review)
     if by.staff_member_id is None or by.staff_member_id != review.second_reviewer_id:
         raise NotAllowed("Only the second reviewer records the second grades")
@@ -409,12 +420,18 @@ def record_second_grades(*, review, by, practice_grade, outcome_grade, rationale
         raise NotAllowed("The second grades are already recorded")
     if not rationale.strip():
         raise NotAllowed("Give the reasons for your grades")
-    review.second_practice_grade, review.second_outcome_grade = practice_grade, outcome_grade
-    _save(
-        review,
-        by,
-        second_rationale=rationale.strip(),
-        second_graded_at=timezone.now(),
-        **dual_review.pair_completed(review),
+    for axis in review.axes:
+        if grades.get(axis.key) not in {level.key for level in axis.levels}:
+            raise NotAllowed(f"Select {axis.label.lower()}")
+    review.answers = with_grades(
+        review.answers, {axis: {SECOND: grades[axis]} for axis in review.axis_keys}
     )
+    review.second_graded_at = timezone.now()
+    _save(review, by, second_rationale=rationale.strip(), answers=_with_pair(review))
     return review
+
+
+def _with_pair(review):
+    """The review's answers with the first reviewer's grades kept as the pair, if both
+    reviewers have now graded (dual_review.pair_completed)."""
+    return with_grades(review.answers, dual_review.pair_completed(review))

@@ -10,24 +10,23 @@ of; practitioners and managers see reviews only once submitted, and the second g
 are in.
 """
 
-from typing import Protocol
+from datetime import datetime
+from typing import Any, Protocol
 
 from practice_review.core import vocabulary as v
 from practice_review.core.vocabulary import Role
+from practice_review.reviews.answers import GRADE, PAIRED, SECOND
 
 
 class Review(Protocol):
-    """What these rules read of a review (reviews.models.Review); grades are None when not given."""
+    """What these rules read of a review (reviews.models.Review): its grades are in its answers
+    document (reviews/answers.py), one per axis of its template."""
 
     status: str
     reviewer_id: int | None
     second_reviewer_id: int | None
-    practice_grade: str | None
-    outcome_grade: str | None
-    second_practice_grade: str | None
-    second_outcome_grade: str | None
-    paired_practice_grade: str | None
-    paired_outcome_grade: str | None
+    second_graded_at: datetime | None
+    answers: dict[str, Any]
 
 
 class User(Protocol):
@@ -37,7 +36,9 @@ class User(Protocol):
 
 
 def second_graded(review: Review) -> bool:
-    return bool(review.second_practice_grade and review.second_outcome_grade)
+    """The second reviewer's grades are in: recorded in the app, or imported with the file
+    (reviews.queries says the same for many reviews at once)."""
+    return review.second_graded_at is not None
 
 
 def both_graded(review: Review) -> bool:
@@ -77,11 +78,18 @@ def second_grades_hidden_from(user: User, review: Review) -> bool:
     return not both_graded(review)
 
 
-def pair_completed(review: Review) -> dict[str, str | None]:
-    """The first reviewer's grades to keep as the pair, now both have graded, or {}."""
-    if not both_graded(review) or review.paired_practice_grade or review.paired_outcome_grade:
+def pair_completed(review: Review) -> dict[str, dict[str, str | None]]:
+    """The first reviewer's grades to keep as the pair ({axis: {PAIRED: grade}}, for
+    answers.with_grades), now both have graded, or {} (not both, or already kept)."""
+    grades = review.answers.get("grades") or {}
+    if not both_graded(review) or any(part.get(PAIRED) for part in grades.values()):
         return {}
-    return {
-        "paired_practice_grade": review.practice_grade,
-        "paired_outcome_grade": review.outcome_grade,
-    }
+    return {axis: {PAIRED: part.get(GRADE)} for axis, part in grades.items() if part.get(GRADE)}
+
+
+def disagreement(review: Review) -> list[str]:
+    """The axes on which a dual review's two reviewers' grades differ, in the document's order."""
+    return [
+        axis for axis, part in (review.answers.get("grades") or {}).items()
+        if part.get(GRADE) and part.get(SECOND) and part[GRADE] != part[SECOND]
+    ]  # fmt: skip

@@ -40,9 +40,9 @@ def second_grades(request, review_id):
         raise Http404
     form = SecondGradesForm(request.POST or None, review=review)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            actions.record_second_grades(review=review, by=request.user, **data)
+            actions.record_second_grades(review=review, by=request.user, grades=form.grades(),
+                                         rationale=form.cleaned_data["rationale"])  # fmt: skip
         except actions.NotAllowed as refusal:
             form.add_error(None, str(refusal))
         else:

@@ -23,9 +23,14 @@ from practice_review.core.history import save_as
 from practice_review.core.text import pluralize
 from practice_review.core.vocabulary import ReviewStatus
 from practice_review.reviews.answers import (
+    MODERATED,
     RESULT,
+    SECOND,
+    grade,
+    grade_field,
     question_values,
     standard,
+    with_grades,
     with_question_values,
     with_standard_values,
 )
@@ -40,6 +45,7 @@ from practice_review.reviews.models import (
 )
 from practice_review.reviews.queries import frameworks
 from practice_review.reviews.review_file import (
+    GRADE_PARTS,
     Problem,
     cohort_key,
     parse_review_file,
@@ -65,13 +71,8 @@ COLUMN_FIELDS = {
 }
 SNAPSHOT_COLUMNS = [
     "gender", "legal_status", "ethnicity", "religion", "first_language", "uasc",
-    "interpreter_needed", "reviewer_type", "practice_grade", "outcome_grade",
-    "practice_rationale", "outcome_rationale", "practice_outcome_reason",
-    "second_practice_grade", "second_outcome_grade",
+    "interpreter_needed", "reviewer_type", "practice_outcome_reason",
 ]  # fmt: skip
-# A blank moderated cell never removes an existing moderation
-# (docs/spec/interchange.md#re-importing).
-MODERATION_COLUMNS = ["moderated_practice_grade", "moderated_outcome_grade"]
 CHILD_DETAIL_FIELDS = ["ethnicity", "religion", "first_language", "uasc", "interpreter_needed"]
 
 
@@ -329,37 +330,50 @@ def _write(parsed, *, by, file_name, template):
     asks = template.template
     standard_keys = [s.key for s in asks.standards if s.key in parsed.columns]
     kinds = [(q.key, q.type) for q in asks.questions if q.key in parsed.columns]
+    # The grades' parts the file has a column for, by axis.
+    graded = {axis.key: [part for part in GRADE_PARTS
+                         if grade_field(axis.key, part) in parsed.columns]
+              for axis in asks.grades}  # fmt: skip
     # A new review takes its cohort's template version; one already there keeps its own.
     template_of = {cohort.id: cohort.template_id for cohort in cohorts.values()}
     new, changed, changed_fields, status_changes = [], [], set(), []
+    now = timezone.now()
     matched = []  # (row, review) for reviews that were already there
     for row, row_values in zip(rows, values, strict=True):
         key = (row_values["cohort_id"], row_values["child_id"], row.review_date)
         review = existing.get(key)
         if review is None:
             template_id = template_of[row_values["cohort_id"]]
-            answers = with_question_values(
-                with_standard_values({}, standard_keys, row.standards), kinds, row.questions
+            answers = with_grades(
+                with_question_values(
+                    with_standard_values({}, standard_keys, row.standards), kinds, row.questions
+                ),
+                row.grades,
             )
             new.append(Review(**row_values, template_id=template_id, answers=answers,
+                              second_graded_at=_second_graded_at(answers, None, now),
                               status=ReviewStatus.FINAL, imported=True))  # fmt: skip
             continue
         matched.append((row, review))
         differences = {
-            name: row_values[name]
-            for name in compared
-            if row_values[name] is not None or name not in MODERATION_COLUMNS
-            if getattr(review, name) != row_values[name]
+            name: row_values[name] for name in compared if getattr(review, name) != row_values[name]
         }
         results = {key: row.standards[key] for key in standard_keys
                    if standard(review.answers, key)[RESULT] != row.standards[key]}  # fmt: skip
         stored = question_values(review.answers, kinds)
         answers = {key: row.questions[key] for key, _ in kinds
                    if stored[key] != row.questions[key]}  # fmt: skip
-        if results or answers:
-            differences["answers"] = with_question_values(
-                with_standard_values(review.answers, standard_keys, results), kinds, answers
+        grades = _grade_changes(review.answers, row.grades, graded)
+        if results or answers or grades:
+            differences["answers"] = with_grades(
+                with_question_values(
+                    with_standard_values(review.answers, standard_keys, results), kinds, answers
+                ),
+                grades,
             )
+            graded_at = _second_graded_at(differences["answers"], review.second_graded_at, now)
+            if graded_at != review.second_graded_at:
+                differences["second_graded_at"] = graded_at
         if differences and review.status != ReviewStatus.FINAL:
             # A changed row is a completed review; an identical one changes nothing at all.
             status_changes.append((review, review.status))
@@ -415,9 +429,35 @@ def _compared_fields(columns):
     for column in columns:
         if column in COLUMN_FIELDS:
             names += COLUMN_FIELDS[column]
-        elif column in SNAPSHOT_COLUMNS or column in MODERATION_COLUMNS:
+        elif column in SNAPSHOT_COLUMNS:
             names.append(column)
     return list(dict.fromkeys(names))
+
+
+def _second_graded_at(answers, recorded, now):
+    """When the second reviewer's grades were recorded (what tells the app a dual review's
+    second grades are in: reviews/dual_review.py): kept while the answers have them, now when
+    the file first gives them, None when it takes them away."""
+    has_second = any(part.get(SECOND) for part in (answers.get("grades") or {}).values())
+    if not has_second:
+        return None
+    return recorded or now
+
+
+def _grade_changes(answers, given, graded):
+    """{axis: {part: value}}: the grades a row gives (`given`, ReviewRow.grades) that differ
+    from those in a review's `answers`, for the parts the file has columns for (`graded`).
+    A blank moderated cell never removes an existing moderation
+    (docs/spec/interchange.md#re-importing)."""
+    changes = {}
+    for axis, parts in graded.items():
+        for part in parts:
+            value = given[axis][part]
+            if part == MODERATED and value is None:
+                continue
+            if grade(answers, axis, part) != value:
+                changes.setdefault(axis, {})[part] = value
+    return changes
 
 
 def _cohorts(rows, by, template):
@@ -585,7 +625,7 @@ def _review_values(row, cohorts, children, staff):
         "age_years": row.age_years,
         "age_as_written": row.age_as_written,
         "alerts_in_file": row.alerts,
-        **{name: getattr(row, name) for name in SNAPSHOT_COLUMNS + MODERATION_COLUMNS},
+        **{name: getattr(row, name) for name in SNAPSHOT_COLUMNS},
     }
 
 

@@ -4,11 +4,12 @@ Every change to case data keeps a history (django-simple-history: who, when, bef
 Case data is reached only through the scoped queries in queries.py, never `objects.all()`.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
@@ -24,6 +25,7 @@ from practice_review.core.audit_templates import (
     to_data,
 )
 from practice_review.reviews import answers
+from practice_review.reviews.answers import GRADE
 from practice_review.reviews.review_file import framework_clashes
 
 
@@ -32,7 +34,9 @@ def choices(vocabulary):
 
 
 class GradeField(models.CharField):
-    """A grade key on the ILACS scale; null means not graded (yet) or not moderated."""
+    """A grade key on the ILACS scale; null means not graded (yet) or not moderated. Grades
+    are now in the answers document (ADR 0007, stage 3); the migrations that made the grade
+    columns still name this field."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 30)
@@ -116,6 +120,11 @@ class AuditTemplateQuerySet(models.QuerySet):
         order them), in one query; the built-in when there are none."""
         rows = self.filter(pk__in=reviews.values("template_id")).order_by("key", "version")
         return [row.template for row in rows] or [built_in()]
+
+    def by_id_for(self, reviews):
+        """{template id: core template} of the versions `reviews` answer, in one query, each
+        read once: for pages that list many reviews."""
+        return {row.pk: row.template for row in self.filter(pk__in=reviews.values("template_id"))}
 
     def themes_of_reviews(self, reviews):
         """The themes `reviews` were asked about, each once (core themes_of)."""
@@ -343,13 +352,44 @@ class ReviewQuerySet(models.QuerySet):
     def completed(self):
         return self.filter(status__in=v.COMPLETED_STATES)
 
-    def with_counted_grades(self):
-        """The counted grade of each axis: the moderated grade where there is one, else the
-        reviewer's (docs/spec/domain.md#counted-grade)."""
-        return self.annotate(
-            counted_practice_grade=Coalesce("moderated_practice_grade", "practice_grade"),
-            counted_outcome_grade=Coalesce("moderated_outcome_grade", "outcome_grade"),
-        )
+
+@dataclass(frozen=True)
+class GradeRow:
+    """One axis of a review's grades, in the template's words, as pages show it."""
+
+    key: str
+    label: str  # the axis: "Social work practice"
+    grade: str | None
+    grade_label: str  # "" when not graded
+    rationale: str
+    moderated: str | None
+    moderated_label: str
+    second: str | None
+    second_label: str
+
+    @property
+    def changed_at_moderation(self):
+        return bool(self.moderated and self.moderated != self.grade)
+
+
+def grade_row(axis, given):
+    """The GradeRow of core GradeAxis `axis` from a review's answers document `given`."""
+    words = {level.key: level.label for level in axis.levels}
+
+    def part(name):
+        return answers.grade(given, axis.key, name)
+
+    def label(name):
+        value = part(name)
+        return words.get(value, value or "")
+
+    return GradeRow(
+        key=axis.key, label=axis.label,
+        grade=part(answers.GRADE), grade_label=label(answers.GRADE),
+        rationale=part(answers.RATIONALE),
+        moderated=part(answers.MODERATED), moderated_label=label(answers.MODERATED),
+        second=part(answers.SECOND), second_label=label(answers.SECOND),
+    )  # fmt: skip
 
 
 class Review(models.Model):
@@ -397,11 +437,9 @@ class Review(models.Model):
     # aggregate query, whatever the template asks.
     answers = models.JSONField(default=dict, blank=True)
 
-    # The two grades, always the (first) reviewer's own.
-    practice_grade = GradeField("social work practice grade")
-    practice_rationale = models.TextField(blank=True)
-    outcome_grade = GradeField("outcomes for the child grade")
-    outcome_rationale = models.TextField(blank=True)
+    # The grades, one per axis of the template, are in the answers document: the (first)
+    # reviewer's own with their reasons, the grade agreed at moderation, a second reviewer's,
+    # and the first's as they were when both had graded (reviews/answers.py).
     practice_outcome_reason = models.TextField(
         "why outcomes differ from practice",
         blank=True,
@@ -410,23 +448,13 @@ class Review(models.Model):
     descriptor_set = models.ForeignKey(
         GradeDescriptorSet, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-
-    # Moderation keeps the reviewer's grades and records the agreed ones beside them.
-    moderated_practice_grade = GradeField()
-    moderated_outcome_grade = GradeField()
     moderation_reason = models.TextField(blank=True)
 
-    # A dual review: a second, blind reviewer's grades (reviews/dual_review.py says who sees
-    # which grades when).
+    # A dual review: a second, blind reviewer (reviews/dual_review.py says who sees which
+    # grades when).
     second_reviewer = staff_link()
-    second_practice_grade = GradeField()
-    second_outcome_grade = GradeField()
     second_rationale = models.TextField("second reviewer's reasons", blank=True)
     second_graded_at = models.DateTimeField(null=True, blank=True)
-    # The first reviewer's grades when both had graded: agreement is measured on these, so a
-    # review reopened afterwards (when each has seen the other's grades) cannot inflate it.
-    paired_practice_grade = GradeField()
-    paired_outcome_grade = GradeField()
 
     # Alerts counted in an imported file; alerts raised in the app are Alert records.
     alerts_in_file = models.PositiveIntegerField(default=0)
@@ -496,23 +524,44 @@ class Review(models.Model):
         framework = Framework.objects.filter(key=self.legal_status).first()
         return framework.label if framework else v.framework_label(self.legal_status, ())
 
-    @property
-    def counted_practice(self):
-        return self.moderated_practice_grade or self.practice_grade
+    def grade(self, axis, part=GRADE):
+        """One part of the grade on an axis (reviews/answers.py): the reviewer's by default."""
+        return answers.grade(self.answers, axis, part)
+
+    def counted_grade(self, axis):
+        """The moderated grade where there is one, else the reviewer's
+        (docs/spec/domain.md#counted-grade)."""
+        return self.grade(axis, answers.MODERATED) or self.grade(axis)
 
     @property
-    def counted_outcome(self):
-        return self.moderated_outcome_grade or self.outcome_grade
+    def axes(self):
+        """The grade axes (core GradeAxis) of the review's template, in order."""
+        return self.asks.grades
+
+    @property
+    def axis_keys(self):
+        return [axis.key for axis in self.axes]
+
+    def level_label(self, axis, level):
+        """A grade's words on an axis of the review's template ("Good"); "" for none."""
+        for item in self.axes:
+            if item.key == axis:
+                return next((each.label for each in item.levels if each.key == level), level or "")
+        return level or ""
+
+    @property
+    def is_moderated(self):
+        return any(self.grade(axis, answers.MODERATED) for axis in self.axis_keys)
+
+    @cached_property
+    def grade_rows(self):
+        """A GradeRow for each axis of the template: what pages and documents show."""
+        return [grade_row(axis, self.answers) for axis in self.axes]
 
     @property
     def asks(self):
         """The review's template (core/audit_templates.AuditTemplate): what the review asks."""
         return self.template.template
-
-    @property
-    def grade_words(self):
-        """{axis key: the template's words for it}: "Social work practice", or a template's own."""
-        return {axis.key: axis.label for axis in self.asks.grades}
 
     @property
     def themes(self):

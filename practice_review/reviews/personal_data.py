@@ -50,15 +50,14 @@ def register_personal_data():
         # What the figures and the report's tables count stays after the purge.
         counted=("gender", "ethnicity", "uasc", "age_years", "legal_status"),
         words=(
-            "practice_rationale",
-            "outcome_rationale",
             "practice_outcome_reason",
             "moderation_reason",
             "second_rationale",
             "conflict_reason",
         ),
         not_personal=("section_versions",),
-        # The standards' results stay (the figures count them); the comments go.
+        # The standards' results and the grades stay (the figures count them); the comments
+        # and the reasons for the grades go.
         documents={"answers": without_words},
         description="Every review of the child's case file: the child's details as they were "
         "at the review, the practice standards (result, comment, put right during the "

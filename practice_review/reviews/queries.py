@@ -19,7 +19,7 @@ from practice_review.core.vocabulary import (
     Role,
 )
 from practice_review.reviews import dual_review
-from practice_review.reviews.answers import question_values, standard_values
+from practice_review.reviews.answers import grade_values, question_values, standard_values
 from practice_review.reviews.models import AuditTemplate, Child, Cohort, Framework, Review
 from practice_review.reviews.review_sections import SECTION_FIELDS
 
@@ -194,7 +194,10 @@ def section_values(review, section):
         return standard_values(review.answers, review.standard_keys)
     if section == "questions":
         return question_values(review.answers, review.question_kinds)
-    return {name: getattr(review, name) for name in SECTION_FIELDS[section]}
+    values = {name: getattr(review, name) for name in SECTION_FIELDS[section]}
+    if section == "grades":
+        values = grade_values(review.answers, review.axis_keys) | values
+    return values
 
 
 def review_answers(review):
@@ -207,6 +210,7 @@ def review_answers(review):
     }
     # The standards and questions are the review's template's, as it asks them.
     answers |= standard_values(review.answers, review.standard_keys)
+    answers |= grade_values(review.answers, review.axis_keys)
     answers["asks"] = review.asks
     answers["questions"] = question_values(review.answers, review.question_kinds)
     answers["findings"] = {
@@ -243,11 +247,7 @@ def _blind(user):
     return (
         Q(second_reviewer=staff)
         & ~Q(reviewer=staff)
-        & (
-            ~Q(status__in=COMPLETED_STATES)
-            | Q(second_practice_grade__isnull=True)
-            | Q(second_outcome_grade__isnull=True)
-        )
+        & (~Q(status__in=COMPLETED_STATES) | Q(second_graded_at__isnull=True))
     )
 
 
@@ -271,7 +271,7 @@ def second_reviews_to_grade(user):
     return (
         reviews_visible_to(user)
         .filter(second_reviewer=user.staff_member_id)
-        .filter(Q(second_practice_grade__isnull=True) | Q(second_outcome_grade__isnull=True))
+        .filter(second_graded_at__isnull=True)
         .select_related("child", "cohort")
         .order_by("due_date", "id")
     )

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from practice_review.core import vocabulary as v
-from practice_review.core.audit_templates import AuditTemplate, Question, built_in
+from practice_review.core.audit_templates import ILACS, AuditTemplate, GradeAxis, Question, built_in
+from practice_review.reviews.answers import GRADE, MODERATED, RATIONALE, SECOND, grade_field
 
 # XLSX files are zip archives: refuse ones that would unpack to more than this, or that
 # compress suspiciously well (a "zip bomb"), before any XML is parsed.
@@ -42,7 +43,11 @@ STANDARD_COLUMNS = v.PRACTICE_STANDARD_KEYS
 # The built-in's theme columns; a file on another template has its themes' (layout()).
 STRENGTH_COLUMNS = [f"strengths_{theme}" for theme in v.THEME_KEYS]
 DEVELOPMENT_COLUMNS = [f"development_{theme}" for theme in v.THEME_KEYS]
-SECOND_REVIEW_COLUMNS = ["second_reviewer", "second_practice_grade", "second_outcome_grade"]
+# The grades' columns of each axis of the template (reviews/answers.py names them): the
+# reviewer's grade and reasons, a second reviewer's grade, and the grade agreed at moderation.
+GRADE_PARTS = (GRADE, RATIONALE, SECOND, MODERATED)
+BUILT_IN_GRADE_COLUMNS = [grade_field(axis.key, part) for axis in built_in().grades
+                          for part in GRADE_PARTS]  # fmt: skip
 
 COLUMNS = [
     "cohort", "child_ref", "initials", "gender", "age_at_review", "date_of_birth",
@@ -51,7 +56,8 @@ COLUMNS = [
     "practice_grade", "outcome_grade", *STANDARD_COLUMNS, "alerts",
     *STRENGTH_COLUMNS, *DEVELOPMENT_COLUMNS, "practice_outcome_reason",
     "practice_rationale", "outcome_rationale",
-    *SECOND_REVIEW_COLUMNS, "moderated_practice_grade", "moderated_outcome_grade",
+    "second_reviewer", "second_practice_grade", "second_outcome_grade",
+    "moderated_practice_grade", "moderated_outcome_grade",
 ]  # fmt: skip
 ALIASES = {
     "age": "age_at_review",
@@ -103,6 +109,22 @@ YES_NO_VALUES = _table([("yes", True), ("y", True), ("true", True)]) | _table(
 REVIEWER_TYPE_VALUES = _table([(key, key) for key in v.REVIEWER_TYPE_KEYS])
 
 GRADE_EXPECTED = "one of " + ", ".join(v.GRADE_KEYS) + " (or RI, or 1 to 4)"
+
+
+@functools.lru_cache(maxsize=64)
+def _grade_values(axis: GradeAxis) -> tuple[dict[str, str], str]:
+    """What a file may write for a grade on `axis`, and what to say of anything else: the ILACS
+    scale's keys, labels, RI and 1 to 4; a scale of a template's own its levels' keys and
+    words, and their places, 1 for the best."""
+    if axis.scale == ILACS:
+        return GRADE_VALUES, GRADE_EXPECTED
+    keys = [level.key for level in axis.levels]
+    table = _table(
+        [(key, key) for key in keys]
+        + [(level.label, level.key) for level in axis.levels]
+        + [(str(place), key) for place, key in enumerate(keys, start=1)]
+    )
+    return table, f"one of {', '.join(keys)} (or 1 to {len(keys)}, 1 the best)"
 
 
 # ---------------------------------------------------------------------------- frameworks
@@ -206,20 +228,15 @@ class ReviewRow:
     supervisor: str = ""
     reviewer: str = ""
     reviewer_type: str = ""
-    practice_grade: str = ""
-    outcome_grade: str = ""
+    # {axis: {part: value}} for each axis of the template: GRADE and RATIONALE always, SECOND
+    # and MODERATED a level's key or None when blank (reviews/answers.py's parts).
+    grades: dict[str, dict[str, Any]] = field(default_factory=dict)
     standards: dict[str, str] = field(default_factory=dict)
     alerts: int = 0
     strengths: dict[str, str] = field(default_factory=dict)
     development: dict[str, str] = field(default_factory=dict)
     practice_outcome_reason: str = ""
-    practice_rationale: str = ""
-    outcome_rationale: str = ""
     second_reviewer: str = ""
-    second_practice_grade: str | None = None
-    second_outcome_grade: str | None = None
-    moderated_practice_grade: str | None = None
-    moderated_outcome_grade: str | None = None
     # The template's questions: {key: True/False, a choice's key, a number, text, or None}.
     questions: dict[str, Any] = field(default_factory=dict)
 
@@ -558,6 +575,12 @@ class Layout:
     standards: tuple[str, ...]
     questions: tuple[Question, ...]
     themes: tuple[str, ...] = ()  # keys: each has a strengths_<key> and development_<key> column
+    axes: tuple[GradeAxis, ...] = ()  # each has the columns of GRADE_PARTS
+
+    @property
+    def second_review_columns(self) -> list[str]:
+        """All filled or all blank: the second reviewer and their grade on every axis."""
+        return ["second_reviewer", *(grade_field(axis.key, SECOND) for axis in self.axes)]
 
 
 def theme_columns(theme: str) -> tuple[str, str]:
@@ -565,7 +588,8 @@ def theme_columns(theme: str) -> tuple[str, str]:
     return f"strengths_{theme}", f"development_{theme}"
 
 
-TEMPLATE_COLUMNS = {*STANDARD_COLUMNS, *STRENGTH_COLUMNS, *DEVELOPMENT_COLUMNS}
+TEMPLATE_COLUMNS = {*STANDARD_COLUMNS, *STRENGTH_COLUMNS, *DEVELOPMENT_COLUMNS,
+                    *BUILT_IN_GRADE_COLUMNS}  # fmt: skip
 FIXED_COLUMNS = [column for column in COLUMNS if column not in TEMPLATE_COLUMNS]
 FIXED_REQUIRED = [column for column in REQUIRED if column not in TEMPLATE_COLUMNS]
 
@@ -576,7 +600,8 @@ def layout(template: AuditTemplate) -> Layout:
     questions = template.questions
     themes = tuple(theme.key for theme in template.themes)
     themed = (column for theme in themes for column in theme_columns(theme))
-    columns = frozenset([*FIXED_COLUMNS, *standards, *(q.key for q in questions), *themed])
+    graded = [grade_field(axis.key, part) for axis in template.grades for part in GRADE_PARTS]
+    columns = frozenset([*FIXED_COLUMNS, *graded, *standards, *(q.key for q in questions), *themed])
     aliases = dict(ALIASES)
     labels = [(s.label, s.key) for s in template.standards] + [(q.label, q.key) for q in questions]
     for label, key in labels:
@@ -584,15 +609,19 @@ def layout(template: AuditTemplate) -> Layout:
         name = _header_name(label)
         if name not in columns and name not in aliases:
             aliases[name] = key
-    required = (*FIXED_REQUIRED, *standards, *(q.key for q in questions if q.required))
-    return Layout(columns, aliases, required, standards, questions, themes)
+    grades = (grade_field(axis.key) for axis in template.grades)
+    required = (
+        *FIXED_REQUIRED, *grades, *standards, *(q.key for q in questions if q.required)
+    )  # fmt: skip
+    return Layout(columns, aliases, required, standards, questions, themes, template.grades)
 
 
 def column_clashes(template: AuditTemplate) -> list[str]:
     """Why review files could not hold `template`'s answers, a sentence for each key of its
     standards and questions that another column of the file already has."""
     problems = []
-    fixed = {*FIXED_COLUMNS, *ALIASES}
+    graded = {grade_field(axis.key, part) for axis in template.grades for part in GRADE_PARTS}
+    fixed = {*FIXED_COLUMNS, *ALIASES, *graded}
     standards = {standard.key for standard in template.standards}
     themed = {column for theme in template.themes for column in theme_columns(theme.key)}
     items = [("standard", s.key) for s in template.standards]
@@ -613,6 +642,25 @@ def column_clashes(template: AuditTemplate) -> list[str]:
                 f'question "{key}": a standard has the same key, so review files could not '
                 "tell their columns apart: give the question another key"
             )
+    return problems + _grade_column_clashes(template, {*FIXED_COLUMNS, *ALIASES, *themed})
+
+
+def _grade_column_clashes(template: AuditTemplate, others: set[str]) -> list[str]:
+    """A sentence for each grade axis one of whose columns (`<key>_grade`, ...) is another
+    axis's or another column of the file: "second_practice" would take practice's second grade."""
+    problems = []
+    owner: dict[str, str] = {}
+    for axis in template.grades:
+        for part in GRADE_PARTS:
+            column = grade_field(axis.key, part)
+            if owner.get(column, axis.key) != axis.key or column in others:
+                whose = f'grade "{owner[column]}"' if column in owner else "another column"
+                problems.append(
+                    f'grade "{axis.key}": its column {column} is also {whose}\'s, so review '
+                    "files could not tell them apart: give the grade another key"
+                )
+                break
+            owner[column] = axis.key
     return problems
 
 
@@ -627,6 +675,22 @@ def _choice_values(question: Question) -> tuple[dict[str, str], str]:
     )
     keys = ", ".join(key for key, _ in question.choices)
     return table, f"one of {keys} (or a choice written out in full)"
+
+
+def _grades(read: "_RowReader", axis: GradeAxis) -> dict[str, Any]:
+    """One axis's grades as the row gives them (reviews/answers.py's parts)."""
+    table, expected = _grade_values(axis)
+    return {
+        GRADE: read.choice(grade_field(axis.key), table, expected, True),
+        RATIONALE: read.get(grade_field(axis.key, RATIONALE)) or "",
+        SECOND: read.choice(grade_field(axis.key, SECOND), table, expected),
+        MODERATED: read.choice(grade_field(axis.key, MODERATED), table, expected),
+    }
+
+
+def _count_words(number: int) -> str:
+    words = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"]
+    return words[number - 2] if 2 <= number <= 11 else str(number)
 
 
 def _answer(read: "_RowReader", question: Question) -> Any:
@@ -838,8 +902,7 @@ def _read_row(
         "reviewer_type": read.choice(
             "reviewer_type", REVIEWER_TYPE_VALUES, "independent or internal", True
         ),
-        "practice_grade": read.choice("practice_grade", GRADE_VALUES, GRADE_EXPECTED, True),
-        "outcome_grade": read.choice("outcome_grade", GRADE_VALUES, GRADE_EXPECTED, True),
+        "grades": {axis.key: _grades(read, axis) for axis in columns_of.axes},
         "standards": {
             key: read.choice(key, STANDARD_VALUES, "met, not met or n/a", True)
             for key in columns_of.standards
@@ -848,26 +911,18 @@ def _read_row(
         "strengths": {t: read.get(theme_columns(t)[0]) or "" for t in columns_of.themes},
         "development": {t: read.get(theme_columns(t)[1]) or "" for t in columns_of.themes},
         "practice_outcome_reason": read.get("practice_outcome_reason") or "",
-        "practice_rationale": read.get("practice_rationale") or "",
-        "outcome_rationale": read.get("outcome_rationale") or "",
         "second_reviewer": read.get("second_reviewer") or "",
-        "second_practice_grade": read.choice("second_practice_grade", GRADE_VALUES, GRADE_EXPECTED),
-        "second_outcome_grade": read.choice("second_outcome_grade", GRADE_VALUES, GRADE_EXPECTED),
-        "moderated_practice_grade": read.choice(
-            "moderated_practice_grade", GRADE_VALUES, GRADE_EXPECTED
-        ),
-        "moderated_outcome_grade": read.choice(
-            "moderated_outcome_grade", GRADE_VALUES, GRADE_EXPECTED
-        ),
         "questions": {question.key: _answer(read, question) for question in columns_of.questions},
     }
-    filled = [column for column in SECOND_REVIEW_COLUMNS if read.text(column)]
-    if filled and len(filled) < len(SECOND_REVIEW_COLUMNS):
-        for column in SECOND_REVIEW_COLUMNS:
+    second_review = columns_of.second_review_columns
+    filled = [column for column in second_review if read.text(column)]
+    if filled and len(filled) < len(second_review):
+        every = "both" if len(second_review) == 2 else f"all {_count_words(len(second_review))}"
+        for column in second_review:
             if column not in filled:
                 read.problems.append(
                     Problem(
-                        number, column, "", "all three second-review columns filled, or all blank"
+                        number, column, "", f"{every} second-review columns filled, or all blank"
                     )
                 )
     if read.problems:

@@ -16,6 +16,7 @@ from practice_review.core.audit_templates import built_in
 from practice_review.core.forms import date_field, radios, text
 from practice_review.reviews import review_sections
 from practice_review.reviews.actions import conflicts_of_interest
+from practice_review.reviews.answers import GRADE, RATIONALE, grade_field
 from practice_review.reviews.forms import TemplateChoiceField, staff_choice
 from practice_review.reviews.models import Child, Cohort, Conversation, LearningTopic
 from practice_review.reviews.queries import frameworks, section_values
@@ -570,11 +571,10 @@ class ThemesSectionForm(SectionForm):
 
 
 class GradesSectionForm(SectionForm):
+    """A grade and its reasons for each of the template's grade axes, in its words, and why
+    outcomes are not good when practice is (a gap case, on a template with both)."""
+
     section = "grades"
-    practice_grade = radios("Social work practice", v.GRADES, required=False)
-    practice_rationale = text("Reasons for the practice grade", long=True)
-    outcome_grade = radios("Outcomes for the child or young person", v.GRADES, required=False)
-    outcome_rationale = text("Reasons for the outcomes grade", long=True)
     practice_outcome_reason = text(
         "Why outcomes are not good when practice is good or better",
         long=True,
@@ -584,18 +584,30 @@ class GradesSectionForm(SectionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.review is not None:
-            word_grades_as(self, self.review.asks)
+        axes = self.review.axes if self.review is not None else built_in().grades
+        self.axes = axes
+        add_grade_fields(self, axes, required=False, with_reasons=True)
+        # Why outcomes differ from practice: asked on a template with both (a gap case).
+        self.asks_why_outcomes_differ = is_gap_possible(axes)
+        if not self.asks_why_outcomes_differ:
+            del self.fields["practice_outcome_reason"]
+        self.order_fields([*grade_names(axes, with_reasons=True), "practice_outcome_reason"])
+
+    def grade_rows(self):
+        """(grade field, reasons field) of each axis, bound, in the template's order."""
+        return [(self[grade_field(a.key)], self[grade_field(a.key, RATIONALE)]) for a in self.axes]
 
     def values(self):
         data = self.cleaned_data
-        return {
-            "practice_grade": data["practice_grade"] or None,
-            "practice_rationale": data["practice_rationale"].strip(),
-            "outcome_grade": data["outcome_grade"] or None,
-            "outcome_rationale": data["outcome_rationale"].strip(),
-            "practice_outcome_reason": data["practice_outcome_reason"].strip(),
-        }
+        values = {}
+        for axis in self.axes:
+            values[grade_field(axis.key)] = data[grade_field(axis.key)] or None
+            values[grade_field(axis.key, RATIONALE)] = data[
+                grade_field(axis.key, RATIONALE)
+            ].strip()
+        if "practice_outcome_reason" in self.fields:
+            values["practice_outcome_reason"] = data["practice_outcome_reason"].strip()
+        return values
 
 
 class ConversationForm(forms.Form):
@@ -636,8 +648,8 @@ class SecondReviewerForm(forms.Form):
 
 
 class SecondGradesForm(forms.Form):
-    practice_grade = radios("Social work practice", v.GRADES)
-    outcome_grade = radios("Outcomes for the child", v.GRADES)
+    """The second reviewer's grade on each of the template's axes, with their reasons."""
+
     rationale = text(
         "Your reasons for these grades",
         required=True,
@@ -647,16 +659,38 @@ class SecondGradesForm(forms.Form):
 
     def __init__(self, *args, review=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if review is not None:
-            word_grades_as(self, review.asks)
+        self.axes = review.axes if review is not None else built_in().grades
+        add_grade_fields(self, self.axes, required=True)
+        self.order_fields([*grade_names(self.axes), "rationale"])
+
+    def grade_fields(self):
+        return [self[grade_field(axis.key)] for axis in self.axes]
+
+    def grades(self):
+        """{axis: grade} from the cleaned data."""
+        return {axis.key: self.cleaned_data[grade_field(axis.key)] for axis in self.axes}
 
 
-def word_grades_as(form, asks):
-    """Label `form`'s grade fields (`<axis>_grade`) with the template's words for each axis:
-    a template words its grades its own way (reviews/template_actions.py says which grades
-    reviews record)."""
-    for axis in asks.grades:
-        field = form.fields.get(f"{axis.key}_grade")
-        if field is not None:
-            field.label = axis.label
-            field.error_messages["required"] = f"Select {axis.label.lower()}"
+def grade_names(axes, with_reasons=False):
+    """The form's names for grades on `axes` (reviews/answers.py names them)."""
+    parts = (GRADE, RATIONALE) if with_reasons else (GRADE,)
+    return [grade_field(axis.key, part) for axis in axes for part in parts]
+
+
+def add_grade_fields(form, axes, required, with_reasons=False):
+    """A grade question for each of the template's grade `axes` (core GradeAxis), in its words
+    and with its levels, named as review files name them (`practice_grade`), with a reasons box
+    under each when `with_reasons`."""
+    for axis in axes:
+        form.fields[grade_field(axis.key)] = radios(
+            axis.label, [(level.key, level.label) for level in axis.levels], required=required
+        )
+        if with_reasons:
+            form.fields[grade_field(axis.key, RATIONALE)] = text(
+                f"Reasons for the grade for {axis.label.lower()}", long=True
+            )
+
+
+def is_gap_possible(axes):
+    """A template with both a practice and an outcome axis has gap cases (review_sections)."""
+    return all(any(axis.key == key for axis in axes) for key in review_sections.GAP_AXES)

@@ -4,14 +4,14 @@
 and the submit page say the same thing.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from practice_review.core import vocabulary as v
-from practice_review.core.audit_templates import AuditTemplate, Question
-from practice_review.reviews.answers import standard_fields
+from practice_review.core.audit_templates import AuditTemplate, GradeAxis, Question, built_in
+from practice_review.reviews.answers import GRADE, RATIONALE, grade_field, standard_fields
 
 # A review's answers so far, as reviews/queries.py's review_answers gathers them: field values,
 # "findings" {theme: (strengths, development)}, how many conversations and recommendations there
@@ -64,14 +64,13 @@ SECTION_FIELDS = {
     ],
     # The built-in template's; a review's own come from its template (queries.section_values).
     "standards": standard_fields(v.PRACTICE_STANDARD_KEYS),
-    "grades": [
-        "practice_grade",
-        "practice_rationale",
-        "outcome_grade",
-        "outcome_rationale",
-        "practice_outcome_reason",
-    ],
+    # Beside each of the template's grade axes' grade and reasons (reviews/answers.py).
+    "grades": ["practice_outcome_reason"],
 }
+# The names of the grades' fields on the built-in template (a review's own axes come from its
+# template): review_answers() gathers them beside the rest.
+BUILT_IN_GRADE_FIELDS = [grade_field(axis.key, part) for axis in built_in().grades
+                         for part in (GRADE, RATIONALE)]  # fmt: skip
 
 BY_KEY = {section.key: section for section in SECTIONS}
 
@@ -176,19 +175,40 @@ def _conversations(a: Answers) -> list[str]:
     return ["Record at least one conversation with the practitioner, manager, child or family"]
 
 
+def _axes(a: Answers) -> tuple[GradeAxis, ...]:
+    asks = a.get("asks")
+    return (asks or built_in()).grades
+
+
+# A gap case (docs/spec/domain.md#gap-cases): practice good or better, outcomes not.
+GAP_AXES = ("practice", "outcome")
+
+
+def is_gap(grades: dict[str, str | None], axes: Iterable[GradeAxis]) -> bool:
+    """Whether `grades` ({axis: grade}) are a gap case on a template with these grade `axes`:
+    practice good or better and the outcome graded and not. A template without both a practice
+    and an outcome axis has no gap cases."""
+    by_key = {axis.key: axis for axis in axes}
+    if not all(key in by_key for key in GAP_AXES):
+        return False
+    practice, outcome = (grades.get(key) for key in GAP_AXES)
+    return (
+        practice in by_key["practice"].good_or_better_keys
+        and bool(outcome)
+        and outcome not in by_key["outcome"].good_or_better_keys
+    )
+
+
 def _grades(a: Answers) -> list[str]:
     needs: list[str] = []
-    for axis, name in (("practice", "social work practice"), ("outcome", "outcomes for the child")):
-        if not a.get(f"{axis}_grade"):
-            needs.append(f"Select the grade for {name}")
-        if not a.get(f"{axis}_rationale", "").strip():
-            needs.append(f"Give the reasons for the grade for {name}")
-    if (
-        a.get("practice_grade") in v.GOOD_OR_BETTER
-        and a.get("outcome_grade")
-        and a.get("outcome_grade") not in v.GOOD_OR_BETTER
-        and not a.get("practice_outcome_reason", "").strip()
-    ):
+    axes = _axes(a)
+    for axis in axes:
+        if not a.get(grade_field(axis.key)):
+            needs.append(f"Select the grade for {axis.label.lower()}")
+        if not (a.get(grade_field(axis.key, RATIONALE)) or "").strip():
+            needs.append(f"Give the reasons for the grade for {axis.label.lower()}")
+    given = {axis.key: a.get(grade_field(axis.key)) for axis in axes}
+    if is_gap(given, axes) and not a.get("practice_outcome_reason", "").strip():
         needs.append("Say why outcomes are not good when practice is good or better")
     return needs
 
@@ -239,7 +259,7 @@ STARTED: dict[str, Callable[[Answers], bool]] = {
     "questions": lambda a: any(not _unanswered(given) for given in a.get("questions", {}).values()),
     "themes": lambda a: any(any(t.strip() for t in f) for f in a.get("findings", {}).values()),
     "conversations": lambda a: bool(a.get("conversations", 0)),
-    "grades": lambda a: bool(a.get("practice_grade") or a.get("outcome_grade")),
+    "grades": lambda a: any(a.get(grade_field(axis.key)) for axis in _axes(a)),
     "recommendations": lambda a: bool(a.get("recommendations", 0)),
 }
 
@@ -249,6 +269,7 @@ STARTED: dict[str, Callable[[Answers], bool]] = {
 FORM_NAMES = {"version", "base"}
 ANSWER_NAMES = {
     *(name for fields in SECTION_FIELDS.values() for name in fields),
+    *BUILT_IN_GRADE_FIELDS,
     "findings", "conversations", "recommendations", "earliest_recommendation_due",
     "saved_sections", "asks", "questions",
 }  # fmt: skip
@@ -258,8 +279,11 @@ def names_taken(asks: AuditTemplate) -> list[str]:
     """Why the review form cannot ask `asks`: each standard or question whose key gives a name
     the form already uses for something else. Empty when it can."""
     problems = []
+    own_grades = {
+        grade_field(axis.key, part) for axis in asks.grades for part in (GRADE, RATIONALE)
+    }
     for standard in asks.standards:
-        if set(standard_fields([standard.key])) & (FORM_NAMES | ANSWER_NAMES):
+        if set(standard_fields([standard.key])) & (FORM_NAMES | ANSWER_NAMES | own_grades):
             problems.append(f"The standard key {standard.key} is a name the review form uses "
                             "itself: choose another")  # fmt: skip
     for question in asks.questions:

@@ -33,7 +33,7 @@ def load_template(*, by, definition: files.AuditTemplate) -> Loaded:
     published: a file is a finished template, shared to be used. A template whose keys the
     review form (review_sections.names_taken) or review files (review_file.column_clashes)
     could not use is refused, as a bad file is."""
-    clashes = names_taken(definition) + column_clashes(definition) + grades_not_followed(definition)
+    clashes = names_taken(definition) + column_clashes(definition)
     if clashes:
         raise files.TemplateProblems(clashes)
     data = files.to_data(definition)
@@ -61,42 +61,6 @@ def load_template(*, by, definition: files.AuditTemplate) -> Loaded:
     )
     save_as(template, by)
     return Loaded(template, ADDED)
-
-
-# The grades a review records (Review's practice and outcome grades, moderated, second and
-# paired): until they move into the answers document (ADR 0007, stage 3), a template grades on
-# these two axes, on the ILACS scale, counting good or better from good, as the figures do.
-# Its words (the axes' labels and the grade descriptors) are its own.
-FOLLOWED_AXES = ("practice", "outcome")
-
-
-def grades_not_followed(definition: files.AuditTemplate) -> list[str]:
-    """Why reviews could not record `definition`'s grades, a sentence for each grade axis they
-    could not; empty when they can."""
-    problems = []
-    keys = [axis.key for axis in definition.grades]
-    for place, axis in enumerate(definition.grades, start=1):
-        at = f"grades, item {place}"
-        if axis.key not in FOLLOWED_AXES:
-            problems.append(
-                f"{at}: reviews are graded on practice and outcome only, so a grade axis "
-                f'"{axis.key}" cannot be recorded: use the keys practice and outcome'
-            )
-        elif axis.scale != files.ILACS:
-            problems.append(
-                f"{at}: reviews are graded on the ILACS scale only (outstanding, good, requires "
-                "improvement, inadequate): write scale: ilacs"
-            )
-        elif axis.good_or_better != "good":
-            problems.append(
-                f"{at}: the figures count good or better from good: write good_or_better: good"
-            )
-    for key in FOLLOWED_AXES:
-        if key not in keys:
-            problems.append(
-                f"grades: the {key} axis is missing: reviews are graded on practice and outcome"
-            )
-    return problems
 
 
 def _refuse_if_in_use(stored: AuditTemplate) -> None:

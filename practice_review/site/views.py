@@ -36,7 +36,10 @@ def home(request):
     summaries = grade_summaries_by_cohort(graded_reviews_visible_to(user))
     my_reviews = list(reviews_assigned_to(user)) if user.role == Role.REVIEWER else None
     context = {
-        "cohorts": [CohortSummary(cohort, summaries.get(cohort.id)) for cohort in cohorts],
+        "cohorts": [
+            CohortSummary(cohort, summaries.get(cohort.id))
+            for cohort in cohorts.select_related("template")
+        ],
         "can_import": has_permission(user, Permission.IMPORT_REVIEWS),
         "can_manage_cohorts": has_permission(user, Permission.MANAGE_COHORTS),
         "my_reviews": my_reviews,

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from practice_review.accounts.models import StaffMember
 from practice_review.reviews.models import Review
 from practice_review.reviews.queries import find_cohort
-from tests.conftest import PASSWORD, SEPTEMBER
+from tests.conftest import PASSWORD, SEPTEMBER, regrade
 from tests.functional.conftest import SCREENS, enter_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,10 +16,11 @@ def test_a_senior_leader_reads_how_consistently_reviewers_grade(drive, cast, axe
     second = StaffMember.objects.get(name="Head of Safeguarding and QA")
     reviews = Review.objects.filter(cohort=find_cohort(SEPTEMBER)).order_by("id")[:4]
     for index, review in enumerate(reviews):
-        Review.objects.filter(pk=review.pk).update(
+        regrade(
+            Review.objects.filter(pk=review.pk),
             second_reviewer=second,
-            second_practice_grade=review.practice_grade if index else "good",
-            second_outcome_grade=review.outcome_grade,
+            second_practice_grade=review.grade("practice") if index else "good",
+            second_outcome_grade=review.grade("outcome"),
         )
 
     def journey(page):

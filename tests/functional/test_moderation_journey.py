@@ -41,7 +41,10 @@ def shot(page, name, top=None):
 def test_the_qa_lead_runs_a_moderation_meeting_from_the_agenda(drive, cast, axe):
     september = Review.objects.filter(cohort=find_cohort(SEPTEMBER))
     gap = september.get(child__initials="AS-S")
-    plain = september.filter(practice_grade="outstanding", outcome_grade="outstanding").first()
+    plain = september.filter(
+        answers__grades__practice__grade="outstanding",
+        answers__grades__outcome__grade="outstanding",
+    ).first()
     Review.objects.filter(pk__in=[gap.pk, plain.pk]).update(status="submitted")
 
     def journey(page):
@@ -120,7 +123,7 @@ def test_the_qa_lead_runs_a_moderation_meeting_from_the_agenda(drive, cast, axe)
     drive(journey)
     assert Meeting.objects.get().closed_at is not None
     gap.refresh_from_db()
-    assert (gap.status, gap.practice_grade, gap.moderated_practice_grade) == (
+    assert (gap.status, gap.grade("practice"), gap.grade("practice", "moderated")) == (
         "final",
         "outstanding",
         "good",

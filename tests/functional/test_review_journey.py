@@ -621,7 +621,10 @@ def test_a_review_from_cohort_to_the_practitioners_reflection(drive, cast, axe):
 
     review = Review.objects.get(child__case_ref=CASE_REF)
     assert review.status == "submitted"
-    assert (review.practice_grade, review.outcome_grade) == ("outstanding", "requires_improvement")
+    assert (review.grade("practice"), review.grade("outcome")) == (
+        "outstanding",
+        "requires_improvement",
+    )
     assert review.conversations.count() == 1 and review.recommendations.count() == 1
     alert = Alert.objects.get(review=review)
     assert alert.reference == result["reference"]
@@ -691,7 +694,10 @@ def test_autosave_survives_closing_the_page(drive, cast, live_server):
         closed_after = drive(journey)
     assert not errors, errors
     review.refresh_from_db()
-    assert (review.practice_rationale, review.outcome_rationale) == (saved_text, unsaved_text)
+    assert (review.grade("practice", "rationale"), review.grade("outcome", "rationale")) == (
+        saved_text,
+        unsaved_text,
+    )
     print(f"\nclosed {closed_after * 1000:.0f} ms after typing; the keepalive save arrived")
 
 
@@ -774,7 +780,7 @@ def test_two_contexts_editing_one_section_get_the_conflict_page(drive, cast, axe
     drive(journey)
     assert not errors, errors
     review.refresh_from_db()
-    assert review.practice_grade == "good"
+    assert review.grade("practice") == "good"
 
 
 def test_save_while_an_autosave_is_on_its_way_is_not_a_conflict(drive, cast):
@@ -864,7 +870,8 @@ def test_two_tabs_changing_different_answers_keep_both(drive, cast):
     drive(journey)
     assert not errors, errors
     review.refresh_from_db()
-    assert (review.practice_grade, review.practice_rationale, review.outcome_rationale) == (
+    assert (review.grade("practice"), review.grade("practice", "rationale"),
+            review.grade("outcome", "rationale")) == (
         "good", "Tab A's reasons.", "Tab B's reasons."
     )  # fmt: skip
 
@@ -909,7 +916,8 @@ def test_two_tabs_changing_the_same_answer_are_asked_about_that_answer_only(
     drive(journey)
     assert not errors, errors
     review.refresh_from_db()
-    assert (review.practice_grade, review.practice_rationale, review.outcome_rationale) == (
+    assert (review.grade("practice"), review.grade("practice", "rationale"),
+            review.grade("outcome", "rationale")) == (
         "inadequate", "Tab A's reasons.", "Tab B's reasons."
     )  # fmt: skip
 
@@ -970,7 +978,7 @@ def test_a_tab_left_open_after_submitting_says_so_and_so_does_the_back_button(
     drive(journey)
     assert not errors, errors
     review.refresh_from_db()
-    assert review.status == "submitted" and review.practice_rationale == "Clear work."
+    assert review.status == "submitted" and review.grade("practice", "rationale") == "Clear work."
 
 
 # --------------------------------------------------------------------------- bugs found

@@ -191,7 +191,7 @@ def test_ignored_the_warning_signs_out_and_what_was_typed_comes_back(drive, cast
 
     drive(journey)
     review.refresh_from_db()
-    assert review.practice_rationale == TYPED + " Checked."
+    assert review.grade("practice", "rationale") == TYPED + " Checked."
 
 
 def test_save_after_the_session_ended_goes_to_sign_in_and_back_to_the_words(drive, cast):
@@ -219,7 +219,7 @@ def test_save_after_the_session_ended_goes_to_sign_in_and_back_to_the_words(driv
 
     drive(journey)
     review.refresh_from_db()
-    assert review.practice_rationale == TYPED
+    assert review.grade("practice", "rationale") == TYPED
 
 
 def test_signing_out_leaves_nothing_typed_in_the_browser(drive, cast):

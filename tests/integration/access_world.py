@@ -27,6 +27,7 @@ from practice_review.alerts.rules import SENIOR_LEADERS
 from practice_review.moderation import actions as moderation_actions
 from practice_review.reports import actions as report_actions
 from practice_review.reviews import actions
+from practice_review.reviews.answers import with_grades
 from practice_review.reviews.models import Child, Review
 from practice_review.reviews.queries import find_cohort
 from practice_review.tracker import actions as tracker_actions
@@ -82,9 +83,13 @@ def build_world(cast):
 
     # Submitted, not yet final: one for the practitioner and manager, one for reviewer_internal,
     # one for the open meeting's agenda and one moderated at the closed meeting.
-    Review.objects.filter(
+    for review in Review.objects.filter(
         cohort=find_cohort(SEPTEMBER), child__case_ref__in=["C1008", "C1003", "C1004", "C1006"]
-    ).update(status="submitted", moderated_practice_grade=None, moderated_outcome_grade=None)
+    ):
+        unmoderated = with_grades(
+            review.answers, {"practice": {"moderated": None}, "outcome": {"moderated": None}}
+        )
+        Review.objects.filter(pk=review.pk).update(status="submitted", answers=unmoderated)
     submitted_rl, submitted = september("C1008"), september("C1003")
     to_moderate, moderated = september("C1004"), september("C1006")
 
@@ -138,8 +143,9 @@ def build_world(cast):
     closed_meeting = moderation_actions.plan_meeting(
         by=qa, held_on=datetime.date(2026, 9, 25), attendees="QA lead", reviews=[moderated]
     )
-    moderation_actions.moderate(by=qa, item=closed_meeting.agenda.get(), practice_grade="good",
-                                outcome_grade="good", reason="Agreed.")  # fmt: skip
+    moderation_actions.moderate(by=qa, item=closed_meeting.agenda.get(),
+                                grades={"practice": "good", "outcome": "good"},
+                                reason="Agreed.")  # fmt: skip
     moderation_actions.close_meeting(by=qa, meeting=closed_meeting)
 
     # A summary report with one published version.

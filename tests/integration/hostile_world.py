@@ -62,7 +62,7 @@ NOT_FREE_TEXT = {
 NOT_FREE_TEXT_MODELS = {"AuditEvent"}
 # The fields the enumeration must find: if one of these is missing, it has stopped working.
 KNOWN_FREE_TEXT = {
-    "Review.practice_rationale", "Review.outcome_rationale", "Review.practice_outcome_reason",
+    "Review.practice_outcome_reason",
     "Review.answers", "Review.moderation_reason", "Review.second_rationale",
     "Review.conflict_reason", "Review.ethnicity", "Review.age_as_written",
     "ThemeFinding.strengths", "ThemeFinding.development", "Conversation.their_words",
@@ -85,14 +85,17 @@ def field_key(model, field):
 
 
 def _in_every_comment(document, text):
+    """Each standard's comment and each grade's reasons (reviews/answers.py)."""
     standards = {key: {**part, "comment": text}
                  for key, part in (document.get("standards") or {}).items()}  # fmt: skip
-    return {**document, "standards": standards}
+    grades = {axis: {**part, "rationale": text}
+              for axis, part in (document.get("grades") or {}).items()}  # fmt: skip
+    return {**document, "standards": standards, "grades": grades}
 
 
 # JSON documents that hold free text, and how to put a text where a person's words go.
 TEXT_IN_DOCUMENTS = {
-    "Review.answers": _in_every_comment,  # each standard's comment (reviews/answers.py)
+    "Review.answers": _in_every_comment,  # comments and reasons (reviews/answers.py)
     "HistoricalReview.answers": _in_every_comment,
 }
 

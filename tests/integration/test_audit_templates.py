@@ -213,28 +213,44 @@ def test_a_file_over_the_template_size_limit_is_refused_unread(actor, tmp_path):
     assert error.returncode == 1
 
 
-def test_grades_reviews_cannot_record_are_refused_naming_each_and_change_nothing(actor, tmp_path):
-    """Until grades move into the answers document (ADR 0007, stage 3), a template grades on
-    practice and outcome, ILACS, good or better from good; anything else would load and then
-    be silently ignored by the form and the figures."""
-    text = NEGLECT.read_text()
+def test_grades_of_a_templates_own_load_and_clashing_grade_keys_are_refused(actor, tmp_path):
+    """A template grades on its own axes and scales (ADR 0007, stage 3); an axis whose key is
+    one of the figures' own names, or whose columns another axis's would take, is refused with
+    a line each, and nothing is loaded."""
     own_scale = (
         "scale:\n      - {key: secure, label: Secure}\n      - {key: not_secure, label: Not secure}"
     )
-    changed = tmp_path / "changed.yaml"
-    changed.write_text(
-        text.replace("key: outcome", "key: safety", 1)
+    own = tmp_path / "own.yaml"
+    own.write_text(
+        NEGLECT.read_text()
+        .replace("key: outcome", "key: safety", 1)
         .replace("scale: ilacs", own_scale, 1)
         .replace("good_or_better: good", "good_or_better: secure", 1)
     )
+    out, _ = templates("load", str(own))
+    assert out.startswith("added: ")
+    stored = AuditTemplate.objects.exclude(key=BUILT_IN_KEY).get()
+    assert [axis.key for axis in stored.template.grades] == ["practice", "safety"]
+    assert [level.key for level in stored.template.grades[0].levels] == ["secure", "not_secure"]
+
+    clashing = tmp_path / "clashing.yaml"
+    clashing.write_text(
+        NEGLECT.read_text()
+        .replace("key: neglect_thematic", "key: clashing", 1)
+        .replace("key: outcome", "key: second_practice", 1)
+        .replace("  - key: practice", "  - key: cohort", 1)
+    )
     before = AuditTemplate.objects.count()
-    error, err = refused("load", str(changed))
+    error, err = refused("load", str(clashing))
     assert err.strip().splitlines() == [
-        "grades, item 1: reviews are graded on the ILACS scale only (outstanding, good, requires "
-        "improvement, inadequate): write scale: ilacs",
-        'grades, item 2: reviews are graded on practice and outcome only, so a grade axis "safety" '
-        "cannot be recorded: use the keys practice and outcome",
-        "grades: the outcome axis is missing: reviews are graded on practice and outcome",
+        'line 13: grades, item 1: key "cohort" is one of the figures\' own names, and an '
+        "axis's key names its grades in the figures: choose another",
+    ]
+    clashing.write_text(clashing.read_text().replace("key: cohort", "key: practice", 1))
+    error, err = refused("load", str(clashing))
+    assert err.strip().splitlines() == [
+        'grade "second_practice": its column second_practice_grade is also grade "practice"\'s, '
+        "so review files could not tell them apart: give the grade another key",
     ]
     assert error.returncode == 1
     assert AuditTemplate.objects.count() == before

@@ -25,7 +25,7 @@ from practice_review.reviews.models import Conversation, Review, ReviewEvent, Th
 from practice_review.reviews.queries import reviews_blind_to, reviews_visible_to
 from practice_review.reviews.template_actions import load_template
 from practice_review.tracker.models import Recommendation
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, regrade
 from tests.integration.test_need_to_know import text_of
 from tests.pdfs import read_pdf
 
@@ -60,7 +60,8 @@ def blind(cast):
     Head of Safeguarding and QA (reviewer_internal) is to grade blind."""
     first = cast["reviewer_independent"]
     review = Review.objects.filter(reviewer=first.staff_member_id).first()
-    Review.objects.filter(pk=review.pk).update(
+    regrade(
+        Review.objects.filter(pk=review.pk),
         status="submitted",
         answers=with_standard_values(
             review.answers, ["basic_details"], {"basic_details_comment": "MK-STANDARD-COMMENT"}

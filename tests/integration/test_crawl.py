@@ -59,8 +59,9 @@ def live_work(cast):
     meeting = moderation_actions.plan_meeting(
         by=qa, held_on=datetime.date(2026, 11, 25), attendees="QA lead", reviews=[submitted]
     )
-    moderation_actions.moderate(by=qa, item=meeting.agenda.get(), practice_grade="good",
-                                outcome_grade="good", reason="Agreed at the meeting.")  # fmt: skip
+    moderation_actions.moderate(by=qa, item=meeting.agenda.get(),
+                                grades={"practice": "good", "outcome": "good"},
+                                reason="Agreed at the meeting.")  # fmt: skip
     report_actions.publish(by=qa, report=report, reviews=Review.objects.all(),
                            version=report.version)  # fmt: skip
     return review

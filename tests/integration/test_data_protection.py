@@ -33,7 +33,7 @@ from practice_review.reports.checks import problems_digest
 from practice_review.reports.drafts import Draft
 from practice_review.reports.figures import cohort_figures
 from practice_review.reports.models import PublishedFile, PublishedReport
-from practice_review.reviews.answers import standard, with_standard_values
+from practice_review.reviews.answers import standard, with_grades, with_standard_values
 from practice_review.reviews.models import (
     Child,
     Cohort,
@@ -58,9 +58,10 @@ def six_years(settings):
 
 def enrich(review, by, tag):
     """Give a review one of every kind of record, each with free text and a history."""
-    review.practice_rationale = f"{SECRET} {tag} rationale"
     review.answers = with_standard_values(
-        review.answers, ["basic_details"], {"basic_details_comment": f"{SECRET} {tag} comment"}
+        with_grades(review.answers, {"practice": {"rationale": f"{SECRET} {tag} rationale"}}),
+        ["basic_details"],
+        {"basic_details_comment": f"{SECRET} {tag} comment"},
     )
     review.moderation_reason = f"{SECRET} {tag} moderation"
     save_as(review, by)
@@ -197,12 +198,12 @@ def test_purge_removes_only_expired_unheld_personal_data_and_its_history(world, 
     assert purged.anonymised_at is not None
     for review in Review.objects.filter(id__in=purged_ids):
         assert review.purged_at is not None
-        assert review.practice_rationale == ""
+        assert review.grade("practice", "rationale") == ""
         assert standard(review.answers, "basic_details")["comment"] == ""
         # What the figures count stays: every standard's result.
         assert standard(review.answers, "basic_details")["result"] == before[review.pk]
         assert review.moderation_reason == review.age_as_written == ""
-        assert review.practice_grade and review.legal_status and review.gender
+        assert review.grade("practice") and review.legal_status and review.gender
     for model, field in [
         (ThemeFinding, "strengths"), (Conversation, "their_words"), (ReviewEvent, "reason"),
         (ReviewResponse, "text"), (Alert, "concern"), (Recommendation, "action"),
@@ -224,9 +225,13 @@ def test_purge_removes_only_expired_unheld_personal_data_and_its_history(world, 
         assert not model.history.filter(review__in=purged_ids).exists()
     assert not Recommendation.history.filter(review__in=purged_ids).exists()
     assert not ImpactCheck.history.filter(recommendation__review__in=purged_ids).exists()
+
     # The secret words survive only for the held and unexpired children.
-    assert not Review.objects.filter(id__in=purged_ids, practice_rationale__contains=SECRET)
-    assert Review.objects.filter(child=held, practice_rationale__contains="held").exists()
+    def reasons(reviews):
+        return [review.grade("practice", "rationale") for review in reviews]
+
+    assert not any(SECRET in text for text in reasons(Review.objects.filter(id__in=purged_ids)))
+    assert any("held" in text for text in reasons(Review.objects.filter(child=held)))
 
 
 def test_a_child_with_a_review_still_kept_is_not_anonymised(world, actor):
@@ -253,7 +258,7 @@ def test_unfinished_expired_reviews_are_kept_and_reported(world, actor):
     result = purge_expired(by=actor, today=TODAY)
     assert review.pk not in result.review_ids
     assert result.kept["not final"] == 1
-    assert Review.objects.get(pk=review.pk).practice_rationale.startswith(SECRET)
+    assert Review.objects.get(pk=review.pk).grade("practice", "rationale").startswith(SECRET)
 
 
 def test_cohort_and_published_figures_are_unchanged_by_the_purge(world, actor):
@@ -398,7 +403,7 @@ def test_subject_access_export_holds_everything_about_one_child_and_nobody_else(
         assert exported == {row.pk for row in rows}, name
         assert exported, f"{name} is empty: the test world should give it rows"
     # Every field of a review is there, and the words.
-    assert set(data["reviews.json"][0]["fields"]) >= {"answers", "practice_rationale"}
+    assert set(data["reviews.json"][0]["fields"]) >= {"answers", "practice_outcome_reason"}
     assert any("held comment" in json.dumps(row["fields"]["answers"])
                for row in data["reviews.json"])  # fmt: skip
     assert any("held words" in row["fields"]["their_words"] for row in data["conversations.json"])

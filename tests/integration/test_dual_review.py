@@ -11,7 +11,7 @@ from django.urls import reverse
 from practice_review.accounts.models import StaffMember
 from practice_review.reports.figures import cohort_figures
 from practice_review.reviews.models import Review
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, regrade
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,8 @@ def live(cast):
         selected_by="QA",
         selection_reason="mixed",
     )
-    Review.objects.filter(pk=review.pk).update(
+    regrade(
+        Review.objects.filter(pk=review.pk),
         cohort=cohort,
         status="in_progress",
         practice_grade="requires_improvement",
@@ -91,7 +92,7 @@ def test_the_second_reviewer_grades_blind_and_then_both_see_both(client, cast, l
         },
     )
     live.refresh_from_db()
-    assert (live.second_practice_grade, live.second_rationale) == ("good", "Timely visits.")
+    assert (live.grade("practice", "second"), live.second_rationale) == ("good", "Timely visits.")
     assert client.get(reverse("second_grades", args=[live.pk])).status_code == 404  # once only
 
     page = page_text(client.get(reverse("review_detail", args=[live.pk])))
@@ -146,16 +147,16 @@ def test_only_the_second_reviewer_records_second_grades(client, cast, live):
         response = client.get(reverse("review_second_reviewer", args=[live.pk]))
         assert response.status_code == 404, role
     live.refresh_from_db()
-    assert live.second_practice_grade is None
+    assert live.grade("practice", "second") is None
 
 
 def test_no_second_reviewer_after_moderation_and_no_pairing_with_oneself(client, cast, live):
     from practice_review.reviews import actions
 
-    Review.objects.filter(pk=live.pk).update(status="final", moderated_practice_grade="good")
+    regrade(Review.objects.filter(pk=live.pk), status="final", moderated_practice_grade="good")
     response = add_second(client, cast, live)
     assert "a second review would not be blind" in page_text(response)
-    Review.objects.filter(pk=live.pk).update(status="in_progress", moderated_practice_grade=None)
+    regrade(Review.objects.filter(pk=live.pk), status="in_progress", moderated_practice_grade=None)
     add_second(client, cast, live)
     live.refresh_from_db()
     with pytest.raises(actions.NotAllowed, match="second reviewer: choose someone else"):
@@ -201,9 +202,9 @@ def test_agreement_keeps_the_grades_given_before_either_saw_the_other(client, ca
         },
     )
     live.refresh_from_db()
-    assert live.paired_practice_grade == "requires_improvement"
+    assert live.grade("practice", "paired") == "requires_improvement"
     # Reopened, the first reviewer moves to the second reviewer's grade; the pair does not.
     actions.reopen_review(review=live, by=cast["qa_lead"], reason="New information.")
-    Review.objects.filter(pk=live.pk).update(practice_grade="good", status="submitted")
+    regrade(Review.objects.filter(pk=live.pk), practice_grade="good", status="submitted")
     agreement = cohort_figures(live.cohort)["agreement"]["practice"]
     assert (agreement["pairs"], agreement["exact_agreement_pct"]) == (1, 0.0)

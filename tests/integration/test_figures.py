@@ -54,7 +54,7 @@ def test_moderated_grades_count_and_the_originals_stay(seeded, actor):
     assert figures["both_outstanding"] == 5
     assert figures["moderated"] == 1
     assert figures["grades_changed_at_moderation"] == {"practice": 1, "outcome": 0}
-    assert Review.objects.get(child__case_ref="C1001").practice_grade == "outstanding"
+    assert Review.objects.get(child__case_ref="C1001").grade("practice") == "outstanding"
 
 
 def test_only_completed_reviews_are_counted(seeded):

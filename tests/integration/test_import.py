@@ -71,9 +71,9 @@ def test_a_changed_row_updates_the_review_and_history_keeps_the_old_value(seeded
     result = import_reviews(data=csv_bytes(rows), file_name="changed.csv", by=actor)
     assert (result.created, result.updated, result.unchanged) == (0, 1, 23)
     review = Review.objects.get(child__case_ref="C1001")
-    assert review.practice_grade == "good"
+    assert review.grade("practice") == "good"
     history = list(review.history.order_by("history_date"))
-    assert [h.practice_grade for h in history] == ["outstanding", "good"]
+    assert [h.answers["grades"]["practice"]["grade"] for h in history] == ["outstanding", "good"]
     assert history[-1].history_user == actor
     assert history[-1].history_type == "~"
 
@@ -82,13 +82,13 @@ def test_a_blank_moderated_cell_never_removes_a_moderation(seeded, actor):
     rows = seed_rows()
     rows[0]["moderated_practice_grade"] = "good"
     import_reviews(data=csv_bytes(rows), file_name="moderated.csv", by=actor)
-    assert Review.objects.get(child__case_ref="C1001").moderated_practice_grade == "good"
+    assert Review.objects.get(child__case_ref="C1001").grade("practice", "moderated") == "good"
     assert figures_for(SEPTEMBER)["practice"]["outstanding"] == 7  # the counted grade
 
     rows[0]["moderated_practice_grade"] = ""
     result = import_reviews(data=csv_bytes(rows), file_name="blank.csv", by=actor)
     assert result.updated == 0
-    assert Review.objects.get(child__case_ref="C1001").moderated_practice_grade == "good"
+    assert Review.objects.get(child__case_ref="C1001").grade("practice", "moderated") == "good"
 
 
 def test_a_file_with_bad_rows_writes_nothing_and_names_every_bad_row(seeded, actor):

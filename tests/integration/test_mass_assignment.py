@@ -29,7 +29,9 @@ pytestmark = pytest.mark.django_db
 DATE = "20/11/2026"
 PROTECTED = {
     Review: ["reviewer_id", "second_reviewer_id", "status", "version", "cohort_id", "child_id",
-             "moderated_practice_grade", "moderated_outcome_grade", "imported"],
+             # The grades agreed at moderation, in the answers document (reviews/answers.py).
+             "answers__grades__practice__moderated", "answers__grades__outcome__moderated",
+             "imported"],
     User: ["role", "is_superuser", "is_staff", "is_active", "staff_member_id"],
     Recommendation: ["owner_id", "created_by_id", "review_id", "cohort_id", "level", "status"],
     Alert: ["raised_by_id", "review_id", "must_act_id", "escalation_level"],
@@ -154,8 +156,8 @@ def cases(world, cast):
                          {"practice_grade": "good", "outcome_grade": "good", "reason": "Agreed."},
                          {("Review", item.review_id, "status"),
                           ("Review", item.review_id, "version"),
-                          ("Review", item.review_id, "moderated_practice_grade"),
-                          ("Review", item.review_id, "moderated_outcome_grade")}),
+                          ("Review", item.review_id, "answers__grades__practice__moderated"),
+                          ("Review", item.review_id, "answers__grades__outcome__moderated")}),
         "learning point": Case("qa_lead", reverse("meeting_learning", args=[meeting.pk]),
                                {"learning-text": "Learnt.", "learning-theme": ""}),
         "meeting recommendation": Case(

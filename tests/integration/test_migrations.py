@@ -1,7 +1,12 @@
-"""Alerts and recommendations moved out of the reviews app into apps of their own
-(docs/architecture.md). A council's database made before the move must keep every row, every
-history row and every link: the migrations move Django's idea of the models and rename the
-tables, never copying a row. Proved both ways on a real database."""
+"""Migrations that move a council's data, proved both ways on a real database.
+
+Alerts and recommendations moved out of the reviews app into apps of their own
+(docs/architecture.md): a database made before the move must keep every row, every history row
+and every link; the migrations move Django's idea of the models and rename the tables, never
+copying a row. The grades moved from columns into each review's answers document (ADR 0007):
+every review, history row and moderation decision keeps its grades."""
+
+import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -10,6 +15,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from practice_review.alerts.actions import raise_alert
+from practice_review.moderation import actions as moderation_actions
 from practice_review.reviews.models import Review
 from practice_review.tracker.actions import add_update
 from practice_review.tracker.models import Recommendation
@@ -78,3 +84,57 @@ def test_the_move_keeps_every_alert_and_recommendation_with_its_history(cast):
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA foreign_key_check")
             assert cursor.fetchall() == []
+
+
+# Every app as it stood before the grades moved into the answers document (ADR 0007, stage 3).
+BEFORE_THE_GRADES_MOVED = [
+    ("reviews", "0016_theme_follows_template"),
+    ("moderation", "0003_theme_follows_template"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_grades_move_into_the_answers_and_back_with_their_history_and_decisions(cast):
+    actor = cast["qa_lead"]
+    reviews = list(Review.objects.order_by("id")[:2])
+    moderated, dual = reviews
+    Review.objects.filter(pk=moderated.pk).update(status="submitted")
+    meeting = moderation_actions.plan_meeting(
+        by=actor, held_on=datetime.date(2026, 1, 15), attendees="QA lead",
+        reviews=[Review.objects.get(pk=moderated.pk)],
+    )  # fmt: skip
+    item = meeting.agenda.get()
+    moderation_actions.moderate(by=actor, item=item, reason="Agreed.",
+                                grades={"practice": "good", "outcome": "inadequate"})  # fmt: skip
+    grades = Review.objects.get(pk=moderated.pk).answers["grades"]
+    history = Review.history.filter(id=moderated.pk).count()
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        old = migrate(BEFORE_THE_GRADES_MOVED)
+        row = old.get_model("reviews", "Review").objects.get(pk=moderated.pk)
+        assert (row.practice_grade, row.moderated_practice_grade, row.moderated_outcome_grade) == (
+            grades["practice"]["grade"], "good", "inadequate",
+        )  # fmt: skip
+        assert row.practice_rationale == grades["practice"].get("rationale", "")
+        assert "grades" not in row.answers
+        past = old.get_model("reviews", "HistoricalReview").objects.filter(id=moderated.pk)
+        assert past.count() == history and past.latest("history_id").moderated_outcome_grade
+        decision = old.get_model("moderation", "AgendaReview").objects.get(pk=item.pk)
+        assert (decision.practice_grade, decision.outcome_grade) == ("good", "inadequate")
+        # An imported dual review, as files gave them before: second grades, no date recorded.
+        old.get_model("reviews", "Review").objects.filter(pk=dual.pk).update(
+            second_practice_grade="good", second_outcome_grade="good", second_graded_at=None
+        )
+    finally:
+        new = migrate(latest)
+    row = new.get_model("reviews", "Review").objects.get(pk=moderated.pk)
+    assert row.answers["grades"] == grades
+    assert new.get_model("reviews", "HistoricalReview").objects.filter(id=moderated.pk).count() == (
+        history
+    )
+    decision = new.get_model("moderation", "AgendaReview").objects.get(pk=item.pk)
+    assert decision.agreed_grades == {"practice": "good", "outcome": "inadequate"}
+    second = new.get_model("reviews", "Review").objects.get(pk=dual.pk)
+    assert second.answers["grades"]["outcome"]["second"] == "good"
+    assert second.second_graded_at is not None  # the app now knows its second grades are in

@@ -13,7 +13,7 @@ from practice_review.reports.figures import cohort_figures
 from practice_review.reviews.models import Review
 from practice_review.reviews.queries import find_cohort
 from practice_review.tracker.models import Recommendation
-from tests.conftest import PASSWORD, SEPTEMBER
+from tests.conftest import PASSWORD, SEPTEMBER, regrade
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +29,19 @@ def submitted(cast):
     reviewers disagree, and a plain one."""
     september = Review.objects.filter(cohort=find_cohort(SEPTEMBER))
     gap = september.get(child__initials="AS-S")
-    plain = september.filter(practice_grade="outstanding", outcome_grade="outstanding").first()
+    plain = september.filter(answers__grades__practice__grade="outstanding",
+                             answers__grades__outcome__grade="outstanding").first()  # fmt: skip
     dual = september.exclude(pk__in=[gap.pk, plain.pk]).first()
-    Review.objects.filter(pk=dual.pk).update(
+    regrade(
+        dual,
         second_reviewer=StaffMember.objects.get(name="Head of Safeguarding and QA"),
         second_practice_grade="requires_improvement",
-        second_outcome_grade=dual.outcome_grade,
+        second_outcome_grade=dual.grade("outcome"),
     )
-    Review.objects.filter(pk__in=[gap.pk, plain.pk, dual.pk]).update(
-        status="submitted", moderated_practice_grade=None, moderated_outcome_grade=None
-    )
+    regrade(
+        Review.objects.filter(pk__in=[gap.pk, plain.pk, dual.pk]),
+        status="submitted", moderated_practice_grade=None, moderated_outcome_grade=None,
+    )  # fmt: skip
     return {"gap": gap, "dual": dual, "plain": plain}
 
 
@@ -93,7 +96,7 @@ def test_changing_a_grade_needs_a_reason_and_keeps_the_reviewers_grade(client, c
     assert response.status_code == 200
     assert "Give the reason for changing the grade" in page_text(response)
     review = Review.objects.get(pk=submitted["gap"].pk)
-    assert (review.status, review.moderated_practice_grade) == ("submitted", None)
+    assert (review.status, review.grade("practice", "moderated")) == ("submitted", None)
 
     response = client.post(
         url,
@@ -106,7 +109,10 @@ def test_changing_a_grade_needs_a_reason_and_keeps_the_reviewers_grade(client, c
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.status == "final"
-    assert (review.practice_grade, review.moderated_practice_grade) == ("outstanding", "good")
+    assert (review.grade("practice"), review.grade("practice", "moderated")) == (
+        "outstanding",
+        "good",
+    )
     assert review.events.last().reason.startswith("Moderated at the Moderation meeting")
     after = cohort_figures(find_cohort(SEPTEMBER))
     assert after["practice"]["outstanding"] == before["practice"]["outstanding"] - 1
@@ -122,12 +128,14 @@ def test_confirming_grades_makes_the_review_final_and_counts_it_moderated(client
     item = meeting.agenda.get(review=review)
     client.post(
         reverse("meeting_decide", args=[meeting.pk, item.pk]),
-        {"practice_grade": review.practice_grade, "outcome_grade": review.outcome_grade},
+        {"practice_grade": review.grade("practice"), "outcome_grade": review.grade("outcome")},
     )
     item.refresh_from_db()
     assert item.decided and not item.changed
     review.refresh_from_db()
-    assert review.status == "final" and review.moderated_practice_grade == review.practice_grade
+    assert review.status == "final" and review.grade("practice", "moderated") == review.grade(
+        "practice"
+    )
     figures = cohort_figures(find_cohort(SEPTEMBER))
     assert figures["moderated"] == 1 and figures["grades_changed_at_moderation"]["practice"] == 0
 
@@ -292,14 +300,15 @@ def test_a_reopened_review_counts_its_own_grades_until_moderated_again(client, c
     review = Review.objects.get(pk=submitted["plain"].pk)
     review_actions.reopen_review(review=review, by=cast["qa_lead"], reason="New information.")
     review.refresh_from_db()
-    assert (review.moderated_practice_grade, review.moderation_reason) == (None, "")
+    assert (review.grade("practice", "moderated"), review.moderation_reason) == (None, "")
     item.refresh_from_db()
-    assert item.practice_grade == "inadequate"  # the meeting's record stays as it was
+    assert item.agreed_grades["practice"] == "inadequate"  # the meeting's record stays as it was
     assert cohort_figures(find_cohort(SEPTEMBER))["grades_changed_at_moderation"]["practice"] == 0
 
 
 def test_a_dual_review_is_moderated_only_once_both_reviewers_have_graded(client, cast, submitted):
-    Review.objects.filter(pk=submitted["plain"].pk).update(
+    regrade(
+        Review.objects.filter(pk=submitted["plain"].pk),
         second_reviewer=StaffMember.objects.get(name="Head of Safeguarding and QA"),
         second_practice_grade=None,
         second_outcome_grade=None,

@@ -33,7 +33,7 @@ from practice_review.reviews.answers import with_standard_values
 from practice_review.reviews.models import Child, Conversation, Review, ReviewEvent, ThemeFinding
 from practice_review.reviews.queries import find_cohort
 from practice_review.tracker.models import Recommendation
-from tests.conftest import SEPTEMBER
+from tests.conftest import SEPTEMBER, regrade
 from tests.integration.access_world import build_world
 from tests.integration.url_access import ACCESS, CHILD, CONVERSATION, kwargs_for
 
@@ -112,8 +112,10 @@ def marked(cast):
     submitted = world["submitted"]
     Review.objects.filter(pk=submitted.pk).update(answers=commented(submitted, "MK-HS-COMMENT"))
     dual = world["dual"]
-    Review.objects.filter(pk=dual.pk).update(
-        practice_rationale="MK-FIRST-RATIONALE", answers=commented(dual, "MK-DUAL-COMMENT")
+    regrade(
+        Review.objects.filter(pk=dual.pk),
+        practice_rationale="MK-FIRST-RATIONALE",
+        answers=commented(dual, "MK-DUAL-COMMENT"),
     )
     ThemeFinding.objects.filter(review=dual).update(development="MK-DUAL-FINDING")
     Conversation.objects.create(review=dual, held_with="practitioner", held_on=dual.review_date,

@@ -20,6 +20,7 @@ from practice_review.reviews.models import Child, Cohort, GradeDescriptor, Revie
 from practice_review.reviews.queries import section_values
 from practice_review.reviews.template_actions import load_template
 from practice_review.tracker import actions as tracker_actions
+from tests.conftest import regrade
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +215,7 @@ def test_autosaves_answer_with_the_new_version_and_never_conflict_with_themselve
     assert second.status_code == 200 and second.json()["version"] == 2
     assert "saved_at" in second.json()
     review.refresh_from_db()
-    assert review.practice_grade == "outstanding"
+    assert review.grade("practice") == "outstanding"
 
 
 def test_a_second_editor_of_the_same_section_is_told_and_nothing_is_overwritten(
@@ -229,7 +230,7 @@ def test_a_second_editor_of_the_same_section_is_told_and_nothing_is_overwritten(
     assert "Someone else saved this section while you were editing it" in page
     assert "Good" in page and "Inadequate" in page
     review.refresh_from_db()
-    assert review.practice_grade == "good"
+    assert review.grade("practice") == "good"
     stale_data = {"practice_grade": "inadequate", "version": 0}
     autosave = post_section(client, review, "grades", stale_data, autosave=True)
     assert autosave.status_code == 409 and autosave.json()["conflict"] == ["practice_grade"]
@@ -237,7 +238,7 @@ def test_a_second_editor_of_the_same_section_is_told_and_nothing_is_overwritten(
     again = post_section(client, review, "grades", {"practice_grade": "inadequate", "version": 1})
     assert again.status_code == 302
     review.refresh_from_db()
-    assert review.practice_grade == "inadequate"
+    assert review.grade("practice") == "inadequate"
 
 
 def test_editing_different_sections_at_once_never_conflicts(client, cast, review):
@@ -255,7 +256,7 @@ def test_protected_fields_cannot_be_set_through_the_form(client, cast, review):
     })  # fmt: skip
     review.refresh_from_db()
     assert review.status == "in_progress" and review.reviewer == staff("Independent Associate")
-    assert review.moderated_practice_grade is None
+    assert review.grade("practice", "moderated") is None
 
 
 def test_the_grades_page_shows_the_descriptors(client, cast, review):
@@ -281,7 +282,7 @@ def test_a_template_without_descriptors_shows_the_councils_and_its_own_grade_wor
     page = client.get(section_url(review, "grades")).content.decode()
     assert "The council&#x27;s own words for good." in page
     assert "the council&#x27;s grade descriptors, version 1" in page
-    assert "Grade practice and outcomes for the child separately." in page
+    assert "Grade each separately: practice, outcomes for the child." in page
     assert re.search(r"<legend[^>]*>\s*Practice\s*</legend>", page)  # the template's word
 
 
@@ -633,7 +634,7 @@ def test_the_first_item_added_starts_the_review_once_and_keeps_a_save_made_meanw
     to a review loaded before someone else saved it must not write the stale copy back over their
     save."""
     stale = Review.objects.get(pk=review.pk)  # loaded before the other save, still "assigned"
-    Review.objects.filter(pk=review.pk).update(practice_rationale="saved meanwhile")
+    regrade(Review.objects.filter(pk=review.pk), practice_rationale="saved meanwhile")
     for _ in range(2):
         actions.add_conversation(
             review=stale, by=cast["reviewer_independent"], held_with="social_worker",
@@ -641,7 +642,7 @@ def test_the_first_item_added_starts_the_review_once_and_keeps_a_save_made_meanw
         )  # fmt: skip
     review.refresh_from_db()
     assert review.status == "in_progress"
-    assert review.practice_rationale == "saved meanwhile"
+    assert review.grade("practice", "rationale") == "saved meanwhile"
     started = ReviewEvent.objects.filter(review=review, to_status="in_progress")
     assert started.count() == 1
 
@@ -721,7 +722,8 @@ def test_two_tabs_changing_different_answers_keep_both_changes(client, cast, rev
         response.content.decode()
     )
     review.refresh_from_db()
-    assert (review.practice_grade, review.practice_rationale, review.outcome_grade) == (
+    assert (review.grade("practice"), review.grade("practice", "rationale"),
+            review.grade("outcome")) == (
         "good", "Tab A's reasons.", "requires_improvement"
     )  # fmt: skip
     assert review.section_versions["grades"] == 2
@@ -748,10 +750,14 @@ def test_two_tabs_changing_the_same_answer_are_shown_only_that_answer_and_save_a
     assert tab_b.value("practice_rationale") == ["Tab A's reasons."]
     assert tab_b.value("outcome_rationale") == ["Tab B's reasons."]
     review.refresh_from_db()
-    assert (review.practice_grade, review.outcome_rationale) == ("good", "")  # nothing written
+    assert (review.grade("practice"), review.grade("outcome", "rationale")) == (
+        "good",
+        "",
+    )  # nothing written
     assert tab_b.save().status_code == 302  # "Save again": a deliberate choice
     review.refresh_from_db()
-    assert (review.practice_grade, review.practice_rationale, review.outcome_rationale) == (
+    assert (review.grade("practice"), review.grade("practice", "rationale"),
+            review.grade("outcome", "rationale")) == (
         "inadequate", "Tab A's reasons.", "Tab B's reasons."
     )  # fmt: skip
 
@@ -799,7 +805,10 @@ def test_an_autosave_from_a_stale_tab_merges_and_tells_the_page_what_to_show(cli
     body = answer.json()
     assert body["version"] == 2 and body["kept"] == {"practice_grade": ["good"]}
     review.refresh_from_db()
-    assert (review.practice_grade, review.outcome_rationale) == ("good", "Typed in tab B.")
+    assert (review.grade("practice"), review.grade("outcome", "rationale")) == (
+        "good",
+        "Typed in tab B.",
+    )
     # The page takes the new version and loaded answers (as autosave.js does): no conflict later.
     tab_b.set("version", str(body["version"]))
     tab_b.set("base", body["base"])
@@ -824,7 +833,7 @@ def test_a_tampered_loaded_copy_merges_nothing_silently(client, cast, review):
     tab_b.set("outcome_grade", "inadequate")
     page = tab_b.save().content.decode()
     assert "Someone else saved this section while you were editing it" in page
-    assert Review.objects.get(pk=review.pk).outcome_grade is None
+    assert Review.objects.get(pk=review.pk).grade("outcome") is None
 
 
 # -------------------------------------------------------------- once the review is submitted
@@ -895,7 +904,7 @@ def test_every_page_of_the_form_sends_a_submitted_review_to_its_page_and_says_si
         page = client.get(response["Location"]).content.decode()
         assert SUBMITTED_ON in page and "govuk-notification-banner" in page, where
     review.refresh_from_db()
-    assert review.practice_grade is None and review.history.count() == history
+    assert review.grade("practice") is None and review.history.count() == history
     assert review.conversations.count() == 1 and review.recommendations.count() == 1
 
 
@@ -906,7 +915,7 @@ def test_an_autosave_to_a_submitted_review_is_told_so_in_words(client, cast, clo
                             autosave=True)  # fmt: skip
     assert response.status_code == 409
     assert response.json() == {"submitted": SUBMITTED_ON}
-    assert Review.objects.get(pk=review.pk).practice_grade is None
+    assert Review.objects.get(pk=review.pk).grade("practice") is None
 
 
 @pytest.mark.parametrize("person", ["reviewer_internal", "outsider", "admin"])
@@ -930,4 +939,4 @@ def test_a_reopened_review_can_be_changed_again(client, cast, closed):
     assert client.get(section_url(review, "grades")).status_code == 200
     response = post_section(client, review, "grades", {"practice_grade": "good", "version": 0})
     assert response.status_code == 302
-    assert Review.objects.get(pk=review.pk).practice_grade == "good"
+    assert Review.objects.get(pk=review.pk).grade("practice") == "good"

@@ -14,7 +14,7 @@ from practice_review.reviews.importing import import_reviews
 from practice_review.reviews.models import Review
 from practice_review.reviews.queries import find_cohort
 from practice_review.site.management.commands.demo import DEMO_STAFF_NAMES, council_staff_records
-from tests.conftest import SEED_FILE, SEPTEMBER
+from tests.conftest import SEED_FILE, SEPTEMBER, regrade
 from tests.integration.access_world import build_world
 from tests.integration.helpers import table_counts
 
@@ -136,8 +136,10 @@ def test_the_agreement_page_names_each_reviewer_as_recorded(client, cast, actor)
     reviewer = StaffMember.objects.get(name="Independent Associate")
     reviewer.initials = "IA"
     reviewer.save()
-    Review.objects.filter(cohort=find_cohort(SEPTEMBER), reviewer=reviewer).update(
-        moderated_practice_grade="good", moderated_outcome_grade="good"
+    regrade(
+        Review.objects.filter(cohort=find_cohort(SEPTEMBER), reviewer=reviewer),
+        moderated_practice_grade="good",
+        moderated_outcome_grade="good",
     )
     client.force_login(cast["qa_lead"])
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practice_review.reports.models import PublishedFile, PublishedReport, SummaryReport
+from practice_review.reviews.answers import with_grades
 from practice_review.reviews.models import Cohort, Review
 from practice_review.reviews.queries import find_cohort
 from tests.conftest import JULY, PASSWORD, SEPTEMBER
@@ -235,7 +236,9 @@ def test_publishing_freezes_figures_narrative_and_files(client, cast):
     # The reviews change after publishing: one practice grade drops to inadequate.
     Review.objects.filter(cohort__name=SEPTEMBER).order_by("id").first()
     review = Review.objects.filter(cohort=find_cohort(SEPTEMBER)).order_by("id").first()
-    review.practice_grade = review.moderated_practice_grade = "inadequate"
+    review.answers = with_grades(
+        review.answers, {"practice": {"grade": "inadequate", "moderated": "inadequate"}}
+    )
     review.save()
     assert client.get(url).content == before  # the same file, byte for byte
     document = docx.Document(io.BytesIO(before))

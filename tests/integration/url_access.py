@@ -23,7 +23,6 @@ use it.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from practice_review.accounts.models import AccountChangeRequest
@@ -104,9 +103,7 @@ COMPLETED_REVIEW = Kind(
 )
 REVIEW_WITHOUT_SECOND_GRADES = Kind(
     "review the second reviewer has not graded",
-    lambda: Review.objects.filter(
-        Q(second_practice_grade__isnull=True) | Q(second_outcome_grade__isnull=True)
-    ),
+    lambda: Review.objects.filter(second_graded_at__isnull=True),
     reviews_visible_to,
     _review_kwargs,
 )

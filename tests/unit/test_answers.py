@@ -4,10 +4,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from practice_review.reviews.answers import (
+    grade,
+    grade_field,
+    grade_values,
     question_values,
     standard,
     standard_fields,
     standard_values,
+    with_grade_values,
+    with_grades,
     with_question_values,
     with_standard_values,
     without_words,
@@ -62,6 +67,40 @@ def test_the_purge_keeps_what_the_figures_count_and_clears_the_words():
         "standards": {"a": {"result": "not_met", "comment": "", "put_right": True}},
         "questions": {"voice_recorded": False},
     }
+
+
+def test_grades_are_named_as_review_files_name_them():
+    assert [grade_field("practice", part) for part in ("grade", "rationale", "moderated",
+            "second")] == ["practice_grade", "practice_rationale", "moderated_practice_grade",
+                           "second_practice_grade"]  # fmt: skip
+
+
+def test_a_grade_not_given_reads_as_none_and_its_reasons_as_blank():
+    assert grade({}, "practice") is None
+    assert grade({}, "practice", "rationale") == ""
+    assert grade_values({}, ["outcome"]) == {"outcome_grade": None, "outcome_rationale": ""}
+
+
+def test_setting_grades_keeps_the_other_parts_and_axes_and_blank_takes_one_away():
+    answers = {"standards": {"a": {"result": "met"}},
+               "grades": {"practice": {"grade": "good", "rationale": "Why."},
+                          "outcome": {"grade": "inadequate"}}}  # fmt: skip
+    changed = with_grade_values(
+        answers, ["practice", "outcome"],
+        {"moderated_practice_grade": "outstanding", "outcome_grade": None, "other": 1},
+    )  # fmt: skip
+    assert changed == {"standards": {"a": {"result": "met"}},
+                       "grades": {"practice": {"grade": "good", "rationale": "Why.",
+                                               "moderated": "outstanding"}}}  # fmt: skip
+    assert answers["grades"]["outcome"] == {"grade": "inadequate"}  # a copy: the original stays
+    assert with_grades({"grades": {"practice": {"grade": "good"}}},
+                       {"practice": {"grade": ""}}) == {}  # fmt: skip
+
+
+def test_the_purge_keeps_the_grades_and_clears_their_reasons():
+    answers = {"grades": {"practice": {"grade": "good", "rationale": "About the child",
+                                       "second": "good"}}}  # fmt: skip
+    assert without_words(answers) == {"grades": {"practice": {"grade": "good", "second": "good"}}}
 
 
 words = st.text(max_size=20)

@@ -11,9 +11,10 @@ import pytest
 from django.apps import apps
 
 from practice_review.audit.history import field_kind
-from practice_review.audit.rules import change_entry, keeps_value
+from practice_review.audit.rules import change_entry, document_entry, keeps_value
 from practice_review.core import personal_data
 from practice_review.core.personal_data import never_a_value
+from practice_review.reviews.answers import without_words
 
 
 @pytest.mark.parametrize(
@@ -104,12 +105,12 @@ def test_every_free_text_field_of_every_model_with_history_is_never_kept():
 def test_field_kinds_follow_the_field_classes():
     review = apps.get_model("reviews", "Review")
     kinds = {name: field_kind(review._meta.get_field(name)) for name in [
-        "status", "practice_rationale", "imported", "version", "review_date", "second_graded_at",
+        "status", "moderation_reason", "imported", "version", "review_date", "second_graded_at",
         "reviewer", "section_versions",
     ]}  # fmt: skip
     assert kinds == {
         "status": "choice",
-        "practice_rationale": "text",
+        "moderation_reason": "text",
         "imported": "boolean",
         "version": "number",
         "review_date": "date",
@@ -117,3 +118,18 @@ def test_field_kinds_follow_the_field_classes():
         "reviewer": "foreign key",
         "section_versions": "text",
     }
+
+
+def test_a_changed_document_keeps_the_changed_values_the_purge_keeps_and_no_words():
+    """A review's answers (reviews/answers.py): a grade's change is kept, before and after; its
+    reasons and a standard's comment are never in the trail, only that something changed."""
+    before = {"grades": {"practice": {"grade": "good", "rationale": "About the child"}},
+              "standards": {"a": {"result": "met", "comment": "Words"}}}  # fmt: skip
+    after = {"grades": {"practice": {"grade": "outstanding", "rationale": "Other words"}},
+             "standards": {"a": {"result": "met", "comment": "New words"}}}  # fmt: skip
+    entry = document_entry(without_words, before, after)
+    assert entry == {"before": {"grades": {"practice": {"grade": "good"}}},
+                     "after": {"grades": {"practice": {"grade": "outstanding"}}}}  # fmt: skip
+    assert "words" not in repr(entry).lower()
+    reworded = {**before, "standards": {"a": {"result": "met", "comment": "Changed"}}}
+    assert document_entry(without_words, before, reworded) == {"changed": True}

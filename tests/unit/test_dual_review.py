@@ -1,5 +1,6 @@
 """Dual review's pure rules: who sees the first reviewer's write-up, and whose grades, when."""
 
+import datetime
 from types import SimpleNamespace
 
 import pytest
@@ -11,18 +12,15 @@ FIRST, SECOND, SOMEONE_ELSE = 1, 2, 3
 
 
 def review(status=ReviewStatus.SUBMITTED, second_graded=False, **changes):
-    grade = "good" if second_graded else None
+    second = {"second": "good"} if second_graded else {}
     fields = {
         "status": status,
         "reviewer_id": FIRST,
         "second_reviewer_id": SECOND,
-        "practice_grade": "good",
-        "outcome_grade": "good",
-        "second_practice_grade": grade,
-        "second_outcome_grade": grade,
-        "paired_practice_grade": None,
-        "paired_outcome_grade": None,
-    }
+        "second_graded_at": datetime.datetime(2025, 3, 1, 12, 0) if second_graded else None,
+        "answers": {"grades": {"practice": {"grade": "good", **second},
+                               "outcome": {"grade": "requires_improvement", **second}}},
+    }  # fmt: skip
     return SimpleNamespace(**{**fields, **changes})
 
 
@@ -61,3 +59,19 @@ def test_the_second_grades_are_hidden_from_the_first_reviewer_until_both_have_gr
     assert dual_review.second_grades_hidden_from(first, review(ReviewStatus.IN_PROGRESS, True))
     assert not dual_review.second_grades_hidden_from(first, review(second_graded=True))
     assert not dual_review.second_grades_hidden_from(person(), review(second_graded=True))
+
+
+def test_the_pair_keeps_the_first_reviewers_grade_on_every_axis_once_both_have_graded():
+    assert dual_review.pair_completed(review(second_graded=True)) == {
+        "practice": {"paired": "good"},
+        "outcome": {"paired": "requires_improvement"},
+    }
+    assert dual_review.pair_completed(review()) == {}  # the second has not graded
+    kept = review(second_graded=True)
+    kept.answers["grades"]["practice"]["paired"] = "outstanding"
+    assert dual_review.pair_completed(kept) == {}  # kept already: never overwritten
+
+
+def test_a_disagreement_names_each_axis_the_two_grade_differently():
+    assert dual_review.disagreement(review(second_graded=True)) == ["outcome"]
+    assert dual_review.disagreement(review()) == []

@@ -5,13 +5,16 @@ from types import SimpleNamespace
 
 import pytest
 
+from practice_review.core.audit_templates import GradeAxis, Level, built_in
 from practice_review.moderation.agenda import disagreement, next_meeting_due, reasons_for
+from practice_review.reviews.answers import with_grades
 
 
-def review(practice="good", outcome="good", second_practice=None, second_outcome=None):
-    return SimpleNamespace(practice_grade=practice, outcome_grade=outcome,
-                           second_practice_grade=second_practice,
-                           second_outcome_grade=second_outcome)  # fmt: skip
+def review(practice="good", outcome="good", second_practice=None, second_outcome=None, axes=None):
+    given = {"practice": {"grade": practice, "second": second_practice},
+             "outcome": {"grade": outcome, "second": second_outcome}}  # fmt: skip
+    grades = with_grades({}, given).get("grades", {})
+    return SimpleNamespace(answers={"grades": grades}, axes=axes or built_in().grades)
 
 
 def test_every_review_is_there_because_it_was_submitted():
@@ -30,6 +33,21 @@ def test_every_review_is_there_because_it_was_submitted():
 )
 def test_a_practice_and_outcome_gap_is_picked_out(practice, outcome, gap):
     assert ("gap" in reasons_for(review(practice, outcome))) is gap
+
+
+def test_a_template_without_both_practice_and_outcome_has_no_gap_cases():
+    own = (GradeAxis("practice", "Practice", "custom",
+                     (Level("strong", "Strong"), Level("weak", "Weak")), "strong"),)  # fmt: skip
+    assert reasons_for(review("strong", "", axes=own)) == ["submitted"]
+
+
+def test_a_gap_follows_each_axis_own_good_or_better_cut():
+    levels = (Level("secure", "Secure"), Level("emerging", "Emerging"), Level("unsafe", "Unsafe"))
+    own = (GradeAxis("practice", "Practice", "custom", levels, "secure"),
+           GradeAxis("outcome", "Outcomes", "custom", levels, "emerging"))  # fmt: skip
+    assert reasons_for(review("secure", "unsafe", axes=own)) == ["submitted", "gap"]
+    assert reasons_for(review("secure", "emerging", axes=own)) == ["submitted"]  # emerging: good
+    assert reasons_for(review("emerging", "unsafe", axes=own)) == ["submitted"]
 
 
 def test_a_dual_review_disagreement_names_the_axes():

@@ -84,6 +84,16 @@ GRADE_EXPECTED = "one of outstanding, good, requires_improvement, inadequate"
 # ---------------------------------------------------------------------------- helpers
 
 
+def value_of(row, column):
+    """A file column's value as the row holds it: a grade column's in row.grades (by axis and
+    part, reviews/answers.py), any other as the attribute of its name."""
+    found = re.fullmatch(r"(second_|moderated_)?(\w+?)_(grade|rationale)", column)
+    if found and found[2] in row.grades:
+        part = "rationale" if found[3] == "rationale" else (found[1] or "grade_").rstrip("_")
+        return row.grades[found[2]][part]
+    return getattr(row, column)
+
+
 def row(**changes):
     """GOOD_ROW with some cells changed; a value of None drops that column."""
     result = dict(GOOD_ROW)
@@ -171,13 +181,13 @@ def test_good_row_parses_to_typed_values():
     assert parsed.social_worker == "RL"
     assert parsed.social_worker_was_student is False
     assert parsed.reviewer_type == "independent"
-    assert parsed.practice_grade == "outstanding"
-    assert parsed.outcome_grade == "good"
+    assert parsed.grades["practice"]["grade"] == "outstanding"
+    assert parsed.grades["outcome"]["grade"] == "good"
     assert parsed.standards == {standard: "met" for standard in STANDARDS}
     assert parsed.alerts == 0
     assert parsed.second_reviewer == ""
-    assert parsed.second_practice_grade is None
-    assert parsed.moderated_practice_grade is None
+    assert parsed.grades["practice"]["second"] is None
+    assert parsed.grades["practice"]["moderated"] is None
 
 
 def test_seed_cohorts_file_parses_without_problems():
@@ -210,7 +220,7 @@ def test_header_matches_ignoring_case_spaces_hyphens_and_underscores(heading):
     header = [heading if column == "practice_grade" else column for column in good]
     result = parse_review_file(table_csv([header, list(row(practice_grade="RI").values())]))
     assert problems_of(result) == []
-    assert result.rows[0].practice_grade == "requires_improvement"
+    assert result.rows[0].grades["practice"]["grade"] == "requires_improvement"
     assert "practice_grade" in result.columns
 
 
@@ -235,7 +245,7 @@ def test_header_aliases_name_their_columns(heading, column, value, attribute, ex
     header = [heading if name == column else name for name in good]
     result = parse_review_file(table_csv([header, list(good.values())]))
     assert problems_of(result) == []
-    assert getattr(result.rows[0], attribute) == expected
+    assert value_of(result.rows[0], attribute) == expected
     assert column in result.columns
 
 
@@ -630,7 +640,7 @@ GRADE_VARIANTS = [
 @pytest.mark.parametrize(("text", "key"), GRADE_VARIANTS)
 @pytest.mark.parametrize("column", ["practice_grade", "outcome_grade"])
 def test_grade_variants(column, text, key):
-    assert getattr(parse_ok(**{column: text}), column) == key
+    assert value_of(parse_ok(**{column: text}), column) == key
 
 
 @pytest.mark.parametrize("text", ["Excellent", "0", "5", "1.5", "Good+", ""])
@@ -685,13 +695,13 @@ def test_standards_outside_the_list_are_refused(text):
     ("text", "value"), [("yes", True), ("Yes", True), ("YES", True), ("no", False), ("No", False)]
 )
 def test_yes_no_columns(column, text, value):
-    assert getattr(parse_ok(**{column: text}), column) is value
+    assert value_of(parse_ok(**{column: text}), column) is value
 
 
 @pytest.mark.parametrize("column", ["uasc", "interpreter_needed"])
 def test_yes_no_columns_blank_or_absent_are_unknown(column):
-    assert getattr(parse_ok(**{column: ""}), column) is None
-    assert getattr(parse_ok(**{column: None}), column) is None
+    assert value_of(parse_ok(**{column: ""}), column) is None
+    assert value_of(parse_ok(**{column: None}), column) is None
 
 
 @pytest.mark.parametrize("column", ["uasc", "interpreter_needed"])
@@ -761,13 +771,13 @@ def test_reviewer_type_is_never_inferred_from_a_title(text):
 def test_second_review_with_all_three_columns_filled():
     parsed = parse_ok(second_reviewer="JB", second_practice_grade="2", second_outcome_grade="RI")
     assert parsed.second_reviewer == "JB"
-    assert parsed.second_practice_grade == "good"
-    assert parsed.second_outcome_grade == "requires_improvement"
+    assert parsed.grades["practice"]["second"] == "good"
+    assert parsed.grades["outcome"]["second"] == "requires_improvement"
 
 
 def test_second_review_columns_all_blank_mean_no_second_review():
     parsed = parse_ok(second_reviewer="", second_practice_grade="", second_outcome_grade="")
-    assert (parsed.second_reviewer, parsed.second_practice_grade) == ("", None)
+    assert (parsed.second_reviewer, parsed.grades["practice"]["second"]) == ("", None)
 
 
 @pytest.mark.parametrize(
@@ -797,13 +807,16 @@ def test_second_grade_outside_the_scale_is_refused():
 
 def test_moderated_grade_columns_are_optional():
     parsed = parse_ok()
-    assert (parsed.moderated_practice_grade, parsed.moderated_outcome_grade) == (None, None)
+    assert (parsed.grades["practice"]["moderated"], parsed.grades["outcome"]["moderated"]) == (
+        None,
+        None,
+    )
 
 
 def test_moderated_grades_blank_or_filled():
-    assert parse_ok(moderated_practice_grade="").moderated_practice_grade is None
+    assert parse_ok(moderated_practice_grade="").grades["practice"]["moderated"] is None
     parsed = parse_ok(moderated_practice_grade="Good", moderated_outcome_grade="4")
-    assert (parsed.moderated_practice_grade, parsed.moderated_outcome_grade) == (
+    assert (parsed.grades["practice"]["moderated"], parsed.grades["outcome"]["moderated"]) == (
         "good",
         "inadequate",
     )
@@ -844,7 +857,7 @@ def test_free_text_columns_are_kept_as_written():
     ],
 )
 def test_cells_are_trimmed_of_any_unicode_space(column, text, attribute, expected):
-    assert getattr(parse_ok(**{column: text}), attribute) == expected
+    assert value_of(parse_ok(**{column: text}), attribute) == expected
 
 
 # ---------------------------------------------------------------------------- encodings
@@ -981,7 +994,7 @@ def test_xlsx_with_typed_cells_parses_as_its_csv_equivalent():
     assert parsed.uasc is True
     assert parsed.interpreter_needed is False
     assert parsed.review_date == datetime.date(2024, 9, 17)
-    assert parsed.practice_grade == "outstanding"
+    assert parsed.grades["practice"]["grade"] == "outstanding"
     assert parsed.alerts == 2
 
 
@@ -1038,7 +1051,7 @@ def test_xlsx_cells_are_trimmed():
         "reviews.xlsx",
     )
     assert problems_of(result) == []
-    assert (result.rows[0].gender, result.rows[0].practice_grade) == (
+    assert (result.rows[0].gender, result.rows[0].grades["practice"]["grade"]) == (
         "male",
         "requires_improvement",
     )
@@ -1488,8 +1501,8 @@ def test_a_generated_valid_row_round_trips(generated):
     parsed = result.rows[0]
     assert parsed.gender == expected["gender"]
     assert parsed.legal_status == expected["legal_status"]
-    assert parsed.practice_grade == expected["practice_grade"]
-    assert parsed.outcome_grade == expected["outcome_grade"]
+    assert parsed.grades["practice"]["grade"] == expected["practice_grade"]
+    assert parsed.grades["outcome"]["grade"] == expected["outcome_grade"]
     assert parsed.reviewer_type == expected["reviewer_type"]
     assert parsed.age_years == expected["age_at_review"]
     assert parsed.uasc is expected["uasc"]
