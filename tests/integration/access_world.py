@@ -26,8 +26,8 @@ from practice_review.alerts.models import Alert
 from practice_review.alerts.rules import SENIOR_LEADERS
 from practice_review.moderation import actions as moderation_actions
 from practice_review.reports import actions as report_actions
-from practice_review.reviews import actions
-from practice_review.reviews.models import Child, Review
+from practice_review.reviews import actions, template_actions
+from practice_review.reviews.models import AuditTemplate, Child, Review
 from practice_review.reviews.queries import find_cohort
 from practice_review.tracker import actions as tracker_actions
 from practice_review.tracker.models import Recommendation
@@ -149,6 +149,11 @@ def build_world(cast):
     report_actions.publish(by=qa, report=report, reviews=Review.objects.all(),
                            version=report.version)  # fmt: skip
 
+    # A draft audit template, a copy of the built-in one, for the template editor's pages.
+    draft_template = template_actions.copy_template(
+        by=qa, source=AuditTemplate.objects.built_in(), key="access_draft", name="Access draft"
+    )
+
     # Account changes waiting for approval: one the QA lead may decide, one about their own
     # account that they may not.
     outsider = cast["outsider"]
@@ -171,4 +176,5 @@ def build_world(cast):
         "closed_meeting": closed_meeting,
         "report": report,
         "account_changes": [raise_outsider, reset_qa],
+        "draft_template": draft_template,
     }
