@@ -233,6 +233,13 @@ def template_delete(request, template_id):
     return render(request, "reviews/templates/delete.html", {"template": template})
 
 
+UPLOADED = {
+    actions.ADDED: "{template} loaded and published",
+    actions.UNCHANGED: "{template} was already loaded: nothing changed",
+    actions.REPLACED: "{template} replaced by the file and published",
+}
+
+
 @requires(Permission.MANAGE_TEMPLATES)
 def template_upload(request):
     """The same as `practice-review templates load`: a bad file changes nothing and shows every
@@ -251,6 +258,6 @@ def template_upload(request):
             problems = [str(refused)]
         else:
             template = loaded.template
-            messages.success(request, f"{template}: {loaded.outcome}")
+            messages.success(request, UPLOADED[loaded.outcome].format(template=template))
             return redirect("template_detail", template.pk)
     return render(request, "reviews/templates/upload.html", {"form": form, "problems": problems})

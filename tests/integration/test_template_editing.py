@@ -10,7 +10,13 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from practice_review.core.audit_templates import BUILT_IN_KEY, built_in, read_yaml, to_data
+from practice_review.core.audit_templates import (
+    BUILT_IN_KEY,
+    MAX_FILE_BYTES,
+    built_in,
+    read_yaml,
+    to_data,
+)
 from practice_review.core.permissions import Permission, has_permission
 from practice_review.reviews import actions as review_actions
 from practice_review.reviews import template_actions
@@ -114,7 +120,11 @@ def test_uploading_a_file_loads_it_as_templates_load_does(client, qa):
     )
     assert stored.is_published and stored.published_by == qa
     assert stored.template == read_yaml(NEGLECT.read_text())
-    upload(client, NEGLECT.read_bytes())  # the same file again changes nothing
+    follow = client.get(response["Location"]).content.decode()
+    assert "Thematic audit - neglect, version 1 loaded and published" in follow
+    response, _ = upload(client, NEGLECT.read_bytes())  # the same file again changes nothing
+    follow = client.get(response["Location"]).content.decode()
+    assert "was already loaded: nothing changed" in follow
     assert stored.history.count() == 1
 
 
@@ -127,6 +137,19 @@ def test_a_bad_file_shows_every_problem_and_changes_nothing(client, qa):
     assert "govuk-error-summary" in html and "fix 2 problems" in html
     assert "key &quot;Neglect&quot; must be lower-case letters" in html
     assert "type &quot;yesno&quot; is not a question type" in html
+    assert AuditTemplate.objects.count() == before
+
+
+def test_an_oversize_file_or_one_not_in_utf8_is_refused_and_changes_nothing(client, qa):
+    before = AuditTemplate.objects.count()
+    _, html = upload(client, b"#" * (MAX_FILE_BYTES + 1))
+    assert "The selected file must be smaller than 1 MB" in html
+    _, html = upload(
+        client, NEGLECT.read_text().replace("- neglect", "– négligence").encode("cp1252")
+    )
+    assert "the file is not UTF-8 text" in html
+    _, html = upload(client, b"a: &x [1]\nb: *x\n")
+    assert "anchors and aliases (&amp; and *) are not allowed" in html
     assert AuditTemplate.objects.count() == before
 
 
