@@ -156,13 +156,22 @@ def new_version(*, by, source: AuditTemplate) -> AuditTemplate:
     return _new_draft(by=by, data={**source.definition, "version": latest + 1})
 
 
-def _draft_to_change(template: AuditTemplate) -> AuditTemplate:
+STALE = (
+    "This template was changed after you opened the page, so nothing was changed: check it "
+    "and make your change again"
+)
+
+
+def _draft_to_change(template: AuditTemplate, based_on: str | None = None) -> AuditTemplate:
+    """The draft, locked; `based_on`, the revision the person was shown, if the page sent it."""
     row = AuditTemplate.objects.select_for_update().get(pk=template.pk)
     if row.is_published:
         raise NotAllowed(
             f"Version {row.version} of {row.name} is published, so it cannot change: make a new "
             "version from it"
         )
+    if based_on is not None and based_on != editing.revision(row.definition):
+        raise NotAllowed(STALE)
     return row
 
 
@@ -176,11 +185,17 @@ def _save_change(row: AuditTemplate, data: dict, by) -> AuditTemplate:
 
 @transaction.atomic
 def change_details(
-    *, by, template: AuditTemplate, key: str, name: str, description: str = ""
+    *,
+    by,
+    template: AuditTemplate,
+    key: str,
+    name: str,
+    description: str = "",
+    based_on: str | None = None,
 ) -> AuditTemplate:
     """A draft's key, name and description. The key of a new template's first version may
     change; a later version keeps its template's key (copy it as a new template instead)."""
-    row = _draft_to_change(template)
+    row = _draft_to_change(template, based_on)
     if key != row.key:
         if row.version != 1:
             raise files.TemplateProblems(
@@ -196,26 +211,42 @@ def change_details(
 
 @transaction.atomic
 def save_item(
-    *, by, template: AuditTemplate, part: str, position: int | None, item: dict
+    *,
+    by,
+    template: AuditTemplate,
+    part: str,
+    position: int | None,
+    item: dict,
+    based_on: str | None = None,
 ) -> AuditTemplate:
     """Put `item` (plain data in the file's form) at `position` of a draft's `part` (grades,
     standards, themes or questions; counted from 0), or add it at the end (position None)."""
-    row = _draft_to_change(template)
+    row = _draft_to_change(template, based_on)
     _refuse_missing_item(row, part, position)
     return _save_change(row, editing.put_item(row.definition, part, position, item), by)
 
 
 @transaction.atomic
-def remove_item(*, by, template: AuditTemplate, part: str, position: int) -> AuditTemplate:
-    row = _draft_to_change(template)
+def remove_item(
+    *, by, template: AuditTemplate, part: str, position: int, based_on: str | None = None
+) -> AuditTemplate:
+    row = _draft_to_change(template, based_on)
     _refuse_missing_item(row, part, position)
     return _save_change(row, editing.remove_item(row.definition, part, position), by)
 
 
 @transaction.atomic
-def move_item(*, by, template: AuditTemplate, part: str, position: int, up: bool) -> AuditTemplate:
+def move_item(
+    *,
+    by,
+    template: AuditTemplate,
+    part: str,
+    position: int,
+    up: bool,
+    based_on: str | None = None,
+) -> AuditTemplate:
     """Swap an item with the one before it (`up`) or after it: the order the form asks them."""
-    row = _draft_to_change(template)
+    row = _draft_to_change(template, based_on)
     _refuse_missing_item(row, part, position)
     return _save_change(row, editing.move_item(row.definition, part, position, up), by)
 
@@ -228,10 +259,10 @@ def _refuse_missing_item(row: AuditTemplate, part: str, position: int | None) ->
 
 
 @transaction.atomic
-def publish(*, by, template: AuditTemplate) -> AuditTemplate:
+def publish(*, by, template: AuditTemplate, based_on: str | None = None) -> AuditTemplate:
     """Publish a draft: checked again as a whole, then fixed for good. From now on cohorts may
-    use it, and it never changes."""
-    row = _draft_to_change(template)
+    use it, and it never changes: what is published is what the person saw (`based_on`)."""
+    row = _draft_to_change(template, based_on)
     _checked(row.definition)
     row.published_at, row.published_by = timezone.now(), by
     save_as(row, by)

@@ -6,6 +6,8 @@ checks the result with `from_data` before anything is saved, so a change can nev
 template the file format would refuse.
 """
 
+import hashlib
+import json
 import re
 from typing import Any
 
@@ -39,6 +41,14 @@ def suggest_key(label: str, taken: set[str] | frozenset[str] = frozenset()) -> s
         key = base[: MAX_KEY_LENGTH - len(ending)].rstrip("_") + ending
         number += 1
     return key
+
+
+def revision(definition: Definition) -> str:
+    """A short fingerprint of a definition. A page that changes a draft sends the revision it
+    was shown, so a change made meanwhile (another tab, another person) is not overwritten and
+    "item 3" still means the item the person saw."""
+    text = json.dumps(definition, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def items_of(definition: Definition, part: str) -> list[Item]:

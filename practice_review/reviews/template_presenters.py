@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from practice_review.core.audit_templates import BUILT_IN_KEY, ILACS
+from practice_review.reviews.template_editing import revision
 
 QUESTION_TYPES = {
     "yes_no": "Yes or no",
@@ -38,6 +39,7 @@ class TemplatePresenter:
         self.template = row.template
         self.draft = not row.is_published
         self.built_in = row.key == BUILT_IN_KEY
+        self.revision = revision(row.definition)
 
     @property
     def grades(self):

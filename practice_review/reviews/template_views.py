@@ -21,7 +21,7 @@ from practice_review.reviews.queries import (
     templates_with_use,
 )
 from practice_review.reviews.review_sections import sections_for
-from practice_review.reviews.template_editing import PARTS, items_of, keys_of
+from practice_review.reviews.template_editing import PARTS, items_of, keys_of, revision
 from practice_review.reviews.template_forms import (
     ITEM_FORMS,
     TemplateDetailsForm,
@@ -98,9 +98,11 @@ def template_copy(request, template_id):
         else:
             messages.success(request, f"{template.name} created as a draft copy of {source}")
             return redirect("template_detail", template.pk)
-    return render(request, "reviews/templates/details_form.html",
-                  {"form": form, "title": "Copy as a new template", "template": None,
-                   "source": source})  # fmt: skip
+    return render(
+        request,
+        "reviews/templates/details_form.html",
+        {"form": form, "title": "Copy as a new template", "template": None, "source": source},
+    )
 
 
 @require_POST
@@ -119,20 +121,47 @@ def template_new_version(request, template_id):
 @requires(Permission.MANAGE_TEMPLATES)
 def template_details(request, template_id):
     template = get_draft_template(template_id)
-    initial = {"name": template.name, "key": template.key,
-               "description": template.definition.get("description", "")}  # fmt: skip
+    initial = {
+        "name": template.name,
+        "key": template.key,
+        "description": template.definition.get("description", ""),
+    }
     form = TemplateDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.change_details(by=request.user, template=template, **form.cleaned_data)
+            actions.change_details(
+                by=request.user, template=template, based_on=_based_on(request), **form.cleaned_data
+            )
+        except NotAllowed as refused:
+            messages.error(request, str(refused))
+            return redirect("template_detail", template.pk)
         except TemplateProblems as problems:
             show_problems(form, problems.problems)
         else:
             messages.success(request, "Name and description saved")
             return redirect("template_detail", template.pk)
-    return render(request, "reviews/templates/details_form.html",
-                  {"form": form, "title": "Name and description", "template": template,
-                   "source": None})  # fmt: skip
+    return render(
+        request,
+        "reviews/templates/details_form.html",
+        {
+            "form": form,
+            "title": "Name and description",
+            "template": template,
+            "source": None,
+            "based_on": _shown_revision(request, template),
+        },
+    )
+
+
+def _based_on(request):
+    """The revision of the draft the person was shown (template_editing.revision), if sent."""
+    return request.POST.get("based_on") or None
+
+
+def _shown_revision(request, template):
+    """The revision a form page is based on: the one it was first shown with, kept when it is
+    shown again with errors."""
+    return _based_on(request) or revision(template.definition)
 
 
 def _part(part):
@@ -166,16 +195,33 @@ def _item_page(request, template, part, position):
     form = form_class(request.POST or None, initial=form_class.initial_from(item), **extra)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_item(by=request.user, template=template, part=part,
-                              position=position, item=form.item())  # fmt: skip
+            actions.save_item(
+                by=request.user,
+                template=template,
+                part=part,
+                position=position,
+                item=form.item(),
+                based_on=_based_on(request),
+            )
+        except NotAllowed as refused:
+            messages.error(request, str(refused))
+            return redirect("template_detail", template.pk)
         except TemplateProblems as problems:
             show_problems(form, problems.problems)
         else:
             messages.success(request, f"{form.cleaned_data['label']} saved")
             return redirect("template_detail", template.pk)
-    return render(request, f"reviews/templates/{part}_form.html",
-                  {"form": form, "template": template, "noun": PARTS[part],
-                   "adding": position is None})  # fmt: skip
+    return render(
+        request,
+        f"reviews/templates/{part}_form.html",
+        {
+            "form": form,
+            "template": template,
+            "noun": PARTS[part],
+            "adding": position is None,
+            "based_on": _shown_revision(request, template),
+        },
+    )
 
 
 @require_POST
@@ -183,31 +229,48 @@ def _item_page(request, template, part, position):
 def template_move_item(request, template_id, part, number):
     template = get_draft_template(template_id)
     up = request.POST.get("direction") != "down"
-    return _change(request, template, actions.move_item, part=_part(part), position=number - 1,
-                   up=up, done="Moved")  # fmt: skip
+    return _change(
+        request,
+        template,
+        actions.move_item,
+        part=_part(part),
+        position=number - 1,
+        up=up,
+        done="Moved",
+    )
 
 
 @require_POST
 @requires(Permission.MANAGE_TEMPLATES)
 def template_remove_item(request, template_id, part, number):
     template = get_draft_template(template_id)
-    return _change(request, template, actions.remove_item, part=_part(part),
-                   position=number - 1, done=f"The {PARTS[part]} was removed")  # fmt: skip
+    return _change(
+        request,
+        template,
+        actions.remove_item,
+        part=_part(part),
+        position=number - 1,
+        done=f"The {PARTS[part]} was removed",
+    )
 
 
 @require_POST
 @requires(Permission.MANAGE_TEMPLATES)
 def template_publish(request, template_id):
     template = get_draft_template(template_id)
-    return _change(request, template, actions.publish,
-                   done=f"Version {template.version} is published: cohorts can now use it, "
-                   "and it can no longer change")  # fmt: skip
+    return _change(
+        request,
+        template,
+        actions.publish,
+        done=f"Version {template.version} is published: cohorts can now use it, "
+        "and it can no longer change",
+    )
 
 
 def _change(request, template, action, done, **kwargs):
     """One change from a button on the version's page; a refusal is told there."""
     try:
-        action(by=request.user, template=template, **kwargs)
+        action(by=request.user, template=template, based_on=_based_on(request), **kwargs)
     except NotAllowed as refused:
         messages.error(request, str(refused))
     except TemplateProblems as problems:
@@ -227,8 +290,9 @@ def template_delete(request, template_id):
         except NotAllowed as refused:
             messages.error(request, str(refused))
             return redirect("template_detail", template.pk)
-        messages.success(request, f"The draft version {template.version} of {template.name} "
-                                  "was deleted")  # fmt: skip
+        messages.success(
+            request, f"The draft version {template.version} of {template.name} was deleted"
+        )
         return redirect("template_list")
     return render(request, "reviews/templates/delete.html", {"template": template})
 

@@ -25,7 +25,7 @@ from practice_review.reviews.forms import ReviewFileForm
 from practice_review.reviews.models import AuditTemplate, Cohort
 from practice_review.reviews.queries import latest_published_template
 from practice_review.reviews.review_forms import CohortForm
-from practice_review.reviews.template_editing import suggest_key
+from practice_review.reviews.template_editing import revision, suggest_key
 
 pytestmark = pytest.mark.django_db
 
@@ -523,3 +523,30 @@ def test_a_suggested_key_follows_the_key_rules_and_avoids_the_taken_ones():
         key = suggest_key(label, {"plan"})
         data = {**to_data(built_in()), "standards": [{"key": key, "label": label}]}
         assert yaml.safe_dump(data) and read_yaml(yaml.safe_dump(data)).standards[0].key == key
+
+
+# --- Two pages, one draft -----------------------------------------------------------------------
+
+
+def test_a_change_from_a_page_shown_before_another_change_changes_nothing(client, draft, qa):
+    """Two tabs (or two people): the second's "Move up item 3" or saved form would act on what
+    the first changed, so it is refused and the person is asked to look again."""
+    shown = revision(fresh(draft).definition)
+    _, html = page(client, "template_detail", draft.pk)
+    assert f'name="based_on" value="{shown}"' in html
+    template_actions.remove_item(by=qa, template=draft, part="standards", position=0)
+    after_other_change = fresh(draft).definition
+    response, _ = page(client, "template_move_item", draft.pk, "standards", 3,
+                       direction="up", based_on=shown)  # fmt: skip
+    assert (
+        "was changed after you opened the page" in client.get(response["Location"]).content.decode()
+    )
+    response, _ = page(client, "template_item", draft.pk, "standards", 1, label="Basics",
+                       key="basics", based_on=shown)  # fmt: skip
+    assert response.status_code == 302
+    response, _ = page(client, "template_publish", draft.pk, based_on=shown)
+    assert fresh(draft).definition == after_other_change
+    assert not fresh(draft).is_published
+    current = revision(after_other_change)
+    page(client, "template_move_item", draft.pk, "standards", 3, direction="up", based_on=current)
+    assert fresh(draft).definition != after_other_change
