@@ -73,6 +73,11 @@ class ItemForm(forms.Form):
     def initial_from(cls, item):
         return {"label": item.get("label", ""), "key": item.get("key", "")}
 
+    @classmethod
+    def for_item(cls, data, item, taken, **kwargs):
+        """The form to change `item` (plain data; empty to add one), with `data` if sent."""
+        return cls(data, initial=cls.initial_from(item), taken=taken, **kwargs)
+
 
 class StandardForm(ItemForm):
     label = words("The standard", "Enter the standard, as the reviewer will read it",
@@ -134,6 +139,11 @@ class QuestionForm(ItemForm):
                 choices.append({"key": key, "label": label})
         return {"key": self.item_key(), "label": data["label"], "type": data["type"],
                 "choices": choices, "required": data["required"]}  # fmt: skip
+
+    @classmethod
+    def for_item(cls, data, item, taken, **kwargs):
+        choices = [(choice["key"], choice["label"]) for choice in item.get("choices") or []]
+        return super().for_item(data, item, taken, existing_choices=choices, **kwargs)
 
     @classmethod
     def initial_from(cls, item):
@@ -207,6 +217,13 @@ class GradeAxisForm(ItemForm):
                            "descriptor": data[f"level_{n}_descriptor"]})  # fmt: skip
         item["scale"] = levels
         return item
+
+    @classmethod
+    def for_item(cls, data, item, taken, **kwargs):
+        # Two empty rows to add levels to a scale of the council's own.
+        scale = item.get("scale")
+        rows = len(scale) + 2 if isinstance(scale, list) else 4
+        return super().for_item(data, item, taken, level_rows=rows, **kwargs)
 
     @classmethod
     def initial_from(cls, item):

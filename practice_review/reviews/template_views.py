@@ -186,13 +186,8 @@ def template_item(request, template_id, part, number):
 def _item_page(request, template, part, position):
     """Add an item to a part of a draft (position None) or change one."""
     item = items_of(template.definition, part)[position] if position is not None else {}
-    form_class, extra = ITEM_FORMS[part], {"taken": keys_of(template.definition, part, position)}
-    if part == "questions":
-        extra["existing_choices"] = [(c["key"], c["label"]) for c in item.get("choices") or []]
-    if part == "grades":
-        scale = item.get("scale")
-        extra["level_rows"] = len(scale) + 2 if isinstance(scale, list) else 4
-    form = form_class(request.POST or None, initial=form_class.initial_from(item), **extra)
+    taken = keys_of(template.definition, part, position)
+    form = ITEM_FORMS[part].for_item(request.POST or None, item, taken)
     if request.method == "POST" and form.is_valid():
         try:
             actions.save_item(

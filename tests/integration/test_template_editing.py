@@ -10,6 +10,7 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from practice_review.audit.models import AuditEvent
 from practice_review.core.audit_templates import (
     BUILT_IN_KEY,
     MAX_FILE_BYTES,
@@ -258,6 +259,18 @@ def test_add_a_standard_with_a_key_made_from_its_words(client, draft, qa):
         "Within 3 months.",
     )
     assert fresh(draft).history.first().history_user == qa
+
+
+def test_every_change_to_a_draft_is_in_the_audit_trail_with_who_made_it(client, draft, qa):
+    page(client, "template_move_item", draft.pk, "standards", 2, direction="up")
+    page(client, "template_publish", draft.pk, go="1")
+    events = AuditEvent.objects.filter(target_type="audittemplate", target_id=str(draft.pk))
+    assert [(e.action, e.actor) for e in events.order_by("pk")] == [
+        ("created", qa),
+        ("changed", qa),
+        ("changed", qa),
+    ]
+    assert "published_at" in str(events.order_by("pk").last().changes)
 
 
 def test_a_bad_key_is_named_in_the_formats_words_and_nothing_changes(client, draft):
