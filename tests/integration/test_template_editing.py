@@ -563,3 +563,15 @@ def test_a_change_from_a_page_shown_before_another_change_changes_nothing(client
     current = revision(after_other_change)
     page(client, "template_move_item", draft.pk, "standards", 3, direction="up", based_on=current)
     assert fresh(draft).definition != after_other_change
+
+
+def test_extra_fields_posted_to_a_draft_change_nothing_they_name(client, draft):
+    """No mass assignment (docs/spec/quality.md): a version, publication or creator sent with a
+    change is ignored."""
+    page(client, "template_details", draft.pk, name="Renamed", key="monthly_audit",
+         version="7", published_at="2026-01-01", created_by="1", definition="{}")  # fmt: skip
+    page(client, "template_add_item", draft.pk, "themes", label="Recording", version="9")
+    changed = fresh(draft)
+    assert (changed.name, changed.version, changed.is_published) == ("Renamed", 1, False)
+    assert changed.created_by == draft.created_by
+    assert changed.template.themes[-1].key == "recording"
