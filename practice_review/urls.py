@@ -82,6 +82,7 @@ urlpatterns = [
     path("import/", review_views.import_reviews, name="import_reviews"),
     path("import/confirm/", review_views.import_confirm, name="import_confirm"),
     path("import/cancel/", review_views.import_cancel, name="import_cancel"),
+    path("audit-templates/", include("practice_review.reviews.template_urls")),
     path("alerts/", include("practice_review.alerts.urls")),
     path("reports/", include("practice_review.reports.urls")),
     path("moderation/", include("practice_review.moderation.urls")),

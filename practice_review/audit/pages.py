@@ -137,6 +137,28 @@ NOT_CASE_PAGES = {
     "report_part_restore": "POST only",
     "meeting_close": "asks to confirm, about the meeting, not a case; closing is recorded",
     "tracker_sign_off_impact": "POST only",
+    # Audit templates: reference data, what reviews ask, never a child's case; each change is
+    # recorded from the template's history.
+    **{
+        name: "an audit template: reference data, no case data"
+        for name in (
+            "template_list",
+            "template_create",
+            "template_upload",
+            "template_detail",
+            "template_download",
+            "template_preview",
+            "template_copy",
+            "template_new_version",
+            "template_details",
+            "template_publish",
+            "template_delete",
+            "template_add_item",
+            "template_item",
+            "template_move_item",
+            "template_remove_item",
+        )
+    },
     # The two-person rule: accounts, not case data; deciding is recorded by the accounts app.
     "account_approvals": "changes to accounts waiting for approval, no case data",
     "account_approval": "a change to an account; the decision is recorded by the accounts app",

@@ -36,6 +36,9 @@ class Permission(Enum):
     VIEW_AUDIT = "view_audit"  # search the audit trail: who viewed and changed what
     # The second person of the two-person rule for account changes (docs/security.md).
     APPROVE_ACCOUNT_CHANGES = "approve_account_changes"
+    # Create, edit and publish audit templates: what every review on them asks
+    # (docs/audit-templates.md#managing-templates-in-the-browser).
+    MANAGE_TEMPLATES = "manage_templates"
 
 
 ROLE_PERMISSIONS = {
@@ -59,6 +62,7 @@ ROLE_PERMISSIONS = {
         Permission.MANAGE_DATA_PROTECTION,
         Permission.VIEW_AUDIT,
         Permission.APPROVE_ACCOUNT_CHANGES,
+        Permission.MANAGE_TEMPLATES,
     },
     Role.SENIOR_LEADER: {
         Permission.VIEW_ALL_CASES,

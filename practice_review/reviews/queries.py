@@ -6,7 +6,8 @@ for the user (a 404, never a 403 that confirms a record is there).
 
 from collections import defaultdict
 
-from django.db.models import Min, Q
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -46,6 +47,40 @@ def published_template(template_id):
 def latest_published_template(key):
     """The latest published version of the template `key`, or None."""
     return AuditTemplate.objects.published().filter(key=key).order_by("-version").first()
+
+
+def templates_with_use():
+    """Every template version, by key and then version, each with how many cohorts and reviews
+    use it (`cohort_count`, `review_count`), in one query however many there are. Reference
+    data: whoever manages templates sees them all."""
+
+    def count(model):
+        used = (
+            model.objects.filter(template=OuterRef("pk"))
+            .order_by()
+            .values("template")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(used, output_field=IntegerField()), Value(0))
+
+    return AuditTemplate.objects.annotate(
+        cohort_count=count(Cohort), review_count=count(Review)
+    ).order_by("key", "version")
+
+
+def get_template(template_id):
+    return get_object_or_404(AuditTemplate, pk=template_id)
+
+
+def get_draft_template(template_id):
+    """A draft to change; a published version is never changed, so its edit pages are not
+    found (docs/audit-templates.md#managing-templates-in-the-browser)."""
+    return get_object_or_404(AuditTemplate, pk=template_id, published_at__isnull=True)
+
+
+def template_in_use(template):
+    return template.cohorts.exists() or template.reviews.exists()
 
 
 def template_versions(versions):

@@ -267,8 +267,11 @@ STARTED: dict[str, Callable[[Answers], bool]] = {
 # Names a template's items cannot take: the form's own hidden fields (reviews/review_forms.py
 # SectionForm), and the other names review_answers() gathers beside each standard's fields.
 FORM_NAMES = {"version", "base"}
+# Not the built-in standards' own fields: a template's standard with one of their keys (a copy
+# of the built-in template) names that standard's answers, which is no clash.
 ANSWER_NAMES = {
-    *(name for fields in SECTION_FIELDS.values() for name in fields),
+    *(name for section, fields in SECTION_FIELDS.items() if section != "standards"
+      for name in fields),
     *BUILT_IN_GRADE_FIELDS,
     "findings", "conversations", "recommendations", "earliest_recommendation_due",
     "saved_sections", "asks", "questions",

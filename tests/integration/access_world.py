@@ -26,9 +26,9 @@ from practice_review.alerts.models import Alert
 from practice_review.alerts.rules import SENIOR_LEADERS
 from practice_review.moderation import actions as moderation_actions
 from practice_review.reports import actions as report_actions
-from practice_review.reviews import actions
+from practice_review.reviews import actions, template_actions
 from practice_review.reviews.answers import with_grades
-from practice_review.reviews.models import Child, Review
+from practice_review.reviews.models import AuditTemplate, Child, Review
 from practice_review.reviews.queries import find_cohort
 from practice_review.tracker import actions as tracker_actions
 from practice_review.tracker.models import Recommendation
@@ -155,6 +155,11 @@ def build_world(cast):
     report_actions.publish(by=qa, report=report, reviews=Review.objects.all(),
                            version=report.version)  # fmt: skip
 
+    # A draft audit template, a copy of the built-in one, for the template editor's pages.
+    draft_template = template_actions.copy_template(
+        by=qa, source=AuditTemplate.objects.built_in(), key="access_draft", name="Access draft"
+    )
+
     # Account changes waiting for approval: one the QA lead may decide, one about their own
     # account that they may not.
     outsider = cast["outsider"]
@@ -177,4 +182,5 @@ def build_world(cast):
         "closed_meeting": closed_meeting,
         "report": report,
         "account_changes": [raise_outsider, reset_qa],
+        "draft_template": draft_template,
     }

@@ -37,7 +37,7 @@ from practice_review.core.vocabulary import (
 )
 from practice_review.moderation.models import AgendaReview, Meeting
 from practice_review.reports.models import PublishedReport, SummaryReport
-from practice_review.reviews.models import Child, Cohort, Conversation, Review
+from practice_review.reviews.models import AuditTemplate, Child, Cohort, Conversation, Review
 from practice_review.reviews.queries import (
     children_visible_to,
     cohorts_visible_to,
@@ -195,6 +195,29 @@ PUBLISHED_VERSION = Kind(
     lambda user: PublishedReport.objects.filter(report__in=_reports_seen(user)),
     lambda v: {"report_id": v.report_id, "number": v.number},
 )
+
+
+def _templates_seen(user):
+    # Templates are reference data, not case data: whoever manages them sees every one.
+    from practice_review.core.permissions import Permission, has_permission
+
+    return (
+        AuditTemplate.objects.all()
+        if has_permission(user, Permission.MANAGE_TEMPLATES)
+        else AuditTemplate.objects.none()
+    )
+
+
+TEMPLATE = Kind("audit template version", AuditTemplate.objects.all, _templates_seen,
+                lambda t: {"template_id": t.pk})  # fmt: skip
+# A draft's pages; a published version's answer 404 (test_template_editing.py proves it).
+DRAFT_TEMPLATE = Kind(
+    "draft audit template",
+    lambda: AuditTemplate.objects.filter(published_at__isnull=True),
+    _templates_seen,
+    lambda t: {"template_id": t.pk},
+)
+FIRST_STANDARD = {"part": "standards", "number": 1}
 
 
 # Superusers approve account changes too; they have no role of their own in this table, and
@@ -391,6 +414,27 @@ ACCESS = {
     # The audit trail: who viewed and changed what.
     "audit_log": Access(AUDITORS),
     "audit_log_export": Access(AUDITORS),
+    # Audit templates (reference data, no case data): the QA lead makes, changes and publishes
+    # them (docs/audit-templates.md#managing-templates-in-the-browser).
+    "template_list": Access(QA_LEAD_ONLY),
+    "template_create": Access(QA_LEAD_ONLY),
+    "template_upload": Access(QA_LEAD_ONLY),
+    "template_detail": Access(QA_LEAD_ONLY, TEMPLATE),
+    "template_download": Access(QA_LEAD_ONLY, TEMPLATE),
+    "template_preview": Access(QA_LEAD_ONLY, TEMPLATE),
+    "template_copy": Access(QA_LEAD_ONLY, TEMPLATE),
+    "template_new_version": Access(QA_LEAD_ONLY, TEMPLATE, post_only=True),
+    "template_details": Access(QA_LEAD_ONLY, DRAFT_TEMPLATE),
+    "template_publish": Access(QA_LEAD_ONLY, DRAFT_TEMPLATE, post_only=True),
+    "template_delete": Access(QA_LEAD_ONLY, DRAFT_TEMPLATE),  # asks first, deletes on POST
+    "template_add_item": Access(QA_LEAD_ONLY, DRAFT_TEMPLATE, extra={"part": "standards"}),
+    "template_item": Access(QA_LEAD_ONLY, DRAFT_TEMPLATE, extra=FIRST_STANDARD),
+    "template_move_item": Access(
+        QA_LEAD_ONLY, DRAFT_TEMPLATE, post_only=True, extra=FIRST_STANDARD
+    ),  # fmt: skip
+    "template_remove_item": Access(
+        QA_LEAD_ONLY, DRAFT_TEMPLATE, post_only=True, extra=FIRST_STANDARD
+    ),  # fmt: skip
     # The two-person rule for account changes: the QA lead (and superusers) decide.
     "account_approvals": Access(QA_LEAD_ONLY),
     "account_approval": Access(QA_LEAD_ONLY, ACCOUNT_CHANGE, neither_asked_by_them_nor_about_them),

@@ -172,3 +172,16 @@ def test_a_number_question_takes_whole_numbers_from_0_to_100000():
         "Give a whole number of 0 or more for: For how many months has the child been known to "
         "children's social care for neglect?"
     ]
+
+
+def test_the_built_in_templates_standards_take_no_name_the_review_form_uses():
+    """A copy of the built-in template, or a template sharing one of its standards, asks that
+    standard: its fields are that standard's own, not a clash (issue 15 stage 4: copying the
+    built-in template in the browser was refused for all 8 of its standards)."""
+    assert review_sections.names_taken(built_in()) == []
+    clashing = read_yaml(
+        "key: t\nname: T\nversion: 1\ngrades: [{key: p, label: P, scale: ilacs}]\n"
+        "standards: [{key: findings, label: Findings}]\nquestions: [{key: base, label: B, "
+        "type: text}]\n"
+    )
+    assert len(review_sections.names_taken(clashing)) == 2
