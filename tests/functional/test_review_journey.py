@@ -424,13 +424,15 @@ def test_a_review_from_cohort_to_the_practitioners_reflection(drive, cast, axe):
         expect(page.get_by_role("heading", name="Grade descriptors")).to_be_visible()
         checks.axe_check()
         group(page, "Social work practice").get_by_label("Outstanding").check()
-        page.get_by_label("Reasons for the practice grade").fill(
+        page.get_by_label("Reasons for the grade for social work practice").fill(
             "Persistent, creative work to keep her engaged."
         )
-        group(page, "Outcomes for the child or young person").get_by_label(
+        group(page, "Outcomes for the child").get_by_label(
             "Requires improvement to be good"
         ).check()
-        page.get_by_label("Reasons for the outcomes grade").fill("She is not yet attending school.")
+        page.get_by_label("Reasons for the grade for outcomes for the child").fill(
+            "She is not yet attending school."
+        )
         last_input_then_saved(
             page,
             lambda: page.get_by_label(
@@ -658,13 +660,18 @@ def test_autosave_survives_closing_the_page(drive, cast, live_server):
         editor.goto(path)
         autosave_started(editor)
         last_input_then_saved(
-            editor, lambda: editor.get_by_label("Reasons for the practice grade").fill(saved_text)
+            editor,
+            lambda: editor.get_by_label("Reasons for the grade for social work practice").fill(
+                saved_text
+            ),
         )
         editor.close()
         reopened = page.context.new_page()
         watch_for_errors(reopened, errors)
         reopened.goto(path)
-        expect(reopened.get_by_label("Reasons for the practice grade")).to_have_value(saved_text)
+        expect(
+            reopened.get_by_label("Reasons for the grade for social work practice")
+        ).to_have_value(saved_text)
         reopened.close()
 
         # Typed and closed well inside the 1.5 s wait: the pagehide handler sends the save
@@ -675,7 +682,7 @@ def test_autosave_survives_closing_the_page(drive, cast, live_server):
         autosave_started(editor)
         server.answered.clear()
         typed = time.monotonic()
-        editor.get_by_label("Reasons for the outcomes grade").fill(unsaved_text)
+        editor.get_by_label("Reasons for the grade for outcomes for the child").fill(unsaved_text)
         editor.close()
         closed_after = time.monotonic() - typed
         assert closed_after < 1.0, f"closing took {closed_after:.2f} s: the debounce may have fired"
@@ -686,8 +693,12 @@ def test_autosave_survives_closing_the_page(drive, cast, live_server):
         reopened = page.context.new_page()
         watch_for_errors(reopened, errors)
         reopened.goto(path)
-        expect(reopened.get_by_label("Reasons for the outcomes grade")).to_have_value(unsaved_text)
-        expect(reopened.get_by_label("Reasons for the practice grade")).to_have_value(saved_text)
+        expect(
+            reopened.get_by_label("Reasons for the grade for outcomes for the child")
+        ).to_have_value(unsaved_text)
+        expect(
+            reopened.get_by_label("Reasons for the grade for social work practice")
+        ).to_have_value(saved_text)
         return closed_after
 
     with ServerAnswers(path) as server:
@@ -809,7 +820,9 @@ def test_save_while_an_autosave_is_on_its_way_is_not_a_conflict(drive, cast):
         group(page, "Social work practice").get_by_label("Good", exact=True).check()
         while not held:  # the autosave went 1.5 s later and the server has saved it
             page.wait_for_timeout(100)
-        page.get_by_label("Reasons for the practice grade").fill("Clear, purposeful work.")
+        page.get_by_label("Reasons for the grade for social work practice").fill(
+            "Clear, purposeful work."
+        )
         page.get_by_role("button", name="Save and return to the review").click(no_wait_after=True)
         route, answer = held[0]
         # The answer arrives after all (if the page has moved on, it dropped the request).
@@ -833,7 +846,7 @@ def open_in_two_tabs(tab_a, path, errors):
 
 def tab_a_saves_a_grade_and_its_reasons(tab_a):
     group(tab_a, "Social work practice").get_by_label("Good", exact=True).check()
-    tab_a.get_by_label("Reasons for the practice grade").fill("Tab A's reasons.")
+    tab_a.get_by_label("Reasons for the grade for social work practice").fill("Tab A's reasons.")
     # Save waits for any autosave on its way, so the two never overlap.
     tab_a.get_by_role("button", name="Save and return to the review").click()
     expect(success_banner(tab_a)).to_contain_text("Grades saved")
@@ -853,7 +866,9 @@ def test_two_tabs_changing_different_answers_keep_both(drive, cast):
         tab_a_saves_a_grade_and_its_reasons(tab_a)
         # B's autosave meets A's save: merged, saved, and A's answers put into B's page.
         with tab_b.expect_response(is_autosave) as merged:
-            tab_b.get_by_label("Reasons for the outcomes grade").fill("Tab B's reasons.")
+            tab_b.get_by_label("Reasons for the grade for outcomes for the child").fill(
+                "Tab B's reasons."
+            )
         assert merged.value.status == 200
         expect(autosave_status(tab_b)).to_contain_text(
             "Someone else's changes to other questions in this section were kept."
@@ -861,7 +876,7 @@ def test_two_tabs_changing_different_answers_keep_both(drive, cast):
         expect(
             group(tab_b, "Social work practice").get_by_label("Good", exact=True)
         ).to_be_checked()
-        expect(tab_b.get_by_label("Reasons for the practice grade")).to_have_value(
+        expect(tab_b.get_by_label("Reasons for the grade for social work practice")).to_have_value(
             "Tab A's reasons."
         )
         tab_b.get_by_role("button", name="Save and return to the review").click()
@@ -892,7 +907,9 @@ def test_two_tabs_changing_the_same_answer_are_asked_about_that_answer_only(
             group(tab_b, "Social work practice").get_by_label("Inadequate", exact=True).check()
         assert refused.value.status == 409
         expect(autosave_status(tab_b)).to_contain_text("Choose Save to see both versions")
-        tab_b.get_by_label("Reasons for the outcomes grade").fill("Tab B's reasons.")
+        tab_b.get_by_label("Reasons for the grade for outcomes for the child").fill(
+            "Tab B's reasons."
+        )
         tab_b.get_by_role("button", name="Save and return to the review").click()
 
         table = tab_b.get_by_role("table", name="What changed")
@@ -902,12 +919,12 @@ def test_two_tabs_changing_the_same_answer_are_asked_about_that_answer_only(
         # The form holds B's grade, A's reasons (B never touched them) and B's own reasons.
         practice = group(tab_b, "Social work practice")
         expect(practice.get_by_label("Inadequate", exact=True)).to_be_checked()
-        expect(tab_b.get_by_label("Reasons for the practice grade")).to_have_value(
+        expect(tab_b.get_by_label("Reasons for the grade for social work practice")).to_have_value(
             "Tab A's reasons."
         )
-        expect(tab_b.get_by_label("Reasons for the outcomes grade")).to_have_value(
-            "Tab B's reasons."
-        )
+        expect(
+            tab_b.get_by_label("Reasons for the grade for outcomes for the child")
+        ).to_have_value("Tab B's reasons.")
         axe(tab_b)
         screenshot(tab_b, "two-tabs-one-answer-both-changed")
         tab_b.get_by_role("button", name="Save and return to the review").click()  # again
@@ -962,7 +979,9 @@ def test_a_tab_left_open_after_submitting_says_so_and_so_does_the_back_button(
         expect(success_banner(tab_a)).to_contain_text("Review submitted")
         # The tab left open: what is typed there is not saved, and the page says why.
         with tab_b.expect_response(is_autosave) as refused:
-            tab_b.get_by_label("Reasons for the practice grade").fill("Second thoughts.")
+            tab_b.get_by_label("Reasons for the grade for social work practice").fill(
+                "Second thoughts."
+            )
         assert refused.value.status == 409
         expect(autosave_status(tab_b)).to_have_text(f"Not saved. {submitted}")
         tab_b.get_by_role("button", name="Save and return to the review").click()
@@ -998,7 +1017,9 @@ def test_typing_on_the_conflict_page_does_not_overwrite_the_other_save(drive, ca
             a_saves_then_b_saves_differently(page_a, page_b)
             expect(page_b.get_by_role("table", name="What changed")).to_be_visible()
             # B starts writing the reasons, without choosing Save again.
-            page_b.get_by_label("Reasons for the practice grade").fill("Still thinking.")
+            page_b.get_by_label("Reasons for the grade for social work practice").fill(
+                "Still thinking."
+            )
             page_b.wait_for_timeout(2_500)  # longer than autosave's 1.5 s wait, and its answer
             said = autosave_status(page_b).inner_text()
             page_a.goto(path)

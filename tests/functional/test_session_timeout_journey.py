@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 IDLE_WARNING = "You’re about to be signed out"
 ABSOLUTE_WARNING = "You will need to sign in again soon"
 PUT_BACK = "We have put back what you typed before you were signed out. Check it and save."
-REASONS = "Reasons for the practice grade"
+REASONS = "Reasons for the grade for social work practice"
 TYPED = "Typed after the session had ended: the family moved twice in the review period."
 WAIT = 25_000  # ms: the server's clock is real, and the machine may be busy
 SCREENSHOT_DIR = (
