@@ -561,19 +561,24 @@ def _gradings(
 
 def _not_compared(figures: dict[str, Any], labels: dict[tuple[str, ...], str]) -> list[str]:
     """What a comparison of cohorts on different templates leaves out, and why, said where the
-    standards and questions are (figures.py `not_compared`): nothing for cohorts on one."""
+    standards and questions are (figures.py `not_compared`: grade axes, standards, questions):
+    nothing for cohorts on one."""
     comparison = figures.get("comparison") or {}
     left_out = comparison.get("not_compared")
     if not left_out:
         return []
     this, other = figures["cohort"]["name"], comparison["cohort"]["name"]
+    axes = [key for key, _words, _levels in axis_levels(labels)]
     keys = [set(block["practice_standards"]) | {("q", key) for key in block.get("questions") or {}}
+            | {("g", key) for key in axes if isinstance(block.get(key), dict)}
             for block in (figures, comparison)]  # fmt: skip
     groups: dict[str, list[tuple[str, str]]] = {"other": [], "this": [], "both": []}
-    for kind, key in [("standards", k) for k in left_out["standards"]] + [
-        ("questions", k) for k in left_out["questions"]
-    ]:
-        item = key if kind == "standards" else ("q", key)
+    for kind, key in (
+        [("grades", k) for k in left_out.get("grades", [])]
+        + [("standards", k) for k in left_out["standards"]]
+        + [("questions", k) for k in left_out["questions"]]
+    ):
+        item = {"standards": key, "questions": ("q", key), "grades": ("g", key)}[kind]
         group = "both" if all(item in asked for asked in keys) else (
             "other" if item in keys[0] else "this")  # fmt: skip
         groups[group].append((kind, labels.get((kind, key), key)))
@@ -598,7 +603,7 @@ def _template_names(block: dict[str, Any]) -> str:
 
 def _how_many(items: list[tuple[str, str]]) -> str:
     counted = []
-    for kind, one in (("standards", "standard"), ("questions", "question")):
+    for kind, one in (("grades", "grade"), ("standards", "standard"), ("questions", "question")):
         n = sum(1 for item_kind, _ in items if item_kind == kind)
         if n:
             counted.append(f"{n} {one if n == 1 else kind}")

@@ -323,3 +323,21 @@ def test_every_name_the_figures_use_besides_the_axes_is_one_no_axis_may_take(
         axes = {axis.key for axis in safeguarding.template.grades} | {"outcome"}
         assert set(figures) - axes <= FIGURES_KEYS
         assert set(figures["comparison"] or {}) - axes <= FIGURES_KEYS
+
+
+def test_a_comparison_with_the_built_in_says_which_grades_it_leaves_out(
+    actor, safeguarding, seeded
+):
+    cohort = imported(actor, safeguarding)
+    september = Cohort.objects.get(name=SEPTEMBER)
+    figures = cohort_figures(cohort, compare=september)
+    assert figures["comparison"]["not_compared"]["grades"] == ["safety", "voice", "outcome"]
+    assert "practice" in figures["comparison"] and "outcome" in figures["comparison"]
+    data = report_data(Review.objects.filter(cohort=cohort), comparison=figures["comparison"])
+    page = html.unescape(RENDERERS["html"]().render(
+        build_report(council="Test Council", figures=figures, data=data)).decode())  # fmt: skip
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert (f"The comparison leaves out 2 grades and 8 standards and 5 questions {SEPTEMBER} was "
+            "not asked: How safe the child is; The child's voice;") in text  # fmt: skip
+    assert "It also leaves out 1 grade and 8 standards" in text
+    assert "Outcomes for the child" in text.split("It also leaves out 1 grade")[1][:200]
