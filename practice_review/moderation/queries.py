@@ -22,7 +22,7 @@ def reviews_awaiting_moderation():
     return (
         Review.objects.filter(status=ReviewStatus.SUBMITTED)
         .exclude(pk__in=on_open_agenda)
-        .select_related("child", "cohort", "reviewer", "second_reviewer")
+        .select_related("child", "cohort", "reviewer", "second_reviewer", "template")
         .order_by("review_date", "id")
     )
 

@@ -258,7 +258,8 @@ def _key_messages_text(figures: dict[str, Any], labels: dict[tuple[str, ...], st
     else:
         headline = ("Social work practice was good or better in {practice.good_or_better} "
                     "reviews and outcomes for the child in {outcome.good_or_better}")  # fmt: skip
-        if comparison and comparison["cohort"]["reviews"] and _practice_and_outcome(comparison):
+        compared = all(_compared_axis(figures, key) for key in ("practice", "outcome"))
+        if comparison and comparison["cohort"]["reviews"] and compared:
             headline += (", against {comparison.practice.good_or_better} and {comparison."
                          "outcome.good_or_better} in {comparison.cohort.name}")  # fmt: skip
         lines = [headline + "."]
@@ -337,10 +338,18 @@ def _overview_text(figures: dict[str, Any]) -> str:
     return text
 
 
+def _compared_axis(figures: dict[str, Any], key: str) -> bool:
+    """The comparator's block has the axis `key`, graded on the same scale (figures.py leaves
+    an axis on another scale out of the comparison and names it under `not_compared`)."""
+    comparison = figures.get("comparison") or {}
+    left_out = (comparison.get("not_compared") or {}).get("grades", [])
+    return isinstance(comparison.get(key), dict) and key not in left_out
+
+
 def _practice_and_outcome(figures: dict[str, Any]) -> bool:
-    """The figures grade both practice and outcome, so the brief's sentences about the two
-    apply (figures.py counts both_outstanding then)."""
-    return figures.get("both_outstanding") is not None
+    """The figures grade both practice and outcome with good-or-better cuts, so the brief's
+    sentences about the two apply (figures.py counts gap cases then)."""
+    return figures.get("practice_good_or_better_outcome_not") is not None
 
 
 def _graded_axes(
@@ -373,7 +382,9 @@ def _gradings_text(figures: dict[str, Any], labels: dict[tuple[str, ...], str]) 
         "Alerts raised: {alerts} (an alert is counted each time one is raised, so this is a "
         "number of alerts, not of reviews)."
     )
-    if figures.get("comparison") and _practice_and_outcome(figures["comparison"]):
+    if figures.get("comparison") and all(
+        _compared_axis(figures, key) for key in ("practice", "outcome")
+    ):
         text += (
             "\n\nIn {comparison.cohort.name}, practice was good or better in "
             "{comparison.practice.good_or_better} reviews. Outcomes were good or better in "
@@ -444,7 +455,7 @@ def _grade_tables(
             groups.append([axis])
     tables = []
     for group in groups:
-        compared = [a for a in group if isinstance(comparison.get(a[0]), dict)]
+        compared = [a for a in group if _compared_axis(figures, a[0])]
         header = ["Grade", *(words for _key, words, _levels in group)]
         header += [f"{_SHORT_AXIS.get(key, words)} ({comparison['cohort']['name']})"
                    for key, words, _levels in compared]  # fmt: skip
@@ -670,7 +681,7 @@ def _charts(
     comparison: dict[str, Any] = figures.get("comparison") or {}
     cut = [(key, words) for key, words, _levels in axes
            if figures[key].get("good_or_better") is not None
-           and isinstance(comparison.get(key), dict)]  # fmt: skip
+           and _compared_axis(figures, key)]  # fmt: skip
     if cut and comparison["cohort"]["reviews"] and figures["cohort"]["reviews"]:
 
         def good(block: dict[str, Any]) -> list[int | float | str]:
@@ -737,7 +748,9 @@ def build_report(
     shown = masked(figures, data.templates, data.comparator_templates) if wider else figures
     texts = default_narrative(figures, data) | (narrative or {})
     edited = set(narrative or {}) if edited is None else set(edited)
-    table = placeholders(figures, wider=wider, frameworks=data.frameworks, templates=data.templates)
+    table = placeholders(figures, wider=wider, frameworks=data.frameworks,
+                         templates=data.templates,
+                         comparator_templates=data.comparator_templates)  # fmt: skip
     marks = marks or {}
 
     def blocks_for(part: str) -> list[Block]:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from practice_review.core.audit_templates import AuditTemplate, GradeAxis, built_in
+from practice_review.core.audit_templates import AuditTemplate, GradeAxis, Level, built_in
 
 SMALL_COUNT = 3
 # A secondary count must be at least this, or "fewer than 3" beside it could still be solved.
@@ -81,9 +81,24 @@ def _axes(block: dict[str, Any], templates: Sequence[AuditTemplate]) -> list[Gra
     return [axis for axis in first.grades if isinstance(block.get(axis.key), dict)]
 
 
+def _grade_blocks(block: dict[str, Any]) -> list[str]:
+    """The keys of the block's grade axes, told by their shape (figures.py `_grades`)."""
+    return [key for key, value in block.items()
+            if isinstance(value, dict) and "good_or_better_pct" in value]  # fmt: skip
+
+
 def _mask_block(block: dict[str, Any], axes: list[GradeAxis]) -> None:
-    for axis in axes:
-        _mask_grades(block[axis.key], axis)
+    known = {axis.key: axis for axis in axes}
+    for key in _grade_blocks(block):
+        axis = known.get(key)
+        levels = [k for k in block[key] if k not in ("good_or_better", "good_or_better_pct")]
+        if axis is None or [level.key for level in axis.levels] != levels:
+            # Graded on a scale the templates given do not describe (a comparator's, say): no
+            # cut is known, so its grades are one group and good or better is withheld.
+            axis = GradeAxis(key, key, "", tuple(Level(k, k) for k in levels), None)
+            if block[key]["good_or_better"] is not None:
+                block[key]["good_or_better"] = block[key]["good_or_better_pct"] = NOT_SHOWN
+        _mask_grades(block[key], axis)
     changed = block.get("grades_changed_at_moderation") or {}
     for key in changed:
         changed[key] = hide_small(changed[key])

@@ -66,6 +66,7 @@ class Draft:
             wider=audience != INTERNAL,
             frameworks=self.data.frameworks,
             templates=self.data.templates,
+            comparator_templates=self.data.comparator_templates,
         )
 
     @cached_property

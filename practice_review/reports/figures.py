@@ -32,6 +32,7 @@ from practice_review.reviews.answers import (
 )
 from practice_review.reviews.models import AuditTemplate, Review
 from practice_review.reviews.queries import frameworks
+from practice_review.reviews.review_sections import gap_axes
 from practice_review.tracker.models import Recommendation
 from practice_review.tracker.rules import ACTIVE_STATUSES
 
@@ -269,12 +270,13 @@ def _grade_aggregates(asks):
     practice, outcome = asks.axis(PRACTICE), asks.axis(OUTCOME)
     if practice is not None and outcome is not None:
         best = (practice.levels[0].key, outcome.levels[0].key)
-        not_good = [level.key for level in outcome.levels
-                    if level.key not in outcome.good_or_better_keys]  # fmt: skip
         counts["both_outstanding"] = Count(
             "id",
             filter=Exact(counted_grade(PRACTICE), best[0]) & Exact(counted_grade(OUTCOME), best[1]),
         )
+    if gap_axes(asks.axes) is not None:  # gap cases (reviews/review_sections.py)
+        not_good = [level.key for level in outcome.levels
+                    if level.key not in outcome.good_or_better_keys]  # fmt: skip
         counts["practice_good_or_better_outcome_not"] = Count(
             "id",
             filter=In(counted_grade(PRACTICE), list(practice.good_or_better_keys))

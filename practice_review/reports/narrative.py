@@ -86,21 +86,12 @@ def _count_entries(
                 (f"{prefix}{axis}.{key}", block[axis][key], total,
                  f"{words} graded {label.lower()}")
             )  # fmt: skip
-    if block.get("both_outstanding") is not None:  # graded on practice and outcome
-        entries += [
-            (
-                f"{prefix}both_outstanding",
-                block["both_outstanding"],
-                total,
-                "outstanding on both grades",
-            ),
-            (
-                f"{prefix}practice_good_or_better_outcome_not",
-                block["practice_good_or_better_outcome_not"],
-                total,
-                "practice good or better, outcomes not",
-            ),
-        ]
+    # Across practice and outcome, where the template grades both (figures.py gives None).
+    for name, words in (("both_outstanding", "outstanding on both grades"),
+                        ("practice_good_or_better_outcome_not",
+                         "practice good or better, outcomes not")):  # fmt: skip
+        if block.get(name) is not None:
+            entries.append((f"{prefix}{name}", block[name], total, words))
     entries += [
         (
             f"{prefix}uasc",
@@ -190,6 +181,7 @@ def placeholders(
     wider: bool = False,
     frameworks: Sequence[v.FrameworkTerms] = v.BUILT_IN_FRAMEWORKS,
     templates: Sequence[AuditTemplate] = (),
+    comparator_templates: Sequence[AuditTemplate] = (),
 ) -> PlaceholderTable:
     """{name: (what it shows, description)} for every placeholder, in a stable order.
 
@@ -197,11 +189,11 @@ def placeholders(
     "80%". In the version for wider circulation, counts are kept from view as
     reports/disclosure.py decides: "fewer than 3", or WITHHELD, which no sentence shows.
     `frameworks` (the council's, reviews/queries.py) name the legal or practice frameworks the
-    figures count, and `templates` (the counted reviews' template versions) their standards and
-    questions.
+    figures count, and `templates` (the counted reviews' template versions) their grade axes,
+    standards and questions; `comparator_templates` the comparator's.
     """
-    figures = masked(figures, templates) if wider else figures
-    labels = item_labels(templates)
+    figures = masked(figures, templates, comparator_templates) if wider else figures
+    labels = item_labels([*templates, *comparator_templates])
     table: PlaceholderTable = {}
     blocks = [("", figures)]
     if figures.get("comparison"):

@@ -19,6 +19,8 @@ def describe_period(start, end):
 
 
 NOT_GRADED = "Not graded on it"
+NO_CUT = "No good-or-better cut"
+NOT_ON_ITS_SCALE = "Not on its scale"
 
 
 class CohortSummary:
@@ -26,12 +28,21 @@ class CohortSummary:
         self.cohort = cohort
         counts = counts or {}
         self.reviews = counts.get("reviews", 0)
-        # "Not graded" where the cohort's template has no such axis (figures gives None).
-        graded = {axis.key for axis in cohort.template.template.grades}
-        for name, axis in (("practice_good_or_better", "practice"),
-                           ("outcome_good_or_better", "outcome"),
-                           ("practice_outstanding", "practice")):  # fmt: skip
-            shown = n_of_n(counts.get(name) or 0, self.reviews) if axis in graded else NOT_GRADED
+        # The home page's columns are the built-in template's: a cohort whose template has no
+        # such axis, no good-or-better cut on it, or no "outstanding" says so instead.
+        axes = {axis.key: axis for axis in cohort.template.template.grades}
+        for name, key, needs in (("practice_good_or_better", "practice", "cut"),
+                                 ("outcome_good_or_better", "outcome", "cut"),
+                                 ("practice_outstanding", "practice", "outstanding")):  # fmt: skip
+            axis = axes.get(key)
+            if axis is None:
+                shown = NOT_GRADED
+            elif needs == "cut" and not axis.good_or_better_keys:
+                shown = NO_CUT
+            elif needs == "outstanding" and axis.levels[0].key != "outstanding":
+                shown = NOT_ON_ITS_SCALE
+            else:
+                shown = n_of_n(counts.get(name) or 0, self.reviews)
             setattr(self, name, shown)
 
     @property
@@ -90,15 +101,12 @@ class FiguresPresenter:
 
     def headline_rows(self):
         f = self.figures
-        across = []
-        if f["both_outstanding"] is not None:  # a template that grades practice and outcome
-            across = [
-                ("Outstanding on both grades", n_of_n(f["both_outstanding"], self.total)),
-                (
-                    "Practice good or better, outcomes not",
-                    n_of_n(f["practice_good_or_better_outcome_not"], self.total),
-                ),
-            ]
+        across = []  # on a template that grades practice and outcome (figures.py)
+        if f["both_outstanding"] is not None:
+            across.append(("Outstanding on both grades", n_of_n(f["both_outstanding"], self.total)))
+        if f["practice_good_or_better_outcome_not"] is not None:
+            gap = n_of_n(f["practice_good_or_better_outcome_not"], self.total)
+            across.append(("Practice good or better, outcomes not", gap))
         return across + [
             ("Reviews by independent reviewers", n_of_n(f["reviewers"]["independent"], self.total)),
             ("Reviews by internal reviewers", n_of_n(f["reviewers"]["internal"], self.total)),

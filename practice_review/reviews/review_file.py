@@ -17,7 +17,14 @@ from typing import Any, TypeVar, cast
 
 from practice_review.core import vocabulary as v
 from practice_review.core.audit_templates import ILACS, AuditTemplate, GradeAxis, Question, built_in
-from practice_review.reviews.answers import GRADE, MODERATED, RATIONALE, SECOND, grade_field
+from practice_review.reviews.answers import (
+    GRADE,
+    MODERATED,
+    RATIONALE,
+    SECOND,
+    grade_field,
+)
+from practice_review.reviews.answers import GRADE_PARTS as EVERY_GRADE_PART
 
 # XLSX files are zip archives: refuse ones that would unpack to more than this, or that
 # compress suspiciously well (a "zip bomb"), before any XML is parsed.
@@ -647,11 +654,13 @@ def column_clashes(template: AuditTemplate) -> list[str]:
 
 def _grade_column_clashes(template: AuditTemplate, others: set[str]) -> list[str]:
     """A sentence for each grade axis one of whose columns (`<key>_grade`, ...) is another
-    axis's or another column of the file: "second_practice" would take practice's second grade."""
+    axis's or another column of the file: "second_practice" would take practice's second grade.
+    The paired grade has no column, but is named the same way in the review's answers
+    (reviews/answers.py), so "paired_practice" would take practice's too."""
     problems = []
     owner: dict[str, str] = {}
     for axis in template.grades:
-        for part in GRADE_PARTS:
+        for part in EVERY_GRADE_PART:
             column = grade_field(axis.key, part)
             if owner.get(column, axis.key) != axis.key or column in others:
                 whose = f'grade "{owner[column]}"' if column in owner else "another column"

@@ -588,7 +588,7 @@ class GradesSectionForm(SectionForm):
         self.axes = axes
         add_grade_fields(self, axes, required=False, with_reasons=True)
         # Why outcomes differ from practice: asked on a template with both (a gap case).
-        self.asks_why_outcomes_differ = is_gap_possible(axes)
+        self.asks_why_outcomes_differ = review_sections.gap_axes(axes) is not None
         if not self.asks_why_outcomes_differ:
             del self.fields["practice_outcome_reason"]
         self.order_fields([*grade_names(axes, with_reasons=True), "practice_outcome_reason"])
@@ -689,8 +689,3 @@ def add_grade_fields(form, axes, required, with_reasons=False):
             form.fields[grade_field(axis.key, RATIONALE)] = text(
                 f"Reasons for the grade for {axis.label.lower()}", long=True
             )
-
-
-def is_gap_possible(axes):
-    """A template with both a practice and an outcome axis has gap cases (review_sections)."""
-    return all(any(axis.key == key for axis in axes) for key in review_sections.GAP_AXES)

@@ -184,18 +184,28 @@ def _axes(a: Answers) -> tuple[GradeAxis, ...]:
 GAP_AXES = ("practice", "outcome")
 
 
+def gap_axes(axes: Iterable[GradeAxis]) -> tuple[GradeAxis, GradeAxis] | None:
+    """The practice and outcome axes of a template that has gap cases: it grades both, each
+    with a good-or-better cut (without one, "good or better" means nothing). None otherwise."""
+    by_key = {axis.key: axis for axis in axes}
+    found = [by_key.get(key) for key in GAP_AXES]
+    if any(axis is None or not axis.good_or_better_keys for axis in found):
+        return None
+    return found[0], found[1]
+
+
 def is_gap(grades: dict[str, str | None], axes: Iterable[GradeAxis]) -> bool:
     """Whether `grades` ({axis: grade}) are a gap case on a template with these grade `axes`:
-    practice good or better and the outcome graded and not. A template without both a practice
-    and an outcome axis has no gap cases."""
-    by_key = {axis.key: axis for axis in axes}
-    if not all(key in by_key for key in GAP_AXES):
+    practice good or better and the outcome graded and not (gap_axes says which templates have
+    gap cases)."""
+    both = gap_axes(axes)
+    if both is None:
         return False
     practice, outcome = (grades.get(key) for key in GAP_AXES)
     return (
-        practice in by_key["practice"].good_or_better_keys
+        practice in both[0].good_or_better_keys
         and bool(outcome)
-        and outcome not in by_key["outcome"].good_or_better_keys
+        and outcome not in both[1].good_or_better_keys
     )
 
 

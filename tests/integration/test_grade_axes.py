@@ -19,10 +19,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from practice_review.core.audit_templates import FIGURES_KEYS, read_yaml
+from practice_review.core.audit_templates import FIGURES_KEYS, TemplateProblems, read_yaml
 from practice_review.moderation import actions as moderation_actions
+from practice_review.moderation.agenda import reasons_for as moderation_reasons
 from practice_review.reports.builder import build_report
 from practice_review.reports.figures import cohort_figures, figures_for
+from practice_review.reports.narrative import placeholders
 from practice_review.reports.renderers import RENDERERS
 from practice_review.reports.report_data import report_data
 from practice_review.reviews import actions
@@ -341,3 +343,109 @@ def test_a_comparison_with_the_built_in_says_which_grades_it_leaves_out(
             "not asked: How safe the child is; The child's voice;") in text  # fmt: skip
     assert "It also leaves out 1 grade and 8 standards" in text
     assert "Outcomes for the child" in text.split("It also leaves out 1 grade")[1][:200]
+
+
+def test_importing_the_same_file_again_changes_nothing_on_any_axis(actor, safeguarding):
+    cohort = imported(actor, safeguarding)
+    before = {r.pk: (r.answers, r.second_graded_at, r.history.count())
+              for r in Review.objects.filter(cohort=cohort)}  # fmt: skip
+    result = import_reviews(data=csv_bytes(rows()), file_name="again.csv", by=actor,
+                            template=safeguarding)  # fmt: skip
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 6)
+    after = {r.pk: (r.answers, r.second_graded_at, r.history.count())
+             for r in Review.objects.filter(cohort=cohort)}  # fmt: skip
+    assert after == before
+
+
+def own_template(actor, grades, key="own_grades"):
+    text = safeguarding_text().replace("key: safeguarding_thematic", f"key: {key}", 1)
+    start, end = text.index("grades:\n"), text.index("standards:\n")
+    return load_template(by=actor, definition=read_yaml(text[:start] + grades + text[end:]))
+
+
+def test_an_axis_named_like_another_axis_paired_grade_is_refused(actor):
+    with pytest.raises(TemplateProblems) as refused:
+        own_template(actor, GRADES.replace("key: voice", "key: paired_practice", 1))
+    assert refused.value.problems == [
+        'grade "paired_practice": its column paired_practice_grade is also grade "practice"\'s, '
+        "so review files could not tell them apart: give the grade another key"
+    ]
+
+
+def test_an_outcome_axis_without_a_cut_has_no_gap_cases(actor, seeded):
+    no_cut = """grades:
+  - {key: practice, label: Social work practice, scale: ilacs, good_or_better: good}
+  - {key: outcome, label: Outcomes for the child, scale: ilacs}
+"""
+    template = own_template(actor, no_cut).template
+    given = [{**row, "outcome_grade": "inadequate", "practice_grade": "good"}
+             for row in rows()]  # fmt: skip
+    for row in given:
+        for column in (
+            "safety_grade",
+            "voice_grade",
+            "second_safety_grade",
+            "second_voice_grade",
+            "moderated_safety_grade",
+            "moderated_voice_grade",
+        ):
+            row.pop(column)  # fmt: skip
+        row.update(second_outcome_grade="good" if row["second_reviewer"] else "",
+                   moderated_outcome_grade="")  # fmt: skip
+    cohort = imported(actor, template, given)
+    figures = cohort_figures(cohort)
+    assert figures["outcome"]["good_or_better"] is None
+    assert figures["both_outstanding"] == 0  # both graded: counted
+    assert figures["practice_good_or_better_outcome_not"] is None  # no cut: no gap cases
+    review = Review.objects.filter(cohort=cohort).first()
+    assert "gap" not in moderation_reasons(review)
+    page = html.unescape(RENDERERS["html"]().render(build_report(
+        council="Test Council", figures=figures,
+        data=report_data(Review.objects.filter(cohort=cohort)))).decode())  # fmt: skip
+    assert "Practice good or better, outcomes not" not in page
+    assert "Wherever practice was good or better" not in page
+
+
+def test_the_wider_edition_masks_a_comparator_on_another_scale_by_its_own_template(
+    actor, safeguarding, seeded
+):
+    """The comparator's grades are kept from view by its own template's scale and cut: here a
+    comparator whose practice counts good or better from outstanding only. Its practice is not
+    compared, so the report puts no comparator column beside this cohort's."""
+    strict = """grades:
+  - {key: practice, label: Social work practice, scale: ilacs, good_or_better: outstanding}
+"""
+    other = own_template(actor, strict, key="strict").template
+    given = [{**row, "cohort": "Strict audit", "child_ref": f"T{n}",
+              "practice_grade": ["outstanding", "outstanding", "outstanding", "good", "good",
+                                 "requires_improvement"][n]}
+             for n, row in enumerate(rows())]  # fmt: skip
+    for row in given:
+        for axis in ("safety", "voice"):
+            for column in (f"{axis}_grade", f"second_{axis}_grade", f"moderated_{axis}_grade"):
+                row.pop(column)
+        row.update(second_reviewer="", second_practice_grade="", moderated_practice_grade="")
+    result = import_reviews(data=csv_bytes(given), file_name="strict.csv", by=actor, template=other)
+    assert result.ok, [str(problem) for problem in result.problems]
+    cohort = imported(actor, safeguarding)
+    figures = cohort_figures(cohort, compare=Cohort.objects.get(name="Strict audit"))
+    assert figures["comparison"]["practice"]["good_or_better"] == 3
+    assert "practice" in figures["comparison"]["not_compared"]["grades"]
+    data = report_data(Review.objects.filter(cohort=cohort), comparison=figures["comparison"])
+    wider = build_report(council="Test Council", figures=figures, data=data, audience="wider")
+    page = html.unescape(RENDERERS["html"]().render(wider).decode())
+    assert "(Strict audit)" not in page  # not compared: no comparator column beside practice
+    placeholders_shown = placeholders(figures, wider=True, templates=data.templates,
+                                      comparator_templates=data.comparator_templates)  # fmt: skip
+    # 3 good or better and 3 not: both sides of the comparator's own cut are safe to show.
+    # Read by this report's cut (good) they would be 5 and 1, and withheld.
+    assert placeholders_shown["comparison.practice.good_or_better"][0] == "3 of 6 (50%)"
+    assert placeholders_shown["practice.good_or_better"][0] == "6 of 6 (100%)"
+
+
+def test_the_home_page_says_which_columns_a_template_does_not_grade(client, cast, safeguarding):
+    imported(cast["qa_lead"], safeguarding)
+    client.force_login(cast["qa_lead"])
+    page = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(
+        client.get(reverse("home")).content.decode())).split())  # fmt: skip
+    assert f"{COHORT} 1 March 2025 to 6 March 2025 6 6 of 6 (100%) Not graded on it 2 of 6" in page

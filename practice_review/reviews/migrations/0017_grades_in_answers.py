@@ -52,18 +52,27 @@ def columns_into_answers(apps, schema_editor):
 
 
 def answers_into_columns(apps, schema_editor):
+    """Back: each row with grades gets its columns again, in chunks, as forwards."""
+    columns = [column.format(axis=axis) for axis in AXES for column in PARTS.values()]
     for name in ("Review", "HistoricalReview"):
         model = apps.get_model("reviews", name)
-        for row in model.objects.iterator(chunk_size=CHUNK):
-            grades = (row.answers or {}).get("grades") or {}
+        pk = model._meta.pk.name
+        batch = []
+        for row in model.objects.order_by(pk).iterator(chunk_size=CHUNK):
+            grades = (row.answers or {}).get("grades")
+            if not grades:
+                continue
             for axis in AXES:
                 given = grades.get(axis) or {}
                 for part, column in PARTS.items():
                     empty = "" if part == "rationale" else None
                     setattr(row, column.format(axis=axis), given.get(part) or empty)
-            row.answers = {key: value for key, value in (row.answers or {}).items()
-                           if key != "grades"}  # fmt: skip
-            row.save()
+            row.answers = {key: value for key, value in row.answers.items() if key != "grades"}
+            batch.append(row)
+            if len(batch) == CHUNK:
+                model.objects.bulk_update(batch, ["answers", *columns])
+                batch = []
+        model.objects.bulk_update(batch, ["answers", *columns])
 
 
 class Migration(migrations.Migration):
