@@ -611,6 +611,8 @@ def layout(template: AuditTemplate) -> Layout:
     columns = frozenset([*FIXED_COLUMNS, *graded, *standards, *(q.key for q in questions), *themed])
     aliases = dict(ALIASES)
     labels = [(s.label, s.key) for s in template.standards] + [(q.label, q.key) for q in questions]
+    # An axis's words head its grade column ("How safe the child is" is safety_grade).
+    labels += [(axis.label, grade_field(axis.key)) for axis in template.grades]
     for label, key in labels:
         # A label never takes a name the file already uses for a column, nor an earlier label.
         name = _header_name(label)

@@ -188,10 +188,12 @@ def gap_axes(axes: Iterable[GradeAxis]) -> tuple[GradeAxis, GradeAxis] | None:
     """The practice and outcome axes of a template that has gap cases: it grades both, each
     with a good-or-better cut (without one, "good or better" means nothing). None otherwise."""
     by_key = {axis.key: axis for axis in axes}
-    found = [by_key.get(key) for key in GAP_AXES]
-    if any(axis is None or not axis.good_or_better_keys for axis in found):
+    practice, outcome = (by_key.get(key) for key in GAP_AXES)
+    if practice is None or outcome is None:
         return None
-    return found[0], found[1]
+    if not (practice.good_or_better_keys and outcome.good_or_better_keys):
+        return None
+    return practice, outcome
 
 
 def is_gap(grades: dict[str, str | None], axes: Iterable[GradeAxis]) -> bool:

@@ -167,6 +167,13 @@ def test_the_figures_count_each_axis_on_its_own_scale_and_cut(actor, safeguardin
     assert list(figures)[:6] == ["schema", "cohort", "reviewers", "practice", "safety", "voice"]
 
 
+def test_a_grade_column_may_be_headed_by_its_axis_words(actor, safeguarding):
+    given = [{("How safe the child is" if key == "safety_grade" else key): value
+              for key, value in row.items()} for row in rows()]  # fmt: skip
+    cohort = imported(actor, safeguarding, given)
+    assert sorted(r.grade("safety") for r in Review.objects.filter(cohort=cohort)) == sorted(SAFETY)
+
+
 def test_a_grade_the_scale_does_not_have_is_refused_naming_the_scale(actor, safeguarding):
     given = rows()
     given[1]["safety_grade"] = "Good"
