@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "practice_review.reviews",
     "practice_review.alerts",
     "practice_review.tracker",
+    "practice_review.sampling",
     "practice_review.moderation",
     "practice_review.reports",
     "practice_review.data_protection",

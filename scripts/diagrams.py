@@ -17,7 +17,7 @@ BEGIN, END = (
     "<!-- entity-relationship diagram: begin -->",
     "<!-- entity-relationship diagram: end -->",
 )
-OURS = ("audit", "accounts", "reviews", "alerts", "tracker", "moderation", "reports")
+OURS = ("audit", "accounts", "reviews", "alerts", "tracker", "sampling", "moderation", "reports")
 
 
 def models_of_ours():
