@@ -116,6 +116,11 @@ NOT_CASE_PAGES = {
     "import_reviews": "the import is recorded as one event (reviews/importing.py)",
     "import_confirm": "POST only; the import is recorded as one event (reviews/importing.py)",
     "import_cancel": "writes nothing: removes the person's own file held for the import",
+    "caseload": "the extracts' file names, dates and counts: no child's case",
+    "caseload_import": "the import is recorded as one event (sampling/actions.py)",
+    "caseload_import_confirm": "POST only; the import is recorded as one event "
+    "(sampling/actions.py)",
+    "caseload_import_cancel": "writes nothing: removes the person's own file held for the import",
     "report_create": "an empty form",
     "meeting_create": "an empty form",
     "raise_for_finding": "a form about a finding's wording, no child's case",

@@ -38,6 +38,9 @@ class PersonalRecord:
     # JSON documents that hold words beside what the figures count (a review's answers): the
     # purge keeps each document, as the function given for it returns it without its words.
     documents: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    # How a row reaches the child when it hangs off no review ("child" for a caseload entry:
+    # a child is in an extract before any review of theirs); "" for every other record.
+    reaches_child: str = ""
 
     @property
     def cleared_by_purge(self) -> frozenset[str]:
@@ -58,6 +61,7 @@ def register(
     counted: Iterable[str] = (),
     not_personal: Iterable[str] = (),
     documents: Mapping[str, Callable[[Any], Any]] | None = None,
+    reaches_child: str = "",
 ) -> None:
     counted, identifying = frozenset(counted), frozenset(identifying)
     if not counted <= identifying:
@@ -72,6 +76,7 @@ def register(
         not_personal=frozenset(not_personal),
         description=description,
         documents=dict(documents or {}),
+        reaches_child=reaches_child,
     )
 
 
@@ -101,7 +106,11 @@ def document_values(model: type) -> Mapping[str, Callable[[Any], Any]]:
 
 
 def child_record() -> PersonalRecord:
-    return next(record for record in _records.values() if record.reaches_review is None)
+    return next(
+        record
+        for record in _records.values()
+        if record.reaches_review is None and not record.reaches_child
+    )
 
 
 def review_record() -> PersonalRecord:

@@ -87,7 +87,9 @@ def collect(child):
     live = {}
     for registered in personal_data.records():
         model = registered.model
-        if registered.reaches_review is None:
+        if registered.reaches_child:
+            ids = _ids(model, **{registered.reaches_child: child})
+        elif registered.reaches_review is None:
             ids = [child.pk]
         elif registered.reaches_review == "":
             ids = review_ids

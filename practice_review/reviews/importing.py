@@ -146,7 +146,8 @@ class _Refused(Exception):
         self.problems = problems
 
 
-def _chunks(items, size=LOOKUP_CHUNK):
+def chunks(items, size=LOOKUP_CHUNK):
+    """`items` in lists short enough for one `__in` lookup on any database."""
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -192,7 +193,7 @@ def import_reviews(*, data, file_name, by, default_cohort=None, today=None, temp
     try:
         # One audit event for the whole file, not one for each record it writes.
         with transaction.atomic(), covered_by_one_event():
-            _wait_for_other_imports()
+            wait_for_other_imports()
             problems = _database_problems(parsed.rows, template)
             if problems:
                 raise _Refused(problems)
@@ -251,7 +252,7 @@ def _refused(problems, file_name, by, template):
     return ImportResult(problems=sorted(problems, key=lambda p: p.row))
 
 
-def _wait_for_other_imports():
+def wait_for_other_imports():
     """One import at a time: two files creating the same cohort or child must not race.
 
     SQLite's IMMEDIATE transactions already queue writers; PostgreSQL needs an explicit lock,
@@ -268,7 +269,7 @@ def _database_problems(rows, template):
     name that matches more than one member of staff."""
     problems = _template_problems(rows, template)
     known = {}
-    for chunk in _chunks({row.child_ref for row in rows if row.child_ref}):
+    for chunk in chunks({row.child_ref for row in rows if row.child_ref}):
         known.update((c.case_ref, c) for c in Child.objects.filter(case_ref__in=chunk))
     for row in rows:
         child = known.get(row.child_ref)
@@ -284,7 +285,7 @@ def _database_problems(rows, template):
                     f"'{row.child_ref}'"
                 )
                 problems.append(Problem(row.row, column, getattr(row, column), expected))
-    staff = _StaffDirectory()
+    staff = StaffDirectory()
     for row in rows:
         for column in STAFF_COLUMNS:
             problems += staff.ambiguity(getattr(row, column), row.row, column)
@@ -298,7 +299,7 @@ def _template_problems(rows, template):
     for row in rows:
         first_rows.setdefault(cohort_key(row.cohort), row)
     problems = []
-    for chunk in _chunks(first_rows):
+    for chunk in chunks(first_rows):
         others = Cohort.objects.filter(name_key__in=chunk).exclude(template=template)
         for cohort in others.select_related("template"):
             row = first_rows[cohort.name_key]
@@ -314,9 +315,9 @@ def _write(parsed, *, by, file_name, template):
     rows = parsed.rows
     reason = f"Imported from {file_name}"[:100]
     cohorts = _cohorts(rows, by, template)
-    staff = _StaffDirectory()
+    staff = StaffDirectory()
     added_staff = staff_to_add(rows, staff)
-    _add_staff(added_staff, staff, by)
+    add_staff(added_staff, staff, by)
     children = _children(rows, cohorts, by, reason)
     values = [_review_values(row, cohorts, children, staff) for row in rows]
 
@@ -483,8 +484,9 @@ def _cohorts(rows, by, template):
     return cohorts
 
 
-class _StaffDirectory:
-    """Finds staff by name or initials (case-insensitive, trimmed)."""
+class StaffDirectory:
+    """Finds staff by name or initials (case-insensitive, trimmed): the one matching of the
+    names files give (review files, the caseload extract) to the staff the service knows."""
 
     def __init__(self):
         self.by_key = defaultdict(set)
@@ -518,19 +520,20 @@ class _StaffDirectory:
         return member_id
 
 
-def staff_to_add(rows, staff=None):
+def staff_to_add(rows, staff=None, columns=STAFF_COLUMNS):
     """The staff `rows` name whom the service does not know, as [NewStaff], in the order the
     file first names them: the one answer to "who will this import add?" for the check page,
     the command's summary and the import itself.
 
     Names are matched as the import matches them: "jane  SMITH" is the Jane Smith named earlier
     in the file, and a name that looks like initials (no space, at most 6 characters, upper
-    case) is kept as the person's initials too.
+    case) is kept as the person's initials too. `columns` are the staff columns the rows have
+    (STAFF_ROLE_KEYS): a caseload extract names only social workers and supervisors.
     """
-    staff = staff or _StaffDirectory()
+    staff = staff or StaffDirectory()
     found = {}  # name key: (name as first written, {role, ...})
     for row in rows:
-        for column in STAFF_COLUMNS:
+        for column in columns:
             name = getattr(row, column)
             if name and not staff.knows(name):
                 found.setdefault(normalise_name(name), (name, set()))[1].add(column)
@@ -541,13 +544,14 @@ def staff_to_add(rows, staff=None):
             NewStaff(
                 name=" ".join(name.split()),
                 initials=name if looks_like_initials else "",
-                roles=tuple(role for role in STAFF_COLUMNS if role in roles),
+                roles=tuple(role for role in columns if role in roles),
             )
         )
     return added
 
 
-def _add_staff(added, staff, by):
+def add_staff(added, staff, by):
+    """Add the NewStaff `staff_to_add` found, each attributed to `by`, to the directory too."""
     for person in added:
         member = StaffMember(name=person.name, initials=person.initials)
         save_as(member, by)
@@ -558,7 +562,7 @@ def _children(rows, cohorts, by, reason):
     """{(cohort key, child key): child id}, creating the children not yet known."""
     refs = {row.child_ref for row in rows if row.child_ref}
     known_refs = {}
-    for chunk in _chunks(refs):
+    for chunk in chunks(refs):
         known_refs.update((c.case_ref, c) for c in Child.objects.filter(case_ref__in=chunk))
 
     # Without a reference a child is known by initials, gender and birth date or age, within
@@ -651,7 +655,7 @@ def _write_findings(rows, created, matched, columns, by, reason):
                 )
 
     existing = defaultdict(dict)
-    for chunk in _chunks([review.id for _, review in matched]):
+    for chunk in chunks([review.id for _, review in matched]):
         for finding in ThemeFinding.objects.filter(review__in=chunk):
             existing[finding.review_id][finding.theme] = finding
     changed, touched = [], set()
@@ -702,7 +706,7 @@ def _update_children(rows, children, by):
         child_id = children[(cohort_key(row.cohort), row.child_key)]
         latest[child_id] = row
     latest_dates = {}
-    for chunk in _chunks(latest):
+    for chunk in chunks(latest):
         latest_dates.update(
             Review.objects.filter(child__in=chunk)
             .values("child")
@@ -710,7 +714,7 @@ def _update_children(rows, children, by):
             .values_list("child", "last")
         )
     to_check = [cid for cid, row in latest.items() if latest_dates.get(cid) == row.review_date]
-    for chunk in _chunks(to_check):
+    for chunk in chunks(to_check):
         for child in Child.objects.filter(id__in=chunk):
             row = latest[child.id]
             changes = {

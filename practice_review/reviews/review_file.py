@@ -179,7 +179,10 @@ def framework_clashes(framework: v.FrameworkTerms, others: Iterable[v.FrameworkT
     ]
 
 
-def _framework(text: str, values: FrameworkValues) -> str:
+def read_framework(text: str, values: FrameworkValues) -> str:
+    """The framework key a cell names (a key, label or synonym of an active framework), or Bad
+    saying what was expected: the one reading of legal status for every file the service reads
+    (review files, the caseload extract)."""
     folded = _words(text)
     if folded in values.accepted:
         return values.accepted[folded]
@@ -566,8 +569,9 @@ def _number(text: str) -> int:
 # ---------------------------------------------------------------------------- templates
 
 
-def _header_name(heading: str) -> str:
-    """A header as a column name: case folded, spaces, hyphens and underscores alike."""
+def header_name(heading: str) -> str:
+    """A header as a column name: case folded, spaces, hyphens and underscores alike (every
+    file the service reads matches its headers this way)."""
     return re.sub(r"[\s_\-]+", "_", heading.casefold()).strip("_")
 
 
@@ -615,7 +619,7 @@ def layout(template: AuditTemplate) -> Layout:
     labels += [(axis.label, grade_field(axis.key)) for axis in template.grades]
     for label, key in labels:
         # A label never takes a name the file already uses for a column, nor an earlier label.
-        name = _header_name(label)
+        name = header_name(label)
         if name not in columns and name not in aliases:
             aliases[name] = key
     grades = (grade_field(axis.key) for axis in template.grades)
@@ -688,7 +692,7 @@ def _choice_values(question: Question) -> tuple[dict[str, str], str]:
     return table, f"one of {keys} (or a choice written out in full)"
 
 
-def _grades(read: "_RowReader", axis: GradeAxis) -> dict[str, Any]:
+def _grades(read: "RowReader", axis: GradeAxis) -> dict[str, Any]:
     """One axis's grades as the row gives them (reviews/answers.py's parts)."""
     table, expected = _grade_values(axis)
     return {
@@ -704,7 +708,7 @@ def _count_words(number: int) -> str:
     return words[number - 2] if 2 <= number <= 11 else str(number)
 
 
-def _answer(read: "_RowReader", question: Question) -> Any:
+def _answer(read: "RowReader", question: Question) -> Any:
     """A question's answer as its type reads it, or None when the cell is blank."""
     key, required = question.key, question.required
     if question.type == "yes_no":
@@ -728,7 +732,7 @@ def map_header(
     columns: dict[str, int] = {}
     problems: list[Problem] = []
     for index, heading in enumerate(cells):
-        name = _header_name(heading)
+        name = header_name(heading)
         name = columns_of.aliases.get(name, name)
         if name not in columns_of.columns:
             continue  # unknown columns are ignored
@@ -757,11 +761,20 @@ def _missing_columns(
     return problems
 
 
-class _RowReader:
-    """Reads one row's cells by column, collecting a problem for each bad value."""
+class RowReader:
+    """Reads one row's cells by column, collecting a problem for each bad value. Shared by every
+    file the service reads, so a bad cell is described in the same words wherever it is:
+    `max_lengths` is the file's own {column: longest text}."""
 
-    def __init__(self, number: int, cells: list[str], columns: dict[str, int]) -> None:
+    def __init__(
+        self,
+        number: int,
+        cells: list[str],
+        columns: dict[str, int],
+        max_lengths: Mapping[str, int] = MAX_LENGTHS,
+    ) -> None:
         self.number, self.cells, self.columns = number, cells, columns
+        self.max_lengths = max_lengths
         self.problems: list[Problem] = []
 
     def text(self, column: str) -> str:
@@ -787,7 +800,7 @@ class _RowReader:
                 Problem(self.number, column, text, "text without control characters")
             )
             return None
-        limit = MAX_LENGTHS.get(column)
+        limit = self.max_lengths.get(column)
         if limit and len(text) > limit:
             self.problems.append(
                 Problem(self.number, column, text[:40], f"at most {limit} characters")
@@ -818,7 +831,7 @@ def _read_row(
 ) -> tuple[ReviewRow | None, list[Problem]]:
     frameworks = frameworks or framework_values(v.BUILT_IN_FRAMEWORKS)
     columns_of = columns_of or layout(_built_in())
-    read = _RowReader(number, cells, columns)
+    read = RowReader(number, cells, columns)
     cohort = read.get("cohort")
     if cohort is None and not read.problems:
         if default_cohort:
@@ -899,7 +912,7 @@ def _read_row(
         "date_of_birth": born,
         "review_date": review_date,
         "legal_status": read.get(
-            "legal_status", lambda text: _framework(text, frameworks), True, frameworks.expected
+            "legal_status", lambda text: read_framework(text, frameworks), True, frameworks.expected
         ),
         "ethnicity": read.get("ethnicity") or "",
         "religion": read.get("religion") or "",

@@ -556,7 +556,7 @@ def test_a_large_purge_in_batches_does_exactly_what_one_batch_does(world, actor,
 # and reaches the subject access export.
 
 OURS = {"core", "audit", "accounts", "reviews", "alerts", "tracker", "moderation", "reports",
-        "data_protection", "site"}  # fmt: skip
+        "data_protection", "site", "sampling"}  # fmt: skip
 
 
 def our_models(with_history=False):

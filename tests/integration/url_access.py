@@ -357,6 +357,11 @@ ACCESS = {
     # The check page's Confirm (the held file is the uploader's alone: test_import_check.py).
     "import_confirm": Access(QA_LEAD_ONLY, post_only=True),
     "import_cancel": Access(QA_LEAD_ONLY),
+    # The caseload extract: imported by the QA lead, who alone draws cohorts from it.
+    "caseload": Access(QA_LEAD_ONLY),
+    "caseload_import": Access(QA_LEAD_ONLY),
+    "caseload_import_confirm": Access(QA_LEAD_ONLY, post_only=True),
+    "caseload_import_cancel": Access(QA_LEAD_ONLY),
     # Alerts: raised by the reviewer (or QA lead), acted on by whoever must act now.
     "alert_list": Access(ALERT_READERS),
     "alert_detail": Access(ALERT_READERS, ALERT),
