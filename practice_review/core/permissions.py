@@ -39,6 +39,9 @@ class Permission(Enum):
     # Create, edit and publish audit templates: what every review on them asks
     # (docs/audit-templates.md#managing-templates-in-the-browser).
     MANAGE_TEMPLATES = "manage_templates"
+    # Who has been reviewed: each team and social worker in the caseload extract
+    # (docs/sampling.md#coverage).
+    VIEW_COVERAGE = "view_coverage"
 
 
 ROLE_PERMISSIONS = {
@@ -63,6 +66,7 @@ ROLE_PERMISSIONS = {
         Permission.VIEW_AUDIT,
         Permission.APPROVE_ACCOUNT_CHANGES,
         Permission.MANAGE_TEMPLATES,
+        Permission.VIEW_COVERAGE,
     },
     Role.SENIOR_LEADER: {
         Permission.VIEW_ALL_CASES,
@@ -73,6 +77,7 @@ ROLE_PERMISSIONS = {
         Permission.VIEW_MODERATION,
         Permission.VIEW_AGREEMENT,
         Permission.VIEW_ALL_RECOMMENDATIONS,
+        Permission.VIEW_COVERAGE,
     },
     Role.REVIEWER: {Permission.VIEW_CASES, Permission.VIEW_ALERTS, Permission.RAISE_ALERTS},
     Role.PRACTITIONER: {Permission.VIEW_CASES},
