@@ -41,7 +41,7 @@ class World:
 
     def __init__(self, actor):
         self.cohort = Cohort.objects.create(
-            name="Coverage cohort", template=AuditTemplate.objects.built_in()
+            name="Monthly audits", template=AuditTemplate.objects.built_in()
         )
         self.assessment = Team.objects.create(name="Assessment team")
         self.in_care = Team.objects.create(name="Children in care team")
