@@ -87,6 +87,7 @@ urlpatterns = [
     path("reports/", include("practice_review.reports.urls")),
     path("moderation/", include("practice_review.moderation.urls")),
     path("agreement/", include("practice_review.reports.agreement_urls")),
+    path("coverage/", include("practice_review.sampling.coverage_urls")),
     path("recommendations/", include("practice_review.tracker.urls")),
     path("children/", include("practice_review.data_protection.urls")),
     path("sampling/", include("practice_review.sampling.urls")),

@@ -56,6 +56,7 @@ CASE_PAGES = {
     "recurring_findings": viewed("recurring findings"),
     "report_list": viewed("report list"),
     "agreement": viewed("agreement"),
+    "coverage": viewed("coverage"),
     # A cohort, a review and every page of its form (each shows what has been written).
     "cohort_detail": viewed("cohort", "cohort_id"),
     "cohort_add_case": viewed("cohort", "cohort_id", methods=FORM),
@@ -94,6 +95,7 @@ CASE_PAGES = {
     # Downloads.
     "review_document": exported("review", "review_id", format_from="format"),
     "tracker_export": exported("recommendation list", format_from="file_type"),
+    "coverage_export": exported("coverage", format="csv"),
     "report_figures": exported("summaryreport", "report_id", format="json"),
     "report_version_figures": exported(
         "summaryreport", "report_id", format="json", also=("number",)

@@ -41,6 +41,9 @@ class Permission(Enum):
     MANAGE_TEMPLATES = "manage_templates"
     # Import the caseload extract and draw cohorts from it (docs/sampling.md).
     MANAGE_CASELOAD = "manage_caseload"
+    # Who has been reviewed: each team and social worker in the caseload extract
+    # (docs/sampling.md#coverage).
+    VIEW_COVERAGE = "view_coverage"
 
 
 ROLE_PERMISSIONS = {
@@ -66,6 +69,7 @@ ROLE_PERMISSIONS = {
         Permission.APPROVE_ACCOUNT_CHANGES,
         Permission.MANAGE_TEMPLATES,
         Permission.MANAGE_CASELOAD,
+        Permission.VIEW_COVERAGE,
     },
     Role.SENIOR_LEADER: {
         Permission.VIEW_ALL_CASES,
@@ -76,6 +80,7 @@ ROLE_PERMISSIONS = {
         Permission.VIEW_MODERATION,
         Permission.VIEW_AGREEMENT,
         Permission.VIEW_ALL_RECOMMENDATIONS,
+        Permission.VIEW_COVERAGE,
     },
     Role.REVIEWER: {Permission.VIEW_CASES, Permission.VIEW_ALERTS, Permission.RAISE_ALERTS},
     Role.PRACTITIONER: {Permission.VIEW_CASES},

@@ -1,8 +1,14 @@
+"""The sampling app's pages: the caseload extract (docs/sampling.md#the-caseload-extract)
+and who has been reviewed (coverage)."""
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from practice_review.core.permissions import Permission, requires
+from practice_review.core import spreadsheets
+from practice_review.core.permissions import Permission, has_permission, requires
 from practice_review.core.text import pluralize
 from practice_review.core.uploads import (
     HeldUploadRefused,
@@ -10,9 +16,10 @@ from practice_review.core.uploads import (
     discard_held_upload,
     hold_upload,
 )
+from practice_review.sampling import queries
 from practice_review.sampling.actions import import_extract, plan_extract
+from practice_review.sampling.coverage import CSV_HEADER
 from practice_review.sampling.forms import CaseloadFileForm
-from practice_review.sampling.queries import extracts
 
 # The token of the extract this person is checking, so Cancel (a link) knows what to remove.
 HELD_EXTRACT = "held_caseload_extract"
@@ -21,7 +28,7 @@ HELD_EXTRACT = "held_caseload_extract"
 @requires(Permission.MANAGE_CASELOAD)
 def caseload(request):
     """The extracts imported, the current one first (docs/sampling.md#the-caseload-extract)."""
-    rows = list(extracts())
+    rows = list(queries.extracts())
     return render(request, "sampling/caseload.html", {"extracts": rows})
 
 
@@ -83,3 +90,29 @@ def _upload_page(request, form, problems=()):
             "nothing was imported"
         ])  # fmt: skip
     return render(request, "sampling/caseload_import.html", {"form": form, "problems": problems})
+
+
+@requires(Permission.VIEW_COVERAGE)
+def coverage(request):
+    extract = queries.current_extract()
+    return render(
+        request,
+        "sampling/coverage.html",
+        {
+            "extract": extract,
+            "coverage": extract and queries.coverage_for(request.user, extract),
+            "can_import": has_permission(request.user, Permission.MANAGE_CASELOAD),
+        },
+    )
+
+
+@requires(Permission.VIEW_COVERAGE)
+def coverage_export(request):
+    extract = queries.current_extract()
+    rows = queries.coverage_for(request.user, extract).csv_rows() if extract else []
+    response = HttpResponse(
+        spreadsheets.to_csv(CSV_HEADER, rows), content_type="text/csv; charset=utf-8"
+    )
+    name = f"coverage-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -31,6 +31,8 @@ def nav_items_for(request):
         items.append(("Reports", reverse("report_list")))
     if has_permission(user, Permission.VIEW_AGREEMENT):
         items.append(("Agreement", reverse("agreement")))
+    if has_permission(user, Permission.VIEW_COVERAGE):
+        items.append(("Coverage", reverse("coverage")))
     if has_permission(user, Permission.IMPORT_REVIEWS):
         items.append(("Import reviews", reverse("import_reviews")))
     if has_permission(user, Permission.MANAGE_CASELOAD):

@@ -397,6 +397,9 @@ ACCESS = {
     "meeting_recommendation": Access(QA_LEAD_ONLY, OPEN_MEETING, post_only=True),
     "meeting_close": Access(QA_LEAD_ONLY, OPEN_MEETING),  # asks first, closes on POST
     "agreement": Access(LEADERS),
+    # Coverage: who has been reviewed, by team and social worker (docs/sampling.md#coverage).
+    "coverage": Access(LEADERS),
+    "coverage_export": Access(LEADERS),
     # The tracker: everyone with case data sees the recommendations in their scope and their own.
     "tracker_list": Access(CASE_READERS),
     "tracker_export": Access(CASE_READERS, extra={"file_type": "csv"}),
