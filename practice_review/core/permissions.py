@@ -39,6 +39,8 @@ class Permission(Enum):
     # Create, edit and publish audit templates: what every review on them asks
     # (docs/audit-templates.md#managing-templates-in-the-browser).
     MANAGE_TEMPLATES = "manage_templates"
+    # Import the caseload extract and draw cohorts from it (docs/sampling.md).
+    MANAGE_CASELOAD = "manage_caseload"
 
 
 ROLE_PERMISSIONS = {
@@ -63,6 +65,7 @@ ROLE_PERMISSIONS = {
         Permission.VIEW_AUDIT,
         Permission.APPROVE_ACCOUNT_CHANGES,
         Permission.MANAGE_TEMPLATES,
+        Permission.MANAGE_CASELOAD,
     },
     Role.SENIOR_LEADER: {
         Permission.VIEW_ALL_CASES,

@@ -79,6 +79,11 @@ class Rules:
         }
 
 
+def new_seed() -> int:
+    """A seed for a draw given none: a whole number below 2**31, short enough to read out."""
+    return random.SystemRandom().randrange(2**31)
+
+
 def long_date(day: datetime.date) -> str:
     """3 March 2025."""
     return f"{day.day} {day:%B %Y}"
@@ -228,3 +233,35 @@ def _to_cover(
             since and workers_last_reviewed.get(child.social_worker, datetime.date.min) >= since
         )
     }
+
+
+STRATA_WORDS = {
+    "legal_status": "legal or practice framework",
+    "team": "team",
+}
+
+
+def rules_in_words(rules: Mapping[str, Any], as_of: datetime.date) -> str:
+    """How a cohort was drawn, in a sentence for the cohort page and the summary report, from
+    the rules it keeps (Rules.as_json)."""
+    size = rules["size"]
+    children = f"{size} child{'ren' if size != 1 else ''}"
+    strata = rules["strata"]
+    if strata in STRATA_WORDS:
+        words = (
+            f"{children} drawn at random from the caseload extract, the places shared by "
+            f"{STRATA_WORDS[strata]} in proportion to the children who could be drawn"
+        )
+    else:
+        words = f"{children} drawn at random from the caseload extract"
+    months = rules["exclude_reviewed_within"]
+    if months:
+        words += (
+            f"; children with a review in the {months} months before {long_date(as_of)} "
+            "were left out"
+        )
+    else:
+        words += f"; as of {long_date(as_of)}, with no child left out for an earlier review"
+    if rules.get("cover") == "social_worker":
+        words += "; children of social workers with no review in that time were drawn first"
+    return words + "."
