@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from practice_review.accounts.models import StaffMember, Team
 from practice_review.core.vocabulary import ReviewStatus
+from practice_review.reports.report_data import report_data
 from practice_review.reviews import actions as review_actions
 from practice_review.reviews.models import Child, Cohort, Review
 from practice_review.sampling import actions
@@ -287,3 +288,16 @@ def test_only_the_qa_lead_may_draw(client, cast, extract):
     for person in ("senior_leader", "reviewer_internal", "admin"):
         client.force_login(cast[person])
         assert client.get(reverse("sample_draw")).status_code == 404
+
+
+def test_the_summary_report_of_a_drawn_cohort_says_how_it_was_drawn(actor, extract):
+    cohort = actions.draw_cohort(by=actor, name="October 2026", rules=rules(42))
+    review = review_of(actor, cohort.draw.result["sample"][0]["case_ref"],
+                       datetime.date(2026, 10, 1), "October 2026")  # fmt: skip
+    how = report_data(Review.objects.filter(pk=review.pk)).how_drawn
+    assert how.startswith("The cohort was chosen at random: 3 children drawn at random")
+    assert "The seed was 42" in how and "31 March 2026" in how
+    # A report over more than one cohort, or none drawn, says nothing of a draw.
+    other = Review.objects.filter(cohort__name="Earlier reviews")
+    assert report_data(other).how_drawn == ""
+    assert report_data(Review.objects.all()).how_drawn == ""
