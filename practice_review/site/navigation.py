@@ -33,6 +33,8 @@ def nav_items_for(request):
         items.append(("Agreement", reverse("agreement")))
     if has_permission(user, Permission.IMPORT_REVIEWS):
         items.append(("Import reviews", reverse("import_reviews")))
+    if has_permission(user, Permission.MANAGE_CASELOAD):
+        items.append(("Draw a cohort", reverse("sample_draw")))
     if has_permission(user, Permission.MANAGE_TEMPLATES):
         items.append(("Audit templates", reverse("template_list")))
     if has_permission(user, Permission.MANAGE_DATA_PROTECTION):
