@@ -63,7 +63,7 @@ def main(argv=None):
     rng = random.Random(16)
     teams = [Team.objects.create(name=f"Team {n}") for n in range(12)]
     workers = [StaffMember.objects.create(name=f"Worker {n}") for n in range(400)]
-    statuses = ["early_help", "cin", "cp", "lac", "care_leaver"]
+    statuses = ["early_help", "child_in_need", "child_protection", "looked_after", "care_leaver"]
     Child.objects.bulk_create(
         Child(case_ref=f"B{n:06}", initials="XX", gender="female") for n in range(args.children)
     )
@@ -101,7 +101,9 @@ def main(argv=None):
         _, result = draw()
     seconds = median_seconds(draw, args.repeats)
     reviews = Review.objects.count()
-    print(f"{'children':>8} {'reviews':>7} {'excluded':>8} {'drawn':>5} {'queries':>7} {'draw s':>7}")
+    print(
+        f"{'children':>8} {'reviews':>7} {'excluded':>8} {'drawn':>5} {'queries':>7} {'draw s':>7}"
+    )
     print(f"{len(children):>8} {reviews:>7} {len(result['excluded']):>8} "
           f"{len(result['sample']):>5} {len(queries):>7} {seconds:>7.2f}")  # fmt: skip
     if seconds >= TARGET_SECONDS:

@@ -193,20 +193,27 @@ def test_the_largest_remainder_is_proportional_within_one(counts, data):
 
 def test_the_example_in_the_guide_draws_what_it_says():
     """docs/sampling.md, "An example": the children, the shares and the draw as printed there."""
-    children = [OpenCase(f"C10{n}", "cin", "North") for n in range(2, 8)]
-    children += [OpenCase(f"C20{n}", "cp", "South") for n in (1, 3, 4)]
-    children += [OpenCase("C301", "lac", "North"), OpenCase("C302", "lac", "South")]
+    children = [OpenCase(f"C10{n}", "child_in_need", "North") for n in range(2, 8)]
+    children += [OpenCase(f"C20{n}", "child_protection", "South") for n in (1, 3, 4)]
+    children += [
+        OpenCase("C301", "looked_after", "North"),
+        OpenCase("C302", "looked_after", "South"),
+    ]
     children.append(
-        OpenCase("C101", "cin", "North", last_review=LastReview(datetime.date(2025, 9, 3)))
+        OpenCase(
+            "C101", "child_in_need", "North", last_review=LastReview(datetime.date(2025, 9, 3))
+        )
     )
     children.append(
-        OpenCase("C202", "cp", "South", last_review=LastReview(datetime.date(2024, 11, 12)))
+        OpenCase(
+            "C202", "child_protection", "South", last_review=LastReview(datetime.date(2024, 11, 12))
+        )
     )
     result = draw(children, rules(5, seed=20260331))
     assert result["strata"] == {
-        "cin": {"population": 7, "eligible": 6, "allocated": 2},
-        "cp": {"population": 4, "eligible": 4, "allocated": 2},
-        "lac": {"population": 2, "eligible": 2, "allocated": 1},
+        "child_in_need": {"population": 7, "eligible": 6, "allocated": 2},
+        "child_protection": {"population": 4, "eligible": 4, "allocated": 2},
+        "looked_after": {"population": 2, "eligible": 2, "allocated": 1},
     }
     assert [row["case_ref"] for row in result["sample"]] == ["C107", "C105", "C201", "C204", "C302"]
     assert result["excluded"] == [{"case_ref": "C101", "reason": "reviewed on 3 September 2025"}]
