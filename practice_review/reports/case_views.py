@@ -27,7 +27,7 @@ from practice_review.reviews.queries import (
     reviews_visible_to,
 )
 from practice_review.sampling.draw import rules_in_words
-from practice_review.sampling.queries import children_to_add
+from practice_review.sampling.queries import children_to_add, started_reviews
 
 
 def cohort_detail(request, cohort_id):
@@ -68,8 +68,13 @@ def cohort_detail(request, cohort_id):
             "drawn": _how_drawn(cohort),
             # The children drawn and not yet added, for the QA lead to add with a reviewer.
             "to_add": children_to_add(cohort) if can_manage else [],
+            "can_redraw": can_manage and _redraw_allowed(cohort),
         },
     )
+
+
+def _redraw_allowed(cohort):
+    return hasattr(cohort, "draw") and not started_reviews(cohort).exists()
 
 
 def _how_drawn(cohort):

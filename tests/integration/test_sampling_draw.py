@@ -222,6 +222,11 @@ def test_the_cohort_page_says_how_it_was_drawn_and_who_is_still_to_add(client, c
     assert f"{reverse('cohort_add_case', args=[cohort.id])}?child={to_add.id}" in page
     first = Child.objects.get(case_ref=drawn[0])
     assert f"?child={first.id}&amp;" not in page  # already added
+    assert "Draw this cohort again" in page
+    Review.objects.filter(cohort=cohort).update(status=ReviewStatus.IN_PROGRESS)
+    page = client.get(reverse("cohort_detail", args=[cohort.id])).content.decode()
+    assert "Draw this cohort again" not in page
+    assert "A review in this cohort has started, so the children drawn are fixed." in page
 
 
 def test_the_add_case_page_is_prefilled_with_the_drawn_child(client, cast, extract):
