@@ -84,6 +84,7 @@ urlpatterns = [
     path("import/cancel/", review_views.import_cancel, name="import_cancel"),
     path("audit-templates/", include("practice_review.reviews.template_urls")),
     path("alerts/", include("practice_review.alerts.urls")),
+    path("sampling/", include("practice_review.sampling.urls")),
     path("reports/", include("practice_review.reports.urls")),
     path("moderation/", include("practice_review.moderation.urls")),
     path("agreement/", include("practice_review.reports.agreement_urls")),

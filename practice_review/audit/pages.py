@@ -90,6 +90,8 @@ CASE_PAGES = {
     "report_version": viewed("summaryreport", "report_id", also=("number",)),
     # Data protection: finding a child, their page and the legal hold form.
     "child_search": viewed("child search"),
+    # Drawing a cohort: the preview lists the children drawn and those left out.
+    "sample_draw": viewed("caseload sample", methods=FORM),
     "child_detail": viewed("child", "child_id"),
     "child_legal_hold": viewed("child", "child_id", methods=FORM),
     # Downloads.

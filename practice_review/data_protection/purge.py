@@ -21,6 +21,7 @@ from practice_review.reviews.models import (
     Review,
     ThemeFinding,
 )
+from practice_review.sampling.actions import forget_case_references
 
 CHUNK = 500
 
@@ -228,7 +229,9 @@ def _purge(result):
             _rows(model, path, review_ids).update(**cleared)
         Review.objects.filter(id__in=review_ids).update(**review_cleared(), purged_at=now)
         _clear_documents(personal_data.review_record(), Review.objects.filter(id__in=review_ids))
-        Child.objects.filter(id__in=child_ids).update(**child_cleared(), anonymised_at=now)
+        anonymised = Child.objects.filter(id__in=child_ids)
+        forget_case_references(anonymised.values_list("case_ref", flat=True))
+        anonymised.update(**child_cleared(), anonymised_at=now)
 
 
 def _clear_documents(record, rows):

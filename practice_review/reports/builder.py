@@ -152,6 +152,9 @@ class ReportData:
     templates: tuple[AuditTemplate, ...] = ()
     # The comparator's, to name what it asks that this report's reviews were not asked.
     comparator_templates: tuple[AuditTemplate, ...] = ()
+    # How the report's one cohort was drawn from the caseload extract, in a paragraph; "" when
+    # it covers more than one cohort, or one not drawn (docs/sampling.md).
+    how_drawn: str = ""
 
     @property
     def themes(self) -> tuple[Theme, ...]:
@@ -478,9 +481,9 @@ def _grade_cell(count: Any, total: int, counts: Counts) -> str:
     return "No cut" if count is None else counts.of(count, total)
 
 
-def _introduction(figures: dict[str, Any], narrative: Narrative) -> Section:
+def _introduction(figures: dict[str, Any], narrative: Narrative, how_drawn: str = "") -> Section:
     total = figures["cohort"]["reviews"]
-    paragraphs: list[str] = []
+    paragraphs: list[str] = [how_drawn] if how_drawn else []
     if 0 < total < SMALL_COHORT:
         paragraphs.append(
             f"With {total} review{'s' if total != 1 else ''}, one case moves a percentage by "
@@ -765,7 +768,7 @@ def build_report(
     if total:
         key_messages = Section("", "Key messages", narrative=blocks_for("key_messages"),
                                part="key_messages")  # fmt: skip
-    sections = [_introduction(figures, blocks_for)]
+    sections = [_introduction(figures, blocks_for, data.how_drawn)]
     if total:
         sections += [
             _overview(shown, data, counts, blocks_for),

@@ -26,6 +26,8 @@ from practice_review.reviews.queries import (
     reviews_blind_to,
     reviews_visible_to,
 )
+from practice_review.sampling.draw import rules_in_words
+from practice_review.sampling.queries import children_to_add, started_reviews
 
 
 def cohort_detail(request, cohort_id):
@@ -63,8 +65,29 @@ def cohort_detail(request, cohort_id):
             "blind": blind,
             # Named when it is not the built-in one, which every cohort was on before templates.
             "template": None if cohort.template.key == BUILT_IN_KEY else cohort.template,
+            "drawn": _how_drawn(cohort),
+            # The children drawn and not yet added, for the QA lead to add with a reviewer.
+            "to_add": children_to_add(cohort) if can_manage else [],
+            "can_redraw": can_manage and _redraw_allowed(cohort),
         },
     )
+
+
+def _redraw_allowed(cohort):
+    return hasattr(cohort, "draw") and not started_reviews(cohort).exists()
+
+
+def _how_drawn(cohort):
+    draw = getattr(cohort, "draw", None)
+    if draw is None:
+        return None
+    return {
+        "rules": rules_in_words(draw.rules, draw.as_of),
+        "seed": draw.seed,
+        "as_of": draw.as_of,
+        "extract": draw.extract,
+        "drawn_at": draw.drawn_at,
+    }
 
 
 @explains_missing_library

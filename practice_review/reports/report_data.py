@@ -4,6 +4,7 @@ practice/outcome gap cases with their reasons, the findings by theme. Scoped lik
 from collections import defaultdict
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from practice_review.core import vocabulary as v
 from practice_review.core.text import long_date
@@ -14,6 +15,8 @@ from practice_review.reviews.notifications import review_reference
 from practice_review.reviews.practice_window import practice_window
 from practice_review.reviews.queries import frameworks, template_versions
 from practice_review.reviews.review_sections import is_gap
+from practice_review.sampling.draw import rules_in_words
+from practice_review.sampling.models import CohortDraw
 from practice_review.tracker.models import Recommendation
 
 
@@ -108,6 +111,23 @@ def report_data(reviews, raised=(None, None), comparison=None):
         frameworks=council_frameworks,
         templates=templates,
         comparator_templates=templates_counted(comparison),
+        how_drawn=_how_drawn(completed),
+    )
+
+
+def _how_drawn(completed):
+    """How the reviews' cohort was drawn, when they are all of one cohort drawn from the
+    caseload extract: the method section says so, so a reader knows the sample was random."""
+    cohorts = set(completed.order_by().values_list("cohort_id", flat=True).distinct())
+    if len(cohorts) != 1:
+        return ""
+    draw = CohortDraw.objects.filter(cohort_id=cohorts.pop()).select_related("extract").first()
+    if draw is None:
+        return ""
+    return (
+        f"The cohort was chosen at random: {rules_in_words(draw.rules, draw.as_of)} The seed "
+        f"was {draw.seed} and the caseload extract was the one imported on "
+        f"{long_date(timezone.localdate(draw.extract.imported_at))}, so the draw can be repeated."
     )
 
 

@@ -10,6 +10,7 @@ from practice_review.core.vocabulary import EDITABLE_STATES, Role
 from practice_review.reviews import actions
 from practice_review.reviews.models import Child
 from practice_review.reviews.queries import (
+    children_visible_to,
     get_cohort_for_user,
     get_review_for_user,
     reviews_assigned_to,
@@ -31,7 +32,7 @@ def cohort_create(request):
 @requires(Permission.MANAGE_COHORTS)
 def cohort_add_case(request, cohort_id):
     cohort = get_cohort_for_user(request.user, cohort_id)
-    form = AddCaseForm(request.POST or None, cohort=cohort)
+    form = AddCaseForm(request.POST or None, cohort=cohort, initial=_prefill(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         child = form.child or _new_child(data, request.user)
@@ -53,6 +54,22 @@ def cohort_add_case(request, cohort_id):
         )
         return redirect("cohort_detail", cohort.id)
     return render(request, "reviews/cohort_add_case.html", {"form": form, "cohort": cohort})
+
+
+def _prefill(request):
+    """?child=<id>&social_worker=<id>&supervisor=<id>: a child drawn for the cohort, from its
+    page's list of children drawn and not yet added (docs/sampling.md). Anything else in the
+    query is ignored: the form checks what is posted as usual."""
+    initial = {}
+    child_id = request.GET.get("child", "")
+    if child_id.isdigit():
+        child = children_visible_to(request.user).filter(pk=child_id).first()
+        if child is not None:
+            initial["case_ref"] = child.case_ref
+    for name in ("social_worker", "supervisor"):
+        if request.GET.get(name, "").isdigit():
+            initial[name] = int(request.GET[name])
+    return initial
 
 
 def _new_child(data, by):

@@ -4,6 +4,9 @@ Importing the caseload extract (docs/sampling.md#the-caseload-extract): `parse_c
 (pure) checks every value; here the rows are matched to the children, staff and teams the
 service knows, and the extract and its entries are written in one transaction. Any problem
 rolls the whole import back, so a refused extract changes nothing.
+
+Drawing a cohort (docs/sampling.md#drawing-a-cohort): `sampling/draw.py` (pure) draws; here the
+cohort is made and how it was drawn recorded with it.
 """
 
 import hashlib
@@ -17,6 +20,8 @@ from practice_review.accounts.models import Team
 from practice_review.audit.events import covered_by_one_event, record
 from practice_review.audit.models import AuditEvent
 from practice_review.core.history import save_as
+from practice_review.reviews import actions as review_actions
+from practice_review.reviews.actions import NotAllowed
 from practice_review.reviews.importing import (
     BATCH,
     StaffDirectory,
@@ -28,8 +33,10 @@ from practice_review.reviews.importing import (
 from practice_review.reviews.models import Child
 from practice_review.reviews.queries import frameworks
 from practice_review.reviews.review_file import Problem
+from practice_review.sampling import queries
 from practice_review.sampling.caseload_file import parse_caseload_file
-from practice_review.sampling.models import CaseloadEntry, CaseloadExtract
+from practice_review.sampling.draw import draw
+from practice_review.sampling.models import CaseloadEntry, CaseloadExtract, CohortDraw
 
 # The extract names two of the parts staff play on a review (v.STAFF_ROLE_KEYS).
 STAFF_COLUMNS = ("social_worker", "supervisor")
@@ -231,3 +238,90 @@ def _write(rows, plan, *, by, data, file_name):
         batch_size=BATCH,
     )
     return extract
+
+
+SELECTED_BY = "Stratified random sample from the caseload extract"
+
+
+def draw_sample(rules, *, extract=None, leave_out_cohort=None):
+    """(the extract, the draw) for `rules` from `extract` or the current one. Raises
+    SampleRefused (draw.py) or NotAllowed when there is no extract."""
+    extract = extract or queries.current_extract()
+    if extract is None:
+        raise NotAllowed("There is no caseload extract to draw from: import one first")
+    cases, workers_last = queries.open_cases(extract, leave_out_cohort=leave_out_cohort)
+    return extract, draw(cases, rules, workers_last)
+
+
+@transaction.atomic
+def draw_cohort(*, by, name, rules, template=None):
+    """A new cohort, with how it was drawn: the sampled children are not reviews yet; the QA
+    lead adds each with a reviewer on the cohort page, as for any cohort."""
+    extract, result = draw_sample(rules)
+    cohort = review_actions.create_cohort(
+        by=by,
+        name=name,
+        period_start=None,
+        period_end=None,
+        selected_by=SELECTED_BY,
+        selection_reason="mixed",
+        template=template,
+    )
+    record = CohortDraw(cohort=cohort, drawn_by=by)
+    _record(record, extract, rules, result, by)
+    return cohort
+
+
+@transaction.atomic
+def redraw_cohort(*, by, cohort, rules):
+    """Draw `cohort` again, replacing how it was drawn (the old draw stays in its history).
+    Refused once a review in it has started: from then on the sample is fixed."""
+    record = CohortDraw.objects.select_for_update().filter(cohort=cohort).first()
+    if record is None:
+        raise NotAllowed(f"{cohort} was not drawn from the caseload extract")
+    if queries.started_reviews(cohort).exists():
+        raise NotAllowed(
+            f"{cohort} cannot be drawn again: a review in it has started, so its sample is fixed"
+        )
+    extract, result = draw_sample(rules, leave_out_cohort=cohort)
+    _record(record, extract, rules, result, by)
+    return cohort
+
+
+def _record(record, extract, rules, result, by):
+    record.extract = extract
+    record.seed = rules.seed
+    record.as_of = rules.as_of
+    record.rules = rules.as_json()
+    record.result = result
+    record.drawn_by = by
+    save_as(record, by)
+
+
+REMOVED = "(removed)"
+
+
+def forget_case_references(case_refs):
+    """The retention purge anonymises children: their case references go from every record of a
+    draw too (each draw's list of children drawn and left out, and its history), so a draw never
+    keeps a reference the child's own record no longer holds. Queryset updates, no new history:
+    the purge is the one sanctioned change to them (data_protection/purge.py)."""
+    refs = {ref for ref in case_refs if ref}
+    if not refs:
+        return
+    for model in (CohortDraw, CohortDraw.history.model):
+        for row in model.objects.only("pk", "result").iterator(chunk_size=200):
+            result = _without(row.result, refs)
+            if result != row.result:
+                model.objects.filter(pk=row.pk).update(result=result)
+
+
+def _without(result, refs):
+    return {
+        **result,
+        **{
+            part: [{**row, "case_ref": REMOVED} if row.get("case_ref") in refs else row
+                   for row in result.get(part) or []]
+            for part in ("sample", "excluded")
+        },
+    }  # fmt: skip

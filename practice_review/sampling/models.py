@@ -88,3 +88,14 @@ class CohortDraw(models.Model):
 
     def __str__(self):
         return f"How {self.cohort} was drawn"
+
+    def rules_for_form(self):
+        """The rules as the drawing page's form takes them, to draw this cohort again."""
+        rules = self.rules
+        return {
+            "size": rules["size"],
+            "strata": rules["strata"],
+            "exclude_reviewed_within": rules["exclude_reviewed_within"],
+            "cover": rules["cover"] == "social_worker",
+            "as_of": self.as_of,
+        }

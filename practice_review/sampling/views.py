@@ -1,8 +1,9 @@
-"""The sampling app's pages: the caseload extract (docs/sampling.md#the-caseload-extract)
-and who has been reviewed (coverage)."""
+"""The sampling app's pages: the caseload extract, drawing a cohort (docs/sampling.md), and who has
+been reviewed (coverage).
+"""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,10 +17,13 @@ from practice_review.core.uploads import (
     discard_held_upload,
     hold_upload,
 )
-from practice_review.sampling import queries
-from practice_review.sampling.actions import import_extract, plan_extract
+from practice_review.reviews.actions import NotAllowed
+from practice_review.reviews.queries import frameworks, get_cohort_for_user
+from practice_review.sampling import actions, queries
 from practice_review.sampling.coverage import CSV_HEADER
-from practice_review.sampling.forms import CaseloadFileForm
+from practice_review.sampling.draw import SampleRefused
+from practice_review.sampling.forms import CaseloadFileForm, DrawForm
+from practice_review.sampling.presenters import DrawPresenter
 
 # The token of the extract this person is checking, so Cancel (a link) knows what to remove.
 HELD_EXTRACT = "held_caseload_extract"
@@ -39,7 +43,7 @@ def caseload_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        plan = plan_extract(data=data, file_name=upload.name, by=request.user)
+        plan = actions.plan_extract(data=data, file_name=upload.name, by=request.user)
         if not plan.ok:
             return _upload_page(request, form, plan.problems)
         _forget_held_extract(request)
@@ -60,7 +64,8 @@ def caseload_import_confirm(request):
         messages.error(request, str(refused))
         return redirect("caseload_import")
     request.session.pop(HELD_EXTRACT, None)
-    result = import_extract(by=request.user, data=held.data, file_name=held.details["file_name"])
+    file_name = held.details["file_name"]
+    result = actions.import_extract(by=request.user, data=held.data, file_name=file_name)
     if not result.ok:  # the records changed since the check: the file is to be chosen again
         return _upload_page(request, CaseloadFileForm(data={}, files={}), result.problems)
     messages.success(request, result.summary())
@@ -116,3 +121,62 @@ def coverage_export(request):
     name = f"coverage-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def sample_draw(request):
+    """Options, a preview of the draw, then "Create the cohort" (or, for a cohort drawn
+    before, "Replace the draw")."""
+    redraw = _cohort_to_redraw(request)
+    creating = request.POST.get("action") == "create"
+    initial = {"redraw": redraw.id, **redraw.draw.rules_for_form()} if redraw else None
+    form = DrawForm(request.POST or None, creating=creating, initial=initial)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        rules = form.rules()
+        try:
+            if creating:
+                return _create(request, form, rules, redraw)
+            _, result = actions.draw_sample(rules, leave_out_cohort=redraw)
+            # The seed drawn for the preview goes back in the form, so that creating the
+            # cohort draws the children previewed.
+            form = DrawForm({**request.POST.dict(), "seed": rules.seed}, initial=initial)
+        except (SampleRefused, NotAllowed) as refused:
+            form.add_error(None, str(refused))
+    context = {
+        "form": form,
+        "redraw": redraw,
+        "extract": queries.current_extract(),
+        "result": result,
+        "draw": DrawPresenter(result, framework_labels()) if result else None,
+    }
+    return render(request, "sampling/draw.html", context)
+
+
+def framework_labels():
+    return {framework.key: framework.label for framework in frameworks()}
+
+
+def _create(request, form, rules, redraw):
+    if redraw:
+        cohort = actions.redraw_cohort(by=request.user, cohort=redraw, rules=rules)
+        messages.success(request, f"{cohort.name} drawn again with seed {rules.seed}.")
+    else:
+        name = form.cleaned_data["name"]
+        cohort = actions.draw_cohort(by=request.user, name=name, rules=rules)
+        messages.success(
+            request, f"Cohort {cohort.name} drawn. Add each child's case with a reviewer."
+        )
+    return redirect("cohort_detail", cohort.id)
+
+
+def _cohort_to_redraw(request):
+    """The cohort named by ?redraw= (or the form's redraw field), which must have been drawn."""
+    cohort_id = request.POST.get("redraw") or request.GET.get("redraw")
+    if not cohort_id:
+        return None
+    if not str(cohort_id).isdigit():
+        raise Http404
+    cohort = get_cohort_for_user(request.user, int(cohort_id))
+    if not hasattr(cohort, "draw"):
+        raise Http404
+    return cohort

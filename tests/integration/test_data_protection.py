@@ -33,6 +33,7 @@ from practice_review.reports.checks import problems_digest
 from practice_review.reports.drafts import Draft
 from practice_review.reports.figures import cohort_figures
 from practice_review.reports.models import PublishedFile, PublishedReport
+from practice_review.reviews.actions import create_cohort
 from practice_review.reviews.answers import standard, with_grades, with_standard_values
 from practice_review.reviews.models import (
     Child,
@@ -44,6 +45,7 @@ from practice_review.reviews.models import (
     ReviewResponse,
     ThemeFinding,
 )
+from practice_review.sampling.models import CaseloadExtract, CohortDraw
 from practice_review.tracker.models import ImpactCheck, Recommendation, RecommendationUpdate
 from tests.conftest import PASSWORD
 
@@ -671,3 +673,23 @@ def test_no_word_about_a_purged_child_survives_in_any_table(world, actor):
     assert every_row_holding(purged_marker) == []
     assert every_row_holding(f"{SECRET} purged") == []  # the history's copies too
     assert sorted(set(every_row_holding(kept_marker))) == sorted(set(before))
+
+
+def test_the_purge_takes_a_purged_childs_reference_out_of_every_draw(world, actor):
+    """docs/sampling.md#drawing-a-cohort: a draw lists the case references it drew and left
+    out; once the retention purge anonymises a child, no draw (nor its history) keeps theirs,
+    and every other child's stays."""
+    purged, kept = world["purged"], world["kept"]
+    extract = CaseloadExtract.objects.create(file_name="open.csv", sha256="0" * 64, rows=2,
+                                             imported_by=actor)  # fmt: skip
+    cohort = create_cohort(by=actor, name="Drawn", period_start=None, period_end=None,
+                           selected_by="QA", selection_reason="mixed")  # fmt: skip
+    result = {"strata": {}, "sample": [{"case_ref": purged.case_ref, "stratum": "x", "reason": ""}],
+              "excluded": [{"case_ref": kept.case_ref, "reason": "reviewed"}]}  # fmt: skip
+    draw = save_as(CohortDraw(cohort=cohort, extract=extract, seed=1, as_of=TODAY, rules={},
+                              result=result, drawn_by=actor), actor)  # fmt: skip
+    purge_expired(by=actor, today=TODAY)
+    draw.refresh_from_db()
+    assert draw.result["sample"][0]["case_ref"] == "(removed)"
+    assert draw.result["excluded"][0]["case_ref"] == kept.case_ref
+    assert all(row.result["sample"][0]["case_ref"] == "(removed)" for row in draw.history.all())

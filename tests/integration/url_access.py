@@ -328,6 +328,8 @@ ACCESS = {
     "session_extend": Access(SIGNED_IN, post_only=True),
     # Cohorts and assignment (the QA lead); cohorts are read by everyone with a review in them.
     "cohort_create": Access(QA_LEAD_ONLY),
+    # Drawing a cohort from the caseload extract, or drawing one again (docs/sampling.md).
+    "sample_draw": Access(QA_LEAD_ONLY),
     "cohort_detail": Access(CASE_READERS, COHORT),
     "cohort_add_case": Access(QA_LEAD_ONLY, COHORT),
     "my_reviews": Access(REVIEWERS),

@@ -1,6 +1,7 @@
 """The report builder, without a database: figures in, a document structure out."""
 
 import copy
+import dataclasses
 import json
 from pathlib import Path
 
@@ -228,3 +229,12 @@ def test_key_messages_are_edited_like_the_rest_of_the_narrative():
     narrative = {"key_messages": "- Outcomes: {outcome.good_or_better}."}
     built = build_report(council="A Council", figures=FIGURES, data=DATA, narrative=narrative)
     assert plain_text(built.key_messages.narrative) == "Outcomes: 8 of 10 (80%)."
+
+
+def test_a_drawn_cohort_says_in_the_method_how_it_was_drawn():
+    how = "5 children drawn at random from the caseload extract. The seed was 42."
+    intro = build_report(
+        council="A Council", figures=FIGURES, data=dataclasses.replace(DATA, how_drawn=how)
+    ).sections[0]
+    assert how in intro.paragraphs
+    assert not any("drawn at random" in text for text in report().sections[0].paragraphs)
