@@ -123,6 +123,7 @@ def coverage_export(request):
     return response
 
 
+@requires(Permission.MANAGE_CASELOAD)
 def sample_draw(request):
     """Options, a preview of the draw, then "Create the cohort" (or, for a cohort drawn
     before, "Replace the draw")."""
