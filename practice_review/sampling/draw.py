@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from practice_review.core.dates import add_months
+from practice_review.core.text import long_date
 
 STRATA = ("legal_status", "team", "none")
 COVER = ("", "social_worker")
@@ -82,11 +83,6 @@ class Rules:
 def new_seed() -> int:
     """A seed for a draw given none: a whole number below 2**31, short enough to read out."""
     return random.SystemRandom().randrange(2**31)
-
-
-def long_date(day: datetime.date) -> str:
-    """3 March 2025."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def cutoff(rules: Rules) -> datetime.date | None:
@@ -180,9 +176,9 @@ def draw(
         key = child.stratum(rules.strata)
         population[key] = population.get(key, 0) + 1
         eligible.setdefault(key, [])
-        if recently_reviewed(child.last_review, since):
-            assert child.last_review is not None
-            excluded.append({"case_ref": child.case_ref, "reason": child.last_review.in_words()})
+        last = child.last_review
+        if last is not None and recently_reviewed(last, since):
+            excluded.append({"case_ref": child.case_ref, "reason": last.in_words()})
         else:
             eligible[key].append(child)
     counts = {key: len(children) for key, children in eligible.items()}
