@@ -550,10 +550,16 @@ def staff_to_add(rows, staff=None, columns=STAFF_COLUMNS):
     return added
 
 
-def add_staff(added, staff, by):
-    """Add the NewStaff `staff_to_add` found, each attributed to `by`, to the directory too."""
+def add_staff(added, staff, by, teams=None):
+    """Add the NewStaff `staff_to_add` found, each attributed to `by`, to the directory too.
+    `teams` ({normalised name: team id}) gives a person their team as they are made."""
+    teams = teams or {}
     for person in added:
-        member = StaffMember(name=person.name, initials=person.initials)
+        member = StaffMember(
+            name=person.name,
+            initials=person.initials,
+            team_id=teams.get(normalise_name(person.name)),
+        )
         save_as(member, by)
         staff.remember(member)
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from practice_review.accounts.models import Team
+from practice_review.accounts.models import Team, normalise_name
 from practice_review.audit.events import covered_by_one_event, record
 from practice_review.audit.models import AuditEvent
 from practice_review.core.history import save_as
@@ -194,11 +194,13 @@ def _plan(rows):
 
 def _write(rows, plan, *, by, data, file_name):
     reason = f"Caseload extract {file_name}"[:100]
-    staff = StaffDirectory()
-    add_staff(staff_to_add(rows, staff, columns=STAFF_COLUMNS), staff, by)
     for name in plan.new_teams:
         save_as(Team(name=name), by)
     teams = _team_names()
+    staff = StaffDirectory()
+    workers_teams = _social_workers_teams(rows, teams)
+    add_staff(staff_to_add(rows, staff, columns=STAFF_COLUMNS), staff, by, teams=workers_teams)
+    _give_teams_to_known_workers(staff, workers_teams, by)
     known = _known_children(rows)
     new = [
         Child(
@@ -238,6 +240,27 @@ def _write(rows, plan, *, by, data, file_name):
         batch_size=BATCH,
     )
     return extract
+
+
+def _social_workers_teams(rows, teams):
+    """{social worker's name key: team id} from the first row naming them with a team. Only
+    social workers: a supervisor may look after workers of several teams."""
+    found = {}
+    for row in rows:
+        if row.social_worker and row.team:
+            found.setdefault(normalise_name(row.social_worker), teams[row.team.casefold()])
+    return found
+
+
+def _give_teams_to_known_workers(staff, workers_teams, by):
+    """A social worker the service knew without a team gets the extract's; a team already set is
+    never changed, as the service may know better than one extract (docs/sampling.md)."""
+    for key, team_id in workers_teams.items():
+        (member_id,) = staff.by_key[key]  # ambiguity refused the file before this
+        member = staff.members[member_id]
+        if member.team_id is None:
+            member.team_id = team_id
+            save_as(member, by)
 
 
 SELECTED_BY = "Stratified random sample from the caseload extract"

@@ -12,13 +12,20 @@ from practice_review.core.dates import add_months
 from practice_review.reviews.models import Review
 from practice_review.reviews.queries import reviews_visible_to
 from practice_review.sampling import coverage as rules
-from practice_review.sampling.draw import LastReview, OpenCase
+from practice_review.sampling.draw import LastReview, OpenCase, old_extract_warning
 from practice_review.sampling.models import CaseloadExtract
 
 
 def current_extract():
     """The extract cohorts are drawn from and coverage is read against; None before the first."""
     return CaseloadExtract.objects.current()
+
+
+def old_extract_warning_for(extract, as_of):
+    """The warning for a draw as of `as_of` from `extract` when it is old (draw.py), or ""."""
+    if extract is None:
+        return ""
+    return old_extract_warning(timezone.localdate(extract.imported_at), as_of)
 
 
 def _latest_by(reviews, field):

@@ -2,6 +2,8 @@
 been reviewed (coverage).
 """
 
+import datetime
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -143,10 +145,13 @@ def sample_draw(request):
             form = DrawForm({**request.POST.dict(), "seed": rules.seed}, initial=initial)
         except (SampleRefused, NotAllowed) as refused:
             form.add_error(None, str(refused))
+    extract = queries.current_extract()
+    as_of = result and datetime.date.fromisoformat(result["as_of"])
     context = {
         "form": form,
         "redraw": redraw,
-        "extract": queries.current_extract(),
+        "extract": extract,
+        "old_extract": queries.old_extract_warning_for(extract, as_of or timezone.localdate()),
         "result": result,
         "draw": DrawPresenter(result, framework_labels()) if result else None,
     }

@@ -149,6 +149,40 @@ def test_a_staff_name_matching_two_people_refuses_the_extract(actor):
     assert not CaseloadExtract.objects.exists()
 
 
+def test_a_social_worker_the_extract_adds_gets_the_team_of_their_first_row(actor):
+    rows = [
+        {**extract_rows()[0], "team": ""},
+        {**extract_rows()[1], "team": "East Disabled Children"},
+        {**extract_rows()[0], "case_ref": "CL-3", "team": "North Children in Need"},
+    ]
+
+    assert import_extract(by=actor, data=csv_bytes(rows), file_name="march.csv").ok
+
+    worker = StaffMember.objects.get(name="Jane Smith")
+    assert worker.team.name == "East Disabled Children"
+    assert worker.history.count() == 1  # made with the team, not changed after
+    # A supervisor may look after workers of several teams, so is given none.
+    assert StaffMember.objects.get(name="Omar Khan").team is None
+
+
+def test_a_known_social_worker_gets_a_team_only_if_they_had_none(actor):
+    south = Team.objects.create(name="South")
+    placed = StaffMember.objects.create(name="Jane Smith", team=south)
+    unplaced = StaffMember.objects.create(name="Ravi Patel")
+    rows = [
+        extract_rows()[0],
+        {**extract_rows()[1], "initials": "EF", "case_ref": "CL-9", "social_worker": "ravi patel"},
+    ]
+
+    assert import_extract(by=actor, data=csv_bytes(rows), file_name="march.csv").ok
+
+    placed.refresh_from_db()
+    unplaced.refresh_from_db()
+    assert placed.team == south
+    assert unplaced.team.name == "North Children in Need"
+    assert unplaced.history.latest().history_user == actor
+
+
 def many_rows(number):
     teams = ["North", "South", "East", "West", "Disabled Children"]
     return [

@@ -144,6 +144,41 @@ def test_csv_lists_the_sample_then_the_exclusions_with_formulas_neutralised(acto
     ]
 
 
+OLD_EXTRACT_WARNING = (
+    "The current caseload extract was imported on 2 January 2026, 3 months before the date drawn "
+    "as of: import a newer one first if cases have changed"
+)
+
+
+def imported_on_2_january(extract):
+    imported = datetime.datetime(2026, 1, 2, 12, tzinfo=datetime.UTC)
+    CaseloadExtract.objects.filter(pk=extract.pk).update(imported_at=imported)
+
+
+def test_the_command_warns_but_draws_when_the_extract_is_old(extract):
+    imported_on_2_january(extract)
+
+    printed, said = sample("--size", "3", "--seed", "1", "--as-of", "2026-04-02")
+
+    assert json.loads(printed)["size"] == 3
+    assert said.splitlines() == [OLD_EXTRACT_WARNING]
+    assert sample("--size", "3", "--seed", "1", "--as-of", "2026-02-01")[1] == ""
+
+
+def test_the_page_warns_but_draws_when_the_extract_is_old(client, cast, extract):
+    imported_on_2_january(extract)
+    client.force_login(cast["qa_lead"])
+    form = {"size": "3", "strata": "none", "exclude_reviewed_within": "12",
+            "as_of": "02/04/2026", "seed": "1", "action": "preview"}  # fmt: skip
+
+    page = client.post(reverse("sample_draw"), form).content.decode()
+
+    assert "Places in each group" in page
+    assert 'class="govuk-warning-text"' in page and OLD_EXTRACT_WARNING in page
+    fresh = client.post(reverse("sample_draw"), {**form, "as_of": "01/02/2026"}).content.decode()
+    assert "Places in each group" in fresh and OLD_EXTRACT_WARNING not in fresh
+
+
 def test_a_sample_larger_than_the_eligible_children_is_refused(extract):
     with pytest.raises(CommandError) as refused:
         sample("--size", "12", "--as-of", "2026-03-31")

@@ -18,6 +18,7 @@ from practice_review.sampling.draw import (
     allocate,
     draw,
     largest_remainder,
+    old_extract_warning,
 )
 
 AS_OF = datetime.date(2026, 3, 31)
@@ -217,3 +218,14 @@ def test_the_example_in_the_guide_draws_what_it_says():
     }
     assert [row["case_ref"] for row in result["sample"]] == ["C107", "C105", "C201", "C204", "C302"]
     assert result["excluded"] == [{"case_ref": "C101", "reason": "reviewed on 3 September 2025"}]
+
+
+def test_an_extract_more_than_31_days_older_than_the_draw_is_warned_of():
+    day = datetime.date
+    assert old_extract_warning(day(2026, 1, 2), day(2026, 4, 2)) == (
+        "The current caseload extract was imported on 2 January 2026, 3 months before the date "
+        "drawn as of: import a newer one first if cases have changed"
+    )
+    assert "1 month before" in old_extract_warning(day(2026, 1, 31), day(2026, 3, 4))
+    assert old_extract_warning(day(2026, 1, 2), day(2026, 2, 2)) == ""  # 31 days: fine
+    assert old_extract_warning(day(2026, 4, 2), day(2026, 1, 2)) == ""  # drawn as of earlier

@@ -14,7 +14,7 @@ from practice_review.accounts.models import User, system_actor
 from practice_review.core.spreadsheets import to_csv
 from practice_review.reviews.actions import NotAllowed
 from practice_review.reviews.models import Cohort
-from practice_review.sampling import actions
+from practice_review.sampling import actions, queries
 from practice_review.sampling.draw import DEFAULT_MONTHS, STRATA, Rules, SampleRefused, new_seed
 
 
@@ -72,6 +72,9 @@ class Command(BaseCommand):
                 _, result = actions.draw_sample(rules)
         except (SampleRefused, NotAllowed) as refused:
             raise CommandError(str(refused)) from None
+        warning = queries.old_extract_warning_for(queries.current_extract(), rules.as_of)
+        if warning:
+            self.stderr.write(warning)
         if seed is None:
             self.stderr.write(f"Seed {rules.seed} (give --seed {rules.seed} to draw this again)")
         if options["format"] == "csv":
