@@ -6,6 +6,7 @@ All or nothing in one transaction, idempotent (a purged review is marked and nev
 again), and it reports counts only: never a child's details.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from practice_review.reviews.models import (
     ThemeFinding,
 )
 from practice_review.sampling.actions import forget_case_references
+from practice_review.sampling.models import CaseloadEntry, CaseloadExtract
 
 CHUNK = 500
 
@@ -70,6 +72,7 @@ class PurgeResult:
     dry_run: bool
     review_ids: list = field(default_factory=list)
     child_ids: list = field(default_factory=list)
+    entry_ids: list = field(default_factory=list)  # caseload extract entries that expired
     counts: dict = field(default_factory=dict)  # kind of row -> how many lose their details
     history_counts: dict = field(default_factory=dict)  # model -> historical rows deleted
     kept: dict = field(default_factory=dict)  # reason -> expired reviews left as they are
@@ -80,7 +83,8 @@ class PurgeResult:
         lines = [
             f"Retention: {settings.RETENTION_YEARS} years; reviews dated before "
             f"{self.cutoff:%Y-%m-%d} have expired.",
-            f"{verb} {len(self.review_ids)} review(s) and anonymise "
+            f"{verb} {len(self.review_ids)} review(s), delete {len(self.entry_ids)} caseload "
+            f"extract entr{'y' if len(self.entry_ids) == 1 else 'ies'} and anonymise "
             f"{len(self.child_ids)} child record(s).",
         ]
         lines += [f"  {kind.replace('_', ' ')}: {n}" for kind, n in self.counts.items()]
@@ -114,9 +118,12 @@ def _plan(today):
             result.review_ids.append(review_id)
         else:
             result.kept[verdict] = result.kept.get(verdict, 0) + 1
-    # A child is anonymised once none of their reviews keeps their details.
+    expired_entries = _expired_entries(result.cutoff)
+    result.entry_ids = sorted(expired_entries.values_list("id", flat=True))
+    # A child is anonymised once none of their reviews keeps their details and no caseload
+    # extract still lists them (an open case, or one within the retention period).
     going = set(result.review_ids)
-    touched = set()
+    touched = set(expired_entries.values_list("child", flat=True))
     for ids in _chunks(result.review_ids):
         touched |= set(Review.objects.filter(id__in=ids).values_list("child", flat=True))
     for ids in _chunks(sorted(touched)):
@@ -127,12 +134,29 @@ def _plan(today):
             ).values_list("id", "child")
             if review not in going
         }
+        keeping |= set(
+            CaseloadEntry.objects.filter(child__in=ids)
+            .exclude(pk__in=expired_entries.values("pk"))
+            .values_list("child", flat=True)
+        )
         candidates = Child.objects.filter(id__in=ids, legal_hold=False, anonymised_at__isnull=True)
         result.child_ids += [
             pk for pk in candidates.values_list("id", flat=True) if pk not in keeping
         ]
     result.child_ids.sort()
     return result
+
+
+def _expired_entries(cutoff):
+    """The caseload extract entries past retention (docs/data-protection.md): of an extract
+    imported before the cutoff day that is no longer the current one, for a child not on a legal
+    hold. The current extract lists the open cases, so it is kept however old."""
+    start = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+    entries = CaseloadEntry.objects.filter(
+        extract__imported_at__lt=start, child__legal_hold=False
+    ).order_by()
+    current = CaseloadExtract.objects.current()
+    return entries.exclude(extract=current) if current is not None else entries
 
 
 def _chunks(ids):
@@ -197,6 +221,7 @@ def purge_expired(*, by, today=None, dry_run=False):
                 "cutoff": result.cutoff.isoformat(),
                 "reviews": len(result.review_ids),
                 "children": len(result.child_ids),
+                "caseload_entries": len(result.entry_ids),
                 "rows": result.counts,
                 "historical_records": sum(result.history_counts.values()),
                 "kept": result.kept,
@@ -218,6 +243,8 @@ def _count(result):
 
 def _purge(result):
     now = timezone.now()
+    for entry_ids in _chunks(result.entry_ids):
+        CaseloadEntry.objects.filter(id__in=entry_ids).delete()  # no history is kept of them
     for review_ids, child_ids in _batches(result):
         # Historical copies first, while the rows still say which copies are theirs.
         for _, rows in _history_targets(review_ids, child_ids):

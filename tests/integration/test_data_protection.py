@@ -45,7 +45,7 @@ from practice_review.reviews.models import (
     ReviewResponse,
     ThemeFinding,
 )
-from practice_review.sampling.models import CaseloadExtract, CohortDraw
+from practice_review.sampling.models import CaseloadEntry, CaseloadExtract, CohortDraw
 from practice_review.tracker.models import ImpactCheck, Recommendation, RecommendationUpdate
 from tests.conftest import PASSWORD
 
@@ -693,3 +693,37 @@ def test_the_purge_takes_a_purged_childs_reference_out_of_every_draw(world, acto
     assert draw.result["sample"][0]["case_ref"] == "(removed)"
     assert draw.result["excluded"][0]["case_ref"] == kept.case_ref
     assert all(row.result["sample"][0]["case_ref"] == "(removed)" for row in draw.history.all())
+
+
+def test_caseload_extract_entries_expire_with_their_extract_and_their_child_with_them(world, actor):
+    """docs/data-protection.md: an extract's entries are purged once it was imported before the
+    cutoff and is no longer the current one; a child known only from such entries is anonymised;
+    the current extract, and a child on a legal hold, are kept."""
+    never_reviewed = Child.objects.create(case_ref="X1", initials="NR", gender="female")
+    held = Child.objects.create(case_ref="X2", initials="HD", gender="male", legal_hold=True)
+    open_now = Child.objects.create(case_ref="X3", initials="ON", gender="male")
+    old = CaseloadExtract.objects.create(file_name="2024.csv", sha256="1" * 64, rows=4,
+                                         imported_by=actor)  # fmt: skip
+    CaseloadExtract.objects.filter(pk=old.pk).update(
+        imported_at=timezone.make_aware(timezone.datetime(2024, 6, 1))
+    )
+    for child in (never_reviewed, held, open_now, world["kept"]):
+        CaseloadEntry.objects.create(extract=old, child=child, legal_status="child_in_need")
+    current = CaseloadExtract.objects.create(file_name="now.csv", sha256="2" * 64, rows=1,
+                                             imported_by=actor)  # fmt: skip
+    kept_entry = CaseloadEntry.objects.create(extract=current, child=open_now,
+                                              legal_status="looked_after")  # fmt: skip
+
+    result = purge_expired(by=actor, today=TODAY)
+
+    assert list(CaseloadEntry.objects.filter(extract=old).values_list("child", flat=True)) == [
+        held.pk
+    ]
+    assert CaseloadEntry.objects.filter(pk=kept_entry.pk).exists()
+    never_reviewed.refresh_from_db()
+    assert (never_reviewed.case_ref, never_reviewed.initials) == (None, "Removed")
+    for child in (held, open_now, world["kept"]):
+        child.refresh_from_db()
+        assert child.anonymised_at is None  # held; in the current extract; reviews kept
+    assert len(result.entry_ids) == 3
+    assert "delete 3 caseload extract entries" in " ".join(result.summary_lines())
