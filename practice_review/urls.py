@@ -91,7 +91,6 @@ urlpatterns = [
     path("coverage/", include("practice_review.sampling.coverage_urls")),
     path("recommendations/", include("practice_review.tracker.urls")),
     path("children/", include("practice_review.data_protection.urls")),
-    path("sampling/", include("practice_review.sampling.urls")),
     path("audit/", include("practice_review.audit.urls")),
     path("accounts/", include("practice_review.accounts.urls")),
     path("admin/", admin.site.urls),

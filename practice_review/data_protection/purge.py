@@ -243,6 +243,11 @@ def _count(result):
 
 def _purge(result):
     now = timezone.now()
+    # Every draw is read once for all the children anonymised (a draw can list 20,000).
+    references = []
+    for child_ids in _chunks(result.child_ids):
+        references += Child.objects.filter(id__in=child_ids).values_list("case_ref", flat=True)
+    forget_case_references(references)
     for entry_ids in _chunks(result.entry_ids):
         CaseloadEntry.objects.filter(id__in=entry_ids).delete()  # no history is kept of them
     for review_ids, child_ids in _batches(result):
@@ -256,9 +261,7 @@ def _purge(result):
             _rows(model, path, review_ids).update(**cleared)
         Review.objects.filter(id__in=review_ids).update(**review_cleared(), purged_at=now)
         _clear_documents(personal_data.review_record(), Review.objects.filter(id__in=review_ids))
-        anonymised = Child.objects.filter(id__in=child_ids)
-        forget_case_references(anonymised.values_list("case_ref", flat=True))
-        anonymised.update(**child_cleared(), anonymised_at=now)
+        Child.objects.filter(id__in=child_ids).update(**child_cleared(), anonymised_at=now)
 
 
 def _clear_documents(record, rows):

@@ -127,7 +127,8 @@ def _how_drawn(completed):
     return (
         f"The cohort was chosen at random: {rules_in_words(draw.rules, draw.as_of)} The seed "
         f"was {draw.seed} and the caseload extract was the one imported on "
-        f"{long_date(timezone.localdate(draw.extract.imported_at))}, so the draw can be repeated."
+        f"{long_date(timezone.localdate(draw.extract.imported_at))}: the same seed, options and "
+        "extract, with the reviews as they were then, draw the same children."
     )
 
 

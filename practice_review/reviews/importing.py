@@ -141,7 +141,11 @@ class ImportPlan:
         return not self.problems
 
 
-class _Refused(Exception):
+class ImportRefused(Exception):
+    """A file refused while it was being written (its problems, each a review_file.Problem):
+    the transaction rolls back, so nothing is written. Also raised by StaffDirectory when a name
+    became ambiguous after the check, for every import that matches staff."""
+
     def __init__(self, problems):
         self.problems = problems
 
@@ -196,7 +200,7 @@ def import_reviews(*, data, file_name, by, default_cohort=None, today=None, temp
             wait_for_other_imports()
             problems = _database_problems(parsed.rows, template)
             if problems:
-                raise _Refused(problems)
+                raise ImportRefused(problems)
             result = _write(parsed, by=by, file_name=file_name, template=template)
             import_record = ImportRecord.objects.create(
                 by=by,
@@ -221,7 +225,7 @@ def import_reviews(*, data, file_name, by, default_cohort=None, today=None, temp
                     "template": _read_as(template),
                 },
             )
-    except _Refused as refused:
+    except ImportRefused as refused:
         return _refused(refused.problems, file_name, by, template)
     return result
 
@@ -515,7 +519,7 @@ class StaffDirectory:
             return None
         matches = self.by_key.get(normalise_name(name), set())
         if len(matches) > 1:  # checked before writing; a race since then refuses the file
-            raise _Refused(self.ambiguity(name, row, column))
+            raise ImportRefused(self.ambiguity(name, row, column))
         (member_id,) = matches  # staff_to_add has added everyone the file names
         return member_id
 

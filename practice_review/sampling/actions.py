@@ -24,6 +24,7 @@ from practice_review.reviews import actions as review_actions
 from practice_review.reviews.actions import NotAllowed
 from practice_review.reviews.importing import (
     BATCH,
+    ImportRefused,
     StaffDirectory,
     add_staff,
     chunks,
@@ -66,11 +67,6 @@ class ExtractPlan:
         )
 
 
-class _Refused(Exception):
-    def __init__(self, problems):
-        self.problems = problems
-
-
 def plan_extract(*, data, file_name, by, today=None):
     """What importing the extract as `by` would do, or its problems; writes nothing but the
     audit event of a refused file, as a refused import does. The import checks it all again."""
@@ -96,7 +92,7 @@ def import_extract(*, by, data, file_name, today=None):
             wait_for_other_imports()
             problems = _database_problems(parsed.rows)
             if problems:
-                raise _Refused(problems)
+                raise ImportRefused(problems)
             plan = _plan(parsed.rows)
             plan.extract = _write(parsed.rows, plan, by=by, data=data, file_name=file_name)
             record(
@@ -112,7 +108,7 @@ def import_extract(*, by, data, file_name, today=None):
                     "new_teams": len(plan.new_teams),
                 },
             )
-    except _Refused as refused:
+    except ImportRefused as refused:
         return _refused(refused.problems, file_name, by)
     return plan
 

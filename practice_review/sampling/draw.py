@@ -21,6 +21,10 @@ from practice_review.core.text import long_date
 STRATA = ("legal_status", "team", "none")
 COVER = ("", "social_worker")
 DEFAULT_MONTHS = 12
+# The limits of what a draw takes, for the page and the command alike: ten years of earlier
+# reviews, and a seed the database's whole numbers hold (a negative seed would draw as its
+# positive, so it is not one of them).
+MOST_MONTHS, LARGEST_SEED = 120, 2**63 - 1
 # The one stratum of a draw with no strata.
 ALL_CHILDREN = "all children"
 
@@ -237,8 +241,8 @@ def _to_cover(
 ) -> set[str]:
     """Case references of the children to draw first: with --cover social_worker, those whose
     worker has had no review since the cutoff (with the exclusion off, every worker's)."""
-    if rules.cover != "social_worker":
-        return set()
+    if rules.cover != "social_worker" or since is None:
+        return set()  # with no months to look back over, no worker counts as uncovered
     return {
         child.case_ref
         for children in eligible.values()

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from practice_review.core.forms import date_field, radios, text
 from practice_review.reviews.models import Cohort
-from practice_review.sampling.draw import DEFAULT_MONTHS, Rules, new_seed
+from practice_review.sampling.draw import DEFAULT_MONTHS, LARGEST_SEED, MOST_MONTHS, Rules, new_seed
 
 
 class CaseloadFileForm(forms.Form):
@@ -36,7 +36,7 @@ STRATA_CHOICES = [
     ("none", "None: draw from all children together"),
 ]
 # Large enough for any council's caseload; a seed fits the database's whole numbers.
-MOST_CHILDREN, LARGEST_SEED = 100_000, 2**63 - 1
+MOST_CHILDREN = 100_000
 
 
 def whole_number(label, required=True, min_value=0, max_value=None, help_text="", width=5):
@@ -63,7 +63,7 @@ class DrawForm(forms.Form):
     )
     exclude_reviewed_within = whole_number(
         "Leave out children reviewed in the last (months)",
-        max_value=120,
+        max_value=MOST_MONTHS,
         width=3,
         help_text="Any review, in any cohort, done or still to do. Enter 0 to leave nobody out.",
     )
@@ -82,6 +82,9 @@ class DrawForm(forms.Form):
     )
     name = text("Name of the new cohort", help_text="For example, April 2026")
     redraw = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The extract the preview drew from: creating from another (a newer one imported since) is
+    # refused, so what is created is what was previewed.
+    extract = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, creating=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -135,6 +135,8 @@ def children_to_add(cohort):
     refs = [row["case_ref"] for row in draw.result["sample"] if row["case_ref"] not in added]
     entries = {
         entry.child.case_ref: entry
-        for entry in draw.extract.entries.filter(child__case_ref__in=refs).select_related("child")
+        for entry in draw.extract.entries.filter(child__case_ref__in=refs).select_related(
+            "child", "social_worker", "supervisor"
+        )
     }
     return [entries[ref] for ref in refs if ref in entries]

@@ -134,15 +134,21 @@ def sample_draw(request):
     initial = {"redraw": redraw.id, **redraw.draw.rules_for_form()} if redraw else None
     form = DrawForm(request.POST or None, creating=creating, initial=initial)
     result = None
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    # A cohort name refused on Create keeps the preview on the page beside its error.
+    name_refused = creating and not valid and set(form.errors) == {"name"}
+    if valid or name_refused:
         rules = form.rules()
         try:
-            if creating:
+            if valid and creating:
+                _same_extract(form)
                 return _create(request, form, rules, redraw)
-            _, result = actions.draw_sample(rules, leave_out_cohort=redraw)
-            # The seed drawn for the preview goes back in the form, so that creating the
-            # cohort draws the children previewed.
-            form = DrawForm({**request.POST.dict(), "seed": rules.seed}, initial=initial)
+            extract, result = actions.draw_sample(rules, leave_out_cohort=redraw)
+            if valid:
+                # The seed drawn for the preview, and the extract drawn from, go back in the
+                # form, so that creating the cohort draws the children previewed.
+                form = DrawForm({**request.POST.dict(), "seed": rules.seed,
+                                 "extract": extract.pk}, initial=initial)  # fmt: skip
         except (SampleRefused, NotAllowed) as refused:
             form.add_error(None, str(refused))
     extract = queries.current_extract()
@@ -160,6 +166,15 @@ def sample_draw(request):
 
 def framework_labels():
     return {framework.key: framework.label for framework in frameworks()}
+
+
+def _same_extract(form):
+    previewed = form.cleaned_data.get("extract")
+    current = queries.current_extract()
+    if previewed and (current is None or current.pk != previewed):
+        raise NotAllowed(
+            "A newer caseload extract was imported after this preview: preview the draw again"
+        )
 
 
 def _create(request, form, rules, redraw):

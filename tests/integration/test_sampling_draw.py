@@ -179,6 +179,21 @@ def test_the_page_warns_but_draws_when_the_extract_is_old(client, cast, extract)
     assert "Places in each group" in fresh and OLD_EXTRACT_WARNING not in fresh
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--exclude-reviewed-within", "30000", "--exclude-reviewed-within must be 0 to 120 months"),
+        ("--exclude-reviewed-within", "-1", "--exclude-reviewed-within must be 0 to 120 months"),
+        ("--seed", "-5", "--seed must be a whole number from 0 to 9,223,372,036,854,775,807"),
+        ("--seed", str(2**63), "--seed must be a whole number from 0 to 9,223,372,036,854,775,807"),
+    ],
+)
+def test_options_out_of_range_are_refused_in_one_line(extract, option, value, message):
+    with pytest.raises(CommandError) as refused:
+        sample("--size", "2", "--as-of", "2026-03-31", option, value)
+    assert str(refused.value) == message
+
+
 def test_a_sample_larger_than_the_eligible_children_is_refused(extract):
     with pytest.raises(CommandError) as refused:
         sample("--size", "12", "--as-of", "2026-03-31")
@@ -294,6 +309,26 @@ def test_the_qa_lead_previews_then_creates_a_cohort_on_the_page(client, cast, ex
     )
     assert cohort.draw.result == preview.context["result"]
     assert cohort.draw.drawn_by == cast["qa_lead"]
+
+
+def test_create_with_no_name_keeps_the_preview_and_a_newer_extract_is_refused(
+    client, cast, extract, actor
+):
+    client.force_login(cast["qa_lead"])
+    url = reverse("sample_draw")
+    form = {"size": "4", "strata": "legal_status", "exclude_reviewed_within": "12",
+            "as_of": "31/03/2026", "seed": "5", "name": ""}  # fmt: skip
+    preview = client.post(url, {**form, "action": "preview"})
+    assert f'name="extract" value="{extract.pk}"' in preview.content.decode()
+    nameless = client.post(url, {**form, "extract": str(extract.pk), "action": "create"})
+    page = nameless.content.decode()
+    assert "Enter the name of the new cohort" in page
+    assert "Children left out" in page and 'name="name"' in page  # the preview stays
+    make_extract(actor, [("N001", "child_in_need", "North", "Ann Worker")])
+    named = {**form, "name": "September 2026", "extract": str(extract.pk), "action": "create"}
+    refused = client.post(url, named)
+    assert "A newer caseload extract was imported after this preview" in refused.content.decode()
+    assert not Cohort.objects.filter(name="September 2026").exists()
 
 
 def test_the_page_refuses_a_sample_too_large_in_its_error_summary(client, cast, extract):

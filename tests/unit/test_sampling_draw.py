@@ -156,6 +156,18 @@ def test_cover_draws_children_of_workers_not_reviewed_first():
     assert any(not {"C18", "C19"} <= set(drawn) for drawn in without)
 
 
+def test_covering_with_no_months_to_look_back_changes_nothing():
+    """With 0 months no worker counts as uncovered, so a child with no social worker is drawn
+    as any other (not left behind those with one)."""
+    children = [OpenCase(f"C{n:02}", "cin", "North", social_worker="w" if n else "")
+                for n in range(4)]  # fmt: skip
+    for seed in range(20):
+        covered = draw(children, rules(2, seed=seed, cover="social_worker",
+                                       exclude_reviewed_within=0))  # fmt: skip
+        plain = draw(children, rules(2, seed=seed, exclude_reviewed_within=0))
+        assert covered["sample"] == plain["sample"]
+
+
 def test_unknown_strata_are_refused():
     with pytest.raises(SampleRefused, match="Strata must be one of"):
         draw(cases(cin=2), rules(1, strata="gender"))

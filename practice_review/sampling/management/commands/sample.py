@@ -15,7 +15,15 @@ from practice_review.core.spreadsheets import to_csv
 from practice_review.reviews.actions import NotAllowed
 from practice_review.reviews.models import Cohort
 from practice_review.sampling import actions, queries
-from practice_review.sampling.draw import DEFAULT_MONTHS, STRATA, Rules, SampleRefused, new_seed
+from practice_review.sampling.draw import (
+    DEFAULT_MONTHS,
+    LARGEST_SEED,
+    MOST_MONTHS,
+    STRATA,
+    Rules,
+    SampleRefused,
+    new_seed,
+)
 
 
 def as_of_date(text):
@@ -53,9 +61,11 @@ class Command(BaseCommand):
         parser.add_argument("--by", help="the user the cohort is attributed to")
 
     def handle(self, **options):
-        if options["exclude_reviewed_within"] < 0:
-            raise CommandError("--exclude-reviewed-within must be 0 or more months")
+        if not 0 <= options["exclude_reviewed_within"] <= MOST_MONTHS:
+            raise CommandError(f"--exclude-reviewed-within must be 0 to {MOST_MONTHS} months")
         seed = options["seed"]
+        if seed is not None and not 0 <= seed <= LARGEST_SEED:
+            raise CommandError(f"--seed must be a whole number from 0 to {LARGEST_SEED:,}")
         rules = Rules(
             size=options["size"],
             as_of=as_of_date(options["as_of"]) if options["as_of"] else timezone.localdate(),
