@@ -95,14 +95,17 @@ def _sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def hold_upload(data, *, user_id, details):
-    """Keep `data` for the person `user_id` until they confirm or cancel; returns the token."""
+def hold_upload(data, *, user_id, kind, details):
+    """Keep `data` for the person `user_id` until they confirm or cancel; returns the token.
+    `kind` names the import it is held for ("review_file", "caseload_extract"): only that
+    import's confirmation takes it, so a token cannot carry a file into another import."""
     discard_expired_uploads()
     key = secrets.token_hex(32)
     descriptor = os.open(_folder() / key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
-    payload = {"key": key, "user": user_id, "sha256": _sha256(data), "details": details}
+    payload = {"key": key, "user": user_id, "kind": kind, "sha256": _sha256(data),
+               "details": details}  # fmt: skip
     return signing.dumps(payload, salt=_SALT, compress=True)
 
 
@@ -120,14 +123,17 @@ def _read_token(token, user_id):
     return payload
 
 
-def claim_held_upload(token, *, user_id):
-    """The held upload, taken to be imported now: it is gone from the folder once claimed.
+def claim_held_upload(token, *, user_id, kind):
+    """The held upload, taken to be imported now as a `kind` of import: it is gone from the
+    folder once claimed.
 
-    Raises HeldUploadRefused for a token that was changed, has expired, names someone else, or
-    whose file was claimed or discarded already.
+    Raises HeldUploadRefused for a token that was changed, has expired, names someone else or
+    another kind of import, or whose file was claimed or discarded already.
     """
     discard_expired_uploads()
     payload = _read_token(token, user_id)
+    if payload.get("kind") != kind:
+        raise HeldUploadRefused(NOT_VALID)  # held for another import: left for that one
     held = _folder() / payload["key"]
     claimed = held.with_name(f"{held.name}.claimed")
     try:
@@ -152,6 +158,14 @@ def discard_held_upload(token, *, user_id):
     except HeldUploadRefused:
         return
     (_folder() / payload["key"]).unlink(missing_ok=True)
+
+
+def forget_held_upload(session, session_key, *, user_id):
+    """Remove the held upload whose token the person's session keeps under `session_key` (a
+    cancel, or a new upload in its place), and the token with it."""
+    token = session.pop(session_key, None)
+    if token:
+        discard_held_upload(token, user_id=user_id)
 
 
 def discard_expired_uploads():

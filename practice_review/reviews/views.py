@@ -7,7 +7,7 @@ from practice_review.core.text import pluralize
 from practice_review.core.uploads import (
     HeldUploadRefused,
     claim_held_upload,
-    discard_held_upload,
+    forget_held_upload,
     hold_upload,
 )
 from practice_review.core.vocabulary import EDITABLE_STATES
@@ -80,6 +80,7 @@ def review_page(request, review, response_form=None):
 
 # The token of the upload this person is checking, so Cancel (a link) knows what to remove.
 HELD_IMPORT = "held_import"
+HELD_KIND = "review_file"
 
 
 @requires(Permission.IMPORT_REVIEWS)
@@ -97,7 +98,7 @@ def import_reviews(request):
             return _upload_page(request, form, plan.problems)
         _forget_held_import(request)
         details = {"file_name": upload.name, "cohort": cohort, "template": template.pk}
-        token = hold_upload(data, user_id=request.user.pk, details=details)
+        token = hold_upload(data, user_id=request.user.pk, kind=HELD_KIND, details=details)
         request.session[HELD_IMPORT] = token
         return render(
             request,
@@ -112,7 +113,9 @@ def import_reviews(request):
 def import_confirm(request):
     """Confirm and import: the held file is imported all or nothing, once, by its uploader."""
     try:
-        held = claim_held_upload(request.POST.get("token", ""), user_id=request.user.pk)
+        held = claim_held_upload(
+            request.POST.get("token", ""), user_id=request.user.pk, kind=HELD_KIND
+        )
     except HeldUploadRefused as refused:
         messages.error(request, str(refused))
         return redirect("import_reviews")
@@ -149,9 +152,7 @@ def import_cancel(request):
 
 
 def _forget_held_import(request):
-    token = request.session.pop(HELD_IMPORT, None)
-    if token:
-        discard_held_upload(token, user_id=request.user.pk)
+    forget_held_upload(request.session, HELD_IMPORT, user_id=request.user.pk)
 
 
 def added_staff_sentence(result):

@@ -16,7 +16,7 @@ from practice_review.core.text import pluralize
 from practice_review.core.uploads import (
     HeldUploadRefused,
     claim_held_upload,
-    discard_held_upload,
+    forget_held_upload,
     hold_upload,
 )
 from practice_review.reviews.actions import NotAllowed
@@ -29,6 +29,7 @@ from practice_review.sampling.presenters import DrawPresenter
 
 # The token of the extract this person is checking, so Cancel (a link) knows what to remove.
 HELD_EXTRACT = "held_caseload_extract"
+HELD_KIND = "caseload_extract"
 
 
 @requires(Permission.MANAGE_CASELOAD)
@@ -49,7 +50,8 @@ def caseload_import(request):
         if not plan.ok:
             return _upload_page(request, form, plan.problems)
         _forget_held_extract(request)
-        token = hold_upload(data, user_id=request.user.pk, details={"file_name": upload.name})
+        token = hold_upload(data, user_id=request.user.pk, kind=HELD_KIND,
+                            details={"file_name": upload.name})  # fmt: skip
         request.session[HELD_EXTRACT] = token
         context = {"plan": plan, "token": token, "file_name": upload.name}
         return render(request, "sampling/caseload_check.html", context)
@@ -61,7 +63,9 @@ def caseload_import(request):
 def caseload_import_confirm(request):
     """Confirm and import: the held extract is imported all or nothing, once, by its uploader."""
     try:
-        held = claim_held_upload(request.POST.get("token", ""), user_id=request.user.pk)
+        held = claim_held_upload(
+            request.POST.get("token", ""), user_id=request.user.pk, kind=HELD_KIND
+        )
     except HeldUploadRefused as refused:
         messages.error(request, str(refused))
         return redirect("caseload_import")
@@ -83,9 +87,7 @@ def caseload_import_cancel(request):
 
 
 def _forget_held_extract(request):
-    token = request.session.pop(HELD_EXTRACT, None)
-    if token:
-        discard_held_upload(token, user_id=request.user.pk)
+    forget_held_upload(request.session, HELD_EXTRACT, user_id=request.user.pk)
 
 
 def _upload_page(request, form, problems=()):

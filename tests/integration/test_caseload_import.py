@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from practice_review.accounts.models import StaffMember, Team
 from practice_review.audit.models import AuditEvent
+from practice_review.core.uploads import claim_held_upload, hold_upload
 from practice_review.reviews.models import Child
 from practice_review.sampling.actions import import_extract
 from practice_review.sampling.models import CaseloadEntry, CaseloadExtract
@@ -340,3 +341,19 @@ def test_the_subject_access_export_holds_the_childs_caseload_entries_and_nobody_
     assert [entry["fields"]["child"] for entry in entries] == [child.pk]
     assert entries[0]["fields"]["legal_status"] == "looked_after"
     assert [member["fields"]["name"] for member in files["staff.json"]] == ["Jane Smith"]
+
+
+def test_a_token_held_for_a_review_file_import_is_not_an_extract(client, cast):
+    """core/uploads.py: a held upload names the import it is for; another import's confirmation
+    refuses it and leaves it to its own (the person's own token, posted to the wrong place)."""
+    client.force_login(cast["qa_lead"])
+    review_file = csv_bytes(extract_rows())  # `child_ref` is an alias of `case_ref` here too
+    details = {"file_name": "march.csv", "cohort": "", "template": None}
+    token = hold_upload(review_file, user_id=cast["qa_lead"].pk, kind="review_file",
+                        details=details)  # fmt: skip
+    before = counts()
+    refused = client.post(reverse("caseload_import_confirm"), {"token": token}, follow=True)
+    assert "This import could not be confirmed" in text_of(refused)
+    assert counts() == before
+    held = claim_held_upload(token, user_id=cast["qa_lead"].pk, kind="review_file")
+    assert held.data == review_file  # still there for the review import
