@@ -135,6 +135,30 @@ GENDERS = [
 ]
 GENDER_KEYS = [key for key, _ in GENDERS]
 
+# Groups of children the trends page compares (docs/spec/domain.md#equity-groups): finer age
+# bands than the report's (docs/spec/domain.md#age-bands), in whole years at the review, and
+# whether the child was an unaccompanied asylum-seeking child. A review whose snapshot does not
+# say is counted under NOT_RECORDED (the gender vocabulary's own key for the same thing).
+NOT_RECORDED = "not_recorded"
+TREND_AGE_BANDS = [
+    ("under_1", "Under 1", 0, 1),
+    ("1_to_4", "1 to 4", 1, 5),
+    ("5_to_9", "5 to 9", 5, 10),
+    ("10_to_15", "10 to 15", 10, 16),
+    ("16_to_17", "16 to 17", 16, 18),
+    ("18_to_20", "18 to 20", 18, 21),
+    ("21_and_over", "21 and over", 21, None),
+]  # key, words, from age, to age (not included)
+UASC_GROUPS = [("yes", "Unaccompanied asylum-seeking"), ("no", "Not unaccompanied asylum-seeking")]
+EQUITY_DIMENSIONS = [
+    ("legal_status", "Legal or practice framework"),
+    ("gender", "Gender"),
+    ("age_band", "Age at the review"),
+    ("ethnicity", "Ethnicity"),
+    ("uasc", "Unaccompanied asylum-seeking child"),
+]
+EQUITY_DIMENSION_KEYS = [key for key, _ in EQUITY_DIMENSIONS]
+
 REVIEWER_TYPES = [
     ("independent", "Independent"),
     ("internal", "Internal"),

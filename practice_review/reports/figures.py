@@ -7,18 +7,33 @@ template versions the reviews answered, which say what the aggregate counts); th
 `figures_from_counts` then shapes the counts into the contract's JSON.
 """
 
+import copy
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FloatField, Func, Max, Min, Q, Sum, TextField
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    Max,
+    Min,
+    Q,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
-from django.db.models.lookups import Exact, In, IsNull
+from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.lookups import Exact, GreaterThanOrEqual, In, IsNull
 from django.utils import timezone
 
 from practice_review.alerts.models import Alert
 from practice_review.core import vocabulary as v
 from practice_review.core.audit_templates import GradeAxis, Question
-from practice_review.core.numbers import percentage
+from practice_review.core.numbers import percentage, wilson_interval
+from practice_review.core.vocabulary import RecommendationStatus
 from practice_review.reports.agreement import agreement_figures
 from practice_review.reviews.answers import (
     GRADE,
@@ -30,7 +45,7 @@ from practice_review.reviews.answers import (
     question_steps,
     steps,
 )
-from practice_review.reviews.models import AuditTemplate, Review
+from practice_review.reviews.models import AuditTemplate, Cohort, Review
 from practice_review.reviews.queries import frameworks
 from practice_review.reviews.review_sections import gap_axes
 from practice_review.tracker.models import Recommendation
@@ -501,6 +516,31 @@ def cohort_figures(cohort, reviews=None, compare=None, today=None):
     )
 
 
+def _where_graded(templates, axis, keys_of):
+    """Q: the counted grade on `axis` is one of `keys_of(axis as the review's version grades
+    it)`, for reviews on any of `templates` ({template id: core template}); None when no version
+    grades `axis` with such keys. Reviews on several versions count each by its own cut."""
+    conditions = [
+        Q(template_id=template_id) & Q(In(counted_grade(axis), list(keys)))
+        for template_id, asks in templates.items()
+        for graded in asks.grades
+        if graded.key == axis and (keys := keys_of(graded))
+    ]
+    return _any(conditions) if conditions else None
+
+
+def _good_or_better(axis):
+    return axis.good_or_better_keys
+
+
+def _best(axis):
+    return [axis.levels[0].key]
+
+
+def _every_level(axis):
+    return [level.key for level in axis.levels] if axis.good_or_better_keys else []
+
+
 def grade_summaries_by_cohort(reviews):
     """{cohort id: counts} for many cohorts in one grouped query (the home page's summaries):
     reviews, and on the practice and outcome axes (where the reviews' template versions grade
@@ -508,21 +548,10 @@ def grade_summaries_by_cohort(reviews):
     of them grades."""
     completed = reviews.completed()
     templates = AuditTemplate.objects.by_id_for(completed)
-
-    def where(axis, keys_of):
-        """Q: the counted grade on `axis` is one of `keys_of(axis of the review's version)`."""
-        conditions = [
-            Q(template_id=template_id) & Q(In(counted_grade(axis), list(keys)))
-            for template_id, asks in templates.items()
-            for graded in asks.grades
-            if graded.key == axis and (keys := keys_of(graded))
-        ]
-        return _any(conditions) if conditions else None
-
     wanted = {
-        "practice_good_or_better": where(PRACTICE, lambda axis: axis.good_or_better_keys),
-        "outcome_good_or_better": where(OUTCOME, lambda axis: axis.good_or_better_keys),
-        "practice_outstanding": where(PRACTICE, lambda axis: [axis.levels[0].key]),
+        "practice_good_or_better": _where_graded(templates, PRACTICE, _good_or_better),
+        "outcome_good_or_better": _where_graded(templates, OUTCOME, _good_or_better),
+        "practice_outstanding": _where_graded(templates, PRACTICE, _best),
     }
     rows = (
         completed.values("cohort")
@@ -536,3 +565,251 @@ def grade_summaries_by_cohort(reviews):
     for row in rows:
         summaries[row.pop("cohort")] = {name: row.get(name) for name in ("reviews", *wanted)}
     return summaries
+
+
+# Trends: every cohort in a date range, with its grades' uncertainty, and the same figures for
+# groups of children (docs/spec/interchange.md#trends-json). Counted by the database in one
+# grouped query per series, whatever the number of cohorts; shaped by the pure functions below.
+TRENDS_SCHEMA = "practice-review/trends/1"
+TREND_AXES = (PRACTICE, OUTCOME)
+
+
+def _age_band():
+    """A review's age band (core/vocabulary.py TREND_AGE_BANDS) as SQL, from its snapshot."""
+    whens = [
+        When(Q(age_years__gte=low) & (Q(age_years__lt=high) if high else Q()), then=Value(key))
+        for key, _, low, high in v.TREND_AGE_BANDS
+    ]
+    return Case(*whens, default=Value(v.NOT_RECORDED), output_field=TextField())
+
+
+# Each group a review falls in, as SQL: the snapshot taken at the review, so a past cohort's
+# groups never move (docs/spec/domain.md#snapshot).
+EQUITY_GROUP = {
+    "legal_status": lambda: F("legal_status"),
+    "gender": lambda: F("gender"),
+    "age_band": _age_band,
+    "ethnicity": lambda: Case(
+        When(ethnicity="", then=Value(v.NOT_RECORDED)),
+        default=F("ethnicity"),
+        output_field=TextField(),
+    ),
+    "uasc": lambda: Case(
+        When(uasc=True, then=Value("yes")),
+        When(uasc=False, then=Value("no")),
+        default=Value(v.NOT_RECORDED),
+        output_field=TextField(),
+    ),
+}
+
+
+def _grade_counts(templates):
+    """{name: aggregate}: on each trend axis, the reviews graded on it (where their version
+    has a good-or-better cut), good or better, and at the best level."""
+    counts = {}
+    for axis in TREND_AXES:
+        for name, keys_of in (("graded", _every_level), ("good_or_better", _good_or_better),
+                              ("outstanding", _best)):  # fmt: skip
+            where = _where_graded(templates, axis, keys_of)
+            counts[f"{axis}_{name}"] = (
+                Count("id", filter=where) if where is not None else Count("id", filter=Q(pk=None))
+            )
+    return counts
+
+
+def _trend_standards(templates):
+    """The standards the reviews' versions ask, each once, in order of first appearance
+    (oldest key and version first)."""
+    ordered = sorted(templates.values(), key=lambda t: (t.key, t.version))
+    return list(dict.fromkeys(s.key for t in ordered for s in t.standards))
+
+
+def trend_counts(reviews, first=None, last=None, today=None):
+    """Every count the trends need, for the cohorts whose first completed review in `reviews`
+    (already scoped and filtered) falls between `first` and `last` (either may be None, both
+    included). A constant number of queries: one per series, grouped by cohort."""
+    today = today or timezone.localdate()
+    completed = reviews.completed()
+    templates = AuditTemplate.objects.by_id_for(completed)
+    standards = _trend_standards(templates)
+    per_cohort = {
+        "reviews": Count("id"),
+        "first_review": Min("review_date"),
+        "last_review": Max("review_date"),
+        "alerts_in_file": Sum("alerts_in_file"),
+        **_grade_counts(templates),
+    }
+    for place, standard in enumerate(standards):
+        for result in ("met", "not_met"):
+            per_cohort[f"standard_{place}_{result}"] = _answer_is(steps(standard), result)
+    rows = completed.values("cohort").annotate(**per_cohort).order_by()
+    if first:
+        rows = rows.filter(first_review__gte=first)
+    if last:
+        rows = rows.filter(first_review__lte=last)
+    cohorts = {row.pop("cohort"): row for row in rows}
+    in_range = completed.filter(cohort__in=list(cohorts))
+    names = dict(Cohort.objects.filter(pk__in=list(cohorts)).values_list("pk", "name"))
+    for cohort, row in cohorts.items():
+        row["name"] = names[cohort]
+        row["standards"] = {key: (row.pop(f"standard_{place}_met"),
+                                  row.pop(f"standard_{place}_not_met"))
+                            for place, key in enumerate(standards)}  # fmt: skip
+        row["alerts"] = row.pop("alerts_in_file") or 0
+        row["recommendations"] = {"made": 0, "due": 0, "on_time": 0}
+        row["by"] = {dimension: {} for dimension in v.EQUITY_DIMENSION_KEYS}
+    for row in (
+        Alert.objects.filter(review__in=in_range)
+        .values("review__cohort")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        cohorts[row["review__cohort"]]["alerts"] += row["n"]
+    _count_recommendations(cohorts, in_range, today)
+    _count_groups(cohorts, in_range, templates)
+    return {"from": first, "to": last, "standards": standards, "cohorts": cohorts}
+
+
+def _count_recommendations(cohorts, reviews, today):
+    """Each cohort's recommendations for a child (docs/spec/domain.md#trends): made; due (due
+    by today, or done); and completed on time (by the end of their due date, or with none)."""
+    completed_on = TruncDate("impact_check__completed_at")
+    on_time = Q(status=RecommendationStatus.COMPLETED) & (
+        Q(due_date__isnull=True)
+        | Q(impact_check__completed_at__isnull=True)
+        | Q(GreaterThanOrEqual(F("due_date"), completed_on))
+    )
+    rows = (
+        Recommendation.objects.filter(level="child", review__in=reviews)
+        .values("review__cohort")
+        .annotate(
+            made=Count("id"),
+            due=_count_q(Q(status=RecommendationStatus.COMPLETED) | Q(due_date__lte=today)),
+            on_time=_count_q(on_time),
+        )
+        .order_by()
+    )
+    for row in rows:
+        cohorts[row.pop("review__cohort")]["recommendations"] = row
+
+
+def _count_q(condition):
+    return Count("id", filter=condition)
+
+
+def _count_groups(cohorts, reviews, templates):
+    """The reviews, and on each trend axis good or better, by each equity group of each
+    cohort: one grouped query a dimension."""
+    grades = {
+        f"{axis}_good_or_better": _count_q(where)
+        for axis in TREND_AXES
+        if (where := _where_graded(templates, axis, _good_or_better)) is not None
+    }
+    for dimension, group in EQUITY_GROUP.items():
+        rows = (
+            reviews.annotate(group=group())
+            .values("cohort", "group")
+            .annotate(reviews=Count("id"), **grades)
+            .order_by()
+        )
+        for row in rows:
+            counts = {"reviews": row["reviews"]} | {
+                f"{axis}_good_or_better": row.get(f"{axis}_good_or_better") for axis in TREND_AXES
+            }
+            cohorts[row["cohort"]]["by"][dimension][row["group"]] = counts
+
+
+def _equity_groups(dimension, found, framework_keys):
+    """The groups a dimension lists, in order: every key of its vocabulary (0 stays 0), then
+    any other key the reviews have (a framework since retired, an ethnicity as recorded), and
+    not recorded last."""
+    listed = {
+        "legal_status": list(framework_keys),
+        "gender": list(v.GENDER_KEYS),
+        "age_band": [key for key, *_ in v.TREND_AGE_BANDS],
+        "ethnicity": [],
+        "uasc": [key for key, _ in v.UASC_GROUPS],
+    }[dimension]
+    others = sorted(key for key in found if key not in listed and key != v.NOT_RECORDED)
+    tail = [v.NOT_RECORDED] if v.NOT_RECORDED in found and v.NOT_RECORDED not in listed else []
+    return [*listed, *others, *tail]
+
+
+def _rate(count, total):
+    """{"good_or_better" style count, pct, ci95} for `count` of `total`."""
+    interval = wilson_interval(count, total)
+    return {"pct": percentage(count, total), "ci95": list(interval) if interval else None}
+
+
+def _trend_axis(row, axis):
+    graded = row[f"{axis}_graded"]
+    if not graded:
+        return None
+    good = row[f"{axis}_good_or_better"]
+    return {"good_or_better": good, **_rate(good, graded), "graded": graded,
+            "outstanding": row[f"{axis}_outstanding"]}  # fmt: skip
+
+
+def trends_from_counts(counts, framework_keys):
+    """The trends as counted (`trend_counts`), shaped as docs/spec/interchange.md#trends-json
+    but with every count shown: the page protects small counts its own way, and
+    `trends_json` as the contract says. Cohorts in order of their first review. Pure."""
+    ordered = sorted(counts["cohorts"].values(),
+                     key=lambda row: (row["first_review"], row["name"].casefold()))  # fmt: skip
+    cohorts = []
+    for row in ordered:
+        recommendations = row["recommendations"]
+        cohorts.append({
+            "name": row["name"],
+            "first_review": row["first_review"].isoformat(),
+            "last_review": row["last_review"].isoformat(),
+            "reviews": row["reviews"],
+            "practice": _trend_axis(row, PRACTICE),
+            "outcome": _trend_axis(row, OUTCOME),
+            "standards_met_pct": {key: percentage(met, met + not_met)
+                                  for key, (met, not_met) in row["standards"].items()},
+            "by": {
+                dimension: {
+                    group: found.get(group) or {"reviews": 0, **{
+                        f"{axis}_good_or_better": 0 for axis in TREND_AXES}}
+                    for group in _equity_groups(dimension, found, framework_keys)
+                }
+                for dimension, found in row["by"].items()
+            },
+            # Extra keys (docs/spec/interchange.md#trends-json).
+            "standards_met": {key: {"met": met, "applicable": met + not_met}
+                              for key, (met, not_met) in row["standards"].items()},
+            "alerts": row["alerts"],
+            "recommendations": {
+                "made": recommendations["made"],
+                "due": recommendations["due"],
+                "completed_on_time": recommendations["on_time"],
+                "completed_on_time_pct": percentage(recommendations["on_time"],
+                                                    recommendations["due"]),
+            },
+        })  # fmt: skip
+    return {
+        "schema": TRENDS_SCHEMA,
+        "from": counts["from"] and counts["from"].isoformat(),
+        "to": counts["to"] and counts["to"].isoformat(),
+        "cohorts": cohorts,
+    }
+
+
+def trends_json(trends):
+    """The contract's JSON (docs/spec/interchange.md#trends-json): a copy of `trends` with each
+    group's count of 1 or 2 as null (0 stays 0); nothing else is withheld. Pure."""
+    result = copy.deepcopy(trends)
+    for cohort in result["cohorts"]:
+        for groups in cohort["by"].values():
+            for counts in groups.values():
+                for key, count in counts.items():
+                    if count in (1, 2):
+                        counts[key] = None
+    return result
+
+
+def trends_for(reviews, first=None, last=None, today=None):
+    """The trends (unprotected) of `reviews`: see `trend_counts`."""
+    framework_keys = [framework.key for framework in frameworks()]
+    return trends_from_counts(trend_counts(reviews, first, last, today), framework_keys)
