@@ -175,6 +175,23 @@ def _protect(counts: dict[str, Any], keys: list[str] | None = None) -> None:
         counts[key] = label
 
 
+def protect_column(counts: dict[str, int], forced: Sequence[str] = ()) -> dict[str, Any]:
+    """A copy of `counts` (one table column whose total is known elsewhere) as the wider edition
+    shows it: each count of 1 or 2 as FEWER, the `forced` ones (withheld for another reason,
+    such as their row's total being hidden) as NOT_SHOWN, and when that leaves one hidden count
+    alone, one more withheld beside it, so that none is solved by subtraction."""
+    hidden: dict[str, Hidden] = {key: NOT_SHOWN for key in forced}
+    hidden |= {key: FEWER for key in counts if key not in hidden and small(counts[key])}
+    if len(hidden) == 1:
+        candidates = sorted((counts[key], key) for key in counts
+                            if key not in hidden and counts[key] >= SECONDARY_AT_LEAST)  # fmt: skip
+        if candidates:
+            hidden[candidates[0][1]] = NOT_SHOWN
+        else:
+            _hide_the_rest(counts, list(counts), hidden)
+    return {key: hidden.get(key, count) for key, count in counts.items()}
+
+
 def _protect_cells(counts: dict[str, Any], keys: list[str], hidden: dict[str, Hidden]) -> bool:
     """Hide the small counts among `keys` and, if any, one more to keep them ambiguous.
     False when no count is large enough to be that one more."""

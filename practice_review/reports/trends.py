@@ -3,8 +3,14 @@ with its small counts protected, and the sentences that point out a group doing 
 Python over the figures module's trends (reports/figures.py `trends_for`), which counts
 everything (docs/spec/domain.md#trends)."""
 
-from practice_review.core.numbers import wilson_interval
-from practice_review.reports.figures import TREND_AXES
+from dataclasses import dataclass
+
+from practice_review.core import vocabulary as v
+from practice_review.core.numbers import n_of_n, wilson_interval
+from practice_review.reports.disclosure import NOT_SHOWN, Hidden, protect_column, small
+from practice_review.reports.figures import OUTCOME, PRACTICE, TREND_AXES
+
+AXIS_WORDS = {PRACTICE: "Practice", OUTCOME: "Outcomes"}
 
 CSV_HEADER = ("cohort", "first_review", "last_review", "series", "group", "measure",
               "count", "out_of", "pct", "ci95_low", "ci95_high")  # fmt: skip
@@ -49,6 +55,140 @@ def csv_rows(trends):
                               counts[f"{axis}_good_or_better"], counts["reviews"])  # fmt: skip
 
 
-def interval(count, total):
-    """(low, high) percentages, or None: the figures module's Wilson interval, for the page."""
-    return wilson_interval(count, total)
+@dataclass(frozen=True)
+class Share:
+    """One figure as the page writes it: "n of N (p%)" with its 95% interval, or a hidden
+    count's label (core/numbers.py n_of_n; reports/disclosure.py)."""
+
+    count: int | Hidden
+    total: int | Hidden
+
+    @property
+    def shown(self):
+        return isinstance(self.count, int) and isinstance(self.total, int)
+
+    @property
+    def interval(self):
+        return wilson_interval(self.count, self.total) if self.shown else None
+
+    def __str__(self):
+        if not self.shown:
+            return str(self.count if isinstance(self.count, Hidden) else NOT_SHOWN)
+        return n_of_n(self.count, self.total)
+
+    @property
+    def interval_text(self):
+        low_high = self.interval
+        return f"{low_high[0]:g}% to {low_high[1]:g}%" if low_high else ""
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    key: str
+    label: str
+    reviews: int | Hidden
+    grades: dict  # axis -> Share
+
+
+@dataclass(frozen=True)
+class EquityTable:
+    """One dimension over the date range: each group's reviews and good-or-better figures with
+    small counts protected, and the sentences pointing out a group below the rest."""
+
+    dimension: str
+    label: str
+    rows: list
+    axes: tuple
+    findings: list
+    withholds: bool
+
+
+def _labels(dimension, frameworks):
+    """{group key: words} for a dimension; an ethnicity is its words as recorded."""
+    labels = {v.NOT_RECORDED: "Not recorded"}
+    if dimension == "legal_status":
+        labels |= {framework.key: framework.label for framework in frameworks}
+    elif dimension == "gender":
+        labels |= dict(v.GENDERS)
+    elif dimension == "age_band":
+        labels |= {key: words for key, words, *_ in v.TREND_AGE_BANDS}
+    elif dimension == "uasc":
+        labels |= dict(v.UASC_GROUPS)
+    return labels
+
+
+def range_totals(trends, dimension):
+    """{group: {"reviews": n, "<axis>_good_or_better": n}} summed over every cohort of the
+    range, groups in the order the cohorts list them. `trends` as `trends_for` gives them,
+    nothing withheld."""
+    totals = {}
+    for cohort in trends["cohorts"]:
+        for group, counts in cohort["by"][dimension].items():
+            into = totals.setdefault(group, dict.fromkeys(counts, 0))
+            for key, count in counts.items():
+                into[key] += count
+    return totals
+
+
+def _axes_graded(trends):
+    return tuple(axis for axis in TREND_AXES
+                 if any(cohort[axis] for cohort in trends["cohorts"]))  # fmt: skip
+
+
+def equity_lens(trends, frameworks):
+    """One EquityTable per dimension (core/vocabulary.py EQUITY_DIMENSIONS) over the whole
+    range of `trends` (as `trends_for` gives them), with the wider edition's protection:
+    reviews of 1 or 2 hidden, and one more beside a lone hidden count; a group's good or
+    better hidden with its reviews, or when it or the rest of the group's reviews are 1 or 2."""
+    axes = _axes_graded(trends)
+    tables = []
+    for dimension, dimension_label in v.EQUITY_DIMENSIONS:
+        totals = range_totals(trends, dimension)
+        labels = _labels(dimension, frameworks)
+        reviews = protect_column({group: counts["reviews"] for group, counts in totals.items()})
+        shown = {}
+        for axis in axes:
+            name = f"{axis}_good_or_better"
+            forced = [group for group, counts in totals.items()
+                      if not isinstance(reviews[group], int)
+                      or small(counts["reviews"] - counts[name])]  # fmt: skip
+            shown[axis] = protect_column(
+                {group: counts[name] for group, counts in totals.items()}, forced
+            )
+        rows = [
+            GroupRow(group, labels.get(group, group), reviews[group],
+                     {axis: Share(shown[axis][group], reviews[group]) for axis in axes})
+            for group in totals
+        ]  # fmt: skip
+        tables.append(EquityTable(
+            dimension, dimension_label, rows, axes,
+            findings=[sentence for axis in axes
+                      for sentence in _below_the_rest(rows, totals, axis, dimension_label)],
+            withholds=any(isinstance(row.reviews, Hidden) or any(
+                not share.shown for share in row.grades.values()) for row in rows),
+        ))  # fmt: skip
+    return tables
+
+
+def _below_the_rest(rows, totals, axis, dimension_label):
+    """Sentences naming each group whose good-or-better rate on `axis` is below that of every
+    other review in the range with 95% intervals that do not overlap. Only a group whose
+    figures are shown is named: the sentence must not give away what the table withholds."""
+    name = f"{axis}_good_or_better"
+    all_reviews = sum(counts["reviews"] for counts in totals.values())
+    all_good = sum(counts[name] for counts in totals.values())
+    sentences = []
+    for row in rows:
+        share = row.grades[axis]
+        rest = Share(all_good - totals[row.key][name], all_reviews - totals[row.key]["reviews"])
+        if not share.shown or not share.total or not rest.total:
+            continue
+        if share.interval[1] < rest.interval[0]:
+            sentences.append(
+                f"{AXIS_WORDS[axis]} were good or better in {share} reviews in the group "
+                f"\u201c{row.label}\u201d ({dimension_label.lower()}; 95% interval "
+                f"{share.interval_text}), below the other reviews in these cohorts: {rest} "
+                f"({rest.interval_text}). The intervals do not overlap, so the difference is "
+                "unlikely to be chance alone."
+            )
+    return sentences
