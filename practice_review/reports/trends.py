@@ -79,7 +79,7 @@ class Share:
     @property
     def interval_text(self):
         low_high = self.interval
-        return f"{low_high[0]:g}% to {low_high[1]:g}%" if low_high else ""
+        return f"{low_high[0]:.1f}% to {low_high[1]:.1f}%" if low_high else ""
 
 
 @dataclass(frozen=True)
