@@ -6,11 +6,11 @@ everything (docs/spec/domain.md#trends)."""
 from dataclasses import dataclass
 
 from practice_review.core import vocabulary as v
-from practice_review.core.numbers import n_of_n, wilson_interval
+from practice_review.core.numbers import n_of_n, whole_percentage, wilson_interval
 from practice_review.reports.disclosure import NOT_SHOWN, Hidden, protect_column, small
 from practice_review.reports.figures import OUTCOME, PRACTICE, TREND_AXES
 
-AXIS_WORDS = {PRACTICE: "Practice", OUTCOME: "Outcomes"}
+AXIS_WORDS = {PRACTICE: "Practice was", OUTCOME: "Outcomes were"}
 
 CSV_HEADER = ("cohort", "first_review", "last_review", "series", "group", "measure",
               "count", "out_of", "pct", "ci95_low", "ci95_high")  # fmt: skip
@@ -119,14 +119,18 @@ def _labels(dimension, frameworks):
 
 def range_totals(trends, dimension):
     """{group: {"reviews": n, "<axis>_good_or_better": n}} summed over every cohort of the
-    range, groups in the order the cohorts list them. `trends` as `trends_for` gives them,
-    nothing withheld."""
+    range, nothing withheld (`trends` as `trends_for` gives them). Groups in the order the
+    cohorts list them, but ethnicities, which each cohort lists as it found them, in
+    alphabetical order with not recorded last."""
     totals = {}
     for cohort in trends["cohorts"]:
         for group, counts in cohort["by"][dimension].items():
             into = totals.setdefault(group, dict.fromkeys(counts, 0))
             for key, count in counts.items():
                 into[key] += count
+    if dimension == "ethnicity":
+        order = sorted(totals, key=lambda group: (group == v.NOT_RECORDED, group.casefold()))
+        totals = {group: totals[group] for group in order}
     return totals
 
 
@@ -185,10 +189,11 @@ def _below_the_rest(rows, totals, axis, dimension_label):
             continue
         if share.interval[1] < rest.interval[0]:
             sentences.append(
-                f"{AXIS_WORDS[axis]} were good or better in {share} reviews in the group "
+                f"{AXIS_WORDS[axis]} good or better in {share} reviews in the group "
                 f"\u201c{row.label}\u201d ({dimension_label.lower()}; 95% interval "
-                f"{share.interval_text}), below the other reviews in these cohorts: {rest} "
-                f"({rest.interval_text}). The intervals do not overlap, so the difference is "
-                "unlikely to be chance alone."
+                f"{share.interval_text}), below the other reviews in these cohorts: "
+                f"{rest.count} of {rest.total} ({whole_percentage(rest.count, rest.total)}%; "
+                f"95% interval {rest.interval_text}). The intervals do not overlap, so the "
+                "difference is unlikely to be chance alone."
             )
     return sentences

@@ -2,6 +2,7 @@
 real processes against a real SQLite file, so exit codes, stdout and stderr are what a script would
 see."""
 
+import datetime
 import json
 import os
 import shutil
@@ -135,6 +136,11 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(workspace):
     assert run("shell", "-v0", "-c", script).stdout.split() == ["wal", "IMMEDIATE", "60000"]
 
 
+def two_years_ago():
+    today = datetime.date.today()
+    return today.replace(year=today.year - 2, day=min(today.day, 28)).isoformat()
+
+
 def test_demo_sets_up_idempotently_with_a_private_generated_password(tmp_path):
     env = {
         **os.environ,
@@ -174,6 +180,12 @@ def test_demo_sets_up_idempotently_with_a_private_generated_password(tmp_path):
         env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert reports.stdout.strip() == f"1 {JULY}"  # published once, against the cohort before
+    # Two years of monthly cohorts for the trends page, made once: the page's default range
+    # (the last 24 months) holds all of them and neither seed cohort.
+    trends = subprocess.run([COMMAND, "trends", "--from", two_years_ago()], env=env,
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    names = [cohort["name"] for cohort in json.loads(trends.stdout)["cohorts"]]
+    assert len(names) == 23 and all(name.startswith("Monthly audit") for name in names)
 
 
 def test_report_to_an_unwritable_path_is_a_plain_error(workspace):

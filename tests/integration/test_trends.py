@@ -15,7 +15,10 @@ from django.utils import timezone
 
 from practice_review.alerts.models import Alert
 from practice_review.reports.figures import trends_for, trends_json
+from practice_review.reports.trends import equity_lens
 from practice_review.reviews.models import Review
+from practice_review.reviews.queries import frameworks
+from practice_review.site import demo_cohorts
 from practice_review.tracker.models import ImpactCheck, Recommendation
 from tests.integration.helpers import seed_rows
 from tests.integration.test_figures import import_rows
@@ -260,3 +263,23 @@ def test_no_cohorts_in_range_is_an_empty_list(cohorts):
     out = io.StringIO()
     call_command("trends", "--from", "2030-01-01", stdout=out)
     assert json.loads(out.getvalue())["cohorts"] == []
+
+
+def test_the_demos_monthly_cohorts_show_a_trend_and_a_finding(actor):
+    today = datetime.date(2026, 12, 6)
+    rows = demo_cohorts.monthly_rows(today)
+    import_rows(rows, actor)
+    trends = trends_for(Review.objects.all(), datetime.date(2024, 12, 6), today)
+    names = [cohort["name"] for cohort in trends["cohorts"]]
+    assert names[0] == "Monthly audit, January 2025" and names[-1] == "Monthly audit, November 2026"
+    assert len(names) == 23
+
+    def pooled(cohorts):
+        return sum(c["practice"]["good_or_better"] for c in cohorts) / sum(
+            c["reviews"] for c in cohorts)  # fmt: skip
+
+    assert pooled(trends["cohorts"][:6]) + 0.1 < pooled(trends["cohorts"][-6:])
+    lens = {table.dimension: table for table in equity_lens(trends, frameworks())}
+    assert any("\u201cCare leaver / care experienced\u201d" in sentence
+               and sentence.startswith("Outcomes were")
+               for sentence in lens["legal_status"].findings)  # fmt: skip

@@ -90,8 +90,8 @@ def test_a_group_below_the_rest_with_intervals_apart_is_named_in_words():
     assert lens.findings == [
         "Outcomes were good or better in 4 of 20 (20%) reviews in the group \u201c16 to 17\u201d "
         "(age at the review; 95% interval 8.1% to 41.6%), below the other reviews in these "
-        "cohorts: 90 of 100 (90%) (82.6% to 94.5%). The intervals do not overlap, so the "
-        "difference is unlikely to be chance alone."
+        "cohorts: 90 of 100 (90%; 95% interval 82.6% to 94.5%). The intervals do not overlap, "
+        "so the difference is unlikely to be chance alone."
     ]
     assert [row.label for row in lens.rows] == ["16 to 17", "10 to 15", "5 to 9"]
 

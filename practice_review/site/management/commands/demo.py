@@ -9,10 +9,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from practice_review.accounts.models import StaffMember, User, normalise_name, system_actor
+from practice_review.accounts.models import (
+    StaffMember,
+    Team,
+    User,
+    normalise_name,
+    system_actor,
+)
 from practice_review.core.environment import Environment
 from practice_review.core.history import save_as
 from practice_review.core.secrets_file import private_file
+from practice_review.core.spreadsheets import to_csv
 from practice_review.core.vocabulary import Role
 from practice_review.moderation import actions as moderation_actions
 from practice_review.moderation.models import Meeting
@@ -22,8 +29,9 @@ from practice_review.reports.summary import Coverage, previous_cohort
 from practice_review.reviews import actions as review_actions
 from practice_review.reviews.actions import assign_second_reviewer
 from practice_review.reviews.importing import import_reviews
-from practice_review.reviews.models import Child, Review
+from practice_review.reviews.models import Child, Cohort, Review
 from practice_review.reviews.queries import find_cohort
+from practice_review.site import demo_cohorts
 from practice_review.tracker.models import Recommendation
 
 SEED_FILE = Path(__file__).resolve().parents[3] / "reviews" / "demo_data" / "seed-cohorts.csv"
@@ -88,6 +96,7 @@ class Command(BaseCommand):
         if not result.ok:
             raise CommandError("; ".join(str(p) for p in result.problems))
         council_staff_records(system_actor())
+        _monthly_cohorts(system_actor())
         _reviews_to_do(system_actor())
         password = demo_password()
         with transaction.atomic():
@@ -102,7 +111,9 @@ class Command(BaseCommand):
         os.environ["PRACTICE_REVIEW_DEMO_MODE"] = "true"
         settings.DEMO_MODE = True
 
-        self.stdout.write(f"Demo data: {result.rows} seed reviews ({result.created} new).")
+        self.stdout.write(f"Demo data: {result.rows} seed reviews ({result.created} new), and "
+                          f"{demo_cohorts.MONTHS} monthly cohorts of made-up children for the "
+                          "trends page.")  # fmt: skip
         self.stdout.write("Demo sign-ins (two-factor sign-in is off in demo mode):")
         for username, role, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<22} {role}")
@@ -156,6 +167,27 @@ def holds_demo_users():
 
 
 DEMO_COHORT = "Demo: reviews to do"
+
+
+def _monthly_cohorts(by):
+    """Two years of monthly cohorts of made-up children, for the trends page
+    (site/demo_cohorts.py), with their workers named and in teams (once only)."""
+    if Cohort.objects.filter(name__startswith=demo_cohorts.PREFIX).exists():
+        return
+    rows = demo_cohorts.monthly_rows(timezone.localdate())
+    data = to_csv(list(rows[0]), [list(row.values()) for row in rows])
+    result = import_reviews(data=data, file_name="monthly-audits.csv", by=by)
+    if not result.ok:
+        raise CommandError("; ".join(str(p) for p in result.problems))
+    with transaction.atomic():
+        for initials, (name, team_name) in demo_cohorts.WORKERS.items():
+            member = StaffMember.objects.filter(initials_key=normalise_name(initials)).first()
+            if member is not None:
+                member.name = name
+                member.team = Team.objects.filter(name=team_name).first() or save_as(
+                    Team(name=team_name), by
+                )
+                save_as(member, by)
 
 
 @transaction.atomic
