@@ -10,6 +10,8 @@ import warnings
 from dataclasses import dataclass
 
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 # GOV.UK colours with enough contrast against white and against each other.
@@ -161,6 +163,8 @@ class _fonts:
 # Outcomes in green rather than the bars' orange: a line and its markers need 3:1 against white
 # (WCAG 2.2, 1.4.11), which the orange does not reach.
 TREND_COLOURS = ["#1d70b8", "#00703c"]
+# The key is drawn in grey: it explains the shapes, whichever panel's colour they take.
+KEY_COLOUR = COLOURS[2]
 INTERVAL_WORDS = "95% interval"
 
 
@@ -232,31 +236,26 @@ def _trend_figure(chart):
     positions = list(range(count))
     big_words = f"{chart.small_below} or more reviews"
     small_words = f"Fewer than {chart.small_below} reviews"
-    handles = {}
     for place, (panel, line) in enumerate(zip(grid.flat, chart.lines, strict=False)):
         colour = TREND_COLOURS[place % len(TREND_COLOURS)] if chart.columns == 1 else COLOURS[0]
         values = [math.nan if value is None else value for value in line.values]
         if line.intervals:
             lows = [math.nan if i is None else i[0] for i in line.intervals]
             highs = [math.nan if i is None else i[1] for i in line.intervals]
-            handles[INTERVAL_WORDS] = panel.fill_between(
-                positions, lows, highs, color=colour, alpha=0.18, linewidth=0
-            )
+            panel.fill_between(positions, lows, highs, color=colour, alpha=0.18, linewidth=0)
         panel.plot(positions, values, color=colour, linewidth=2)
-        for small, label, face in ((False, big_words, colour), (True, small_words, "white")):
+        for small, face in ((False, colour), (True, "white")):
             where = [p for p in positions if chart.small[p] == small and line.values[p] is not None]
             if where:
-                (handles[label],) = panel.plot(
-                    where, [values[p] for p in where], "o", markersize=7 if chart.columns == 1
-                    else 5, markerfacecolor=face, markeredgecolor=colour, markeredgewidth=1.8,
-                    color=colour, linestyle="none",
-                )  # fmt: skip
+                panel.plot(where, [values[p] for p in where], "o", markerfacecolor=face,
+                           markersize=7 if chart.columns == 1 else 5, markeredgecolor=colour,
+                           markeredgewidth=1.8, linestyle="none")  # fmt: skip
         if chart.columns == 1 and count <= 12:
             for p in positions:
                 if line.values[p] is not None:
                     panel.annotate(line.label(p), (p, values[p]), xytext=(0, 9),
                                    textcoords="offset points", ha="center", fontsize=9)  # fmt: skip
-        panel.set_title(_wrap(line.name, 28 if chart.columns > 1 else 60), fontsize=10,
+        panel.set_title(_wrap(line.name, 38 if chart.columns > 1 else 60), fontsize=10,
                         loc="left")  # fmt: skip
         panel.set_ylim(0, 109)  # room above 100% for a value's label
         panel.set_yticks([0, 25, 50, 75, 100])
@@ -265,9 +264,12 @@ def _trend_figure(chart):
         panel.grid(axis="y", color="#b1b4b6", linewidth=0.5)
         panel.spines[["top", "right"]].set_visible(False)
         panel.set_xlim(-0.5, count - 0.5)
-    for panel in list(grid.flat)[len(chart.lines) :]:
+    panels = list(grid.flat)
+    for panel in panels[len(chart.lines) :]:
         panel.set_visible(False)
-    for panel in grid[-1]:
+    # Each panel with none below it is a bottom panel (the last row may be short) and is
+    # labelled with the cohorts.
+    for panel in panels[max(0, len(chart.lines) - chart.columns) : len(chart.lines)]:
         panel.set_xticks(positions)
         panel.set_xticklabels(_cohort_ticks(chart), fontsize=8 if chart.numbered else 9,
                               **_tick_layout(chart))  # fmt: skip
@@ -275,13 +277,26 @@ def _trend_figure(chart):
         if chart.numbered:
             panel.set_xlabel("Cohort, oldest first", fontsize=9)
     # Below the panels, so it never covers a point.
-    shown = [words for words in (INTERVAL_WORDS, big_words, small_words) if words in handles]
-    figure.legend([handles[words] for words in shown], shown, loc="lower center", frameon=False,
-                  ncols=len(shown), fontsize=9)  # fmt: skip
+    key = _key(chart, big_words, small_words)
+    figure.legend(list(key.values()), list(key), loc="lower center", frameon=False,
+                  ncols=len(key), fontsize=9)  # fmt: skip
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Tight layout not applied", UserWarning)
         figure.tight_layout(rect=(0, 0.07 if chart.numbered else 0.05, 1, 1))
     return figure
+
+
+def _key(chart, big_words, small_words):
+    """{words: a grey sample} for the shapes the chart has."""
+    key = {}
+    if any(line.intervals for line in chart.lines):
+        key[INTERVAL_WORDS] = Patch(color=KEY_COLOUR, alpha=0.25, linewidth=0)
+    for small, words, face in ((False, big_words, KEY_COLOUR), (True, small_words, "white")):
+        if small in chart.small:
+            key[words] = Line2D([], [], marker="o", markersize=7, markerfacecolor=face,
+                                markeredgecolor=KEY_COLOUR, markeredgewidth=1.8,
+                                linestyle="none")  # fmt: skip
+    return key
 
 
 def _cohort_ticks(chart):

@@ -124,6 +124,13 @@ class TrendsPage:
             ),  # fmt: skip
         )
 
+    @cached_property
+    def standard_rows(self):
+        """[(a standard's words, [Rate in each cohort, oldest first])]: a row reads as the
+        standard's panel of the chart does, left to right in time."""
+        return [(words, [row.standards[place] for row in self.rows])
+                for place, (_, words) in enumerate(self.standards)]  # fmt: skip
+
     @property
     def any_small(self):
         return any(row.small for row in self.rows)
@@ -173,7 +180,7 @@ class TrendsPage:
                 labels=tuple(_whole(m["met"], m["applicable"]) if m["applicable"] else None
                              for m in met),
             ))  # fmt: skip
-        return self._chart("Practice standards met", lines, columns=4, numbered=True)
+        return self._chart("Practice standards met", lines, columns=3, numbered=True)
 
     def chart(self, name):
         """The chart a PNG download names, or None when the page draws none."""

@@ -111,7 +111,7 @@ def test_the_charts_say_in_words_what_they_draw_as_the_table_writes_it():
     assert "Practice good or better: January 75% (95% interval 46.8% to 91.1%)" in alt
     assert "February 80% (95% interval 60.9% to 91.1%)" in alt
     standards = page().standards_chart
-    assert standards.numbered and standards.columns == 4
+    assert standards.numbered and standards.columns == 3
     assert "The child is seen alone where required: 1. January 80%, 2. February 100%" in (
         standards.alt
     )
