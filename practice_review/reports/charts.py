@@ -199,6 +199,7 @@ class TrendChart:
     small_below: int
     columns: int = 1
     numbered: bool = False
+    counted: str = ""  # which reviews, in words: a chart copied into slides still says so
 
     @property
     def alt(self):
@@ -280,6 +281,11 @@ def _trend_figure(chart):
     key = _key(chart, big_words, small_words)
     figure.legend(list(key.values()), list(key), loc="lower center", frameon=False,
                   ncols=len(key), fontsize=9)  # fmt: skip
+    if chart.counted:
+        # Above the panels (tight_layout leaves it room), in the page's words: the chart's
+        # title and what it counts.
+        figure.suptitle(_wrap(f"{chart.title}. {chart.counted}.", int(width * 10.5)), x=0.01,
+                        ha="left", fontsize=10)  # fmt: skip
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Tight layout not applied", UserWarning)
         figure.tight_layout(rect=(0, 0.07 if chart.numbered else 0.05, 1, 1))

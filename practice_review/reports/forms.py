@@ -7,6 +7,7 @@ from django import forms
 from practice_review.accounts.models import Team
 from practice_review.core.dates import add_months
 from practice_review.core.forms import date_field, text
+from practice_review.core.text import long_date
 from practice_review.reports.summary import Coverage, previous_cohort
 from practice_review.reviews.models import AuditTemplate, Cohort, Review
 
@@ -144,6 +145,19 @@ class TrendFilters:
     last: datetime.date
     template: str = ""
     team: Team | None = None
+    template_name: str = ""
+
+    @property
+    def words(self):
+        """What is counted, in words: on the page and under each chart, so a chart copied into
+        slides still says which reviews it shows."""
+        said = [f"Cohorts whose first review is from {long_date(self.first)} to "
+                f"{long_date(self.last)}"]  # fmt: skip
+        if self.team is not None:
+            said.append(f"reviews of social workers in {self.team.name}")
+        if self.template:
+            said.append(f"reviews on the audit template {self.template_name or self.template}")
+        return ", ".join(said)
 
     def apply(self, reviews):
         if self.template:
@@ -200,6 +214,7 @@ class TrendsFilterForm(forms.Form):
         for key, name in (AuditTemplate.objects.filter(pk__in=completed.values("template"))
                           .order_by("key", "version").values_list("key", "name")):  # fmt: skip
             names[key] = name
+        self.template_names = names
         self.fields["template"].choices = [("", ALL_TEMPLATES), *names.items()]
         # Offered only when there is a choice to make (issue 17).
         self.chooses_template = len(names) > 1
@@ -222,4 +237,10 @@ class TrendsFilterForm(forms.Form):
 
     def filters(self):
         data = self.cleaned_data
-        return TrendFilters(data["date_from"], data["date_to"], data["template"], data["team"])
+        return TrendFilters(
+            data["date_from"],
+            data["date_to"],
+            data["template"],
+            data["team"],
+            template_name=self.template_names.get(data["template"], ""),
+        )

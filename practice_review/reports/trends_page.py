@@ -63,10 +63,12 @@ class TrendsPage:
 
     `trends` as `trends_for` gives them (nothing withheld: the equity lens protects its own
     small counts); `labels` names standards ({("standards", key): words}, core/measures.py
-    item_labels); `frameworks` names legal statuses (reviews/queries.py frameworks)."""
+    item_labels); `frameworks` names legal statuses (reviews/queries.py frameworks); `counted`
+    says which reviews are counted, above the charts."""
 
-    def __init__(self, trends, labels, frameworks):
+    def __init__(self, trends, labels, frameworks, counted=""):
         self.trends = trends
+        self.counted = counted  # which reviews, in words (reports/forms.py TrendFilters)
         self.labels = labels
         self.frameworks = frameworks
         self.small_below = SMALL_COHORT
@@ -147,6 +149,7 @@ class TrendsPage:
             lines=tuple(lines),
             small=tuple(row.small for row in self.rows),
             small_below=self.small_below,
+            counted=self.counted,
             **layout,
         )
 

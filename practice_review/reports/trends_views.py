@@ -41,7 +41,7 @@ def _trends(form, reviews):
     filters = form.filters()
     trends = trends_for(reviews, filters.first, filters.last)
     labels = item_labels(AuditTemplate.objects.of_reviews(reviews.completed()))
-    return trends, TrendsPage(trends, labels, frameworks())
+    return trends, TrendsPage(trends, labels, frameworks(), counted=filters.words)
 
 
 def _refused(request, form):

@@ -212,6 +212,7 @@ def test_the_template_filter_is_offered_with_two_templates_and_counts_one(client
     trends = trends_for(Review.objects.filter(template__key=neglect.key), FIRST, LAST)
     assert [c["name"] for c in trends["cohorts"]] == [JULY]
     assert [row["reviews"] for row in cohort_rows(only)] == ["14"]
+    assert "reviews on the audit template Thematic audit - neglect." in text_of(only)
     assert AuditTemplate.objects.filter(key=neglect.key).exists()
 
 

@@ -123,3 +123,11 @@ def test_the_charts_draw_as_png_and_as_svg_with_their_text_kept_as_text():
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     assert "The child is seen alone" in svg
     assert "Fewer than 20 reviews" in render_svg(page().grades_chart)
+
+
+def test_a_chart_copied_into_slides_says_which_reviews_it_counts():
+    counted = "Cohorts whose first review is from 1 January 2025 to 31 December 2025"
+    chart = TrendsPage(TRENDS, LABELS, frameworks=(), counted=counted).grades_chart
+    assert chart.counted == counted
+    svg = render_svg(chart)
+    assert "Practice and outcomes good or better. Cohorts whose first review is from" in svg
