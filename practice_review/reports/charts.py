@@ -1,14 +1,18 @@
-"""The report's charts: a plain description (built with the report) drawn by matplotlib as SVG
-for HTML and PDF, or PNG for Word. Every chart's data is also in a table beside it, and its
-alternative text says what it shows."""
+"""The service's charts: a plain description (built with the report, or the trends page) drawn
+by matplotlib as SVG for HTML and PDF, or PNG for Word and slides. Every chart's data is also in
+a table beside it, and its alternative text says what it shows."""
 
 import functools
 import io
+import math
 import textwrap
 import warnings
 from dataclasses import dataclass
 
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import PercentFormatter
 
 # GOV.UK colours with enough contrast against white and against each other.
 COLOURS = ["#1d70b8", "#f47738", "#505a5f", "#00703c"]
@@ -45,6 +49,12 @@ class Chart:
 
 
 def _figure(chart):
+    if isinstance(chart, TrendChart):
+        return _trend_figure(chart)
+    return _bar_figure(chart)
+
+
+def _bar_figure(chart):
     figure = Figure(figsize=(7.5, 0.3 * len(chart.categories) * len(chart.series) + 1.6))
     axes = figure.subplots()
     height = 0.8 / len(chart.series)
@@ -110,7 +120,10 @@ def render_svg(chart):
 
 
 def _frozen(chart):
-    """The chart as a hashable key: everything the drawing depends on."""
+    """The chart as a hashable key: everything the drawing depends on. A TrendChart is one
+    already (a frozen dataclass of tuples)."""
+    if isinstance(chart, TrendChart):
+        return chart
     series = tuple((name, tuple(values)) for name, values in chart.series)
     return (chart.title, tuple(chart.categories), series, chart.unit)
 
@@ -120,8 +133,12 @@ def _frozen(chart):
 # drawing depends only on the chart's description, so each worker keeps the ones it drew last.
 @functools.lru_cache(maxsize=64)
 def _svg(key):
-    title, categories, series, unit = key
-    chart = Chart(title, list(categories), [(name, list(values)) for name, values in series], unit)
+    if isinstance(key, TrendChart):
+        chart = key
+    else:
+        title, categories, series, unit = key
+        chart = Chart(title, list(categories), [(name, list(values)) for name, values in series],
+                      unit)  # fmt: skip
     out = io.StringIO()
     with _fonts():
         _figure(chart).savefig(out, format="svg", metadata={"Title": chart.title})
@@ -139,3 +156,170 @@ class _fonts:
 
     def __exit__(self, *exc):
         return self.context.__exit__(*exc)
+
+
+# Trends over cohorts (issue 17) ----------------------------------------------------------------
+
+# Outcomes in green rather than the bars' orange: a line and its markers need 3:1 against white
+# (WCAG 2.2, 1.4.11), which the orange does not reach.
+TREND_COLOURS = ["#1d70b8", "#00703c"]
+# The key is drawn in grey: it explains the shapes, whichever panel's colour they take.
+KEY_COLOUR = COLOURS[2]
+INTERVAL_WORDS = "95% interval"
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    """One measure over the cohorts: a percentage (or None where there is nothing to count),
+    where known its 95% interval as (low, high) percentages, and each value as the tables
+    write it ("86%"), so the chart and its table say the same."""
+
+    name: str
+    values: tuple
+    intervals: tuple = ()
+    labels: tuple = ()
+
+    def label(self, place):
+        if self.labels:
+            return self.labels[place]
+        return None if self.values[place] is None else f"{self.values[place]:g}%"
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """Percentages over cohorts, oldest first, one small panel per line, each interval a shaded
+    band. A small cohort's point is an open circle, explained in the legend, so it does not rest
+    on colour. `numbered` writes the cohorts as 1, 2, 3... under the panels (many small panels:
+    the table beside the chart numbers them the same way)."""
+
+    title: str
+    categories: tuple  # the cohorts' names, oldest first
+    lines: tuple  # TrendLine, a panel each
+    small: tuple  # per cohort: True when it has fewer than `small_below` reviews
+    small_below: int
+    columns: int = 1
+    numbered: bool = False
+    counted: str = ""  # which reviews, in words: a chart copied into slides still says so
+
+    @property
+    def alt(self):
+        """Alternative text: the chart's data in words."""
+        parts = []
+        for line in self.lines:
+            points = []
+            for place, cohort in enumerate(self.categories):
+                name = f"{place + 1}. {cohort}" if self.numbered else cohort
+                interval = line.intervals[place] if line.intervals else None
+                if line.values[place] is None:
+                    points.append(f"{name} not counted")
+                elif interval:
+                    points.append(f"{name} {line.label(place)} ({INTERVAL_WORDS} "
+                                  f"{interval[0]:g}% to {interval[1]:g}%)")  # fmt: skip
+                else:
+                    points.append(f"{name} {line.label(place)}")
+            parts.append(f"{line.name}: {', '.join(points)}")
+        small = [name for name, is_small in zip(self.categories, self.small, strict=True)
+                 if is_small]  # fmt: skip
+        caution = f" Cohorts with fewer than {self.small_below} reviews: {', '.join(small)}."
+        caution = caution if small else ""
+        return (f"Line chart, {self.title}, in per cent, oldest cohort first. "
+                + "; ".join(parts) + "." + caution)  # fmt: skip
+
+
+def _trend_figure(chart):
+    count = len(chart.categories)
+    rows = math.ceil(len(chart.lines) / chart.columns)
+    # Wide enough for the cohorts' names under the panels; tall enough to read each panel.
+    width = 10 if chart.columns == 1 else 3.3 * chart.columns
+    height = rows * (2.6 if chart.columns == 1 else 2.3) + (1.2 if chart.numbered else 2.4)
+    figure = Figure(figsize=(width, height))
+    grid = figure.subplots(rows, chart.columns, squeeze=False, sharex=True, sharey=True)
+    positions = list(range(count))
+    big_words = f"{chart.small_below} or more reviews"
+    small_words = f"Fewer than {chart.small_below} reviews"
+    for place, (panel, line) in enumerate(zip(grid.flat, chart.lines, strict=False)):
+        colour = TREND_COLOURS[place % len(TREND_COLOURS)] if chart.columns == 1 else COLOURS[0]
+        values = [math.nan if value is None else value for value in line.values]
+        if line.intervals:
+            lows = [math.nan if i is None else i[0] for i in line.intervals]
+            highs = [math.nan if i is None else i[1] for i in line.intervals]
+            panel.fill_between(positions, lows, highs, color=colour, alpha=0.18, linewidth=0)
+        panel.plot(positions, values, color=colour, linewidth=2)
+        for small, face in ((False, colour), (True, "white")):
+            where = [p for p in positions if chart.small[p] == small and line.values[p] is not None]
+            if where:
+                panel.plot(where, [values[p] for p in where], "o", markerfacecolor=face,
+                           markersize=7 if chart.columns == 1 else 5, markeredgecolor=colour,
+                           markeredgewidth=1.8, linestyle="none")  # fmt: skip
+        if chart.columns == 1 and count <= 12:
+            for p in positions:
+                if line.values[p] is not None:
+                    panel.annotate(line.label(p), (p, values[p]), xytext=(0, 9),
+                                   textcoords="offset points", ha="center", fontsize=9)  # fmt: skip
+        panel.set_title(_wrap(line.name, 38 if chart.columns > 1 else 60), fontsize=10,
+                        loc="left")  # fmt: skip
+        panel.set_ylim(0, 109)  # room above 100% for a value's label
+        panel.set_yticks([0, 25, 50, 75, 100])
+        panel.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+        panel.tick_params(labelsize=9)
+        panel.grid(axis="y", color="#b1b4b6", linewidth=0.5)
+        panel.spines[["top", "right"]].set_visible(False)
+        panel.set_xlim(-0.5, count - 0.5)
+    panels = list(grid.flat)
+    for panel in panels[len(chart.lines) :]:
+        panel.set_visible(False)
+    # Each panel with none below it is a bottom panel (the last row may be short) and is
+    # labelled with the cohorts.
+    for panel in panels[max(0, len(chart.lines) - chart.columns) : len(chart.lines)]:
+        panel.set_xticks(positions)
+        panel.set_xticklabels(_cohort_ticks(chart), fontsize=8 if chart.numbered else 9,
+                              **_tick_layout(chart))  # fmt: skip
+        panel.tick_params(axis="x", labelbottom=True)
+        if chart.numbered:
+            panel.set_xlabel("Cohort, oldest first", fontsize=9)
+    # Below the panels, so it never covers a point.
+    key = _key(chart, big_words, small_words)
+    figure.legend(list(key.values()), list(key), loc="lower center", frameon=False,
+                  ncols=len(key), fontsize=9)  # fmt: skip
+    if chart.counted:
+        # Above the panels (tight_layout leaves it room), in the page's words: the chart's
+        # title and what it counts.
+        figure.suptitle(_wrap(f"{chart.title}. {chart.counted}.", int(width * 10.5)), x=0.01,
+                        ha="left", fontsize=10)  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Tight layout not applied", UserWarning)
+        figure.tight_layout(rect=(0, 0.07 if chart.numbered else 0.05, 1, 1))
+    return figure
+
+
+def _key(chart, big_words, small_words):
+    """{words: a grey sample} for the shapes the chart has."""
+    key = {}
+    if any(line.intervals for line in chart.lines):
+        key[INTERVAL_WORDS] = Patch(color=KEY_COLOUR, alpha=0.25, linewidth=0)
+    for small, words, face in ((False, big_words, KEY_COLOUR), (True, small_words, "white")):
+        if small in chart.small:
+            key[words] = Line2D([], [], marker="o", markersize=7, markerfacecolor=face,
+                                markeredgecolor=KEY_COLOUR, markeredgewidth=1.8,
+                                linestyle="none")  # fmt: skip
+    return key
+
+
+def _cohort_ticks(chart):
+    if chart.numbered:
+        # At most about ten numbers under a small panel, or they run into each other.
+        # Counted back from the last, the newest, which is always numbered.
+        count = len(chart.categories)
+        step = math.ceil(count / 10)
+        return [str(place + 1) if (count - 1 - place) % step == 0 else ""
+                for place in range(count)]  # fmt: skip
+    if len(chart.categories) <= 6:
+        return [_wrap(name, 18) for name in chart.categories]
+    # Many cohorts: slanted, one line each, long names cut (the table has them whole).
+    return [_plain(textwrap.shorten(name, 30, placeholder="...")) for name in chart.categories]
+
+
+def _tick_layout(chart):
+    if chart.numbered or len(chart.categories) <= 6:
+        return {}
+    return {"rotation": 35, "ha": "right", "rotation_mode": "anchor"}

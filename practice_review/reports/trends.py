@@ -10,7 +10,9 @@ from practice_review.core.numbers import n_of_n, whole_percentage, wilson_interv
 from practice_review.reports.disclosure import NOT_SHOWN, Hidden, protect_column, small
 from practice_review.reports.figures import OUTCOME, PRACTICE, TREND_AXES
 
-AXIS_WORDS = {PRACTICE: "Practice was", OUTCOME: "Outcomes were"}
+AXIS_WORDS = {PRACTICE: "Practice", OUTCOME: "Outcomes"}
+# Each axis as the subject of a sentence: "practice" is singular, "outcomes" plural.
+AXIS_WAS = {PRACTICE: "Practice was", OUTCOME: "Outcomes were"}
 
 CSV_HEADER = ("cohort", "first_review", "last_review", "series", "group", "measure",
               "count", "out_of", "pct", "ci95_low", "ci95_high")  # fmt: skip
@@ -189,7 +191,7 @@ def _below_the_rest(rows, totals, axis, dimension_label):
             continue
         if share.interval[1] < rest.interval[0]:
             sentences.append(
-                f"{AXIS_WORDS[axis]} good or better in {share} reviews in the group "
+                f"{AXIS_WAS[axis]} good or better in {share} reviews in the group "
                 f"\u201c{row.label}\u201d ({dimension_label.lower()}; 95% interval "
                 f"{share.interval_text}), below the other reviews in these cohorts: "
                 f"{rest.count} of {rest.total} ({whole_percentage(rest.count, rest.total)}%; "

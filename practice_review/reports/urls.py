@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from practice_review.reports import views
+from practice_review.reports import trends_views, views
 
 
 class Edition:
@@ -29,6 +29,9 @@ register_converter(Format, "format")
 urlpatterns = [
     path("", views.report_list, name="report_list"),
     path("new/", views.report_create, name="report_create"),
+    path("trends/", trends_views.trends, name="trends"),
+    path("trends/trends.csv", trends_views.trends_csv, name="trends_csv"),
+    path("trends/<slug:chart>.png", trends_views.trends_chart, name="trends_chart"),
     path("<int:report_id>/", views.report_detail, name="report_detail"),
     path("<int:report_id>/covers/", views.report_coverage, name="report_coverage"),
     path("<int:report_id>/narrative/<str:part>/", views.report_part, name="report_part"),

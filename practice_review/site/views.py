@@ -54,6 +54,7 @@ def home(request):
             if has_permission(user, Permission.SIGN_OFF_REVIEWS)
             else []
         ),
+        "can_view_reports": has_permission(user, Permission.VIEW_REPORTS),
         "latest_reports": (
             SummaryReport.objects.prefetch_related("versions")[:3]
             if has_permission(user, Permission.VIEW_REPORTS)

@@ -385,6 +385,10 @@ ACCESS = {
     "report_figures": Access(LEADERS, REPORT),
     "report_version": Access(LEADERS, PUBLISHED_VERSION),
     "report_version_figures": Access(LEADERS, PUBLISHED_VERSION),
+    # Trends (issue 17): every cohort over a date range, its CSV and its charts for slides.
+    "trends": Access(LEADERS),
+    "trends_csv": Access(LEADERS),
+    "trends_chart": Access(LEADERS, extra={"chart": "grades"}),
     "report_version_file": Access(
         LEADERS, PUBLISHED_VERSION, extra={"edition": "wider-circulation", "format": "html"}
     ),  # fmt: skip
