@@ -214,7 +214,7 @@ class TrendChart:
                     points.append(f"{name} not counted")
                 elif interval:
                     points.append(f"{name} {line.label(place)} ({INTERVAL_WORDS} "
-                                  f"{interval[0]:g}% to {interval[1]:g}%)")  # fmt: skip
+                                  f"{interval[0]:.1f}% to {interval[1]:.1f}%)")  # fmt: skip
                 else:
                     points.append(f"{name} {line.label(place)}")
             parts.append(f"{line.name}: {', '.join(points)}")

@@ -57,6 +57,12 @@ def csv_rows(trends):
                               counts[f"{axis}_good_or_better"], counts["reviews"])  # fmt: skip
 
 
+def interval_text(ci95):
+    """A 95% interval as the page and its sentences write it: "38.2% to 53.4%" (each end to
+    one decimal, as the JSON gives it), or "" for none."""
+    return f"{ci95[0]:.1f}% to {ci95[1]:.1f}%" if ci95 else ""
+
+
 @dataclass(frozen=True)
 class Share:
     """One figure as the page writes it: "n of N (p%)" with its 95% interval, or a hidden
@@ -80,8 +86,7 @@ class Share:
 
     @property
     def interval_text(self):
-        low_high = self.interval
-        return f"{low_high[0]:.1f}% to {low_high[1]:.1f}%" if low_high else ""
+        return interval_text(self.interval)
 
 
 @dataclass(frozen=True)

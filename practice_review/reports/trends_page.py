@@ -10,7 +10,7 @@ from practice_review.reports.builder import SMALL_COHORT
 from practice_review.reports.charts import TrendChart, TrendLine
 from practice_review.reports.figures import TREND_AXES
 from practice_review.reports.presenters import NOT_GRADED, describe_period
-from practice_review.reports.trends import AXIS_WORDS, equity_lens
+from practice_review.reports.trends import AXIS_WORDS, equity_lens, interval_text
 
 NONE_APPLIED = "Did not apply"
 NONE_DUE = "None due yet"
@@ -38,10 +38,6 @@ def _share(share):
     if share.shown and not share.total:
         return Rate(NO_REVIEWS)
     return Rate(str(share), share.interval_text)
-
-
-def _interval(ci95):
-    return f"{ci95[0]:g}% to {ci95[1]:g}%" if ci95 else ""
 
 
 @dataclass(frozen=True)
@@ -103,7 +99,7 @@ class TrendsPage:
                 outstanding.append(NOT_GRADED)
                 continue
             grades.append(Rate(n_of_n(block["good_or_better"], block["graded"]),
-                               _interval(block["ci95"])))  # fmt: skip
+                               interval_text(block["ci95"])))  # fmt: skip
             outstanding.append(n_of_n(block["outstanding"], block["graded"]))
         standards = []
         for key, _ in self.standards:

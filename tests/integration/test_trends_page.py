@@ -58,7 +58,7 @@ def cohort_rows(response):
 
 def interval(block):
     low, high = block["ci95"]
-    return f"95% interval: {low:g}% to {high:g}%"
+    return f"95% interval: {low:.1f}% to {high:.1f}%"  # as the JSON: one decimal
 
 
 def expected_row(cohort):
@@ -103,7 +103,7 @@ def test_the_page_shows_every_cohort_oldest_first_with_the_figures_the_trends_co
     # interval is 60.06% to 95.99%.
     july = cohort_rows(response)[0]
     assert july["good-or-better-1"] == "12 of 14 (86%)"
-    assert july["interval-1"] == "95% interval: 60.1% to 96%"
+    assert july["interval-1"] == "95% interval: 60.1% to 96.0%"
     assert text_of(response).index(JULY) < text_of(response).index(SEPTEMBER)
 
 
@@ -118,7 +118,7 @@ def test_the_charts_are_drawn_in_the_page_with_their_data_in_words(client, cast)
     page = html(response)
     assert page.count('src="data:image/svg+xml;base64,') == 2
     assert 'alt="Line chart, Practice and outcomes good or better' in page
-    assert "July 2024 Practice Assurance Fortnight 86% (95% interval 60.1% to 96%)" in page
+    assert "July 2024 Practice Assurance Fortnight 86% (95% interval 60.1% to 96.0%)" in page
     assert 'alt="Line chart, Practice standards met' in page
 
 
