@@ -105,3 +105,25 @@ def _standard(key, improvement, rng):
     if key == "seen_alone" and rng.random() < 0.3:
         return "not_applicable"
     return "met" if rng.random() < 0.8 + 0.15 * improvement else "not_met"
+
+
+def recommendations(rows, today, seed=SEED):
+    """[(child_ref, due date, completed on or None)]: a recommendation for each child whose
+    outcomes were not good or better, due two months after the review; of those due by
+    `today`, most completed, more of them on time as the months go on. Pure."""
+    # Made-up demo data, the same every time: not a secret, so not a secure generator.
+    rng = random.Random(seed + 1)  # noqa: S311  # nosec B311
+    made = []
+    for place, row in enumerate(rows):
+        if row["outcome_grade"] in v.GOOD_OR_BETTER:
+            continue
+        due = datetime.date.fromisoformat(row["review_date"]) + datetime.timedelta(days=61)
+        on_time_chance = 0.55 + 0.35 * place / len(rows)
+        completed = None
+        if due <= today and rng.random() < 0.9:
+            late = rng.random() > on_time_chance
+            completed = due + datetime.timedelta(days=rng.randint(1, 30) if late
+                                                 else -rng.randint(0, 40))  # fmt: skip
+            completed = min(completed, today)
+        made.append((row["child_ref"], due, completed))
+    return made

@@ -20,7 +20,7 @@ from practice_review.core.environment import Environment
 from practice_review.core.history import save_as
 from practice_review.core.secrets_file import private_file
 from practice_review.core.spreadsheets import to_csv
-from practice_review.core.vocabulary import Role
+from practice_review.core.vocabulary import RecommendationStatus, Role
 from practice_review.moderation import actions as moderation_actions
 from practice_review.moderation.models import Meeting
 from practice_review.reports import actions as report_actions
@@ -32,7 +32,7 @@ from practice_review.reviews.importing import import_reviews
 from practice_review.reviews.models import Child, Cohort, Review
 from practice_review.reviews.queries import find_cohort
 from practice_review.site import demo_cohorts
-from practice_review.tracker.models import Recommendation
+from practice_review.tracker.models import ImpactCheck, Recommendation
 
 SEED_FILE = Path(__file__).resolve().parents[3] / "reviews" / "demo_data" / "seed-cohorts.csv"
 
@@ -167,6 +167,27 @@ def holds_demo_users():
 
 
 DEMO_COHORT = "Demo: reviews to do"
+DEMO_ACTION = "Agree a plan with the young person for the outcome the review found lacking."
+
+
+def _monthly_recommendations(rows, by):
+    """The monthly cohorts' recommendations for children (site/demo_cohorts.py), as the
+    tracker would hold them had they been made at each review and worked through since."""
+    reviews = {review.child.case_ref: review for review in
+               Review.objects.filter(cohort__name__startswith=demo_cohorts.PREFIX)
+               .select_related("child", "cohort", "social_worker")}  # fmt: skip
+    for case_ref, due, completed in demo_cohorts.recommendations(rows, timezone.localdate()):
+        review = reviews[case_ref]
+        made = save_as(Recommendation(
+            level="child", review=review, cohort=review.cohort, theme="journey",
+            action=DEMO_ACTION, owner=review.social_worker, due_date=due,
+            success_measure="The next review finds the outcome improved.", created_by=by,
+            status=RecommendationStatus.COMPLETED if completed else RecommendationStatus.OPEN,
+        ), by)  # fmt: skip
+        if completed:
+            at = timezone.make_aware(datetime.datetime.combine(completed, datetime.time(15)))
+            save_as(ImpactCheck(recommendation=made, completed_at=at,
+                                due_on=completed + datetime.timedelta(days=91)), by)  # fmt: skip
 
 
 def _monthly_cohorts(by):
@@ -180,6 +201,7 @@ def _monthly_cohorts(by):
     if not result.ok:
         raise CommandError("; ".join(str(p) for p in result.problems))
     with transaction.atomic():
+        _monthly_recommendations(rows, by)
         for initials, (name, team_name) in demo_cohorts.WORKERS.items():
             member = StaffMember.objects.filter(initials_key=normalise_name(initials)).first()
             if member is not None:
