@@ -403,7 +403,7 @@ def main(argv=None):
         help="sqlite:////abs/new.sqlite3 (must not exist yet) or postgres://... (a throwaway "
         "database is created on that server); default: SQLite in a temporary folder",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--keep", action="store_true", help="keep the folder and database")
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="practice-review-trends-"))
@@ -424,10 +424,10 @@ def main(argv=None):
         from django.db import connections
 
         connections.close_all()
-        if pg_name:
+        if pg_name and not args.keep:
             drop_postgres(server_url, pg_name)
         if args.keep:
-            print(f"kept {workdir}")
+            print(f"kept {workdir}" + (f" and the database {pg_name}" if pg_name else ""))
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -439,7 +439,7 @@ def _run(args):
     from django.core.management import call_command
     from django.db import connection
 
-    from practice_review.reports.figures import trends_for, trends_json
+    from practice_review.reports.figures import store_every_trend_count, trends_for, trends_json
     from practice_review.reviews.models import Cohort, Review
 
     call_command("migrate", verbosity=0)
@@ -449,6 +449,11 @@ def _run(args):
     made = generate(args.reviews, args.cohorts, args.seed)
     generated_in = time.perf_counter() - started
     print(f"generated in {generated_in:.1f} s: {made}")
+    # The rows were written around the app, so its stored counts are made as after a migrate.
+    started = time.perf_counter()
+    store_every_trend_count()
+    stored_in = time.perf_counter() - started
+    print(f"stored every cohort's trend counts in {stored_in:.1f} s")
     default_from = months_before(TODAY, 24)
 
     def everything():
@@ -458,9 +463,16 @@ def _run(args):
         return trends_json(trends_for(Review.objects.all(), default_from, TODAY, today=TODAY))
 
     few = list(Cohort.objects.order_by("id").values_list("id", flat=True)[: args.few_cohorts])
+    one_month = (months_before(TODAY, 1), months_before(TODAY, 0) - datetime.timedelta(days=1))
 
     def few_cohorts():
         return trends_json(trends_for(Review.objects.filter(cohort__in=few), today=TODAY))
+
+    def every_cohort_counted_live():
+        return trends_json(trends_for(Review.objects.filter(pk__isnull=False), today=TODAY))
+
+    def one_month_stored():
+        return trends_json(trends_for(Review.objects.all(), *one_month, today=TODAY))
 
     print(f"measuring (median of {args.repeats} after a warm-up) ...")
     first_call_started = time.perf_counter()
@@ -472,12 +484,25 @@ def _run(args):
     base_range_time, base_range_runs, base_range_rows = median_time(
         lambda: run_baseline(default_from), args.repeats
     )
+    # The stored counts (every review) and the live count (reviews filtered), each for every
+    # cohort and for a few: the number of queries must not change with the cohorts.
     queries = {
-        "all_cohorts": count_queries(everything),
-        "default_range": count_queries(default_range),
-        f"{len(few)}_cohorts": count_queries(few_cohorts),
+        "stored, all cohorts": count_queries(everything),
+        "stored, last 24 months": count_queries(default_range),
+        "stored, one month": count_queries(one_month_stored),
+        "live, all cohorts": count_queries(every_cohort_counted_live),
+        f"live, {len(few)} cohorts": count_queries(few_cohorts),
     }
     few_trends = few_cohorts()
+    month_trends = one_month_stored()
+    # The same trends counted live from every review (a filter that keeps them all is not
+    # "every review" to trends_for), once: what the stored counts save, and a check on them.
+    started = time.perf_counter()
+    live = trends_json(trends_for(Review.objects.filter(pk__isnull=False), today=TODAY))
+    live_time = time.perf_counter() - started
+    live_range = trends_json(
+        trends_for(Review.objects.filter(pk__isnull=False), default_from, TODAY, today=TODAY)
+    )
     mismatches = compare(all_trends, base_rows)
     range_mismatches = compare(range_trends, base_range_rows)
     target = TARGET_POSTGRES_SECONDS if backend == "postgresql" else TARGET_SQLITE_SECONDS
@@ -496,6 +521,10 @@ def _run(args):
         "data": {**made, "seed": args.seed, "generated_seconds": round(generated_in, 1)},
         "today": TODAY.isoformat(),
         "first_call_seconds": first_call,
+        "store_every_cohort_seconds": stored_in,
+        "live_counting_seconds": live_time,
+        "stored_equals_live": live == all_trends and live_range == range_trends,
+        "stored_json_equals_live_json": json.dumps(live) == json.dumps(all_trends),
         "all_cohorts": {
             "cohorts": len(all_trends["cohorts"]),
             "seconds_median": all_time,
@@ -519,7 +548,9 @@ def _run(args):
         },
         "queries": queries,
         "few_cohorts": len(few_trends["cohorts"]),
-        "queries_do_not_grow": len(set(queries.values())) == 1,
+        "one_month_cohorts": len(month_trends["cohorts"]),
+        "queries_do_not_grow": len(set(list(queries.values())[:3])) == 1
+        and len(set(list(queries.values())[3:])) == 1,
         "baseline_sql": baseline_sql(),
         "baseline_agrees": not mismatches and not range_mismatches,
         "mismatches": dict(list({**mismatches, **range_mismatches}.items())[:10]),
@@ -536,6 +567,8 @@ def _run(args):
         and results["default_range"]["meets_target"]
         and results["queries_do_not_grow"]
         and results["baseline_agrees"]
+        and results["stored_equals_live"]
+        and results["stored_json_equals_live_json"]
     )
     return 0 if ok else 1
 
@@ -573,6 +606,12 @@ def _print_table(r):
     for line in rows:
         print("{:<50} {:>8} {:>9} {:>10}".format(*line))
     print(f"first call (nothing cached): {r['first_call_seconds']:.3f} s")
+    print(
+        f"storing every cohort's counts: {r['store_every_cohort_seconds']:.2f} s; the same "
+        f"trends counted live from every review: {r['live_counting_seconds']:.2f} s; "
+        f"stored equal live: {'yes' if r['stored_equals_live'] else 'NO'} "
+        f"(as JSON text: {'yes' if r['stored_json_equals_live_json'] else 'NO'})"
+    )
     same = "the same" if r["queries_do_not_grow"] else "NOT the same"
     print(f"queries: {r['queries']} ({same})")
     agrees = "yes" if r["baseline_agrees"] else "NO"
