@@ -530,7 +530,13 @@ class Review(models.Model):
                 fields=["cohort", "child", "review_date"], name="one_review_per_child_per_date"
             )
         ]
-        indexes = [models.Index(fields=["cohort", "status"])]
+        indexes = [
+            models.Index(fields=["cohort", "status"]),
+            # The trends count alerts and recommendations of completed reviews by cohort: this
+            # answers "which cohort, and is it completed?" for each from the index alone,
+            # without reading a million reviews' rows (docs/performance.md, "Trends").
+            models.Index(fields=["id", "status", "cohort"], name="review_status_cohort_by_id"),
+        ]
 
     def __str__(self):
         return f"Review of {self.child} {self.dated}"
