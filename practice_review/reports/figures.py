@@ -788,6 +788,18 @@ def store_trend_counts(cohorts, **kwargs):
     versions = {}
     for cohort, template in completed.values_list("cohort", "template").distinct().order_by():
         versions.setdefault(cohort, []).append(template)
+    for cohort, row in counts.items():
+        # Only what its own versions ask, so a cohort's row is the same whichever cohorts were
+        # counted with it: other standards are read as 0 met of 0, and an axis none of its
+        # versions grades as None in its groups (0 once any counted version grades it).
+        own = {template: templates[template] for template in versions[cohort]}
+        asked = {s.key for template in own.values() for s in template.standards}
+        row["standards"] = {key: met for key, met in row["standards"].items() if key in asked}
+        for axis in TREND_AXES:
+            if _where_graded(own, axis, _good_or_better) is None:
+                for groups in row["by"].values():
+                    for group in groups.values():
+                        group[f"{axis}_good_or_better"] = None
     CohortTrendCounts.objects.filter(cohort__in=ids).exclude(cohort__in=list(counts)).delete()
     CohortTrendCounts.objects.bulk_create(
         [

@@ -1,6 +1,7 @@
 """Each cohort's stored trend counts (ADR 0008) are never stale: after every kind of write to
 reviews, the trends read from them equal the trends counted live from the reviews."""
 
+import dataclasses
 import datetime
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from practice_review.core.audit_templates import read_yaml
 from practice_review.data_protection.purge import purge_expired
 from practice_review.moderation.actions import moderate, plan_meeting
 from practice_review.moderation.models import AgendaReview
@@ -18,8 +20,15 @@ from practice_review.reviews.answers import with_grades
 from practice_review.reviews.importing import import_reviews
 from practice_review.reviews.models import Child, Cohort, Review
 from practice_review.reviews.queries import find_cohort
+from practice_review.reviews.template_actions import load_template
 from tests.conftest import JULY, SEPTEMBER
 from tests.integration.helpers import csv_bytes, seed_rows
+from tests.integration.test_template_figures import (
+    NEGLECT,
+    answers,
+    completed_review,
+    neglect_cohort,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +257,30 @@ def test_migrate_stores_every_cohorts_counts_afresh(seeded):
     call_command("migrate", verbosity=0)
     assert set(stored_rows()) == set(Cohort.objects.values_list("pk", flat=True))
     assert_stored_is_live()
+
+
+def test_stored_trends_equal_live_over_template_versions_with_other_standards_and_axes(
+    seeded, actor
+):
+    # One version asks other standards and grades practice only: the trends list every
+    # version's standards, and count outcome good or better as 0 (not None) in its groups.
+    neglect = read_yaml(NEGLECT.read_text())
+    practice = tuple(grade for grade in neglect.grades if grade.key == "practice")
+    definition = dataclasses.replace(neglect, key="practice_only", grades=practice)
+    template = load_template(by=actor, definition=definition).template
+    cohort = neglect_cohort(actor, template, name="Practice only")
+    completed_review(cohort, template, {**answers(met=["graded_care_profile"]),
+                                        "grades": {"practice": {"grade": "good"}}})  # fmt: skip
+    trends = assert_stored_is_live()
+    practice_only = cohort_of(trends, "Practice only")
+    assert practice_only["outcome"] is None
+    assert practice_only["standards_met_pct"]["graded_care_profile"] == 100.0
+    assert cohort_of(trends, SEPTEMBER)["standards_met_pct"]["graded_care_profile"] is None
+    # 1 is withheld as null in the JSON; the outcome nobody graded here is 0, as counted live.
+    assert practice_only["by"]["gender"][practice_only_gender(cohort)] == {
+        "reviews": None, "practice_good_or_better": None, "outcome_good_or_better": 0,
+    }  # fmt: skip
+
+
+def practice_only_gender(cohort):
+    return Review.objects.get(cohort=cohort).gender
