@@ -574,6 +574,8 @@ def grade_summaries_by_cohort(reviews):
 # grouped query per series, whatever the number of cohorts; shaped by the pure functions below.
 TRENDS_SCHEMA = "practice-review/trends/1"
 TREND_AXES = (PRACTICE, OUTCOME)
+# A group's counts, as `_count_groups` names them and as they are stored, in a list (ADR 0008).
+GROUP_COUNTS = ("reviews", *(f"{axis}_good_or_better" for axis in TREND_AXES))
 
 
 def _age_band():
@@ -732,23 +734,18 @@ def _stored_counts(first, last):
         # PostgreSQL keeps a JSON object's keys in its own order: the groups are rebuilt in
         # the order the live count gives them, so the trends' JSON is the same text.
         counts["by"] = {
-            dimension: {group: _stored_group(found, graded)
+            dimension: {group: dict(zip(GROUP_COUNTS, found, strict=True))
                         for group, found in counts["by"][dimension].items()}
             for dimension in v.EQUITY_DIMENSION_KEYS
         }  # fmt: skip
+        for axis in counts.pop("ungraded"):
+            if axis in graded:
+                for groups in counts["by"].values():
+                    for group in groups.values():
+                        group[f"{axis}_good_or_better"] = 0
         counts["standards"] = {key: tuple(found) for key, found in counts["standards"].items()}
         cohorts[cohort] = counts
     return templates, cohorts, names, in_range
-
-
-def _stored_group(found, graded, names=("reviews", *(f"{a}_good_or_better" for a in TREND_AXES))):
-    """A group's counts as `_count_groups` gives them, from their stored list."""
-    counts = dict(zip(names, found, strict=True))
-    if None in found:
-        for axis in graded:
-            if counts[f"{axis}_good_or_better"] is None:
-                counts[f"{axis}_good_or_better"] = 0
-    return counts
 
 
 def _storable(row):
@@ -756,8 +753,7 @@ def _storable(row):
     good or better on each trend axis), as a 2,000-cohort read decodes every byte."""
     by = {
         dimension: {
-            group: [found["reviews"], *(found[f"{axis}_good_or_better"] for axis in TREND_AXES)]
-            for group, found in groups.items()
+            group: [found[name] for name in GROUP_COUNTS] for group, found in groups.items()
         }
         for dimension, groups in row["by"].items()
     }
@@ -795,11 +791,12 @@ def store_trend_counts(cohorts, **kwargs):
         own = {template: templates[template] for template in versions[cohort]}
         asked = {s.key for template in own.values() for s in template.standards}
         row["standards"] = {key: met for key, met in row["standards"].items() if key in asked}
-        for axis in TREND_AXES:
-            if _where_graded(own, axis, _good_or_better) is None:
-                for groups in row["by"].values():
-                    for group in groups.values():
-                        group[f"{axis}_good_or_better"] = None
+        row["ungraded"] = [axis for axis in TREND_AXES
+                           if _where_graded(own, axis, _good_or_better) is None]  # fmt: skip
+        for axis in row["ungraded"]:
+            for groups in row["by"].values():
+                for group in groups.values():
+                    group[f"{axis}_good_or_better"] = None
     CohortTrendCounts.objects.filter(cohort__in=ids).exclude(cohort__in=list(counts)).delete()
     CohortTrendCounts.objects.bulk_create(
         [
@@ -873,17 +870,21 @@ def _count_groups(cohorts, reviews, templates):
             cohorts[row["cohort"]]["by"][dimension][row["group"]] = counts
 
 
-def _equity_groups(dimension, found, framework_keys):
-    """The groups a dimension lists, in order: every key of its vocabulary (0 stays 0), then
-    any other key the reviews have (a framework since retired, an ethnicity as recorded), and
-    not recorded last."""
-    listed = {
+def _listed_groups(framework_keys):
+    """{dimension: the keys of its vocabulary}, each listed whether counted or not."""
+    return {
         "legal_status": list(framework_keys),
         "gender": list(v.GENDER_KEYS),
         "age_band": [key for key, *_ in v.TREND_AGE_BANDS],
         "ethnicity": [],
         "uasc": [key for key, _ in v.UASC_GROUPS],
-    }[dimension]
+    }
+
+
+def _equity_groups(found, listed):
+    """The groups a dimension lists, in order: every key of its vocabulary, `listed` (0 stays
+    0), then any other key the reviews have (a framework since retired, an ethnicity as
+    recorded), and not recorded last."""
     others = sorted(key for key in found if key not in listed and key != v.NOT_RECORDED)
     tail = [v.NOT_RECORDED] if v.NOT_RECORDED in found and v.NOT_RECORDED not in listed else []
     return [*listed, *others, *tail]
@@ -910,6 +911,8 @@ def trends_from_counts(counts, framework_keys):
     `trends_json` as the contract says. Cohorts in order of their first review. Pure."""
     ordered = sorted(counts["cohorts"].values(),
                      key=lambda row: (row["first_review"], row["name"].casefold()))  # fmt: skip
+    listed = _listed_groups(framework_keys)
+    no_group = dict.fromkeys(GROUP_COUNTS, 0)
     cohorts = []
     for row in ordered:
         recommendations = row["recommendations"]
@@ -924,9 +927,8 @@ def trends_from_counts(counts, framework_keys):
                                   for key, (met, not_met) in row["standards"].items()},
             "by": {
                 dimension: {
-                    group: found.get(group) or {"reviews": 0, **{
-                        f"{axis}_good_or_better": 0 for axis in TREND_AXES}}
-                    for group in _equity_groups(dimension, found, framework_keys)
+                    group: found.get(group) or dict(no_group)
+                    for group in _equity_groups(found, listed[dimension])
                 }
                 for dimension, found in row["by"].items()
             },
