@@ -476,6 +476,7 @@ def _run(args):
         return trends_json(trends_for(Review.objects.all(), *one_month, today=TODAY))
 
     print(f"measuring (median of {args.repeats} after a warm-up) ...")
+    load_at_start = os.getloadavg()
     first_call_started = time.perf_counter()
     everything()
     first_call = time.perf_counter() - first_call_started
@@ -512,7 +513,7 @@ def _run(args):
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "machine": machine_facts(),
-        "load_average_at_start": os.getloadavg(),
+        "load_average_at_start": load_at_start,
         "versions": {
             "python": platform.python_version(),
             "django": django.get_version(),
