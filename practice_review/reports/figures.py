@@ -12,7 +12,8 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import (
     Case,
     Count,
@@ -817,9 +818,14 @@ def store_trend_counts(cohorts, **kwargs):
     )
 
 
-def store_every_trend_count(**kwargs):
+def store_every_trend_count(using=DEFAULT_DB_ALIAS, **kwargs):
     """Store every cohort's trend counts afresh: after `migrate` (connected in apps.py), so
-    a database upgraded, restored or written by a migration starts with true counts."""
+    a database upgraded, restored or written by a migration starts with true counts. Not
+    after a migrate that leaves migrations unapplied (backwards, or part of the way): the
+    tables are not yet what the models say, and the next full migrate counts."""
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
     store_trend_counts(Cohort.objects.values_list("pk", flat=True))
 
 
