@@ -96,6 +96,7 @@ benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/import_and_figures.py
 	$(BIN)/python benchmarks/report_documents.py
 	$(BIN)/python benchmarks/sampling.py
+	$(BIN)/python benchmarks/trends.py
 
 # 50 simulated users against the real server on loopback for 2 minutes (benchmarks/load/);
 # DATABASE_URL=postgres://... runs it on a throwaway database on that server.

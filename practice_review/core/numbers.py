@@ -6,6 +6,7 @@ of 16 is 6.3, 57 of 200 is 28.5); in prose whole percentages, half up ("2 of 3 (
 
 from decimal import Decimal, localcontext
 from fractions import Fraction
+from functools import lru_cache
 
 
 def round_half_up(value: Fraction | int, places: int) -> Fraction:
@@ -17,6 +18,10 @@ def round_half_up(value: Fraction | int, places: int) -> Fraction:
     return -result if value < 0 else result
 
 
+# Cached: the trends ask for the same few thousand (count, total) pairs again and again over
+# 2,000 cohorts, and exact arithmetic in Fractions and Decimals is slow (docs/performance.md,
+# "Trends"). The answers are immutable floats and tuples, so a cached one is safe to share.
+@lru_cache(maxsize=65536)
 def percentage(count: int, total: int, places: int = 1) -> float | None:
     """The percentage as a float for JSON, or None when there is nothing to count."""
     if not total:
@@ -41,6 +46,7 @@ def n_of_n(count: int, total: int) -> str:
 Z95 = Decimal("1.959964")
 
 
+@lru_cache(maxsize=65536)
 def wilson_interval(count: int, total: int, z: Decimal = Z95) -> tuple[float, float] | None:
     """The Wilson score interval for `count` of `total` as percentages, each end rounded half
     up to one decimal (docs/spec/interchange.md#percentages), or None with nothing counted.

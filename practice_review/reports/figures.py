@@ -7,9 +7,13 @@ template versions the reviews answered, which say what the aggregate counts); th
 `figures_from_counts` then shapes the counts into the contract's JSON.
 """
 
-import copy
+import datetime
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import (
     Case,
     Count,
@@ -35,6 +39,7 @@ from practice_review.core.audit_templates import GradeAxis, Question
 from practice_review.core.numbers import percentage, wilson_interval
 from practice_review.core.vocabulary import RecommendationStatus
 from practice_review.reports.agreement import agreement_figures
+from practice_review.reports.models import CohortTrendCounts
 from practice_review.reviews.answers import (
     GRADE,
     MODERATED,
@@ -572,6 +577,8 @@ def grade_summaries_by_cohort(reviews):
 # grouped query per series, whatever the number of cohorts; shaped by the pure functions below.
 TRENDS_SCHEMA = "practice-review/trends/1"
 TREND_AXES = (PRACTICE, OUTCOME)
+# A group's counts, as `_count_groups` names them and as they are stored, in a list (ADR 0008).
+GROUP_COUNTS = ("reviews", *(f"{axis}_good_or_better" for axis in TREND_AXES))
 
 
 def _age_band():
@@ -627,11 +634,54 @@ def _trend_standards(templates):
 def trend_counts(reviews, first=None, last=None, today=None):
     """Every count the trends need, for the cohorts whose first completed review in `reviews`
     (already scoped and filtered) falls between `first` and `last` (either may be None, both
-    included). A constant number of queries: one per series, grouped by cohort."""
+    included). A constant number of queries: one per series, grouped by cohort. Over every
+    review (a senior leader's scope, unfiltered) the reviews' counts are read as stored for
+    each cohort (ADR 0008), the same numbers without reading a million reviews."""
     today = today or timezone.localdate()
-    completed = reviews.completed()
-    templates = AuditTemplate.objects.by_id_for(completed)
+    if _every_review(reviews):
+        templates, cohorts, names, in_range = _stored_counts(first, last)
+    else:
+        completed = reviews.completed()
+        templates = AuditTemplate.objects.by_id_for(completed)
+        cohorts = _review_counts(completed, templates, _trend_standards(templates), first, last)
+        in_range = completed.filter(cohort__in=list(cohorts))
+        names = dict(Cohort.objects.filter(pk__in=list(cohorts)).values_list("pk", "name"))
     standards = _trend_standards(templates)
+    for cohort, row in cohorts.items():
+        row["name"] = names[cohort]
+        counted = row.pop("standards")
+        row["standards"] = {key: tuple(counted.get(key, (0, 0))) for key in standards}
+        row["alerts"] = row.pop("alerts_in_file") or 0
+        row["recommendations"] = {"made": 0, "due": 0, "on_time": 0}
+        row["by"] = row.pop("by")
+    for row in (
+        Alert.objects.filter(review__in=in_range)
+        .values("review__cohort")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        cohorts[row["review__cohort"]]["alerts"] += row["n"]
+    _count_recommendations(cohorts, in_range, today)
+    return {"from": first, "to": last, "standards": standards, "cohorts": cohorts}
+
+
+def _every_review(reviews):
+    """Whether `reviews` is every review, unfiltered: then the stored counts are its counts."""
+    query = reviews.query
+    return (
+        reviews.model is Review
+        and not query.where
+        and not query.is_sliced
+        and not query.combinator
+        and not query.distinct
+    )
+
+
+def _review_counts(completed, templates, standards, first=None, last=None):
+    """{cohort id: counts} of the reviews `completed` ({template id: core template} the
+    versions they answer), for the cohorts whose first of them falls between `first` and
+    `last`: reviews, first and last dates, alerts in the file, the grades, `standards` met and
+    not met, and `by` equity group. One grouped query, and one a dimension for the groups."""
     per_cohort = {
         "reviews": Count("id"),
         "first_review": Min("review_date"),
@@ -648,26 +698,135 @@ def trend_counts(reviews, first=None, last=None, today=None):
     if last:
         rows = rows.filter(first_review__lte=last)
     cohorts = {row.pop("cohort"): row for row in rows}
-    in_range = completed.filter(cohort__in=list(cohorts))
-    names = dict(Cohort.objects.filter(pk__in=list(cohorts)).values_list("pk", "name"))
-    for cohort, row in cohorts.items():
-        row["name"] = names[cohort]
+    for row in cohorts.values():
         row["standards"] = {key: (row.pop(f"standard_{place}_met"),
                                   row.pop(f"standard_{place}_not_met"))
                             for place, key in enumerate(standards)}  # fmt: skip
-        row["alerts"] = row.pop("alerts_in_file") or 0
-        row["recommendations"] = {"made": 0, "due": 0, "on_time": 0}
         row["by"] = {dimension: {} for dimension in v.EQUITY_DIMENSION_KEYS}
-    for row in (
-        Alert.objects.filter(review__in=in_range)
-        .values("review__cohort")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        cohorts[row["review__cohort"]]["alerts"] += row["n"]
-    _count_recommendations(cohorts, in_range, today)
-    _count_groups(cohorts, in_range, templates)
-    return {"from": first, "to": last, "standards": standards, "cohorts": cohorts}
+    _count_groups(cohorts, completed.filter(cohort__in=list(cohorts)), templates)
+    return cohorts
+
+
+def _stored_counts(first, last):
+    """({template id: core template} of every counted review, {cohort id: counts} as
+    `_review_counts` gives them for every review, {cohort id: name}, and the completed reviews
+    of those cohorts), read from the stored counts (ADR 0008)."""
+    versions = set()
+    for ids in CohortTrendCounts.objects.values_list("templates", flat=True):
+        versions.update(ids)
+    templates = {row.pk: row.template for row in AuditTemplate.objects.filter(pk__in=versions)}
+    rows = CohortTrendCounts.objects.all()
+    if first:
+        rows = rows.filter(first_review__gte=first)
+    if last:
+        rows = rows.filter(first_review__lte=last)
+    # An axis no version of a cohort grades is counted as None in its groups; once any counted
+    # version grades it, the live count is 0 there (_count_groups), and so must this be.
+    graded = [axis for axis in TREND_AXES
+              if _where_graded(templates, axis, _good_or_better) is not None]  # fmt: skip
+    # Every completed review's cohort has stored counts; a range is a subquery, not a list
+    # of 2,000 ids (compiling such a list twice was a tenth of the time).
+    in_range = Review.objects.completed()
+    if first or last:
+        in_range = in_range.filter(cohort__in=rows.values("cohort"))
+    cohorts, names = {}, {}
+    for cohort, name, counts in rows.values_list("cohort", "cohort__name", "counts"):
+        names[cohort] = name
+        counts["first_review"] = datetime.date.fromisoformat(counts["first_review"])
+        counts["last_review"] = datetime.date.fromisoformat(counts["last_review"])
+        # PostgreSQL keeps a JSON object's keys in its own order: the groups are rebuilt in
+        # the order the live count gives them, so the trends' JSON is the same text.
+        counts["by"] = {
+            dimension: {group: dict(zip(GROUP_COUNTS, found, strict=True))
+                        for group, found in counts["by"][dimension].items()}
+            for dimension in v.EQUITY_DIMENSION_KEYS
+        }  # fmt: skip
+        for axis in counts.pop("ungraded"):
+            if axis in graded:
+                for groups in counts["by"].values():
+                    for group in groups.values():
+                        group[f"{axis}_good_or_better"] = 0
+        counts["standards"] = {key: tuple(found) for key, found in counts["standards"].items()}
+        cohorts[cohort] = counts
+    return templates, cohorts, names, in_range
+
+
+def _storable(row):
+    """A cohort's counts as stored: JSON, with each group's counts as a list (reviews, then
+    good or better on each trend axis), as a 2,000-cohort read decodes every byte."""
+    by = {
+        dimension: {
+            group: [found[name] for name in GROUP_COUNTS] for group, found in groups.items()
+        }
+        for dimension, groups in row["by"].items()
+    }
+    dates = {"first_review": row["first_review"].isoformat(),
+             "last_review": row["last_review"].isoformat()}  # fmt: skip
+    return {**row, **dates, "by": by}
+
+
+@transaction.atomic
+def store_trend_counts(cohorts, **kwargs):
+    """Store afresh the trend counts of the reviews of `cohorts` (ids): the receiver of
+    reviews.signals.reviews_changed, so it runs in the transaction of every write to a
+    cohort's reviews, and after `migrate` for every cohort. A constant number of queries."""
+    ids = sorted({cohort for cohort in cohorts if cohort is not None})
+    if not ids:
+        return
+    # Two transactions writing reviews of one cohort take turns here: the second counts after
+    # the first has committed, so the row stored last counts both writes (ADR 0008).
+    list(
+        Cohort.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    completed = Review.objects.completed().filter(cohort__in=ids)
+    templates = AuditTemplate.objects.by_id_for(completed)
+    counts = _review_counts(completed, templates, _trend_standards(templates))
+    versions = {}
+    for cohort, template in completed.values_list("cohort", "template").distinct().order_by():
+        versions.setdefault(cohort, []).append(template)
+    for cohort, row in counts.items():
+        # Only what its own versions ask, so a cohort's row is the same whichever cohorts were
+        # counted with it: other standards are read as 0 met of 0, and an axis none of its
+        # versions grades as None in its groups (0 once any counted version grades it).
+        own = {template: templates[template] for template in versions[cohort]}
+        asked = {s.key for template in own.values() for s in template.standards}
+        row["standards"] = {key: met for key, met in row["standards"].items() if key in asked}
+        row["ungraded"] = [axis for axis in TREND_AXES
+                           if _where_graded(own, axis, _good_or_better) is None]  # fmt: skip
+        for axis in row["ungraded"]:
+            for groups in row["by"].values():
+                for group in groups.values():
+                    group[f"{axis}_good_or_better"] = None
+    CohortTrendCounts.objects.filter(cohort__in=ids).exclude(cohort__in=list(counts)).delete()
+    CohortTrendCounts.objects.bulk_create(
+        [
+            CohortTrendCounts(
+                cohort_id=cohort,
+                first_review=row["first_review"],
+                templates=sorted(versions[cohort]),
+                counts=_storable(row),
+            )
+            for cohort, row in counts.items()
+        ],
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["cohort"],
+        update_fields=["first_review", "templates", "counts"],
+    )
+
+
+def store_every_trend_count(using=DEFAULT_DB_ALIAS, **kwargs):
+    """Store every cohort's trend counts afresh: after `migrate` (connected in apps.py), so
+    a database upgraded, restored or written by a migration starts with true counts. Not
+    after a migrate that leaves migrations unapplied (backwards, or part of the way): the
+    tables are not yet what the models say, and the next full migrate counts."""
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
+    store_trend_counts(Cohort.objects.values_list("pk", flat=True))
 
 
 def _count_recommendations(cohorts, reviews, today):
@@ -719,17 +878,21 @@ def _count_groups(cohorts, reviews, templates):
             cohorts[row["cohort"]]["by"][dimension][row["group"]] = counts
 
 
-def _equity_groups(dimension, found, framework_keys):
-    """The groups a dimension lists, in order: every key of its vocabulary (0 stays 0), then
-    any other key the reviews have (a framework since retired, an ethnicity as recorded), and
-    not recorded last."""
-    listed = {
+def _listed_groups(framework_keys):
+    """{dimension: the keys of its vocabulary}, each listed whether counted or not."""
+    return {
         "legal_status": list(framework_keys),
         "gender": list(v.GENDER_KEYS),
         "age_band": [key for key, *_ in v.TREND_AGE_BANDS],
         "ethnicity": [],
         "uasc": [key for key, _ in v.UASC_GROUPS],
-    }[dimension]
+    }
+
+
+def _equity_groups(found, listed):
+    """The groups a dimension lists, in order: every key of its vocabulary, `listed` (0 stays
+    0), then any other key the reviews have (a framework since retired, an ethnicity as
+    recorded), and not recorded last."""
     others = sorted(key for key in found if key not in listed and key != v.NOT_RECORDED)
     tail = [v.NOT_RECORDED] if v.NOT_RECORDED in found and v.NOT_RECORDED not in listed else []
     return [*listed, *others, *tail]
@@ -756,6 +919,8 @@ def trends_from_counts(counts, framework_keys):
     `trends_json` as the contract says. Cohorts in order of their first review. Pure."""
     ordered = sorted(counts["cohorts"].values(),
                      key=lambda row: (row["first_review"], row["name"].casefold()))  # fmt: skip
+    listed = _listed_groups(framework_keys)
+    no_group = dict.fromkeys(GROUP_COUNTS, 0)
     cohorts = []
     for row in ordered:
         recommendations = row["recommendations"]
@@ -770,9 +935,8 @@ def trends_from_counts(counts, framework_keys):
                                   for key, (met, not_met) in row["standards"].items()},
             "by": {
                 dimension: {
-                    group: found.get(group) or {"reviews": 0, **{
-                        f"{axis}_good_or_better": 0 for axis in TREND_AXES}}
-                    for group in _equity_groups(dimension, found, framework_keys)
+                    group: found.get(group) or dict(no_group)
+                    for group in _equity_groups(found, listed[dimension])
                 }
                 for dimension, found in row["by"].items()
             },
@@ -796,19 +960,58 @@ def trends_from_counts(counts, framework_keys):
     }
 
 
+@contextmanager
+def _no_cycle_collection():
+    """Python's cycle collector paused: the trends of 2,000 cohorts build some 200,000 small
+    dicts and lists, none in a cycle, and the collector walked every live object again and
+    again while they were made: half the time of the JSON (docs/performance.md, "Trends").
+    Reference counting still frees everything; the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _copy_json(value):
+    """A deep copy of JSON-like data (dicts, lists, and values that never change): what
+    copy.deepcopy gives, five times faster over 2,000 cohorts, as it keeps no memo."""
+    if isinstance(value, dict):
+        return {key: _copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(item) for item in value]
+    return value
+
+
+@_no_cycle_collection()
 def trends_json(trends):
     """The contract's JSON (docs/spec/interchange.md#trends-json): a copy of `trends` with each
     group's count of 1 or 2 as null (0 stays 0); nothing else is withheld. Pure."""
-    result = copy.deepcopy(trends)
-    for cohort in result["cohorts"]:
-        for groups in cohort["by"].values():
-            for counts in groups.values():
-                for key, count in counts.items():
-                    if count in (1, 2):
-                        counts[key] = None
-    return result
+    return {
+        key: [_cohort_json(cohort) for cohort in value] if key == "cohorts" else _copy_json(value)
+        for key, value in trends.items()
+    }
 
 
+def _cohort_json(cohort):
+    # The groups are most of the document: copied and protected in one pass, in their order.
+    return {
+        key: {
+            dimension: {
+                group: {name: None if count in (1, 2) else count for name, count in counts.items()}
+                for group, counts in groups.items()
+            }
+            for dimension, groups in value.items()
+        }
+        if key == "by"
+        else _copy_json(value)
+        for key, value in cohort.items()
+    }
+
+
+@_no_cycle_collection()
 def trends_for(reviews, first=None, last=None, today=None):
     """The trends (unprotected) of `reviews`: see `trend_counts`."""
     framework_keys = [framework.key for framework in frameworks()]

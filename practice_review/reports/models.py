@@ -102,3 +102,24 @@ class PublishedFile(models.Model):
         if not self._state.adding:
             raise ValueError("A published file is never changed.")
         super().save(*args, **kwargs)
+
+
+class CohortTrendCounts(models.Model):
+    """A cohort's counts for the trends (reports/figures.py `trend_counts`), stored so the
+    trends over thousands of cohorts read one small row a cohort instead of every review
+    (docs/adr/0008-stored-trend-counts.md). Computed afresh, in the writing transaction, by
+    every write to the cohort's reviews (reviews/signals.py); only cohorts with a completed
+    review have a row. Not personal data: counts only."""
+
+    cohort = models.OneToOneField(
+        Cohort, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Its first completed review: the trends' date range filters on it.
+    first_review = models.DateField(db_index=True)
+    # The ids of the template versions its completed reviews answer: the trends list the
+    # standards of every version counted, read from here rather than from every review.
+    templates = models.JSONField(default=list)
+    counts = models.JSONField()
+
+    def __str__(self):
+        return f"Trend counts of cohort {self.cohort_id}"

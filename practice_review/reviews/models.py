@@ -27,6 +27,7 @@ from practice_review.core.audit_templates import (
 from practice_review.reviews import answers
 from practice_review.reviews.answers import GRADE
 from practice_review.reviews.review_file import framework_clashes
+from practice_review.reviews.signals import cohorts_changed, one_signal
 
 
 def choices(vocabulary):
@@ -349,8 +350,46 @@ class Framework(models.Model):
 
 
 class ReviewQuerySet(models.QuerySet):
+    """Every bulk write says which cohorts' reviews it touched (reviews/signals.py), in its
+    transaction, so what is stored about a cohort's reviews is never stale (ADR 0008)."""
+
     def completed(self):
         return self.filter(status__in=v.COMPLETED_STATES)
+
+    def _cohorts(self):
+        return set(self.order_by().values_list("cohort_id", flat=True).distinct())
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db), one_signal():
+            if "cohort" not in kwargs and "cohort_id" not in kwargs:
+                cohorts_changed(self._cohorts())
+                return super().update(**kwargs)
+            # Moved: the cohorts they leave and the ones they join.
+            ids = list(self.values_list("pk", flat=True))
+            cohorts_changed(self._cohorts())
+            updated = super().update(**kwargs)
+            cohorts_changed(self.model._default_manager.filter(pk__in=ids)._cohorts())
+            return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db), one_signal():
+            created = super().bulk_create(objs, *args, **kwargs)
+            cohorts_changed(obj.cohort_id for obj in objs)
+            return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db), one_signal():
+            # Read from the database: the objects may not have loaded their cohort.
+            ids = [obj.pk for obj in objs]
+            cohorts_changed(self.model._default_manager.filter(pk__in=ids)._cohorts())
+            return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def delete(self):
+        with transaction.atomic(using=self.db), one_signal():
+            cohorts_changed(self._cohorts())
+            return super().delete()
 
 
 @dataclass(frozen=True)
@@ -491,10 +530,36 @@ class Review(models.Model):
                 fields=["cohort", "child", "review_date"], name="one_review_per_child_per_date"
             )
         ]
-        indexes = [models.Index(fields=["cohort", "status"])]
+        indexes = [
+            models.Index(fields=["cohort", "status"]),
+            # The trends count alerts and recommendations of completed reviews by cohort: this
+            # answers "which cohort, and is it completed?" for each from the index alone,
+            # without reading a million reviews' rows (docs/performance.md, "Trends").
+            models.Index(fields=["id", "status", "cohort"], name="review_status_cohort_by_id"),
+        ]
 
     def __str__(self):
         return f"Review of {self.child} {self.dated}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")), one_signal():
+            super().save(*args, **kwargs)
+            cohorts_changed({self.cohort_id, getattr(self, "_stored_cohort_id", None)})
+            self._stored_cohort_id = self.cohort_id
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")), one_signal():
+            cohorts = {self.cohort_id, getattr(self, "_stored_cohort_id", None)}
+            deleted = super().delete(*args, **kwargs)
+            cohorts_changed(cohorts)
+            return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        review = super().from_db(db, field_names, values)
+        # The cohort as stored, so a save that moves the review says both cohorts changed.
+        review._stored_cohort_id = review.__dict__.get("cohort_id")
+        return review
 
     @property
     def is_open(self):
