@@ -57,6 +57,11 @@ CASE_PAGES = {
     "report_list": viewed("report list"),
     "agreement": viewed("agreement"),
     "coverage": viewed("coverage"),
+    # Figures over time and by groups of children (ethnicity, UASC among them), and their
+    # downloads (docs/trends.md).
+    "trends": viewed("trends"),
+    "trends_csv": exported("trends", format="csv"),
+    "trends_chart": exported("trends", format="png", also=("chart",)),
     # A cohort, a review and every page of its form (each shows what has been written).
     "cohort_detail": viewed("cohort", "cohort_id"),
     "cohort_add_case": viewed("cohort", "cohort_id", methods=FORM),

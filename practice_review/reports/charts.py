@@ -10,8 +10,10 @@ import warnings
 from dataclasses import dataclass
 
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import PercentFormatter
 
 # GOV.UK colours with enough contrast against white and against each other.
@@ -286,10 +288,60 @@ def _trend_figure(chart):
         # title and what it counts.
         figure.suptitle(_wrap(f"{chart.title}. {chart.counted}.", int(width * 10.5)), x=0.01,
                         ha="left", fontsize=10)  # fmt: skip
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Tight layout not applied", UserWarning)
-        figure.tight_layout(rect=(0, 0.07 if chart.numbered else 0.05, 1, 1))
+    _lay_out(figure, chart, rows, [line.name for line in chart.lines[: chart.columns]])
     return figure
+
+
+# A line of text, in inches, at the charts' sizes (points x line spacing / 72).
+LINE_9, LINE_10 = 9 * 1.25 / 72, 10 * 1.25 / 72
+TICKS = 0.12  # a tick and its gap to its label
+SLANT = math.radians(35)
+
+
+def _inches(text, size):
+    """The width of the widest line of `text` at `size` points, in inches, from the font's own
+    metrics (no drawing): what matplotlib's tight_layout would measure by drawing the whole
+    figure first, which took half of a chart's time (docs/performance.md, "Trends")."""
+    font = FontProperties(family="sans-serif", size=size)
+    return max(_TEXT_PATHS.get_text_width_height_descent(line or " ", font, ismath=False)[0]
+               for line in str(text).split("\n")) / 72  # fmt: skip
+
+
+_TEXT_PATHS = TextToPath()
+
+
+def _lay_out(figure, chart, rows, first_titles):
+    """Margins and gaps, in inches, from the sizes of the chart's words: room for the y axis's
+    numbers, the cohorts' names (slanted, wrapped or numbered) and the key below, the title
+    above, and each panel's title between rows."""
+    width, height = figure.get_size_inches()
+    ticks = _cohort_ticks(chart)
+    title_lines = max(_wrap(title, 38 if chart.columns > 1 else 60).count("\n") + 1
+                      for title in first_titles)  # fmt: skip
+    left = _inches("100%", 9) + TICKS + 0.08
+    if chart.numbered:
+        below = LINE_9 + LINE_9 + TICKS  # the numbers, then "Cohort, oldest first"
+    elif _tick_layout(chart):
+        widest = max(_inches(tick, 9) for tick in ticks)
+        below = widest * math.sin(SLANT) + LINE_9 * math.cos(SLANT) + TICKS
+        # The first name, slanted, reaches left of the first cohort's point.
+        first = _inches(ticks[0], 9) * math.cos(SLANT) - 0.5 * (width - 1.5) / len(ticks)
+        left = max(left, first + 0.1)
+    else:
+        below = max(tick.count("\n") + 1 for tick in ticks) * LINE_9 + TICKS
+    bottom = below + 2 * LINE_9 + 0.15  # and the key
+    top = title_lines * LINE_10 + 0.15
+    if chart.counted:
+        top += _wrap(f"{chart.title}. {chart.counted}.", int(width * 10.5)).count("\n") * LINE_10
+        top += LINE_10 + 0.15
+    right = 0.2
+    row_gap = title_lines * LINE_10 + 0.25
+    column_gap = 0.3
+    panel_height = (height - top - bottom - (rows - 1) * row_gap) / rows
+    panel_width = (width - left - right - (chart.columns - 1) * column_gap) / chart.columns
+    figure.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
+                           bottom=bottom / height, hspace=row_gap / panel_height,
+                           wspace=column_gap / panel_width)  # fmt: skip
 
 
 def _key(chart, big_words, small_words):

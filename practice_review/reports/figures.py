@@ -960,6 +960,85 @@ def trends_from_counts(counts, framework_keys):
     }
 
 
+# More cohorts than this in a range are too many to draw or read one by one: the page pools
+# them by the month (or quarter, or year) of their first review (docs/trends.md).
+MOST_POINTS = 36
+PERIODS = ("month", "quarter", "year")
+
+
+def _period(day, period):
+    """(sort key, words) of the month, quarter or year `day` falls in."""
+    if period == "month":
+        return (day.year, day.month), f"{day:%B %Y}"
+    if period == "quarter":
+        first = (day.month - 1) // 3 * 3 + 1
+        start, end = datetime.date(day.year, first, 1), datetime.date(day.year, first + 2, 1)
+        return (day.year, first), f"{start:%B} to {end:%B} {day.year}"
+    return (day.year,), str(day.year)
+
+
+def _as_counts(cohort):
+    """A cohort of the trends (`trends_from_counts`) back as the counts it was shaped from."""
+    row = {
+        "reviews": cohort["reviews"],
+        "standards": {key: (met["met"], met["applicable"] - met["met"])
+                      for key, met in cohort["standards_met"].items()},
+        "alerts": cohort["alerts"],
+        "recommendations": {"made": cohort["recommendations"]["made"],
+                            "due": cohort["recommendations"]["due"],
+                            "on_time": cohort["recommendations"]["completed_on_time"]},
+        "by": cohort["by"],
+    }  # fmt: skip
+    for axis in TREND_AXES:
+        block = cohort[axis] or {"graded": 0, "good_or_better": 0, "outstanding": 0}
+        for name in ("graded", "good_or_better", "outstanding"):
+            row[f"{axis}_{name}"] = block[name]
+    return row
+
+
+def _add(into, row):
+    """Add the counts `row` into `into`, number by number, at every depth."""
+    for key, value in row.items():
+        if isinstance(value, dict):
+            _add(into.setdefault(key, {}), value)
+        elif isinstance(value, tuple):
+            into[key] = tuple(a + b for a, b in zip(into.get(key, (0,) * len(value)), value,
+                                                    strict=True))  # fmt: skip
+        else:
+            into[key] = (into.get(key) or 0) + (value or 0)
+
+
+def pooled_trends(trends, framework_keys, most=MOST_POINTS):
+    """(`trends` with their cohorts pooled by the month of their first review, or the quarter
+    or the year, the first that gives at most `most`; the period's name), or (`trends`, None)
+    when they have `most` cohorts or fewer. A pool counts every review of its cohorts, and its
+    name says how many cohorts it holds. Pure."""
+    cohorts = trends["cohorts"]
+    if len(cohorts) <= most:
+        return trends, None
+    for period in PERIODS:
+        pools = {}
+        for cohort in cohorts:
+            key, words = _period(datetime.date.fromisoformat(cohort["first_review"]), period)
+            pools.setdefault(key, (words, []))[1].append(cohort)
+        if len(pools) <= most or period == PERIODS[-1]:
+            break
+    rows = {}
+    for key, (words, members) in sorted(pools.items()):
+        row = {}
+        for cohort in members:
+            _add(row, _as_counts(cohort))
+        many = len(members)
+        row["name"] = f"{words} ({many} cohort{'s' if many > 1 else ''})"
+        row["first_review"] = min(datetime.date.fromisoformat(c["first_review"]) for c in members)
+        row["last_review"] = max(datetime.date.fromisoformat(c["last_review"]) for c in members)
+        rows[key] = row
+    counts = {"from": trends["from"] and datetime.date.fromisoformat(trends["from"]),
+              "to": trends["to"] and datetime.date.fromisoformat(trends["to"]),
+              "cohorts": rows}  # fmt: skip
+    return trends_from_counts(counts, framework_keys), period
+
+
 @contextmanager
 def _no_cycle_collection():
     """Python's cycle collector paused: the trends of 2,000 cohorts build some 200,000 small

@@ -8,7 +8,7 @@ from functools import cached_property
 from practice_review.core.numbers import n_of_n, whole_percentage
 from practice_review.reports.builder import SMALL_COHORT
 from practice_review.reports.charts import TrendChart, TrendLine
-from practice_review.reports.figures import TREND_AXES
+from practice_review.reports.figures import TREND_AXES, pooled_trends
 from practice_review.reports.presenters import NOT_GRADED, describe_period
 from practice_review.reports.trends import AXIS_WORDS, equity_lens, interval_text
 
@@ -63,7 +63,11 @@ class TrendsPage:
     says which reviews are counted, above the charts."""
 
     def __init__(self, trends, labels, frameworks, counted=""):
-        self.trends = trends
+        # Too many cohorts to draw or read one by one are pooled by the month (or quarter, or
+        # year) of their first review; the equity lens sums every cohort either way.
+        self.every_cohort = trends
+        self.trends, self.pooled_by = pooled_trends(trends, [f.key for f in frameworks])
+        self.cohorts_in_range = len(trends["cohorts"])
         self.counted = counted  # which reviews, in words (reports/forms.py TrendFilters)
         self.labels = labels
         self.frameworks = frameworks
@@ -194,5 +198,5 @@ class TrendsPage:
         return [
             (table, [AXIS_WORDS[axis] for axis in table.axes],
              [(row, [_share(row.grades[axis]) for axis in table.axes]) for row in table.rows])
-            for table in equity_lens(self.trends, self.frameworks)
+            for table in equity_lens(self.every_cohort, self.frameworks)
         ]  # fmt: skip

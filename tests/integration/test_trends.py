@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from practice_review.alerts.models import Alert
-from practice_review.reports.figures import trends_for, trends_json
+from practice_review.reports.figures import pooled_trends, trends_for, trends_json
 from practice_review.reports.trends import equity_lens
 from practice_review.reviews.models import Review
 from practice_review.reviews.queries import frameworks
@@ -283,3 +283,42 @@ def test_the_demos_monthly_cohorts_show_a_trend_and_a_finding(actor):
     assert any("\u201cCare leaver / care experienced\u201d" in sentence
                and sentence.startswith("Outcomes were")
                for sentence in lens["legal_status"].findings)  # fmt: skip
+
+
+def many_cohorts(actor, dates):
+    template = seed_rows()[0]
+    import_rows([{**template, "cohort": f"Cohort {n:02d}", "child_ref": f"P{n}",
+                  "review_date": day.isoformat(),
+                  "practice_grade": "good" if n % 3 else "inadequate"}
+                 for n, day in enumerate(dates)], actor)  # fmt: skip
+
+
+def test_more_than_36_cohorts_are_pooled_by_month_counting_every_review(actor):
+    start = datetime.date(2025, 1, 1)
+    many_cohorts(actor, [start + datetime.timedelta(days=3 * n) for n in range(40)])
+    trends = trends_for(Review.objects.all())
+    pooled, period = pooled_trends(trends, [f.key for f in frameworks()])
+    assert period == "month"
+    names = [cohort["name"] for cohort in pooled["cohorts"]]
+    # Every third day from 1 January: days 0 to 30 are January (11 cohorts), 33 to 57
+    # February (9), 60 to 87 March (10), 90 to 117 April (10).
+    assert names == ["January 2025 (11 cohorts)", "February 2025 (9 cohorts)",
+                     "March 2025 (10 cohorts)", "April 2025 (10 cohorts)"]  # fmt: skip
+    january = pooled["cohorts"][0]
+    # n = 0, 3, 6, 9 are inadequate: 7 of 11 good or better, with the interval of 7 of 11.
+    assert january["practice"] == {"good_or_better": 7, "pct": 63.6, "ci95": [35.4, 84.8],
+                                   "graded": 11, "outstanding": 0}  # fmt: skip
+    assert (january["first_review"], january["last_review"]) == ("2025-01-01", "2025-01-31")
+    assert sum(c["reviews"] for c in pooled["cohorts"]) == 40
+    assert sum(c["by"]["gender"]["male"]["reviews"] for c in pooled["cohorts"]) == sum(
+        c["by"]["gender"]["male"]["reviews"] for c in trends["cohorts"])  # fmt: skip
+    # 36 or fewer are shown one by one.
+    assert pooled_trends(trends, [], most=40) == (trends, None)
+
+
+def test_cohorts_over_more_than_36_months_are_pooled_by_quarter(actor):
+    many_cohorts(actor, [datetime.date(2022 + n // 12, n % 12 + 1, 5) for n in range(40)])
+    pooled, period = pooled_trends(trends_for(Review.objects.all()), [])
+    assert period == "quarter"
+    assert pooled["cohorts"][0]["name"] == "January to March 2022 (3 cohorts)"
+    assert len(pooled["cohorts"]) == 14

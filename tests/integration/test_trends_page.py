@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from practice_review.accounts.models import StaffMember, Team
+from practice_review.audit.models import AuditEvent
 from practice_review.core.audit_templates import read_yaml
 from practice_review.core.dates import add_months
 from practice_review.core.numbers import n_of_n
@@ -21,6 +22,7 @@ from practice_review.reviews.queries import find_cohort
 from practice_review.reviews.template_actions import load_template
 from tests.conftest import JULY, SEPTEMBER, regrade
 from tests.integration.test_audit_templates import NEGLECT
+from tests.integration.test_trends import many_cohorts
 
 pytestmark = pytest.mark.django_db
 
@@ -291,3 +293,27 @@ def test_the_equity_lens_withholds_small_groups_and_says_why(client, cast):
     assert "[c]" in age
     assert "data-withheld" in age and "a count under 3 cannot be worked out" in age
     assert "Small groups are withheld" in text_of(response)
+
+
+def test_viewing_the_trends_and_downloading_them_are_in_the_audit_trail(client, cast):
+    get(client, cast["senior_leader"], **BOTH)
+    get(client, cast["senior_leader"], CSV_URL, **BOTH)
+    get(client, cast["senior_leader"], "/reports/trends/grades.png", **BOTH)
+    events = AuditEvent.objects.filter(actor=cast["senior_leader"], target_type="trends")
+    assert sorted((e.action, e.details.get("format", "")) for e in events) == [
+        ("exported", "csv"), ("exported", "png"), ("viewed", "")]  # fmt: skip
+
+
+def test_more_than_36_cohorts_are_pooled_by_month_and_the_csv_keeps_every_one(client, cast, actor):
+    start = datetime.date(2025, 1, 1)
+    many_cohorts(actor, [start + datetime.timedelta(days=3 * n) for n in range(40)])
+    dates = {"date_from": "2025-01-01", "date_to": "2025-12-31"}
+    response = get(client, cast["senior_leader"], **dates)
+    assert 'data-pooled="month"' in html(response)
+    assert "40 cohorts." in text_of(response)
+    rows = table(response, "cohorts")
+    assert "January 2025 (11 cohorts)" in rows and "Cohort 00" not in rows
+    assert get(client, cast["senior_leader"], "/reports/trends/grades.png", **dates).status_code \
+        == 200  # fmt: skip
+    body = get(client, cast["senior_leader"], CSV_URL, **dates).content.decode("utf-8-sig")
+    assert all(f'"Cohort {n:02d}"' in body for n in range(40))
