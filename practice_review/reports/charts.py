@@ -272,9 +272,14 @@ def _trend_figure(chart):
         panel.set_visible(False)
     # Each panel with none below it is a bottom panel (the last row may be short) and is
     # labelled with the cohorts.
+    ticks = _cohort_ticks(chart)
+    if chart.numbered:
+        # A tick only where a number is: each tick is three lines to draw, in every panel.
+        positions, ticks = zip(*[(p, tick) for p, tick in zip(positions, ticks, strict=True)
+                                 if tick], strict=True)  # fmt: skip
     for panel in panels[max(0, len(chart.lines) - chart.columns) : len(chart.lines)]:
         panel.set_xticks(positions)
-        panel.set_xticklabels(_cohort_ticks(chart), fontsize=8 if chart.numbered else 9,
+        panel.set_xticklabels(ticks, fontsize=8 if chart.numbered else 9,
                               **_tick_layout(chart))  # fmt: skip
         panel.tick_params(axis="x", labelbottom=True)
         if chart.numbered:
