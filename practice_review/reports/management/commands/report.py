@@ -1,8 +1,8 @@
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from practice_review.core.command_output import write_result
 from practice_review.reports.builder import INTERNAL, WIDER
 from practice_review.reports.figures import cohort_figures
 from practice_review.reports.renderers import RENDERERS
@@ -44,14 +44,7 @@ class Command(BaseCommand):
             audience = WIDER if wider_circulation else INTERNAL
             report = summary_report(found, compare=comparator, audience=audience)
             content = RENDERERS[format]().render(report)
-        if not output:
-            sys.stdout.write(content.decode("utf-8"))
-            return
-        try:
-            with open(output, "wb") as handle:
-                handle.write(content)
-        except OSError as error:
-            raise CommandError(f"cannot write {output}: {error.strerror}") from None
+        write_result(self, content, output)
 
     def _cohort(self, name):
         cohort = find_cohort(name)

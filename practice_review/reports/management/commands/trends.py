@@ -6,6 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from practice_review.core.command_output import write_result
 from practice_review.core.spreadsheets import to_csv
 from practice_review.reports.figures import trends_for, trends_json
 from practice_review.reports.trends import CSV_HEADER, csv_rows
@@ -47,11 +48,4 @@ class Command(BaseCommand):
             content = to_csv(CSV_HEADER, csv_rows(trends))
         else:
             content = (json.dumps(trends, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-        if not output:
-            self.stdout.write(content.decode("utf-8"), ending="")
-            return
-        try:
-            with open(output, "wb") as handle:
-                handle.write(content)
-        except OSError as error:
-            raise CommandError(f"cannot write {output}: {error.strerror}") from None
+        write_result(self, content, output)
