@@ -178,11 +178,14 @@ def _protect(counts: dict[str, Any], keys: list[str] | None = None) -> None:
 def protect_column(counts: dict[str, int], forced: Sequence[str] = ()) -> dict[str, Any]:
     """A copy of `counts` (one table column whose total is known elsewhere) as the wider edition
     shows it: each count of 1 or 2 as FEWER, the `forced` ones (withheld for another reason,
-    such as their row's total being hidden) as NOT_SHOWN, and when that leaves one hidden count
-    alone, one more withheld beside it, so that none is solved by subtraction."""
+    such as their row's total being hidden) as NOT_SHOWN, and, unless a hidden count of 4 or
+    more is among them already, one more of 4 or more withheld beside them: hidden counts whose
+    sum is known are then never solved (two of "fewer than 3" adding to 2 are both 1; a lone
+    hidden count is the total less the rest)."""
     hidden: dict[str, Hidden] = {key: NOT_SHOWN for key in forced}
     hidden |= {key: FEWER for key in counts if key not in hidden and small(counts[key])}
-    if len(hidden) == 1:
+    safe = len(hidden) > 1 and any(counts[key] >= SECONDARY_AT_LEAST for key in hidden)
+    if hidden and not safe:
         candidates = sorted((counts[key], key) for key in counts
                             if key not in hidden and counts[key] >= SECONDARY_AT_LEAST)  # fmt: skip
         if candidates:

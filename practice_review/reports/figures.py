@@ -642,18 +642,23 @@ def trend_counts(reviews, first=None, last=None, today=None):
         templates, cohorts, names, in_range = _stored_counts(first, last)
     else:
         completed = reviews.completed()
-        templates = AuditTemplate.objects.by_id_for(completed)
-        cohorts = _review_counts(completed, templates, _trend_standards(templates), first, last)
+        every = AuditTemplate.objects.by_id_for(completed)
+        cohorts = _review_counts(completed, every, _trend_standards(every), first, last)
         in_range = completed.filter(cohort__in=list(cohorts))
         names = dict(Cohort.objects.filter(pk__in=list(cohorts)).values_list("pk", "name"))
+        # What the counted reviews were asked: the versions of the cohorts in range only.
+        asked = set(in_range.values_list("template", flat=True).distinct().order_by())
+        templates = {pk: template for pk, template in every.items() if pk in asked}
+    # The standards any counted review was asked, and the axes any of them is graded on.
     standards = _trend_standards(templates)
+    graded = {axis for axis in TREND_AXES if _where_graded(templates, axis, _good_or_better)}
+    _graded_in_range(cohorts, graded)
     for cohort, row in cohorts.items():
         row["name"] = names[cohort]
         counted = row.pop("standards")
         row["standards"] = {key: tuple(counted.get(key, (0, 0))) for key in standards}
         row["alerts"] = row.pop("alerts_in_file") or 0
         row["recommendations"] = {"made": 0, "due": 0, "on_time": 0}
-        row["by"] = row.pop("by")
     for row in (
         Alert.objects.filter(review__in=in_range)
         .values("review__cohort")
@@ -708,30 +713,26 @@ def _review_counts(completed, templates, standards, first=None, last=None):
 
 
 def _stored_counts(first, last):
-    """({template id: core template} of every counted review, {cohort id: counts} as
-    `_review_counts` gives them for every review, {cohort id: name}, and the completed reviews
-    of those cohorts), read from the stored counts (ADR 0008)."""
-    versions = set()
-    for ids in CohortTrendCounts.objects.values_list("templates", flat=True):
-        versions.update(ids)
-    templates = {row.pk: row.template for row in AuditTemplate.objects.filter(pk__in=versions)}
+    """({template id: core template} of the versions the counted reviews answer, {cohort id:
+    counts} as `_review_counts` gives them for every review, {cohort id: name}, and the
+    completed reviews of those cohorts), read from the stored counts (ADR 0008)."""
     rows = CohortTrendCounts.objects.all()
     if first:
         rows = rows.filter(first_review__gte=first)
     if last:
         rows = rows.filter(first_review__lte=last)
-    # An axis no version of a cohort grades is counted as None in its groups; once any counted
-    # version grades it, the live count is 0 there (_count_groups), and so must this be.
-    graded = [axis for axis in TREND_AXES
-              if _where_graded(templates, axis, _good_or_better) is not None]  # fmt: skip
     # Every completed review's cohort has stored counts; a range is a subquery, not a list
     # of 2,000 ids (compiling such a list twice was a tenth of the time).
     in_range = Review.objects.completed()
     if first or last:
         in_range = in_range.filter(cohort__in=rows.values("cohort"))
-    cohorts, names = {}, {}
-    for cohort, name, counts in rows.values_list("cohort", "cohort__name", "counts"):
+    cohorts, names, versions = {}, {}, set()
+    for cohort, name, counts, ids in rows.values_list(
+        "cohort", "cohort__name", "counts", "templates"
+    ):
         names[cohort] = name
+        versions.update(ids)
+        counts.pop("ungraded")  # trend_counts says which axes the range grades
         counts["first_review"] = datetime.date.fromisoformat(counts["first_review"])
         counts["last_review"] = datetime.date.fromisoformat(counts["last_review"])
         # PostgreSQL keeps a JSON object's keys in its own order: the groups are rebuilt in
@@ -741,14 +742,21 @@ def _stored_counts(first, last):
                         for group, found in counts["by"][dimension].items()}
             for dimension in v.EQUITY_DIMENSION_KEYS
         }  # fmt: skip
-        for axis in counts.pop("ungraded"):
-            if axis in graded:
-                for groups in counts["by"].values():
-                    for group in groups.values():
-                        group[f"{axis}_good_or_better"] = 0
         counts["standards"] = {key: tuple(found) for key, found in counts["standards"].items()}
         cohorts[cohort] = counts
+    templates = {row.pk: row.template for row in AuditTemplate.objects.filter(pk__in=versions)}
     return templates, cohorts, names, in_range
+
+
+def _graded_in_range(cohorts, axes_graded):
+    """Each group's good or better on an axis some counted version grades is a count (0 for a
+    cohort whose own versions do not); on an axis none grades, None."""
+    for row in cohorts.values():
+        for groups in row["by"].values():
+            for group in groups.values():
+                for axis in TREND_AXES:
+                    key = f"{axis}_good_or_better"
+                    group[key] = (group[key] or 0) if axis in axes_graded else None
 
 
 def _storable(row):

@@ -134,16 +134,23 @@ def range_totals(trends, dimension):
         for group, counts in cohort["by"][dimension].items():
             into = totals.setdefault(group, dict.fromkeys(counts, 0))
             for key, count in counts.items():
-                into[key] += count
+                into[key] += count or 0  # None: an axis the cohort's versions do not grade
     if dimension == "ethnicity":
         order = sorted(totals, key=lambda group: (group == v.NOT_RECORDED, group.casefold()))
         totals = {group: totals[group] for group in order}
     return totals
 
 
-def _axes_graded(trends):
-    return tuple(axis for axis in TREND_AXES
-                 if any(cohort[axis] for cohort in trends["cohorts"]))  # fmt: skip
+def equity_axes(trends):
+    """The trend axes the equity lens compares groups on: those every review in range is
+    graded on. A group's good or better is counted of its reviews, so a review whose template
+    does not grade an axis would count as not good or better there."""
+    cohorts = trends["cohorts"]
+
+    def every_review_graded(axis):
+        return all(c[axis] and c[axis]["graded"] == c["reviews"] for c in cohorts)
+
+    return tuple(axis for axis in TREND_AXES if cohorts and every_review_graded(axis))
 
 
 def equity_lens(trends, frameworks):
@@ -151,7 +158,7 @@ def equity_lens(trends, frameworks):
     range of `trends` (as `trends_for` gives them), with the wider edition's protection:
     reviews of 1 or 2 hidden, and one more beside a lone hidden count; a group's good or
     better hidden with its reviews, or when it or the rest of the group's reviews are 1 or 2."""
-    axes = _axes_graded(trends)
+    axes = equity_axes(trends)
     tables = []
     for dimension, dimension_label in v.EQUITY_DIMENSIONS:
         totals = range_totals(trends, dimension)

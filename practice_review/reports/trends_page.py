@@ -8,9 +8,9 @@ from functools import cached_property
 from practice_review.core.numbers import n_of_n, whole_percentage
 from practice_review.reports.builder import SMALL_COHORT
 from practice_review.reports.charts import TrendChart, TrendLine
-from practice_review.reports.figures import TREND_AXES, pooled_trends
+from practice_review.reports.figures import PRACTICE, TREND_AXES, pooled_trends
 from practice_review.reports.presenters import NOT_GRADED, describe_period
-from practice_review.reports.trends import AXIS_WORDS, equity_lens, interval_text
+from practice_review.reports.trends import AXIS_WORDS, equity_axes, equity_lens, interval_text
 
 NONE_APPLIED = "Did not apply"
 NONE_DUE = "None due yet"
@@ -188,6 +188,19 @@ class TrendsPage:
     def chart(self, name):
         """The chart a PNG download names, or None when the page draws none."""
         return {GRADES_CHART: self.grades_chart, STANDARDS_CHART: self.standards_chart}.get(name)
+
+    @property
+    def equity_left_out(self):
+        """A sentence for each axis the page shows but the equity lens does not compare (some
+        review in range is not graded on it)."""
+        compared = equity_axes(self.every_cohort)
+        return [
+            f"{words} {'is' if axis == PRACTICE else 'are'} not compared between groups: some "
+            f"of these reviews were done on a template that does not grade {words.lower()} good "
+            "or better, and they would count as not good or better."
+            for axis, words in self.axes
+            if axis not in compared
+        ]
 
     @cached_property
     def equity(self):

@@ -30,6 +30,9 @@ REGIONS_SETTLED = """() => [...document.querySelectorAll('.app-table-scroll')].e
 LATER_COHORTS = [("Spring audit", 20, 6), ("Autumn audit", 14, 3), ("Latest audit", 3, 1)]
 
 
+CSV_LINK = "Every cohort’s figures, and each group’s in each cohort, as a spreadsheet (CSV)"
+
+
 def import_later_cohorts(actor):
     today = timezone.localdate()
     rows = []
@@ -91,9 +94,7 @@ def test_a_senior_leader_reads_the_trends_filters_them_and_downloads_the_csv(
 
         # The CSV counts what the page shows.
         with page.expect_download() as download:
-            page.get_by_role(
-                "link", name="Every figure on this page as a spreadsheet (CSV)"
-            ).click()
+            page.get_by_role("link", name=CSV_LINK).click()
         path = tmp_path / download.value.suggested_filename
         download.value.save_as(path)
         downloaded["name"] = download.value.suggested_filename

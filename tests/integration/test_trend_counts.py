@@ -296,3 +296,16 @@ def test_a_migrate_part_of_the_way_stores_nothing_and_the_next_full_one_counts(s
     call_command("migrate", verbosity=0)
     assert set(stored_rows()) == set(Cohort.objects.values_list("pk", flat=True))
     assert_stored_is_live()
+
+
+def test_the_standards_listed_are_those_the_cohorts_in_range_were_asked(seeded, actor):
+    neglect = load_template(by=actor, definition=read_yaml(NEGLECT.read_text())).template
+    cohort = neglect_cohort(actor, neglect, name="Neglect")
+    completed_review(cohort, neglect, answers(met=["graded_care_profile"]))
+    july = (datetime.date(2024, 7, 1), datetime.date(2024, 7, 31))
+    for reviews in (Review.objects.all(), Review.objects.filter(pk__isnull=False)):
+        only_july = trends_for(reviews, *july)
+        assert [c["name"] for c in only_july["cohorts"]] == [JULY]
+        assert "graded_care_profile" not in only_july["cohorts"][0]["standards_met_pct"]
+        both = trends_for(reviews)
+        assert "graded_care_profile" in cohort_of(both, JULY)["standards_met_pct"]

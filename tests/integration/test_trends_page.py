@@ -3,6 +3,7 @@ its filters are in the URL, bad filters count nothing, and its CSV and PNG downl
 the page shows. The seed cohorts: July 2024 (14 reviews, first on 1 July 2024) and September
 2024 to February 2025 (10, first on 17 September 2024), both small (under 20 reviews)."""
 
+import dataclasses
 import datetime
 import re
 
@@ -22,6 +23,7 @@ from practice_review.reviews.queries import find_cohort
 from practice_review.reviews.template_actions import load_template
 from tests.conftest import JULY, SEPTEMBER, regrade
 from tests.integration.test_audit_templates import NEGLECT
+from tests.integration.test_template_figures import answers, completed_review, neglect_cohort
 from tests.integration.test_trends import many_cohorts
 
 pytestmark = pytest.mark.django_db
@@ -317,3 +319,28 @@ def test_more_than_36_cohorts_are_pooled_by_month_and_the_csv_keeps_every_one(cl
         == 200  # fmt: skip
     body = get(client, cast["senior_leader"], CSV_URL, **dates).content.decode("utf-8-sig")
     assert all(f'"Cohort {n:02d}"' in body for n in range(40))
+
+
+def test_a_template_that_does_not_grade_outcomes_is_counted_and_left_out_of_the_lens(
+    client, cast, actor
+):
+    # Reviews on a version grading practice only, in range with the seed's: outcomes are not
+    # compared between groups (its reviews would count as not good or better), practice is.
+    neglect = read_yaml(NEGLECT.read_text())
+    practice = tuple(grade for grade in neglect.grades if grade.key == "practice")
+    definition = dataclasses.replace(neglect, key="practice_only", grades=practice)
+    template = load_template(by=actor, definition=definition).template
+    cohort = neglect_cohort(actor, template, name="Practice only")
+    for _ in range(3):
+        completed_review(cohort, template, {**answers(met=["graded_care_profile"]),
+                                            "grades": {"practice": {"grade": "good"}}})  # fmt: skip
+    response = get(client, cast["senior_leader"], **BOTH)
+    assert response.status_code == 200
+    assert "Outcomes are not compared between groups" in text_of(response)
+    assert "Practice is not compared" not in text_of(response)
+    lens = html(response)[html(response).index('data-equity="gender"') :]
+    assert "Practice good or better" in lens and "Outcomes good or better" not in lens
+    # On that template alone, there is no outcome at all: nothing is left out, nothing fails.
+    alone = get(client, cast["senior_leader"], **BOTH, template="practice_only")
+    assert alone.status_code == 200
+    assert "not compared between groups" not in text_of(alone)

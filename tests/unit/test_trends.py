@@ -53,8 +53,16 @@ def test_the_interval_holds_the_rate_and_stays_within_0_and_100(counts):
 def test_a_lone_small_count_gets_a_second_withheld_beside_it():
     assert protect_column({"a": 2, "b": 10, "c": 5, "d": 0}) == {
         "a": FEWER, "b": 10, "c": NOT_SHOWN, "d": 0}  # fmt: skip
-    # Two small counts already hide each other; nothing more is withheld.
-    assert protect_column({"a": 1, "b": 2, "c": 9}) == {"a": FEWER, "b": FEWER, "c": 9}
+    # Two small counts do not hide each other: adding to 2 (or 4) with the total known, both
+    # would be 1 (or 2). One of 4 or more is withheld beside them.
+    assert protect_column({"a": 1, "b": 1, "c": 9, "d": 5}) == {
+        "a": FEWER, "b": FEWER, "c": 9, "d": NOT_SHOWN}  # fmt: skip
+    # Nor does a small count beside a withheld 0: "fewer than 3" and 0 adding to 1.
+    assert protect_column({"a": 1, "b": 0, "c": 9}, forced=["b"]) == {
+        "a": FEWER, "b": NOT_SHOWN, "c": NOT_SHOWN}  # fmt: skip
+    # A withheld count of 4 or more beside a small one is company enough.
+    assert protect_column({"a": 2, "b": 6, "c": 9}, forced=["b"]) == {
+        "a": FEWER, "b": NOT_SHOWN, "c": 9}  # fmt: skip
     # A count withheld for another reason needs company too.
     assert protect_column({"a": 7, "b": 6, "c": 9}, forced=["c"]) == {
         "a": 7, "b": NOT_SHOWN, "c": NOT_SHOWN}  # fmt: skip
@@ -73,8 +81,11 @@ def trends_with(groups_by_dimension):
             group: {"reviews": n, "practice_good_or_better": p, "outcome_good_or_better": o}
             for group, (n, p, o) in groups.items()
         }
-    block = {"good_or_better": 1, "graded": 1}
-    return {"cohorts": [{"name": "One", "practice": block, "outcome": block, "by": by}]}
+    # Every review graded on both axes: the lens compares groups on both.
+    total = sum(n for n, _, _ in next(iter(groups_by_dimension.values())).values())
+    block = {"good_or_better": 1, "graded": total}
+    return {"cohorts": [{"name": "One", "reviews": total, "practice": block, "outcome": block,
+                         "by": by}]}  # fmt: skip
 
 
 def table(tables, dimension):
