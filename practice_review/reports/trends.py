@@ -156,7 +156,7 @@ def equity_axes(trends):
 def equity_lens(trends, frameworks):
     """One EquityTable per dimension (core/vocabulary.py EQUITY_DIMENSIONS) over the whole
     range of `trends` (as `trends_for` gives them), with the wider edition's protection:
-    reviews of 1 or 2 hidden, and one more beside a lone hidden count; a group's good or
+    reviews of 1 or 2 hidden, and company for hidden counts (protect_column); a group's good or
     better hidden with its reviews, or when it or the rest of the group's reviews are 1 or 2."""
     axes = equity_axes(trends)
     tables = []
