@@ -92,6 +92,21 @@ class NewStaff:
         return f"{self.name} ({self.roles_text})"
 
 
+def unlike_recorded_child(row, child, reference):
+    """Problems for a file's `row` (its row number, initials and gender) that gives a child
+    already recorded (`child`, found by `reference`, e.g. "child_ref 'C1'") other initials or
+    another gender: a different child under a reused reference, or a typing slip."""
+    problems = []
+    for column, stored, given in [
+        ("initials", child.initials.casefold(), row.initials.casefold()),
+        ("gender", child.gender, row.gender),
+    ]:
+        if stored != given:
+            expected = f"'{getattr(child, column)}', as already recorded for {reference}"
+            problems.append(Problem(row.row, column, getattr(row, column), expected))
+    return problems
+
+
 def added_staff_lines(added_staff):
     """What the command line adds to its summary, after the line other tools read
     (docs/spec/interchange.md#practice-review-import-reviews); nothing when nobody was added."""
@@ -277,18 +292,8 @@ def _database_problems(rows, template):
         known.update((c.case_ref, c) for c in Child.objects.filter(case_ref__in=chunk))
     for row in rows:
         child = known.get(row.child_ref)
-        if child is None:
-            continue
-        for column, stored, given in [
-            ("initials", child.initials.casefold(), row.initials.casefold()),
-            ("gender", child.gender, row.gender),
-        ]:
-            if stored != given:
-                expected = (
-                    f"'{getattr(child, column)}', as already recorded for child_ref "
-                    f"'{row.child_ref}'"
-                )
-                problems.append(Problem(row.row, column, getattr(row, column), expected))
+        if child is not None:
+            problems += unlike_recorded_child(row, child, f"child_ref '{row.child_ref}'")
     staff = StaffDirectory()
     for row in rows:
         for column in STAFF_COLUMNS:

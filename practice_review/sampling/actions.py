@@ -29,11 +29,11 @@ from practice_review.reviews.importing import (
     add_staff,
     chunks,
     staff_to_add,
+    unlike_recorded_child,
     wait_for_other_imports,
 )
 from practice_review.reviews.models import Child
 from practice_review.reviews.queries import frameworks
-from practice_review.reviews.review_file import Problem
 from practice_review.sampling import queries
 from practice_review.sampling.caseload_file import parse_caseload_file
 from practice_review.sampling.draw import draw
@@ -149,17 +149,8 @@ def _database_problems(rows):
     known = _known_children(rows)
     for row in rows:
         child = known.get(row.case_ref)
-        if child is None:
-            continue
-        for column, stored, given in [
-            ("initials", child.initials.casefold(), row.initials.casefold()),
-            ("gender", child.gender, row.gender),
-        ]:
-            if stored != given:
-                expected = (
-                    f"'{getattr(child, column)}', as already recorded for case_ref '{row.case_ref}'"
-                )
-                problems.append(Problem(row.row, column, getattr(row, column), expected))
+        if child is not None:
+            problems += unlike_recorded_child(row, child, f"case_ref '{row.case_ref}'")
     staff = StaffDirectory()
     for row in rows:
         for column in STAFF_COLUMNS:
