@@ -14,8 +14,10 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from environs import validate
 
+from practice_review.accounts import single_sign_on
 from practice_review.core.environment import Environment
 from practice_review.core.secrets_file import private_file
 
@@ -137,6 +139,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "practice_review.accounts.middleware.ProviderMultiFactor",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "practice_review.core.middleware.NoStoreWhenSignedIn",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -251,6 +254,8 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Signing in with the council's account (below): it answers only its own callback.
+    "practice_review.accounts.oidc.CouncilAccountBackend",
 ]
 AXES_HANDLER = "practice_review.accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = 10
@@ -270,6 +275,35 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_CLIENT_STR_CALLABLE = "practice_review.accounts.signals.anonymous_client"
+
+# ---- Signing in with the council's account: OpenID Connect (issue 18, ADR 0009) ----
+
+# The provider (Microsoft Entra ID, or any standard OpenID provider) and this service's
+# registration with it; all three or none. OIDC_ROLE_GROUPS maps the provider's group ids to
+# roles: `qa_lead=<id>,reviewer=<id>`, the first group a person is in deciding their role
+# (accounts/single_sign_on.py; docs/signing-in.md#setting-up-sign-in-with-council-accounts).
+try:
+    SINGLE_SIGN_ON = single_sign_on.configuration(
+        issuer=env.str("OIDC_ISSUER", ""),
+        client_id=env.str("OIDC_CLIENT_ID", ""),
+        client_secret=env.str("OIDC_CLIENT_SECRET", ""),
+        role_groups=env.str("OIDC_ROLE_GROUPS", ""),
+        require_mfa_claim=env.bool("OIDC_REQUIRE_MFA_CLAIM", False),
+        timeout_seconds=env.int("OIDC_TIMEOUT_SECONDS", 10, validate=validate.Range(min=1)),
+    )
+except single_sign_on.Misconfigured as problem:
+    raise ImproperlyConfigured(str(problem)) from None
+# Usernames and passwords: kept for administrators' break-glass accounts when the provider is
+# down; a council may turn them off once everyone signs in with their council account.
+LOCAL_SIGN_IN = env.bool("PRACTICE_REVIEW_LOCAL_SIGN_IN", True)
+if not (LOCAL_SIGN_IN or SINGLE_SIGN_ON.enabled):
+    raise ImproperlyConfigured(
+        "PRACTICE_REVIEW_LOCAL_SIGN_IN is off but no OIDC_ISSUER is set: nobody could sign in"
+    )
+# Whom the refusal page tells a person to ask for access (their groups give no role).
+ACCESS_CONTACT = env.str(
+    "PRACTICE_REVIEW_ACCESS_CONTACT", "your Head of Quality Assurance or your IT service desk"
+)
 
 # Idle and absolute timeouts (accounts/session_clock.py, applied by accounts/middleware.py):
 # signed out after 30 minutes without a request (autosaves count: typing is activity) and 12
@@ -370,5 +404,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # Sign-ins are in the audit trail; axes's line for each one is noise.
         "axes": {"level": "WARNING"},
+        # Its debug lines may name a person's email address; its warnings do not.
+        "mozilla_django_oidc": {"level": "WARNING"},
     },
 }

@@ -1,9 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from practice_review.accounts import two_factor_views
-from practice_review.accounts.forms import SignInForm
+from practice_review.accounts import sign_in_views, two_factor_views
 from practice_review.reports import case_views
 from practice_review.reviews import cohort_views, dual_views, form_views
 from practice_review.reviews import views as review_views
@@ -12,16 +10,15 @@ from practice_review.tracker import views as tracker_views
 
 urlpatterns = [
     path("", site_views.home, name="home"),
+    path("sign-in/", sign_in_views.SignInView.as_view(), name="login"),
+    path("sign-in/council/", sign_in_views.council_sign_in, name="council_sign_in"),
+    # single_sign_on.CALLBACK_PATH: the address registered with the provider.
     path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/sign_in.html",
-            authentication_form=SignInForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
+        "sign-in/council/callback/",
+        sign_in_views.council_sign_in_callback,
+        name="council_sign_in_callback",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", sign_in_views.sign_out, name="logout"),
     path("account/two-factor/", two_factor_views.two_factor_verify, name="two_factor_verify"),
     path("account/two-factor/set-up/", two_factor_views.two_factor_setup, name="two_factor_setup"),
     path(

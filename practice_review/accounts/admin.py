@@ -59,7 +59,15 @@ class UserAdmin(AccountsPermissionMixin, DjangoUserAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + (
         (
             "Role in Practice Review",
-            {"fields": ["role", "staff_member", "waiting_for_approval"]},
+            {
+                "fields": [
+                    "signs_in_with",
+                    "role",
+                    "staff_member",
+                    "suggested_staff_member",
+                    "waiting_for_approval",
+                ]
+            },
         ),
     )
     # A whole account in one go; what of it must wait is held back as on the change page.
@@ -90,6 +98,23 @@ class UserAdmin(AccountsPermissionMixin, DjangoUserAdmin):
                 "nothing changes; once approved, they set it up again when they next sign in.",
             )
 
+    @admin.display(description="Signs in with")
+    def signs_in_with(self, obj):
+        if obj.provider_subject:
+            return (
+                "Their council account. Their role comes from the groups they are in at the "
+                "council's identity provider, read again at each sign-in: to change it, change "
+                "their groups there."
+            )
+        return "A username and password here, and two-factor sign-in"
+
+    @admin.display(description="Suggested staff member")
+    def suggested_staff_member(self, obj):
+        """The staff member this account may be, by name or email address, for the administrator
+        to choose in "Staff member" above (never linked without them)."""
+        found = [str(staff) for staff in queries.suggested_staff_members(obj)] if obj.pk else []
+        return "; ".join(found) or "None found"
+
     @admin.display(description="Waiting for approval")
     def waiting_for_approval(self, obj):
         waiting = [
@@ -109,6 +134,8 @@ class UserAdmin(AccountsPermissionMixin, DjangoUserAdmin):
         readonly = [
             *super().get_readonly_fields(request, obj),
             "waiting_for_approval",
+            "signs_in_with",
+            "suggested_staff_member",
             "last_login",
             "date_joined",
         ]
@@ -116,6 +143,9 @@ class UserAdmin(AccountsPermissionMixin, DjangoUserAdmin):
             readonly += ["is_superuser", "is_staff", "user_permissions", "groups"]
         if obj is not None and obj.pk == request.user.pk:
             readonly += ["role", "staff_member", "is_staff", "is_active"]
+        if obj is not None and obj.provider_subject:
+            # The provider's groups decide it at every sign-in; a role set here would not last.
+            readonly += ["role"]
         return list(dict.fromkeys(readonly))
 
     def save_model(self, request, obj, form, change):

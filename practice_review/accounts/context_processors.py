@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-from practice_review.accounts import session_clock
+from practice_review.accounts import session_clock, two_factor
 from practice_review.core.text import describe_duration
 
 OWNER_SALT = "practice_review.accounts.unsaved_work"
@@ -21,7 +21,7 @@ def session_timeout(request):
     if user is None or not user.is_authenticated or session is None:
         return {}
     # is_verified comes from django-otp's middleware; a request without it has not given one.
-    if settings.TWO_FACTOR_REQUIRED and not getattr(user, "is_verified", lambda: False)():
+    if two_factor.required(request) and not getattr(user, "is_verified", lambda: False)():
         return {}
     if not session_clock.is_started(session):
         return {}

@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
 from practice_review.accounts import session_clock, two_factor
@@ -75,6 +76,29 @@ class SessionTimeouts:
         return None
 
 
+class ProviderMultiFactor:
+    """After django-otp's middleware: a person whose council account sign-in used more than one
+    factor at the provider has given their second factor (two_factor.given_at_provider), so
+    `user.is_verified()` says so everywhere, as it does for our own codes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None:
+            request.user = SimpleLazyObject(lambda: self._mark(request, user))
+        return self.get_response(request)
+
+    @staticmethod
+    def _mark(request, user):
+        # `user`, not request.user: that is this lazy object itself.
+        if two_factor.given_at_provider(getattr(request, "session", None), user):
+            user.is_verified = lambda: True
+            user.second_factor_at_provider = True
+        return user
+
+
 class TwoFactorRequired:
     """A password alone opens nothing: until the second factor is given, every page except the
     allow-list sends the person to set it up (no device yet) or to enter a code."""
@@ -85,8 +109,8 @@ class TwoFactorRequired:
     def __call__(self, request):
         user = request.user
         if (
-            settings.TWO_FACTOR_REQUIRED
-            and user.is_authenticated
+            user.is_authenticated
+            and two_factor.required(request)
             and not user.is_verified()
             and not self._allowed(request.path_info)
         ):

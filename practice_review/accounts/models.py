@@ -69,6 +69,12 @@ class User(AbstractUser):
         related_name="user",
         help_text="The staff member this person is on reviews (as worker, supervisor or reviewer).",
     )
+    # Who the person is at the council's identity provider ("<issuer>#<object id>"), once they
+    # have signed in with their council account: their role then comes from the provider's groups
+    # at each sign-in (accounts/single_sign_on.py), and they have no password here.
+    provider_subject = models.CharField(
+        max_length=400, unique=True, null=True, blank=True, editable=False
+    )
     # A system actor stands for the command line (docs/spec/interchange.md#attribution); it can
     # never sign in.
     is_system = models.BooleanField(default=False, editable=False)

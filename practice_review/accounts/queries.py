@@ -5,7 +5,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from practice_review.accounts import change_rules
-from practice_review.accounts.models import AccountChangeRequest, User
+from practice_review.accounts.models import (
+    AccountChangeRequest,
+    StaffMember,
+    User,
+    normalise_name,
+)
 from practice_review.core.permissions import (
     ROLE_PERMISSIONS,
     SUPERUSER_PERMISSIONS,
@@ -97,3 +102,16 @@ def approvers_of(change):
         .exclude(pk__in=[change.requested_by_id, change.account_id])
         .order_by("pk")
     )
+
+
+def suggested_staff_members(account):
+    """Staff not yet linked to anyone whose name is this person's: their full name, or their
+    email address's name part (jo.bloggs@ is "jo bloggs"). Only suggested: the administrator
+    links the account, under the two-person rule, since the link decides whose cases it sees."""
+    keys = {normalise_name(account.get_full_name())}
+    local_part = (account.email or "").partition("@")[0]
+    keys.add(normalise_name(local_part.replace(".", " ").replace("_", " ").replace("-", " ")))
+    keys.discard("")
+    if not keys or account.staff_member_id:
+        return StaffMember.objects.none()
+    return StaffMember.objects.filter(name_key__in=keys, user__isnull=True)

@@ -11,6 +11,7 @@ import dataclasses
 import re
 
 import segno
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_otp import login as otp_login
@@ -21,8 +22,40 @@ from practice_review.audit.events import record
 from practice_review.audit.models import AuditEvent
 
 RECOVERY_CODE_COUNT = 10
+# A sign-in with the council's account whose provider asked for more than one factor: that stands
+# for our second factor for this session (single_sign_on.needs_own_second_factor). Holds the
+# user's id, so it can only ever stand for the person who signed in.
+PROVIDER_MULTI_FACTOR_KEY = "second_factor_at_provider"
+# Our own second factor asked of this session even where PRACTICE_REVIEW_TWO_FACTOR is off
+# (OIDC_REQUIRE_MFA_CLAIM and a token that does not say multi-factor was used).
+ASK_OWN_SECOND_FACTOR_KEY = "ask_own_second_factor"
 AUTHENTICATOR_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
+
+
+def required(request):
+    """Is a second factor asked of this person, this session? (Whether they have given it is
+    `user.is_verified()`: django-otp's, or the provider's, ProviderMultiFactor middleware.)"""
+    session = getattr(request, "session", None)
+    asked = session is not None and session.get(ASK_OWN_SECOND_FACTOR_KEY) == request.user.pk
+    return settings.TWO_FACTOR_REQUIRED or asked
+
+
+def given_at_provider(session, user):
+    return bool(
+        session is not None
+        and user.is_authenticated
+        and session.get(PROVIDER_MULTI_FACTOR_KEY) == user.pk
+    )
+
+
+def after_council_sign_in(request, *, multi_factor_at_provider, ask_own):
+    """Note in the new session what the provider's sign-in proved (called after login(), which
+    starts a new session key)."""
+    if multi_factor_at_provider:
+        request.session[PROVIDER_MULTI_FACTOR_KEY] = request.user.pk
+    elif ask_own:
+        request.session[ASK_OWN_SECOND_FACTOR_KEY] = request.user.pk
 
 
 def has_authenticator(user):

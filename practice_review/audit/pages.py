@@ -118,6 +118,8 @@ CASE_PAGES = {
 NOT_CASE_PAGES = {
     # Signing in and out, and pages with no case data.
     "login": "signing in is recorded by the accounts app",
+    "council_sign_in": "starts signing in; the sign-in is recorded when it comes back",
+    "council_sign_in_callback": "signing in with the council's account records its own events",
     "logout": "signing out is recorded by the accounts app",
     "accessibility": "public",
     "health": "public, for load balancers: whether the database answers",

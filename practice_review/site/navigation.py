@@ -1,9 +1,9 @@
 """The service navigation: a link to each part of the service a person's role lets them use.
 It names pages of every app, so it lives on the top floor (docs/architecture.md)."""
 
-from django.conf import settings
 from django.urls import reverse
 
+from practice_review.accounts import two_factor
 from practice_review.core.permissions import Permission, has_permission
 from practice_review.core.vocabulary import Role
 
@@ -16,7 +16,7 @@ def nav_items_for(request):
     # Before the second factor nothing but "Sign out" leads anywhere (accounts/middleware.py).
     # (Only links: the middleware is what refuses. A request that skipped OTPMiddleware, as in a
     # template test, has no is_verified.)
-    if settings.TWO_FACTOR_REQUIRED and not getattr(user, "is_verified", lambda: True)():
+    if two_factor.required(request) and not getattr(user, "is_verified", lambda: True)():
         return []
     items = [("Home", reverse("home"))]
     if user.role == Role.REVIEWER:

@@ -313,6 +313,10 @@ ADMIN_GROUP = "admin: staff only, through Django admin's own sign-in"
 ACCESS = {
     # Public: signing in, the accessibility statement and the health check (the allow-list).
     "login": Access(PUBLIC),
+    # Signing in with the council's account (accounts/sign_in_views.py): 404 until OIDC_*
+    # settings configure a provider (tests/integration/test_council_sign_in.py).
+    "council_sign_in": Access(PUBLIC),
+    "council_sign_in_callback": Access(PUBLIC),
     "accessibility": Access(PUBLIC),
     "health": Access(PUBLIC),
     "logout": Access(SIGNED_IN, post_only=True),

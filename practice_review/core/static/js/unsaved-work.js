@@ -217,7 +217,7 @@ function signingOut() {
 
 function start() {
   const who = owner();
-  if (document.querySelector("form[data-sign-in-form]")) {
+  if (document.querySelector("[data-sign-in-form]")) {
     if (store()?.getItem(SIGNING_OUT)) {
       store().removeItem(SIGNING_OUT);
       channel?.postMessage(SIGNED_OUT);

@@ -1,0 +1,207 @@
+"""Signing in with the council's account: the OpenID Connect protocol (ADR 0009).
+
+mozilla-django-oidc does the protocol's moving parts: the state, nonce and PKCE verifier kept in
+the session (views.py), the code exchanged at the token endpoint with HTTP Basic
+(client_secret_basic), and the ID token's key found in the provider's published keys. What it
+leaves to its users is done here: the endpoints come from the provider's discovery document, and
+the ID token's issuer, audience, expiry and issue time are checked as well as its signature and
+nonce. Who may come in and with which role is single_sign_on.py's rule; `sign_in` applies it.
+"""
+
+import jwt
+import requests
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import SuspiciousOperation
+from django.db import transaction
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+from practice_review.accounts import single_sign_on
+from practice_review.accounts.models import User
+from practice_review.core.history import save_as
+from practice_review.core.vocabulary import Role
+
+# The provider's keys and endpoints change rarely; an hour's cache spares a request per sign-in
+# and a changed key is fetched again at once (`_signing_key`).
+DISCOVERY_CACHE_SECONDS = 3600
+# Signing algorithms accepted for ID tokens: the provider's public keys only. HS256 (signed with
+# the client secret) and "none" never are.
+SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
+# Roles whose work includes the Django admin (accounts, staff, teams, reference data).
+ADMIN_SITE_ROLES = (Role.ADMIN, Role.QA_LEAD)
+BACKEND = "practice_review.accounts.oidc.CouncilAccountBackend"
+
+
+class ProviderProblem(Exception):
+    """The provider could not be reached or answered what a provider must not: the sign-in
+    cannot finish. The message is for the administrator's log and names no person."""
+
+
+def configuration():
+    return settings.SINGLE_SIGN_ON
+
+
+def discovery(config, *, fresh=False):
+    """The provider's discovery document, checked to be for the issuer we were given."""
+    key = f"oidc-discovery:{config.issuer}"
+    document = None if fresh else cache.get(key)
+    if document is None:
+        document = _get_json(config.discovery_url, config)
+        issuer = str(document.get("issuer", "")).rstrip("/")
+        if issuer != config.issuer:
+            raise ProviderProblem(
+                f"the discovery document's issuer is {issuer!r}, not OIDC_ISSUER "
+                f"{config.issuer!r}: set OIDC_ISSUER to the issuer the provider names"
+            )
+        for needed in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
+            if not document.get(needed):
+                raise ProviderProblem(f"the discovery document has no {needed}")
+        cache.set(key, document, DISCOVERY_CACHE_SECONDS)
+    return document
+
+
+def _get_json(url, config):
+    try:
+        response = requests.get(url, timeout=config.timeout_seconds)
+        response.raise_for_status()
+        return response.json()
+    except (requests.RequestException, ValueError) as problem:
+        raise ProviderProblem(f"{url} did not answer with JSON: {type(problem).__name__}") from None
+
+
+class CouncilAccountBackend(OIDCAuthenticationBackend):
+    """Authenticates the callback of a sign-in with the council's account.
+
+    Django asks every backend with whatever a sign-in offers; this one answers only the callback
+    (which passes `nonce` and `code_verifier`), so a username and password never reach it.
+    """
+
+    def __init__(self):
+        # Not the library's __init__: it reads fixed endpoints from settings, where ours come from
+        # the discovery document when a sign-in needs them.
+        self.UserModel = User
+        self.config = configuration()
+        self.OIDC_RP_CLIENT_ID = self.config.client_id
+        self.OIDC_RP_CLIENT_SECRET = self.config.client_secret
+
+    @staticmethod
+    def get_settings(attr, *args):
+        # The library's own switches, fixed: PKCE, the nonce, HTTP Basic at the token endpoint.
+        fixed = {
+            "OIDC_USE_PKCE": True,
+            "OIDC_USE_NONCE": True,
+            "OIDC_TOKEN_USE_BASIC_AUTH": True,
+            "OIDC_VERIFY_SSL": True,
+            "OIDC_TIMEOUT": settings.SINGLE_SIGN_ON.timeout_seconds,
+            "OIDC_PROXY": None,
+            "OIDC_VERIFY_KID": True,
+            "OIDC_ALLOW_UNSECURED_JWT": False,
+            "OIDC_STORE_ACCESS_TOKEN": False,
+            "OIDC_STORE_ID_TOKEN": False,
+        }
+        if attr in fixed:
+            return fixed[attr]
+        return OIDCAuthenticationBackend.get_settings(attr, *args)
+
+    def authenticate(self, request, code=None, nonce=None, code_verifier=None, **credentials):
+        """The claims of a verified ID token, or None when this is not a callback. Refusals and
+        failures raise (single_sign_on.Refused, SuspiciousOperation, ProviderProblem): the
+        callback view says which to the person and the audit trail."""
+        if request is None or not (code and nonce and code_verifier) or not self.config.enabled:
+            return None
+        self.request = request
+        document = discovery(self.config)
+        self.OIDC_OP_TOKEN_ENDPOINT = document["token_endpoint"]
+        self.OIDC_OP_JWKS_ENDPOINT = document["jwks_uri"]
+        try:
+            tokens = self.get_token(
+                {
+                    "client_id": self.config.client_id,
+                    "client_secret": self.config.client_secret,
+                    "grant_type": "authorization_code",
+                    "code": code,
+                    "redirect_uri": single_sign_on.redirect_uri(settings.SITE_URL),
+                    "code_verifier": code_verifier,
+                }
+            )
+        except (requests.RequestException, ValueError) as problem:
+            # The library's error names the token endpoint's answer, which may quote the code.
+            raise ProviderProblem(f"the token endpoint refused: {type(problem).__name__}") from None
+        id_token = tokens.get("id_token") if isinstance(tokens, dict) else None
+        if not id_token or not isinstance(id_token, str):
+            raise ProviderProblem("the token endpoint sent no ID token")
+        try:
+            return self.verify_token(id_token, nonce=nonce, issuer=document["issuer"])
+        except requests.RequestException as problem:
+            raise ProviderProblem(f"the provider's keys: {type(problem).__name__}") from None
+
+    def verify_token(self, token, **kwargs):
+        """Signature by one of the provider's keys, then issuer, audience (us), expiry, issue
+        time and the nonce this browser's sign-in began with."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise SuspiciousOperation("the ID token is not a JWT") from None
+        algorithm = header.get("alg")
+        if algorithm not in SIGNING_ALGORITHMS:
+            raise SuspiciousOperation(f"the ID token's algorithm {algorithm!r} is not accepted")
+        self.OIDC_RP_SIGN_ALGO = algorithm
+        key = self.retrieve_matching_jwk(token)
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[algorithm],
+                audience=self.config.client_id,
+                issuer=kwargs["issuer"],
+                leeway=single_sign_on.CLOCK_LEEWAY_SECONDS,
+                options={"require": ["iss", "aud", "exp", "iat", "sub", "nonce"]},
+            )
+        except jwt.PyJWTError as problem:
+            # Which check failed, by its class (ExpiredSignatureError...): no claim's value.
+            raise SuspiciousOperation(f"ID token refused: {type(problem).__name__}") from None
+        # Several audiences are allowed only when the authorised party is us (OIDC Core 3.1.3.7).
+        audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+        if len(audiences) > 1 and claims.get("azp") != self.config.client_id:
+            raise SuspiciousOperation("ID token refused: azp is not this service")
+        if claims.get("nonce") != kwargs["nonce"]:
+            raise SuspiciousOperation("ID token refused: the nonce is not this sign-in's")
+        return claims
+
+
+def sign_in(claims, *, config):
+    """The account for a verified ID token: found by the person's id at the provider, or made on
+    their first sign-in; their name, address and role brought up to date from the token.
+
+    Raises single_sign_on.Refused (nothing is created or changed) when the groups give no role
+    or the account was deactivated here. Returns (user, role_before)."""
+    subject = single_sign_on.subject(config.issuer, claims)
+    role = single_sign_on.role_from_groups(claims, config.role_groups)
+    profile = single_sign_on.profile(claims)
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(provider_subject=subject).first()
+        if user is not None and not user.is_active:
+            raise single_sign_on.Refused(single_sign_on.ACCOUNT_DEACTIVATED)
+        role_before = user.role if user is not None else None
+        if user is None:
+            user = User(username=_free_username(profile.username), provider_subject=subject)
+            user.set_unusable_password()
+        user.first_name, user.last_name = profile.first_name, profile.last_name
+        if profile.email:
+            user.email = profile.email
+        user.role = role
+        user.is_staff = role in ADMIN_SITE_ROLES
+        # The person is the author of what their own sign-in changes on their account.
+        save_as(user, by=user)
+    return user, role_before
+
+
+def _free_username(wanted):
+    """The provider's username, or with a number after it if a local account has it: an account
+    of the same name is never taken over by a sign-in."""
+    wanted = wanted or "council-account"
+    candidate, number = wanted, 1
+    while User.objects.filter(username=candidate).exists():
+        number += 1
+        candidate = f"{wanted}-{number}"
+    return candidate
