@@ -16,6 +16,7 @@ import jwt
 import pytest
 import requests
 
+from tests.oidc_provider import fixture
 from tests.oidc_provider.fixture import (
     TENANT_ID,
     ProviderError,
@@ -254,7 +255,8 @@ def test_each_tamper_mode_gives_a_token_a_careful_relying_party_rejects(
         header = jwt.get_unverified_header(tokens["id_token"])
         assert header["kid"] == signing_keys.keys[0].key_id  # the same kid, another key
     if mode == "unsigned":
-        assert jwt.get_unverified_header(tokens["id_token"])["alg"] == "none"
+        header = jwt.get_unverified_header(tokens["id_token"])
+        assert (header["alg"], header["kid"]) == ("none", signing_keys.keys[0].key_id)
         assert tokens["id_token"].endswith(".")
 
 
@@ -363,8 +365,15 @@ def test_rp_initiated_sign_out_returns_to_the_app(provider, discovery):
 
 
 def test_the_provider_prints_nothing_but_errors(provider, discovery):
-    # Run last in this file, after every kind of request: no notices, no request logs.
+    # Near the end of this file, after every kind of request: no notices, no request logs.
     sign_in(discovery, provider, "qa.lead")
     assert provider.stderr() == ""
     os.set_blocking(provider.process.stdout.fileno(), False)
     assert provider.process.stdout.read() is None  # nothing after the READY line
+
+
+def test_a_missing_npm_install_fails_naming_npm_ci(monkeypatch, tmp_path):
+    # Fails, not skips: a sign-in test that cannot run must not pass unseen.
+    monkeypatch.setattr(fixture, "REPO_ROOT", tmp_path)
+    with pytest.raises(ProviderError, match="npm ci"):
+        start_provider([REDIRECT_URI])

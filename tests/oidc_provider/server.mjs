@@ -486,8 +486,9 @@ async function tamper(idToken, mode) {
       payload.iss = 'http://evil.example';
       break;
     case 'unsigned':
-      // alg "none": header and payload, and an empty signature.
-      return `${base64urlJson({ ...header, alg: 'none', kid: undefined })}.${base64urlJson(payload)}.`;
+      // alg "none" and an empty signature; the kid is kept, as an attacker who swapped only the
+      // algorithm would, so a relying party is tested on its algorithm check, not on a missing kid.
+      return `${base64urlJson({ ...header, alg: 'none' })}.${base64urlJson(payload)}.`;
     default:
       throw new Error(`unknown tamper mode ${mode}`);
   }
