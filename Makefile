@@ -43,7 +43,8 @@ test: $(BIN)/.installed
 # Tests that run the app in other processes, on every core. --dist loadfile runs each file's
 # tests on one worker, so a module-scoped backup or workspace is made once; the files go out
 # longest first (tests/conftest.py: LONGEST_FIRST).
-test-slow: $(BIN)/.installed
+# node_modules: the OpenID provider for the sign-in tests is node's oidc-provider (tests/oidc_provider).
+test-slow: $(BIN)/.installed node_modules/.installed
 	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder -m slow
 
 # Only the PDF tests (they are in `make test` too): WeasyPrint draws with Debian's Pango, and pypdf
