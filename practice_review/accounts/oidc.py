@@ -18,6 +18,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from practice_review.accounts import single_sign_on
 from practice_review.accounts.models import User
+from practice_review.accounts.signals import end_sessions
 from practice_review.core.history import save_as
 from practice_review.core.vocabulary import Role
 
@@ -173,10 +174,17 @@ def sign_in(claims, *, config):
     """The account for a verified ID token: found by the person's id at the provider, or made on
     their first sign-in; their name, address and role brought up to date from the token.
 
-    Raises single_sign_on.Refused (nothing is created or changed) when the groups give no role
-    or the account was deactivated here. Returns (user, role_before)."""
+    Raises single_sign_on.Refused when the groups give no role or the account was deactivated
+    here: nothing is created, and an existing account whose groups no longer give a role loses
+    its role and its sessions at once (they were removed from the group). Returns (user,
+    role_before)."""
     subject = single_sign_on.subject(config.issuer, claims)
-    role = single_sign_on.role_from_groups(claims, config.role_groups)
+    try:
+        role = single_sign_on.role_from_groups(claims, config.role_groups)
+    except single_sign_on.Refused as refusal:
+        if refusal.reason == single_sign_on.NO_MAPPED_GROUP:
+            _take_role_away(subject)
+        raise
     profile = single_sign_on.profile(claims)
     with transaction.atomic():
         user = User.objects.select_for_update().filter(provider_subject=subject).first()
@@ -194,6 +202,16 @@ def sign_in(claims, *, config):
         # The person is the author of what their own sign-in changes on their account.
         save_as(user, by=user)
     return user, role_before
+
+
+def _take_role_away(subject):
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(provider_subject=subject).first()
+        if user is None or not (user.role or user.is_staff):
+            return
+        user.role, user.is_staff = "", False
+        save_as(user, by=user)
+    end_sessions(user)
 
 
 def _free_username(wanted):

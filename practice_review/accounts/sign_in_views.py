@@ -141,8 +141,17 @@ def council_sign_in_callback(request):
     except single_sign_on.Refused as refusal:
         return _refuse(request, refusal.reason, claims, config)
     next_url = request.session.pop(NEXT_SESSION_KEY, "")
-    login(request, user, backend=oidc.BACKEND)
     multi_factor = single_sign_on.used_multi_factor(claims)
+    # What the sign-in's audit event says besides who (accounts/signals.py signed_in).
+    request.sign_in_details = {
+        "with": "council_account",
+        "groups": single_sign_on.mapped_groups(claims, config.role_groups),
+        "role": user.role,
+        "multi_factor_at_provider": multi_factor,
+    }
+    if role_before is not None and role_before != user.role:
+        request.sign_in_details["role_before"] = role_before
+    login(request, user, backend=oidc.BACKEND)
     two_factor.after_council_sign_in(
         request,
         multi_factor_at_provider=multi_factor,
@@ -152,15 +161,6 @@ def council_sign_in_callback(request):
             require_mfa_claim=config.require_mfa_claim,
         ),
     )
-    details = {
-        "with": "council_account",
-        "groups": single_sign_on.mapped_groups(claims, config.role_groups),
-        "role": user.role,
-        "multi_factor_at_provider": multi_factor,
-    }
-    if role_before is not None and role_before != user.role:
-        details["role_before"] = role_before
-    record(AuditEvent.Action.SIGNED_IN, by=user, details=details)
     return HttpResponseRedirect(_safe_next(request, next_url) or settings.LOGIN_REDIRECT_URL)
 
 

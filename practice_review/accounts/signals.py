@@ -34,7 +34,8 @@ def _attempted_username(credentials):
 def signed_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         session_clock.start(request.session, int(time.time()))
-    record(AuditEvent.Action.SIGNED_IN, by=user)
+    # A sign-in with the council's account says with which groups and role (sign_in_views.py).
+    record(AuditEvent.Action.SIGNED_IN, by=user, details=getattr(request, "sign_in_details", None))
 
 
 @receiver(user_logged_out, dispatch_uid="accounts_signed_out")
