@@ -102,9 +102,7 @@ def test_the_request_to_the_provider_uses_pkce_state_nonce_and_the_printed_redir
     assert stored["code_verifier"] not in begin(client)
 
 
-def test_a_person_in_a_mapped_group_is_signed_in_with_its_role_and_no_second_code(
-    client, provider
-):
+def test_a_person_in_a_mapped_group_is_signed_in_with_its_role_and_no_second_code(client, provider):
     response = sign_in_as(client, "qa.lead", next_url="/reports/")
     assert response.status_code == 302 and response["Location"] == "/reports/"
     user = signed_in_user(client)
