@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 UV_VERSION := 0.9.30
 
-.PHONY: demo test test-slow test-browser test-pdf lint security check ci frontend lock benchmark load clean
+.PHONY: demo demo-council-accounts test test-slow test-browser test-pdf lint security check ci frontend lock benchmark load clean
 
 # Create the virtual environment and make it exactly one lock (hashes checked), then the app:
 # requirements.lock, what the app needs to run, for `make demo`; requirements-dev.lock, the same
@@ -31,6 +31,20 @@ $(BIN)/.installed: pyproject.toml requirements-dev.lock
 
 demo: $(BIN)/.installed-runtime
 	$(BIN)/practice-review demo --port $(PORT)
+
+# The demo, signing in through the OpenID provider the tests use, on this computer
+# (docs/signing-in.md#trying-it-on-your-computer): its people are qa.lead, reviewer, no.group...
+OIDC_PORT ?= 9400
+demo-council-accounts: $(BIN)/.installed-runtime node_modules/.installed
+	node tests/oidc_provider/server.mjs --port $(OIDC_PORT) \
+	  --redirect-uri http://127.0.0.1:$(PORT)/sign-in/council/callback/ \
+	  --post-logout-redirect-uri http://127.0.0.1:$(PORT)/sign-in/ & \
+	provider=$$!; trap 'kill $$provider' EXIT INT TERM; \
+	OIDC_ISSUER=http://127.0.0.1:$(OIDC_PORT) OIDC_CLIENT_ID=practice-review \
+	  OIDC_CLIENT_SECRET=practice-review-test-secret \
+	  OIDC_ROLE_GROUPS=qa_lead=grp-qa-lead,reviewer=grp-reviewer \
+	  PRACTICE_REVIEW_SITE_URL=http://127.0.0.1:$(PORT) \
+	  $(BIN)/practice-review demo --port $(PORT)
 
 # On every core (pytest-xdist). Property tests run the quick Hypothesis profile unless CI=true or
 # HYPOTHESIS_PROFILE=ci (tests/conftest.py).

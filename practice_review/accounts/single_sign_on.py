@@ -6,7 +6,7 @@ protocol (with mozilla-django-oidc) and calls these. No Django here but its sett
 tests/unit tests the rules alone.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from practice_review.core.vocabulary import Role
@@ -54,7 +54,8 @@ class Configuration:
 
     issuer: str = ""
     client_id: str = ""
-    client_secret: str = ""
+    # Never in a repr: Django's error pages and any log of the settings would show it.
+    client_secret: str = field(default="", repr=False)
     # (group id, role) in the order given: the first group a person is in decides their role.
     role_groups: tuple[tuple[str, Role], ...] = ()
     require_mfa_claim: bool = False

@@ -341,26 +341,6 @@ def test_a_local_account_signs_out_here_only(client, django_user_model):
     assert client.post(reverse("logout"))["Location"] == reverse("login")
 
 
-def test_the_sign_in_page_offers_the_council_account_first(client, settings):
-    page = client.get(reverse("login")).content.decode()
-    assert "Sign in with your council account" in page
-    assert "Sign in with a username and password" in page
-
-    settings.LOCAL_SIGN_IN = False
-    page = client.get(reverse("login")).content.decode()
-    assert "Sign in with your council account" in page
-    assert 'name="password"' not in page
-    refused = client.post(reverse("login"), {"username": "x", "password": "y"})
-    assert refused.status_code == 403
-
-
-def test_without_a_provider_the_council_pages_are_not_found(client, settings):
-    settings.SINGLE_SIGN_ON = single_sign_on.Configuration()
-    assert client.get(reverse("council_sign_in")).status_code == 404
-    assert client.get(reverse("council_sign_in_callback")).status_code == 404
-    assert "council account" not in client.get(reverse("login")).content.decode()
-
-
 def test_a_provider_that_does_not_answer_is_said_plainly(client, settings):
     settings.SINGLE_SIGN_ON = single_sign_on.configuration(
         issuer="http://127.0.0.1:9",  # the discard port: nothing listens

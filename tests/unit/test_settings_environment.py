@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 OTHER_VARIABLES = {
     "DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "EMAIL_HOST", "EMAIL_PORT",
     "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL", "LOG_LEVEL",
-    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_SETTINGS_MODULE", "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET",
+    "OIDC_ROLE_GROUPS", "OIDC_REQUIRE_MFA_CLAIM", "OIDC_TIMEOUT_SECONDS",
 }  # fmt: skip
 READ = (
     "import json, sys, practice_review.settings as s; "
@@ -139,3 +140,58 @@ def test_a_data_folder_that_once_held_the_demo_does_not_turn_demo_mode_on(tmp_pa
     assert values == {"DEMO_MODE": False, "TWO_FACTOR_REQUIRED": True, "HTTPS": True}
     asked = settings_values(tmp_path, ["DEMO_MODE"], PRACTICE_REVIEW_DEMO_MODE="true")
     assert asked == {"DEMO_MODE": True}
+
+
+def test_council_account_settings_are_read_together(tmp_path):
+    """docs/signing-in.md#setting-up-sign-in-with-council-accounts: the provider, the client and
+    the groups' roles from OIDC_*; without them, no council sign-in and passwords as before."""
+    values = settings_values(tmp_path, ["SINGLE_SIGN_ON", "LOCAL_SIGN_IN"])
+    assert "issuer=''" in values["SINGLE_SIGN_ON"] and values["LOCAL_SIGN_IN"] is True
+    values = settings_values(
+        tmp_path,
+        ["SINGLE_SIGN_ON", "LOCAL_SIGN_IN"],
+        OIDC_ISSUER="https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0/",
+        OIDC_CLIENT_ID="app-id",
+        OIDC_CLIENT_SECRET="app-secret",
+        OIDC_ROLE_GROUPS="qa_lead=g1, reviewer=g2",
+        PRACTICE_REVIEW_LOCAL_SIGN_IN="false",
+    )
+    assert (
+        "issuer='https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0'"
+        in (values["SINGLE_SIGN_ON"])
+    )
+    assert "('g1', Role.QA_LEAD)" in values["SINGLE_SIGN_ON"]
+    assert "app-secret" not in values["SINGLE_SIGN_ON"]  # the secret is never in its repr
+    assert values["LOCAL_SIGN_IN"] is False
+
+
+@pytest.mark.parametrize(
+    "variables, named",
+    [
+        ({"OIDC_ISSUER": "https://idp.example"}, "OIDC_CLIENT_ID, OIDC_CLIENT_SECRET not set"),
+        (
+            {
+                "OIDC_ISSUER": "https://idp.example",
+                "OIDC_CLIENT_ID": "a",
+                "OIDC_CLIENT_SECRET": "b",
+            },
+            "OIDC_ROLE_GROUPS not set",
+        ),
+        (
+            {
+                "OIDC_ISSUER": "http://idp.example",
+                "OIDC_CLIENT_ID": "a",
+                "OIDC_CLIENT_SECRET": "b",
+                "OIDC_ROLE_GROUPS": "reviewer=g",
+            },
+            "OIDC_ISSUER must be an https:// address",
+        ),
+        ({"PRACTICE_REVIEW_LOCAL_SIGN_IN": "false"}, "nobody could sign in"),
+    ],
+)
+def test_a_council_account_setting_that_cannot_work_stops_start_up_naming_it(
+    tmp_path, variables, named
+):
+    started = start(tmp_path, ["SINGLE_SIGN_ON"], **variables)
+    assert started.returncode != 0
+    assert named in started.stderr, started.stderr

@@ -1,5 +1,6 @@
 """`practice-review oidc-redirect-uri`: the address to register with the council's identity
-provider, so an administrator never has to guess it (docs/spec/interchange.md#oidc-redirect-uri).
+provider, so an administrator never has to guess it
+(docs/spec/interchange.md#practice-review-oidc-redirect-uri).
 
 It comes from PRACTICE_REVIEW_SITE_URL alone and works before any OIDC_* setting exists: the
 registration with the provider is made first, and gives the client id and secret.

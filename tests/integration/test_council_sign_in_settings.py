@@ -1,0 +1,88 @@
+"""Signing in with the council's account, where no provider needs to answer: the command that
+prints the address to register, and the sign-in page with and without a provider configured
+(docs/spec/interchange.md#practice-review-oidc-redirect-uri; docs/signing-in.md). The sign-ins
+themselves are in test_council_sign_in.py, against a real provider."""
+
+import subprocess
+import sys
+
+import pytest
+from django.urls import reverse
+
+from practice_review.accounts import single_sign_on
+
+CONFIGURED = single_sign_on.configuration(
+    issuer="https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0",
+    client_id="client",
+    client_secret="secret",
+    role_groups="qa_lead=g1",
+)
+
+
+def test_the_redirect_uri_is_printed_before_any_oidc_setting_exists(tmp_path):
+    environment = {
+        "PATH": "/usr/bin:/bin",
+        "PRACTICE_REVIEW_DATA_DIR": str(tmp_path),
+        "PRACTICE_REVIEW_SITE_URL": "https://practice-review.council.example/",
+    }
+    printed = subprocess.run(
+        [sys.executable, "-m", "practice_review.cli", "oidc-redirect-uri"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert printed.stdout == "https://practice-review.council.example/sign-in/council/callback/\n"
+    signed_out = subprocess.run(
+        [sys.executable, "-m", "practice_review.cli", "oidc-redirect-uri", "--sign-out"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert signed_out.stdout == "https://practice-review.council.example/sign-in/\n"
+
+
+@pytest.mark.django_db
+def test_without_a_provider_the_council_pages_are_not_found(client, settings):
+    settings.SINGLE_SIGN_ON = single_sign_on.Configuration()
+    assert client.get(reverse("council_sign_in")).status_code == 404
+    assert client.get(reverse("council_sign_in_callback")).status_code == 404
+    page = client.get(reverse("login")).content.decode()
+    assert "council account" not in page and 'name="password"' in page
+
+
+@pytest.mark.django_db
+def test_with_a_provider_the_council_account_comes_first(client, settings):
+    settings.SINGLE_SIGN_ON = CONFIGURED
+    page = client.get(reverse("login") + "?next=/reports/").content.decode()
+    button = page.index("Sign in with your council account")
+    assert page.index("Sign in with a username and password") > button
+    assert f'href="{reverse("council_sign_in")}?next=/reports/"' in page
+
+
+@pytest.mark.django_db
+def test_with_local_sign_in_off_passwords_are_neither_offered_nor_taken(
+    client, settings, django_user_model
+):
+    settings.SINGLE_SIGN_ON = CONFIGURED
+    settings.LOCAL_SIGN_IN = False
+    django_user_model.objects.create_user("break.glass", password="a-long-password-1")
+    page = client.get(reverse("login")).content.decode()
+    assert "Sign in with your council account" in page
+    assert 'name="password"' not in page
+    refused = client.post(
+        reverse("login"), {"username": "break.glass", "password": "a-long-password-1"}
+    )
+    assert refused.status_code == 403
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_council_callback_that_no_sign_in_began_is_refused(client, settings):
+    settings.SINGLE_SIGN_ON = CONFIGURED
+    response = client.get(reverse("council_sign_in_callback"), {"code": "c", "state": "s"})
+    assert response.status_code == 400
+    assert "Signing in did not finish" in response.content.decode()
