@@ -89,8 +89,10 @@ def details_summary(details):
 
 
 def _shown(value):
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "(none)"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list):  # the groups a council account brought, for example
+        return ", ".join(_shown(item) for item in value)
     return str(value)

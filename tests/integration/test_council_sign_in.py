@@ -116,6 +116,9 @@ def test_a_person_in_a_mapped_group_is_signed_in_with_its_role_and_no_second_cod
     assert event.details["with"] == "council_account"
     assert event.details["groups"] == ["grp-qa-lead"]
     assert event.details["multi_factor_at_provider"] is True
+    # The audit trail says so in words.
+    trail = client.get(reverse("audit_log"), {"action": "signed_in"}).content.decode()
+    assert "groups: grp-qa-lead" in trail and "with: council_account" in trail
 
 
 def test_each_sign_in_re_reads_the_groups(client, provider):
