@@ -118,6 +118,16 @@ def test_a_person_in_a_mapped_group_is_signed_in_with_its_role_and_no_second_cod
     assert event.details["multi_factor_at_provider"] is True
 
 
+def test_without_a_next_page_the_sign_in_ends_on_the_home_page(client):
+    # LOGIN_REDIRECT_URL is the URL name "home", not a path: sent as it is, the browser would
+    # go to /sign-in/council/callback/home (found by the browser journey).
+    response = sign_in_as(client, "qa.lead")
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    # Someone already signed in who presses the button again goes home too.
+    response = client.get(reverse("council_sign_in"))
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
 def test_each_sign_in_re_reads_the_groups(client, provider):
     sign_in_as(client, "mover")
     user = signed_in_user(client)
