@@ -351,6 +351,25 @@ def test_a_local_account_signs_out_here_only(client, django_user_model):
     assert client.post(reverse("logout"))["Location"] == reverse("login")
 
 
+def form_action(response):
+    directives = (part.strip() for part in response["Content-Security-Policy"].split(";"))
+    return next(d for d in directives if d.startswith("form-action")).split()[1:]
+
+
+def test_the_sign_out_form_may_lead_on_to_the_provider_for_council_accounts_only(
+    client, provider, django_user_model
+):
+    # Chromium applies form-action to the sign-out form's redirect to the provider too; with
+    # 'self' alone the browser stops at our page (found by the browser journey).
+    sign_in_as(client, "qa.lead")
+    assert form_action(client.get(reverse("home"))) == ["'self'", provider.issuer]
+    client.post(reverse("logout"))
+    assert form_action(client.get(reverse("login"))) == ["'self'"]
+
+    client.force_login(django_user_model.objects.create_user("break.glass"))
+    assert form_action(client.get(reverse("home"))) == ["'self'"]
+
+
 def test_the_sign_in_page_offers_the_council_account_first(client, settings):
     page = client.get(reverse("login")).content.decode()
     assert "Sign in with your council account" in page
