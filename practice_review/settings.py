@@ -140,6 +140,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "practice_review.accounts.middleware.ProviderMultiFactor",
+    # Inside CSPMiddleware, which writes the header from what this adds.
+    "practice_review.accounts.middleware.ProviderSignOutFormAction",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "practice_review.core.middleware.NoStoreWhenSignedIn",
     "django.contrib.messages.middleware.MessageMiddleware",

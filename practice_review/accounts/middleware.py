@@ -5,6 +5,7 @@ session against every protected URL": all sent to the second-factor step.
 """
 
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -97,6 +98,35 @@ class ProviderMultiFactor:
             user.is_verified = lambda: True
             user.second_factor_at_provider = True
         return user
+
+
+class ProviderSignOutFormAction:
+    """The pages of someone signed in with the council's account let their sign-out form lead on
+    to the provider.
+
+    Sign-out posts to us and we send the browser on to the provider's end-session page
+    (sign_in_views.sign_out). Chromium holds a form's submission to the Content Security
+    Policy's form-action along all its redirects, so with 'self' alone the browser stops on our
+    page, signed out here but not at the provider. The issuer's origin is added (Entra ID, Okta
+    and Keycloak end sessions on the issuer's host), on these people's pages only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        config = settings.SINGLE_SIGN_ON
+        if config.enabled and user is not None and user.is_authenticated and user.provider_subject:
+            parts = urlsplit(config.issuer)
+            # Merged with what a view asked for (core/csp.py), not instead of it.
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [
+                *update.get("form-action", ()),
+                f"{parts.scheme}://{parts.netloc}",
+            ]
+            response._csp_update = update
+        return response
 
 
 class TwoFactorRequired:

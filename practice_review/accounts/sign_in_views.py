@@ -14,7 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -80,7 +80,7 @@ def council_sign_in(request):
         raise Http404("signing in with a council account is not set up")
     next_url = _safe_next(request, request.GET.get("next", ""))
     if request.user.is_authenticated:
-        return HttpResponseRedirect(next_url or settings.LOGIN_REDIRECT_URL)
+        return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     try:
         document = oidc.discovery(config)
     except oidc.ProviderProblem as problem:
@@ -161,7 +161,11 @@ def council_sign_in_callback(request):
             require_mfa_claim=config.require_mfa_claim,
         ),
     )
-    return HttpResponseRedirect(_safe_next(request, next_url) or settings.LOGIN_REDIRECT_URL)
+    # LOGIN_REDIRECT_URL is a URL name ("home"): resolved, or the browser would take it as a path
+    # relative to the callback's.
+    return HttpResponseRedirect(
+        _safe_next(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL)
+    )
 
 
 def _refuse(request, reason, claims, config):

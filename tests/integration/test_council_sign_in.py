@@ -121,6 +121,16 @@ def test_a_person_in_a_mapped_group_is_signed_in_with_its_role_and_no_second_cod
     assert "groups: grp-qa-lead" in trail and "with: council_account" in trail
 
 
+def test_without_a_next_page_the_sign_in_ends_on_the_home_page(client):
+    # LOGIN_REDIRECT_URL is the URL name "home", not a path: sent as it is, the browser would
+    # go to /sign-in/council/callback/home (found by the browser journey).
+    response = sign_in_as(client, "qa.lead")
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    # Someone already signed in who presses the button again goes home too.
+    response = client.get(reverse("council_sign_in"))
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
 def test_each_sign_in_re_reads_the_groups(client, provider):
     sign_in_as(client, "mover")
     user = signed_in_user(client)
@@ -342,6 +352,25 @@ def test_a_local_account_signs_out_here_only(client, django_user_model):
     local = django_user_model.objects.create_user("break.glass", password=ANY_PASSWORD * 2)
     client.force_login(local)
     assert client.post(reverse("logout"))["Location"] == reverse("login")
+
+
+def form_action(response):
+    directives = (part.strip() for part in response["Content-Security-Policy"].split(";"))
+    return next(d for d in directives if d.startswith("form-action")).split()[1:]
+
+
+def test_the_sign_out_form_may_lead_on_to_the_provider_for_council_accounts_only(
+    client, provider, django_user_model
+):
+    # Chromium applies form-action to the sign-out form's redirect to the provider too; with
+    # 'self' alone the browser stops at our page (found by the browser journey).
+    sign_in_as(client, "qa.lead")
+    assert form_action(client.get(reverse("home"))) == ["'self'", provider.issuer]
+    client.post(reverse("logout"))
+    assert form_action(client.get(reverse("login"))) == ["'self'"]
+
+    client.force_login(django_user_model.objects.create_user("break.glass"))
+    assert form_action(client.get(reverse("home"))) == ["'self'"]
 
 
 def test_a_provider_that_does_not_answer_is_said_plainly(client, settings):
