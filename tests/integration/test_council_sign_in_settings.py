@@ -19,30 +19,28 @@ CONFIGURED = single_sign_on.configuration(
 )
 
 
-def test_the_redirect_uri_is_printed_before_any_oidc_setting_exists(tmp_path):
+def printed(tmp_path, *arguments):
+    """The command's output in a fresh process whose environment has no OIDC_* setting."""
     environment = {
         "PATH": "/usr/bin:/bin",
         "PRACTICE_REVIEW_DATA_DIR": str(tmp_path),
         "PRACTICE_REVIEW_SITE_URL": "https://practice-review.council.example/",
     }
-    printed = subprocess.run(
-        [sys.executable, "-m", "practice_review.cli", "oidc-redirect-uri"],
+    return subprocess.run(
+        [sys.executable, "-m", "practice_review.cli", "oidc-redirect-uri", *arguments],
         env=environment,
         capture_output=True,
         text=True,
         timeout=60,
         check=True,
+    ).stdout
+
+
+def test_the_redirect_uri_is_printed_before_any_oidc_setting_exists(tmp_path):
+    assert (
+        printed(tmp_path) == "https://practice-review.council.example/sign-in/council/callback/\n"
     )
-    assert printed.stdout == "https://practice-review.council.example/sign-in/council/callback/\n"
-    signed_out = subprocess.run(
-        [sys.executable, "-m", "practice_review.cli", "oidc-redirect-uri", "--sign-out"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert signed_out.stdout == "https://practice-review.council.example/sign-in/\n"
+    assert printed(tmp_path, "--sign-out") == "https://practice-review.council.example/sign-in/\n"
 
 
 @pytest.mark.django_db
