@@ -6,6 +6,8 @@ until OIDC_* settings configure a provider.
 """
 
 import logging
+import re
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -32,6 +34,9 @@ from practice_review.audit.models import AuditEvent
 logger = logging.getLogger(__name__)
 
 NEXT_SESSION_KEY = "council_sign_in_next"
+# A sign-in not finished within this long is refused: the provider's own sign-in takes a minute
+# or two, and an old link in a browser's history should not still work.
+STATE_LIFETIME_SECONDS = 15 * 60
 # The library keeps each sign-in's state, nonce and PKCE verifier here (mozilla_django_oidc.utils).
 STATES_SESSION_KEY = "oidc_states"
 
@@ -118,10 +123,14 @@ def council_sign_in_callback(request):
     begun = states.pop(request.GET.get("state", ""), None)
     request.session[STATES_SESSION_KEY] = states
     if request.GET.get("error"):
-        # The provider's error code only ("access_denied"): its description may name the person.
-        return _refuse_unverified(request, f"provider:{request.GET['error'][:60]}")
+        # The provider's error code only ("access_denied"), as the standard's characters: its
+        # description may name the person, and the query string is anyone's to write.
+        error = re.sub(r"[^A-Za-z0-9_.-]", "", request.GET["error"])[:60]
+        return _refuse_unverified(request, f"provider:{error}")
     if begun is None or not request.GET.get("code"):
         return _refuse_unverified(request, "state")
+    if time.time() - begun.get("added_on", 0) > STATE_LIFETIME_SECONDS:
+        return _refuse_unverified(request, "state expired")
     try:
         claims = oidc.CouncilAccountBackend().authenticate(
             request,

@@ -6,6 +6,7 @@ plays the person on the provider's own login page, and the app's callback gets w
 would bring back. Slow: it starts node.
 """
 
+import time
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
@@ -13,7 +14,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core.management import call_command
 from django.urls import reverse
 
-from practice_review.accounts import single_sign_on
+from practice_review.accounts import sign_in_views, single_sign_on
 from practice_review.accounts.models import StaffMember, User
 from practice_review.accounts.queries import suggested_staff_members
 from practice_review.audit.models import AuditEvent
@@ -286,6 +287,30 @@ def test_a_callback_is_used_once(client):
     assert_refused_and_nothing_created(client, response, users_before, "state", signed_in=1)
 
 
+def test_a_sign_in_left_too_long_is_refused(client, monkeypatch):
+    users_before = User.objects.count()
+    callback = sign_in_at_provider(begin(client), "qa.lead")
+    later = time.time() + sign_in_views.STATE_LIFETIME_SECONDS + 1
+    monkeypatch.setattr(sign_in_views.time, "time", lambda: later)
+    response = come_back(client, callback)
+    assert_refused_and_nothing_created(client, response, users_before, "state expired")
+
+
+def test_a_council_account_cannot_sign_in_with_a_password(client):
+    sign_in_as(client, "reviewer")
+    user = signed_in_user(client)
+    client.post(reverse("logout"))
+    user.set_password("a-long-password-set-by-mistake")
+    user.save()
+    response = client.post(
+        reverse("login"),
+        {"username": user.username, "password": "a-long-password-set-by-mistake"},
+    )
+    assert response.status_code == 200
+    assert "This account signs in with a council account" in response.content.decode()
+    assert signed_in_user(client) is None
+
+
 def test_a_wrong_nonce_is_refused(client):
     """The provider is asked for a token with another nonce than the session's (as if a token
     from another sign-in were injected): the token is genuine, but not for this sign-in."""
@@ -330,10 +355,11 @@ def test_a_wrong_client_secret_is_refused_by_the_provider(client, settings, prov
 def test_an_error_from_the_provider_is_refused(client):
     state = parse_qs(urlsplit(begin(client)).query)["state"][0]
     response = client.get(
-        reverse("council_sign_in_callback"), {"error": "access_denied", "state": state}
+        reverse("council_sign_in_callback"), {"error": "access_denied\nforged line", "state": state}
     )
     assert response.status_code == 400
-    assert refusals().get().details["check"] == "provider:access_denied"
+    # Only the error code's characters reach the audit trail and the log.
+    assert refusals().get().details["check"] == "provider:access_deniedforgedline"
     assert client.session["oidc_states"] == {}
 
 
