@@ -39,7 +39,7 @@ demo-council-accounts: $(BIN)/.installed-runtime node_modules/.installed
 	node tests/oidc_provider/server.mjs --port $(OIDC_PORT) \
 	  --redirect-uri http://127.0.0.1:$(PORT)/sign-in/council/callback/ \
 	  --post-logout-redirect-uri http://127.0.0.1:$(PORT)/sign-in/ & \
-	provider=$$!; trap 'kill $$provider' EXIT INT TERM; \
+	provider=$$!; trap 'kill $$provider 2>/dev/null' EXIT INT TERM; \
 	OIDC_ISSUER=http://127.0.0.1:$(OIDC_PORT) OIDC_CLIENT_ID=practice-review \
 	  OIDC_CLIENT_SECRET=practice-review-test-secret \
 	  OIDC_ROLE_GROUPS=qa_lead=grp-qa-lead,reviewer=grp-reviewer \

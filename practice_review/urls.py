@@ -18,6 +18,11 @@ urlpatterns = [
         sign_in_views.council_sign_in_callback,
         name="council_sign_in_callback",
     ),
+    path(
+        "sign-in/council/refused/",
+        sign_in_views.council_sign_in_refused,
+        name="council_sign_in_refused",
+    ),
     path("sign-out/", sign_in_views.sign_out, name="logout"),
     path("account/two-factor/", two_factor_views.two_factor_verify, name="two_factor_verify"),
     path("account/two-factor/set-up/", two_factor_views.two_factor_setup, name="two_factor_setup"),

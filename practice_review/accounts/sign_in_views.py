@@ -37,6 +37,9 @@ NEXT_SESSION_KEY = "council_sign_in_next"
 # A sign-in not finished within this long is refused: the provider's own sign-in takes a minute
 # or two, and an old link in a browser's history should not still work.
 STATE_LIFETIME_SECONDS = 15 * 60
+# Why the last council sign-in of this browser was refused, for the page that says so: shown
+# after a redirect, so that reloading it says the same again.
+REFUSAL_SESSION_KEY = "council_sign_in_refused"
 # The library keeps each sign-in's state, nonce and PKCE verifier here (mozilla_django_oidc.utils).
 STATES_SESSION_KEY = "oidc_states"
 
@@ -179,23 +182,18 @@ def council_sign_in_callback(request):
 
 def _refuse(request, reason, claims, config):
     """The provider vouched for the person, but they may not come in: say why and whom to ask."""
-    profile = single_sign_on.profile(claims)
+    logger.info("council sign-in refused: %s", reason)
     record(
         AuditEvent.Action.SIGN_IN_FAILED,
         details={
             "with": "council_account",
             "reason": reason,
             # The audit trail may name who tried (accounts/signals.py); ordinary logs never do.
-            "username": profile.username,
+            "username": single_sign_on.profile(claims).username,
             "groups": single_sign_on.mapped_groups(claims, config.role_groups),
         },
     )
-    return render(
-        request,
-        "accounts/council_sign_in_refused.html",
-        {"reason": reason, "access_contact": settings.ACCESS_CONTACT},
-        status=403,
-    )
+    return _show_refusal(request, reason, status=403)
 
 
 def _refuse_unverified(request, check, status=400):
@@ -206,16 +204,45 @@ def _refuse_unverified(request, check, status=400):
         AuditEvent.Action.SIGN_IN_FAILED,
         details={"with": "council_account", "reason": single_sign_on.NOT_COMPLETED, "check": check},
     )
-    return _not_completed(request, status=status)
+    return _show_refusal(request, single_sign_on.NOT_COMPLETED, status=status)
+
+
+def _show_refusal(request, reason, status):
+    request.session[REFUSAL_SESSION_KEY] = {"reason": reason, "status": status}
+    return redirect("council_sign_in_refused")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def council_sign_in_refused(request):
+    """Why this browser's last sign-in with the council account did not let them in, with whom
+    to ask and, where the provider did sign them in, a way to sign out there too (on a shared
+    computer the next person would otherwise meet this page again)."""
+    refusal = request.session.get(REFUSAL_SESSION_KEY)
+    if not isinstance(refusal, dict) or refusal.get("reason") not in single_sign_on.REASONS:
+        return redirect("login")
+    reason = refusal["reason"]
+    signed_in_there = reason != single_sign_on.NOT_COMPLETED and oidc.configuration().enabled
+    return _refusal_page(
+        request,
+        reason,
+        status=refusal.get("status", 403),
+        provider_sign_out=_provider_sign_out_url() if signed_in_there else "",
+    )
 
 
 def _not_completed(request, status):
-    return render(
-        request,
-        "accounts/council_sign_in_refused.html",
-        {"reason": single_sign_on.NOT_COMPLETED, "access_contact": settings.ACCESS_CONTACT},
-        status=status,
-    )
+    return _refusal_page(request, single_sign_on.NOT_COMPLETED, status=status)
+
+
+def _refusal_page(request, reason, status, provider_sign_out=""):
+    context = {
+        "reason": reason,
+        "access_contact": settings.ACCESS_CONTACT,
+        "provider_sign_out": provider_sign_out,
+    }
+    return render(request, "accounts/council_sign_in_refused.html", context, status=status)
 
 
 @login_not_required

@@ -120,6 +120,7 @@ NOT_CASE_PAGES = {
     "login": "signing in is recorded by the accounts app",
     "council_sign_in": "starts signing in; the sign-in is recorded when it comes back",
     "council_sign_in_callback": "signing in with the council's account records its own events",
+    "council_sign_in_refused": "says why a sign-in was refused, which the callback recorded",
     "logout": "signing out is recorded by the accounts app",
     "accessibility": "public",
     "health": "public, for load balancers: whether the database answers",

@@ -9,5 +9,6 @@ def site(request):
         "council_name": settings.COUNCIL_NAME,
         "service_name": settings.SERVICE_NAME,
         "demo_mode": settings.DEMO_MODE,
+        "two_factor_required": settings.TWO_FACTOR_REQUIRED,
         "nav_items": nav_items_for(request),
     }

@@ -68,10 +68,14 @@ def begin(client, next_url=""):
 
 
 def come_back(client, callback_url):
-    """What the browser does with the provider's redirect: ask the app's callback."""
+    """What the browser does with the provider's redirect: ask the app's callback (and, when it
+    refuses, follow it to the page that says why)."""
     parts = urlsplit(callback_url)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == single_sign_on.redirect_uri(SITE_URL)
-    return client.get(f"{parts.path}?{parts.query}")
+    response = client.get(f"{parts.path}?{parts.query}")
+    if response.get("Location") == reverse("council_sign_in_refused"):
+        response = client.get(response["Location"])
+    return response
 
 
 def sign_in_as(client, username, next_url=""):
@@ -167,7 +171,7 @@ def test_a_person_removed_from_the_group_loses_the_role_at_their_next_sign_in(
 
 
 def test_a_person_in_no_mapped_group_is_refused_with_whom_to_ask_and_nothing_is_created(
-    client, settings
+    client, settings, provider
 ):
     settings.ACCESS_CONTACT = "the Quality Assurance team (qa@council.example)"
     users_before = User.objects.count()
@@ -177,6 +181,13 @@ def test_a_person_in_no_mapped_group_is_refused_with_whom_to_ask_and_nothing_is_
     assert "not in any of the groups" in page
     assert "the Quality Assurance team (qa@council.example)" in page
     assert signed_in_user(client) is None
+    # They are still signed in at the provider: the page offers to end that too.
+    assert "Sign out of your council account" in page
+    assert f'href="{provider.issuer}/session/end?client_id=' in page
+    # Reloading the page says the same again (the callback's code is not asked twice).
+    again = client.get(reverse("council_sign_in_refused"))
+    assert again.status_code == 403 and "not in any of the groups" in again.content.decode()
+    assert refusals().count() == 1
     assert User.objects.count() == users_before
     assert refusals().get().details == {
         "with": "council_account",
@@ -355,7 +366,9 @@ def test_a_wrong_client_secret_is_refused_by_the_provider(client, settings, prov
 def test_an_error_from_the_provider_is_refused(client):
     state = parse_qs(urlsplit(begin(client)).query)["state"][0]
     response = client.get(
-        reverse("council_sign_in_callback"), {"error": "access_denied\nforged line", "state": state}
+        reverse("council_sign_in_callback"),
+        {"error": "access_denied\nforged line", "state": state},
+        follow=True,
     )
     assert response.status_code == 400
     # Only the error code's characters reach the audit trail and the log.

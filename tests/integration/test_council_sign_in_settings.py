@@ -81,6 +81,15 @@ def test_with_local_sign_in_off_passwords_are_neither_offered_nor_taken(
 @pytest.mark.django_db
 def test_a_council_callback_that_no_sign_in_began_is_refused(client, settings):
     settings.SINGLE_SIGN_ON = CONFIGURED
-    response = client.get(reverse("council_sign_in_callback"), {"code": "c", "state": "s"})
+    response = client.get(
+        reverse("council_sign_in_callback"), {"code": "c", "state": "s"}, follow=True
+    )
     assert response.status_code == 400
     assert "Signing in did not finish" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_refusal_page_without_a_refusal_goes_to_sign_in(client, settings):
+    settings.SINGLE_SIGN_ON = CONFIGURED
+    response = client.get(reverse("council_sign_in_refused"))
+    assert response.status_code == 302 and response["Location"] == reverse("login")

@@ -123,8 +123,13 @@ def test_pages_show_the_council_name_and_no_crown(client, cast):
 
 def test_demo_mode_shows_a_banner(client, cast, settings):
     settings.DEMO_MODE = True
+    settings.TWO_FACTOR_REQUIRED = False
     page = client.get(reverse("login")).content.decode()
     assert "Two-factor sign-in is turned off" in page
+    # A demo with two-factor turned on (PRACTICE_REVIEW_TWO_FACTOR=true) does not say it is off.
+    settings.TWO_FACTOR_REQUIRED = True
+    page = client.get(reverse("login")).content.decode()
+    assert "This is a demonstration" in page and "Two-factor sign-in is turned off" not in page
     settings.DEMO_MODE = False
     assert "Two-factor sign-in is turned off" not in client.get(reverse("login")).content.decode()
 

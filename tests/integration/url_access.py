@@ -317,6 +317,7 @@ ACCESS = {
     # settings configure a provider (tests/integration/test_council_sign_in.py).
     "council_sign_in": Access(PUBLIC),
     "council_sign_in_callback": Access(PUBLIC),
+    "council_sign_in_refused": Access(PUBLIC),
     "accessibility": Access(PUBLIC),
     "health": Access(PUBLIC),
     "logout": Access(SIGNED_IN, post_only=True),
