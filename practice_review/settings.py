@@ -255,7 +255,8 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 # locking it would lock out everyone in the building.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Usernames and passwords, for accounts made here (accounts/backends.py).
+    "practice_review.accounts.backends.PasswordBackend",
     # Signing in with the council's account (below): it answers only its own callback.
     "practice_review.accounts.oidc.CouncilAccountBackend",
 ]

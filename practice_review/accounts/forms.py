@@ -10,8 +10,6 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account is not active. Ask your administrator.",
-        "council_account": "This account signs in with a council account. Choose Sign in with "
-        "your council account.",
     }
 
     def __init__(self, *args, **kwargs):
@@ -22,15 +20,6 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].widget.attrs.update(autocomplete="username", spellcheck="false")
         self.fields["password"].widget.attrs.update(autocomplete="current-password")
-
-    def confirm_login_allowed(self, user):
-        super().confirm_login_allowed(user)
-        # Its role comes from the provider's groups at each sign-in: a password set here by
-        # mistake must not be a way round them.
-        if user.provider_subject:
-            raise forms.ValidationError(
-                self.error_messages["council_account"], code="council_account"
-            )
 
 
 class DecisionForm(forms.Form):

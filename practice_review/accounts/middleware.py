@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
-from practice_review.accounts import session_clock, two_factor
+from practice_review.accounts import oidc, session_clock, two_factor
 from practice_review.core.text import describe_duration
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -102,13 +102,14 @@ class ProviderMultiFactor:
 
 class ProviderSignOutFormAction:
     """The pages of someone signed in with the council's account let their sign-out form lead on
-    to the provider.
+    to the provider's end-session page.
 
     Sign-out posts to us and we send the browser on to the provider's end-session page
     (sign_in_views.sign_out). Chromium holds a form's submission to the Content Security
     Policy's form-action along all its redirects, so with 'self' alone the browser stops on our
-    page, signed out here but not at the provider. The issuer's origin is added (Entra ID, Okta
-    and Keycloak end sessions on the issuer's host), on these people's pages only."""
+    page, signed out here but not at the provider. That page's origin is added (from the
+    discovery document, where it is at hand; it is when the person signed in), on these people's
+    pages only."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -118,7 +119,8 @@ class ProviderSignOutFormAction:
         user = getattr(request, "user", None)
         config = settings.SINGLE_SIGN_ON
         if config.enabled and user is not None and user.is_authenticated and user.provider_subject:
-            parts = urlsplit(config.issuer)
+            document = oidc.cached_discovery(config) or {}
+            parts = urlsplit(str(document.get("end_session_endpoint") or config.issuer))
             # Merged with what a view asked for (core/csp.py), not instead of it.
             update = dict(getattr(response, "_csp_update", None) or {})
             update["form-action"] = [

@@ -1,11 +1,11 @@
 """Signing in with the council's account: the OpenID Connect protocol (ADR 0009).
 
 mozilla-django-oidc does the protocol's moving parts: the state, nonce and PKCE verifier kept in
-the session (views.py), the code exchanged at the token endpoint with HTTP Basic
-(client_secret_basic), and the ID token's key found in the provider's published keys. What it
-leaves to its users is done here: the endpoints come from the provider's discovery document, and
-the ID token's issuer, audience, expiry and issue time are checked as well as its signature and
-nonce. Who may come in and with which role is single_sign_on.py's rule; `sign_in` applies it.
+the session (sign_in_views.py) and the code exchanged at the token endpoint with HTTP Basic
+(client_secret_basic). What it leaves to its users is done here: the endpoints come from the
+provider's discovery document, the provider's keys are kept for an hour, and the ID token's
+issuer, audience, expiry and issue time are checked as well as its signature and nonce. Who may
+come in and with which role is single_sign_on.py's rule; `sign_in` applies it.
 """
 
 import jwt
@@ -13,7 +13,7 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from practice_review.accounts import single_sign_on
@@ -22,9 +22,12 @@ from practice_review.accounts.signals import end_sessions
 from practice_review.core.history import save_as
 from practice_review.core.vocabulary import Role
 
-# The provider's keys and endpoints change rarely; an hour's cache spares a request per sign-in
-# and a changed key is fetched again at once (`_signing_key`).
+# The provider's keys and endpoints change rarely; an hour's cache spares requests at each
+# sign-in, and a key not yet seen is fetched again at once (`signing_key`).
 DISCOVERY_CACHE_SECONDS = 3600
+# A provider that did not answer is not asked again for this long: otherwise every press of the
+# button would hold a server worker for the whole timeout while it is down.
+PROVIDER_DOWN_SECONDS = 30
 # Signing algorithms accepted for ID tokens: the provider's public keys only. HS256 (signed with
 # the client secret) and "none" never are.
 SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
@@ -42,10 +45,10 @@ def configuration():
     return settings.SINGLE_SIGN_ON
 
 
-def discovery(config, *, fresh=False):
+def discovery(config):
     """The provider's discovery document, checked to be for the issuer we were given."""
     key = f"oidc-discovery:{config.issuer}"
-    document = None if fresh else cache.get(key)
+    document = cache.get(key)
     if document is None:
         document = _get_json(config.discovery_url, config)
         issuer = str(document.get("issuer", "")).rstrip("/")
@@ -61,13 +64,53 @@ def discovery(config, *, fresh=False):
     return document
 
 
+def cached_discovery(config):
+    """The discovery document if it is at hand, without asking the provider (for every page)."""
+    return cache.get(f"oidc-discovery:{config.issuer}")
+
+
+def signing_key(token, config, jwks_uri):
+    """The provider's published key the token names (`kid`, and `alg` where the key says), from
+    the keys kept for an hour, or fetched again once if it is not among them (keys roll over)."""
+    try:
+        header = jwt.get_unverified_header(token)
+        kid, algorithm = header["kid"], header["alg"]
+    except (jwt.PyJWTError, KeyError):
+        raise SuspiciousOperation("the ID token names no key") from None
+    key = f"oidc-keys:{config.issuer}"
+    for fresh in (False, True):
+        keys = None if fresh else cache.get(key)
+        if keys is None:
+            keys = _get_json(jwks_uri, config).get("keys")
+            if not isinstance(keys, list):
+                raise ProviderProblem("the provider's keys are not a JSON Web Key Set")
+            cache.set(key, keys, DISCOVERY_CACHE_SECONDS)
+        for published in keys:
+            if (
+                isinstance(published, dict)
+                and published.get("kid") == kid
+                and published.get("alg", algorithm) == algorithm
+            ):
+                try:
+                    return jwt.PyJWK(published)
+                except jwt.PyJWTError:
+                    raise ProviderProblem("a published key cannot be read") from None
+    raise SuspiciousOperation("ID token refused: signed with a key the provider does not publish")
+
+
 def _get_json(url, config):
+    if cache.get(f"oidc-down:{config.issuer}"):
+        raise ProviderProblem(f"the provider did not answer in the last {PROVIDER_DOWN_SECONDS} s")
     try:
         response = requests.get(url, timeout=config.timeout_seconds)
         response.raise_for_status()
-        return response.json()
+        document = response.json()
     except (requests.RequestException, ValueError) as problem:
+        cache.set(f"oidc-down:{config.issuer}", True, PROVIDER_DOWN_SECONDS)
         raise ProviderProblem(f"{url} did not answer with JSON: {type(problem).__name__}") from None
+    if not isinstance(document, dict):
+        raise ProviderProblem(f"{url} did not answer with a JSON object")
+    return document
 
 
 class CouncilAccountBackend(OIDCAuthenticationBackend):
@@ -109,7 +152,6 @@ class CouncilAccountBackend(OIDCAuthenticationBackend):
         self.request = request
         document = discovery(self.config)
         self.OIDC_OP_TOKEN_ENDPOINT = document["token_endpoint"]
-        self.OIDC_OP_JWKS_ENDPOINT = document["jwks_uri"]
         try:
             tokens = self.get_token(
                 {
@@ -127,10 +169,9 @@ class CouncilAccountBackend(OIDCAuthenticationBackend):
         id_token = tokens.get("id_token") if isinstance(tokens, dict) else None
         if not id_token or not isinstance(id_token, str):
             raise ProviderProblem("the token endpoint sent no ID token")
-        try:
-            return self.verify_token(id_token, nonce=nonce, issuer=document["issuer"])
-        except requests.RequestException as problem:
-            raise ProviderProblem(f"the provider's keys: {type(problem).__name__}") from None
+        return self.verify_token(
+            id_token, nonce=nonce, issuer=document["issuer"], jwks_uri=document["jwks_uri"]
+        )
 
     def verify_token(self, token, **kwargs):
         """Signature by one of the provider's keys, then issuer, audience (us), expiry, issue
@@ -142,8 +183,7 @@ class CouncilAccountBackend(OIDCAuthenticationBackend):
         algorithm = header.get("alg")
         if algorithm not in SIGNING_ALGORITHMS:
             raise SuspiciousOperation(f"the ID token's algorithm {algorithm!r} is not accepted")
-        self.OIDC_RP_SIGN_ALGO = algorithm
-        key = self.retrieve_matching_jwk(token)
+        key = signing_key(token, self.config, kwargs["jwks_uri"])
         try:
             claims = jwt.decode(
                 token,
@@ -182,6 +222,15 @@ def sign_in(claims, *, config):
             _take_role_away(subject)
         raise
     profile = single_sign_on.profile(claims)
+    try:
+        return _bring_up_to_date(subject, role, profile)
+    except IntegrityError:
+        # Two first sign-ins of one person at once (a double click, two tabs): the other made
+        # the account a moment ago (PostgreSQL; SQLite's writes queue). Find it this time.
+        return _bring_up_to_date(subject, role, profile)
+
+
+def _bring_up_to_date(subject, role, profile):
     with transaction.atomic():
         user = User.objects.select_for_update().filter(provider_subject=subject).first()
         if user is not None and not user.is_active:
@@ -190,22 +239,32 @@ def sign_in(claims, *, config):
         if user is None:
             user = User(username=_free_username(profile.username), provider_subject=subject)
             user.set_unusable_password()
-        user.first_name, user.last_name = profile.first_name, profile.last_name
-        if profile.email:
-            user.email = profile.email
-        user.role = role
-        user.is_staff = role in ADMIN_SITE_ROLES
-        # The person is the author of what their own sign-in changes on their account.
-        save_as(user, by=user)
+        wanted = {
+            "first_name": profile.first_name,
+            "last_name": profile.last_name,
+            "email": profile.email or user.email,
+            "role": role,
+            # The admin site is a role's, never given by hand to a council account; nor is
+            # superuser, which no group gives.
+            "is_staff": role in ADMIN_SITE_ROLES,
+            "is_superuser": False,
+        }
+        changed = [name for name, value in wanted.items() if getattr(user, name) != value]
+        for name in changed:
+            setattr(user, name, wanted[name])
+        if user.pk is None or changed:
+            # The person is the author of what their own sign-in changes on their account; a
+            # sign-in that changes nothing adds nothing to its history.
+            save_as(user, by=user)
     return user, role_before
 
 
 def _take_role_away(subject):
     with transaction.atomic():
         user = User.objects.select_for_update().filter(provider_subject=subject).first()
-        if user is None or not (user.role or user.is_staff):
+        if user is None or not (user.role or user.is_staff or user.is_superuser):
             return
-        user.role, user.is_staff = "", False
+        user.role, user.is_staff, user.is_superuser = "", False, False
         save_as(user, by=user)
     end_sessions(user)
 

@@ -27,6 +27,7 @@ from mozilla_django_oidc.utils import (
 )
 
 from practice_review.accounts import oidc, single_sign_on, two_factor
+from practice_review.accounts.backends import local_sign_in_allowed
 from practice_review.accounts.forms import SignInForm
 from practice_review.audit.events import record
 from practice_review.audit.models import AuditEvent
@@ -42,10 +43,6 @@ STATE_LIFETIME_SECONDS = 15 * 60
 REFUSAL_SESSION_KEY = "council_sign_in_refused"
 # The library keeps each sign-in's state, nonce and PKCE verifier here (mozilla_django_oidc.utils).
 STATES_SESSION_KEY = "oidc_states"
-
-
-def local_sign_in_allowed():
-    return settings.LOCAL_SIGN_IN or not oidc.configuration().enabled
 
 
 class SignInView(auth_views.LoginView):
@@ -122,7 +119,11 @@ def council_sign_in_callback(request):
     if not config.enabled:
         raise Http404("signing in with a council account is not set up")
     states = request.session.get(STATES_SESSION_KEY)
-    states = states if isinstance(states, dict) else {}
+    if not isinstance(states, dict) or not states:
+        # This browser began no sign-in: a stray or forged link. Said plainly, but nothing is
+        # written (no session, no audit event), so that such requests cost nothing to refuse.
+        logger.info("council sign-in refused: no sign-in was begun in this browser")
+        return _not_completed(request, status=400)
     begun = states.pop(request.GET.get("state", ""), None)
     request.session[STATES_SESSION_KEY] = states
     if request.GET.get("error"):
@@ -153,6 +154,7 @@ def council_sign_in_callback(request):
     except single_sign_on.Refused as refusal:
         return _refuse(request, refusal.reason, claims, config)
     next_url = request.session.pop(NEXT_SESSION_KEY, "")
+    request.session.pop(REFUSAL_SESSION_KEY, None)
     multi_factor = single_sign_on.used_multi_factor(claims)
     # What the sign-in's audit event says besides who (accounts/signals.py signed_in).
     request.sign_in_details = {

@@ -6,6 +6,7 @@ protocol (with mozilla-django-oidc) and calls these. No Django here but its sett
 tests/unit tests the rules alone.
 """
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -161,13 +162,10 @@ def role_from_groups(claims, role_groups):
     and says where to fetch them instead (`_claim_names`): we do not fetch them (that needs
     directory permissions beyond signing in), so we refuse with the fix, which is to send only
     the groups assigned to the application."""
-    groups = claims.get("groups")
-    if groups is None:
+    if claims.get("groups") is None:
         overage = "groups" in (claims.get("_claim_names") or {}) or claims.get("hasgroups")
         raise Refused(GROUPS_OVERAGE if overage else NO_GROUPS_CLAIM)
-    if isinstance(groups, str):
-        groups = [groups]
-    held = {str(group) for group in groups}
+    held = _groups_held(claims)
     for group, role in role_groups:
         if group in held:
             return role
@@ -177,8 +175,13 @@ def role_from_groups(claims, role_groups):
 def mapped_groups(claims, role_groups):
     """The person's groups that mean something here, for the audit trail: group ids, never their
     names (the token carries only ids), and none of their other groups."""
-    held = {str(group) for group in claims.get("groups") or ()}
+    held = _groups_held(claims)
     return sorted(group for group, _ in role_groups if group in held)
+
+
+def _groups_held(claims):
+    groups = claims.get("groups") or ()
+    return {str(group) for group in ([groups] if isinstance(groups, str) else groups)}
 
 
 def used_multi_factor(claims):
@@ -198,9 +201,9 @@ def needs_own_second_factor(claims, *, two_factor_required, require_mfa_claim):
 
 def subject(issuer, claims):
     """Who the person is at the provider, for ever: Entra ID's object id (`oid`, the same for
-    every app of the tenant), else the standard `sub`; with the issuer, since ids are only unique
-    within one."""
-    person = claims.get("oid") or claims.get("sub")
+    every app of the tenant; only from a token that names its tenant, `tid`, as Entra's do),
+    else the standard `sub`; with the issuer, since ids are only unique within one."""
+    person = (claims.get("tid") and claims.get("oid")) or claims.get("sub")
     if not person:
         raise Refused(NOT_COMPLETED)
     return f"{issuer}#{person}"
@@ -226,6 +229,8 @@ def profile(claims):
         first, _, last = str(claims.get("name") or "").strip().partition(" ")
     if "@" not in email or len(email) > 254:
         email = ""
+    # What Django's usernames may hold: Entra ID's guests are "jo_example.com#EXT#@council...".
+    username = re.sub(r"[^\w.@+-]", "_", username)
     return Profile(
         username=username[:140], first_name=first[:150], last_name=last[:150], email=email
     )

@@ -6,6 +6,8 @@ plays the person on the provider's own login page, and the app's callback gets w
 would bring back. Slow: it starts node.
 """
 
+import base64
+import hashlib
 import time
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
@@ -94,7 +96,8 @@ def refusals():
 def test_the_request_to_the_provider_uses_pkce_state_nonce_and_the_printed_redirect_uri(
     client, capsys
 ):
-    params = parse_qs(urlsplit(begin(client)).query)
+    url = begin(client)
+    params = parse_qs(urlsplit(url).query)
     assert params["response_type"] == ["code"]
     assert params["code_challenge_method"] == ["S256"]
     assert len(params["code_challenge"][0]) == 43
@@ -102,9 +105,12 @@ def test_the_request_to_the_provider_uses_pkce_state_nonce_and_the_printed_redir
     assert params["scope"] == ["openid profile email"]
     call_command("oidc_redirect_uri")
     assert params["redirect_uri"] == [capsys.readouterr().out.strip()]
-    # The verifier stays in the session, never in the URL.
+    # The verifier stays in the session, never in the URL; the challenge is its SHA-256.
     stored = client.session["oidc_states"][params["state"][0]]
-    assert stored["code_verifier"] not in begin(client)
+    assert len(stored["code_verifier"]) == 64 and stored["code_verifier"] not in url
+    digest = hashlib.sha256(stored["code_verifier"].encode()).digest()
+    assert params["code_challenge"] == [base64.urlsafe_b64encode(digest).rstrip(b"=").decode()]
+    assert stored["nonce"] == params["nonce"][0]
 
 
 def test_a_person_in_a_mapped_group_is_signed_in_with_its_role_and_no_second_code(client, provider):
@@ -167,7 +173,7 @@ def test_a_person_removed_from_the_group_loses_the_role_at_their_next_sign_in(
     user.refresh_from_db()
     assert user.role == "" and not user.is_staff
     # Their other sessions end with the role.
-    assert other_browser.get(reverse("home")).status_code == 302
+    assert SESSION_KEY not in other_browser.session
 
 
 def test_a_person_in_no_mapped_group_is_refused_with_whom_to_ask_and_nothing_is_created(
@@ -294,6 +300,14 @@ def test_a_callback_is_used_once(client):
     assert come_back(client, callback).status_code == 302
     client.post(reverse("logout"))
     users_before = User.objects.count()
+    # Replayed in a browser with no sign-in under way: refused, and nothing written at all.
+    response = come_back(client, callback)
+    assert response.status_code == 400 and "Signing in did not finish" in response.content.decode()
+    assert signed_in_user(client) is None and User.objects.count() == users_before
+    assert not refusals().exists()
+    # Replayed while a sign-in is under way (another tab, or an attacker's link): refused, and
+    # recorded, since this browser did begin a sign-in.
+    begin(client)
     response = come_back(client, callback)
     assert_refused_and_nothing_created(client, response, users_before, "state", signed_in=1)
 
@@ -307,19 +321,20 @@ def test_a_sign_in_left_too_long_is_refused(client, monkeypatch):
     assert_refused_and_nothing_created(client, response, users_before, "state expired")
 
 
-def test_a_council_account_cannot_sign_in_with_a_password(client):
-    sign_in_as(client, "reviewer")
+def test_a_council_account_cannot_sign_in_with_a_password_anywhere(client):
+    """Not on the sign-in page, nor the Django admin's own sign-in page: the backend refuses."""
+    sign_in_as(client, "qa.lead")  # a QA lead's account: staff, so the admin would take it
     user = signed_in_user(client)
     client.post(reverse("logout"))
     user.set_password("a-long-password-set-by-mistake")
     user.save()
-    response = client.post(
-        reverse("login"),
-        {"username": user.username, "password": "a-long-password-set-by-mistake"},
-    )
+    credentials = {"username": user.username, "password": "a-long-password-set-by-mistake"}
+    response = client.post(reverse("login"), credentials)
     assert response.status_code == 200
-    assert "This account signs in with a council account" in response.content.decode()
+    assert "Enter a correct username and password" in response.content.decode()
     assert signed_in_user(client) is None
+    response = client.post(reverse("admin:login"), credentials)
+    assert response.status_code == 200 and signed_in_user(client) is None
 
 
 def test_a_wrong_nonce_is_refused(client):

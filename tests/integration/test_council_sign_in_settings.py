@@ -66,16 +66,23 @@ def test_with_local_sign_in_off_passwords_are_neither_offered_nor_taken(
     client, settings, django_user_model
 ):
     settings.SINGLE_SIGN_ON = CONFIGURED
+    django_user_model.objects.create_user(
+        "break.glass", password="a-long-password-1", is_staff=True, is_superuser=True
+    )
+    open_session = client.__class__()
+    open_session.login(username="break.glass", password="a-long-password-1")
     settings.LOCAL_SIGN_IN = False
-    django_user_model.objects.create_user("break.glass", password="a-long-password-1")
     page = client.get(reverse("login")).content.decode()
     assert "Sign in with your council account" in page
     assert 'name="password"' not in page
-    refused = client.post(
-        reverse("login"), {"username": "break.glass", "password": "a-long-password-1"}
-    )
-    assert refused.status_code == 403
+    credentials = {"username": "break.glass", "password": "a-long-password-1"}
+    assert client.post(reverse("login"), credentials).status_code == 403
     assert "_auth_user_id" not in client.session
+    # Nor through the Django admin's own sign-in page.
+    client.post(reverse("admin:login"), credentials)
+    assert "_auth_user_id" not in client.session
+    # A session opened with a password before is not honoured either.
+    assert open_session.get(reverse("home"))["Location"].startswith(reverse("login"))
 
 
 @pytest.mark.django_db

@@ -54,6 +54,7 @@ def test_only_mapped_groups_are_kept_for_the_audit_trail():
     claims = {"groups": ["g-rev", "finance-team", "g-qa"]}
     assert sso.mapped_groups(claims, GROUPS) == ["g-qa", "g-rev"]
     assert sso.mapped_groups({}, GROUPS) == []
+    assert sso.mapped_groups({"groups": "g-rev"}, GROUPS) == ["g-rev"]
 
 
 @pytest.mark.parametrize(
@@ -82,8 +83,10 @@ def test_our_second_factor_is_asked_unless_the_provider_used_multi_factor(
 
 
 def test_the_person_is_known_by_entra_object_id_else_subject():
-    assert sso.subject("https://i", {"oid": "o-1", "sub": "s-1"}) == "https://i#o-1"
+    assert sso.subject("https://i", {"oid": "o-1", "tid": "t", "sub": "s-1"}) == "https://i#o-1"
     assert sso.subject("https://i", {"sub": "s-1"}) == "https://i#s-1"
+    # An `oid` from a provider that is not Entra ID (no tenant) means nothing: `sub` does.
+    assert sso.subject("https://i", {"oid": "o-1", "sub": "s-1"}) == "https://i#s-1"
     with pytest.raises(sso.Refused):
         sso.subject("https://i", {})
 
@@ -98,6 +101,8 @@ def test_profile_takes_names_and_a_real_address_only():
     )
     assert profile == sso.Profile("jo@council.example", "Jo", "Bloggs", "jo@council.example")
     assert sso.profile({"sub": "abc", "email": "not-an-address"}).email == ""
+    guest = sso.profile({"preferred_username": "jo_example.com#EXT#@council.onmicrosoft.com"})
+    assert guest.username == "jo_example.com_EXT_@council.onmicrosoft.com"
 
 
 def test_configuration_is_all_three_or_none():
