@@ -8,15 +8,20 @@ would bring back. Slow: it starts node.
 
 import base64
 import hashlib
+import json
 import time
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import SESSION_KEY
+from django.core.cache import cache
+from django.core.exceptions import SuspiciousOperation
 from django.core.management import call_command
 from django.urls import reverse
 
-from practice_review.accounts import sign_in_views, single_sign_on
+from practice_review.accounts import oidc, sign_in_views, single_sign_on
 from practice_review.accounts.models import StaffMember, User
 from practice_review.accounts.queries import suggested_staff_members
 from practice_review.audit.models import AuditEvent
@@ -438,6 +443,9 @@ def test_a_provider_that_does_not_answer_is_said_plainly(client, settings):
     response = client.get(reverse("council_sign_in"))
     assert response.status_code == 503
     assert "Signing in did not finish" in response.content.decode()
+    # Not asked again for a while: each press would otherwise hold a worker for the timeout.
+    assert cache.get("oidc-down:http://127.0.0.1:9")
+    cache.delete("oidc-down:http://127.0.0.1:9")
 
 
 def test_the_administrator_is_offered_the_staff_member_of_the_same_name(client):
@@ -446,3 +454,46 @@ def test_the_administrator_is_offered_the_staff_member_of_the_same_name(client):
     user = signed_in_user(client)
     assert list(suggested_staff_members(user)) == [staff]
     assert user.staff_member is None  # suggested, never linked without the administrator
+
+
+def forged_token(key, kid, **claims):
+    now = int(time.time())
+    payload = {"iat": now, "exp": now + 300, "sub": "someone", "nonce": "n", **claims}
+    algorithm = "HS256" if isinstance(key, str) else "RS256"
+    return jwt.encode(payload, key, algorithm=algorithm, headers={"kid": kid})
+
+
+def verify(provider, token):
+    document = oidc.discovery(oidc.configuration())
+    return oidc.CouncilAccountBackend().verify_token(
+        token, nonce="n", issuer=document["issuer"], jwks_uri=document["jwks_uri"]
+    )
+
+
+def test_tokens_the_provider_did_not_sign_with_its_published_keys_are_refused(provider):
+    """Algorithm confusion (HS256 keyed with the client secret, which we share with the
+    provider), a key the provider does not publish, and several audiences without us as the
+    authorised party."""
+    claims = {"iss": provider.issuer, "aud": provider.client_id}
+    # (PyJWT warns of a secret this short; an attacker would not mind.)
+    with pytest.warns(jwt.warnings.InsecureKeyLengthWarning):
+        hs256 = forged_token(provider.client_secret, "any", **claims)
+    with pytest.raises(SuspiciousOperation, match="algorithm 'HS256' is not accepted"):
+        verify(provider, hs256)
+
+    own_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    with pytest.raises(SuspiciousOperation, match="a key the provider does not publish"):
+        verify(provider, forged_token(own_key, "not-a-published-kid", **claims))
+
+    # Were our key among the provider's (as if published), a token for two audiences that does
+    # not name us as the authorised party is still refused.
+    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(own_key.public_key()))
+    cache.set(f"oidc-keys:{provider.issuer}", [{**public, "kid": "ours", "alg": "RS256"}])
+    try:
+        two_audiences = {"iss": provider.issuer, "aud": [provider.client_id, "another-app"]}
+        with pytest.raises(SuspiciousOperation, match="azp is not this service"):
+            verify(provider, forged_token(own_key, "ours", **two_audiences))
+        named = {**two_audiences, "azp": provider.client_id}
+        assert verify(provider, forged_token(own_key, "ours", **named))["sub"] == "someone"
+    finally:
+        cache.delete(f"oidc-keys:{provider.issuer}")
