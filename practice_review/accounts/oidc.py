@@ -11,6 +11,7 @@ come in and with which role is single_sign_on.py's rule; `sign_in` applies it.
 import jwt
 import requests
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
@@ -142,6 +143,11 @@ class CouncilAccountBackend(OIDCAuthenticationBackend):
         if attr in fixed:
             return fixed[attr]
         return OIDCAuthenticationBackend.get_settings(attr, *args)
+
+    def get_user(self, user_id):
+        # Django's, which refuses a deactivated account on its next request; the library's
+        # returns any account at all.
+        return ModelBackend.get_user(self, user_id)
 
     def authenticate(self, request, code=None, nonce=None, code_verifier=None, **credentials):
         """The claims of a verified ID token, or None when this is not a callback. Refusals and

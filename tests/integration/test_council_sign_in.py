@@ -267,9 +267,13 @@ def test_a_local_account_of_the_same_name_is_never_taken_over(client, django_use
 def test_a_deactivated_account_is_refused(client):
     sign_in_as(client, "reviewer")
     user = signed_in_user(client)
+    still_open = client.__class__()
+    still_open.force_login(user, backend=oidc.BACKEND)
     client.post(reverse("logout"))
-    user.is_active = False
-    user.save()
+    # Past the signal that ends their sessions (a bulk update sends none): the backend itself
+    # refuses the session's person on its next request.
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert still_open.get(reverse("home"))["Location"].startswith(reverse("login"))
     response = sign_in_as(client, "reviewer")
     assert response.status_code == 403 and signed_in_user(client) is None
     assert refusals().get().details["reason"] == single_sign_on.ACCOUNT_DEACTIVATED
