@@ -37,7 +37,13 @@ def required(request):
     """Is a second factor asked of this person, this session? (Whether they have given it is
     `user.is_verified()`: django-otp's, or the provider's, ProviderMultiFactor middleware.)"""
     session = getattr(request, "session", None)
-    asked = session is not None and session.get(ASK_OWN_SECOND_FACTOR_KEY) == request.user.pk
+    user = getattr(request, "user", None)
+    asked = (
+        session is not None
+        and user is not None
+        and user.is_authenticated
+        and session.get(ASK_OWN_SECOND_FACTOR_KEY) == user.pk
+    )
     return settings.TWO_FACTOR_REQUIRED or asked
 
 
