@@ -7,9 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from practice_review.accounts import single_sign_on
+from practice_review.accounts import single_sign_on, two_factor
 
 CONFIGURED = single_sign_on.configuration(
     issuer="https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0",
@@ -100,3 +101,22 @@ def test_the_refusal_page_without_a_refusal_goes_to_sign_in(client, settings):
     settings.SINGLE_SIGN_ON = CONFIGURED
     response = client.get(reverse("council_sign_in_refused"))
     assert response.status_code == 302 and response["Location"] == reverse("login")
+
+
+def test_our_second_factor_is_asked_of_a_session_only_for_its_own_person(
+    rf, settings, django_user_model, db
+):
+    """OIDC_REQUIRE_MFA_CLAIM's mark in a session asks the person it names, nobody else, and
+    never someone not signed in (two_factor.required)."""
+    settings.TWO_FACTOR_REQUIRED = False
+    request = rf.get("/")
+    request.session = {}
+    request.user = AnonymousUser()
+    assert two_factor.required(request) is False
+    person = django_user_model.objects.create_user("person")
+    request.user = person
+    assert two_factor.required(request) is False
+    request.session[two_factor.ASK_OWN_SECOND_FACTOR_KEY] = person.pk
+    assert two_factor.required(request) is True
+    request.user = django_user_model.objects.create_user("someone.else")
+    assert two_factor.required(request) is False
