@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from practice_review.accounts import single_sign_on, two_factor
+from practice_review.accounts.models import StaffMember
 
 CONFIGURED = single_sign_on.configuration(
     issuer="https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0",
@@ -120,3 +121,24 @@ def test_our_second_factor_is_asked_of_a_session_only_for_its_own_person(
     assert two_factor.required(request) is True
     request.user = django_user_model.objects.create_user("someone.else")
     assert two_factor.required(request) is False
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_a_council_accounts_role_read_only_and_suggests_its_staff_member(
+    client, django_user_model
+):
+    StaffMember.objects.create(name="Jo Bloggs", initials="JB")
+    council = django_user_model.objects.create(
+        username="jo.bloggs@council.example",
+        email="jo.bloggs@council.example",
+        provider_subject="https://idp.example#jo",
+        role="reviewer",
+    )
+    local = django_user_model.objects.create(username="local.person", role="reviewer")
+    client.force_login(django_user_model.objects.create_superuser("super", password="x" * 14))
+    page = client.get(reverse("admin:accounts_user_change", args=[council.pk])).content.decode()
+    assert 'name="role"' not in page
+    assert "Their role comes from the groups they are in" in page
+    assert "Jo Bloggs (JB)" in page  # suggested by the name part of the email address
+    page = client.get(reverse("admin:accounts_user_change", args=[local.pk])).content.decode()
+    assert 'name="role"' in page
