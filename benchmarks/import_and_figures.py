@@ -22,6 +22,7 @@ benchmarks/out/ (git-ignored).
 """
 
 import argparse
+import contextlib
 import cProfile
 import csv
 import datetime
@@ -555,21 +556,48 @@ def main(argv=None):
     parser.add_argument("--cohorts", type=int, default=10, help="cohorts the rows are spread over")
     parser.add_argument("--seed", type=int, default=20240917)
     parser.add_argument("--repeats", type=int, default=5, help="runs per figures measurement")
-    parser.add_argument(
-        "--database-url",
-        help="sqlite:////abs/new.sqlite3 (must not exist yet) or postgres://... (a throwaway "
-        "database is created on that server); default: SQLite in a temporary folder",
-    )
+    add_database_arguments(parser)
     parser.add_argument(
         "--profile",
         choices=["cprofile", "pyinstrument"],
         help="profile the first import (timings are then inflated: cProfile by about 3x; "
         "pyinstrument, a sampling profiler from PyPI, much less) and write it to benchmarks/out/",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
 
-    workdir = Path(tempfile.mkdtemp(prefix="practice-review-bench-"))
+    with benchmark_database(parser, args, "practice-review-bench-") as workdir:
+        sys.path.insert(0, str(ROOT))
+        return _measure(args, workdir)
+
+
+def _measure(args, workdir):
+    csv_path = workdir / "reviews.csv"
+    print(f"generating {args.rows:,} rows in {args.cohorts} cohort(s), seed {args.seed}, "
+          f"and measuring the baseline (median of {args.repeats}) ...")  # fmt: skip
+    # A forked child (before Django is set up) so the import's peak memory is its own.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        prepared = pool.submit(
+            prepare, csv_path, args.rows, args.cohorts, args.seed, args.repeats
+        ).result()
+    return _run(args, workdir, csv_path, *prepared)
+
+
+def add_database_arguments(parser):
+    """The options of `benchmark_database`: where the database is, and whether it is kept."""
+    parser.add_argument(
+        "--database-url",
+        help="sqlite:////abs/new.sqlite3 (must not exist yet) or postgres://... (a throwaway "
+        "database is created on that server); default: SQLite in a temporary folder",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the folder and database")
+
+
+@contextlib.contextmanager
+def benchmark_database(parser, args, prefix):
+    """A fresh database for one run of a benchmark, and the environment pointing Django at it:
+    SQLite in a temporary folder, or a throwaway database on the PostgreSQL server that
+    `--database-url` names. Both go afterwards, unless `--keep`."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
     server_url, pg_name = None, None
     url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     if url.startswith(("postgres://", "postgresql://")):
@@ -577,30 +605,20 @@ def main(argv=None):
         url, pg_name = fresh_postgres(url)
     elif url.startswith("sqlite:") and Path(urlsplit(url).path).exists():
         parser.error(f"{url} already exists: the benchmark needs a fresh database")
-
     os.environ["PRACTICE_REVIEW_DATA_DIR"] = str(workdir / "data")
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "practice_review.settings"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
-    sys.path.insert(0, str(ROOT))
-    csv_path = workdir / "reviews.csv"
     try:
-        print(f"generating {args.rows:,} rows in {args.cohorts} cohort(s), seed {args.seed}, "
-              f"and measuring the baseline (median of {args.repeats}) ...")  # fmt: skip
-        # A forked child (before Django is set up) so the import's peak memory is its own.
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            prepared = pool.submit(
-                prepare, csv_path, args.rows, args.cohorts, args.seed, args.repeats
-            ).result()
-        return _run(args, workdir, csv_path, *prepared)
+        yield workdir
     finally:
         from django.db import connections
 
         connections.close_all()
-        if pg_name:
+        if pg_name and not args.keep:
             drop_postgres(server_url, pg_name)
         if args.keep:
-            print(f"kept {workdir}")
+            print(f"kept {workdir}" + (f" and the database {pg_name}" if pg_name else ""))
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 

@@ -30,14 +30,11 @@ import os
 import platform
 import random
 import re
-import shutil
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -47,8 +44,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from import_and_figures import (  # noqa: E402  (benchmarks are scripts, not a package)
     ETHNICITIES,
     QueryCounter,
-    drop_postgres,
-    fresh_postgres,
+    add_database_arguments,
+    benchmark_database,
     machine_facts,
 )
 
@@ -418,42 +415,15 @@ def main(argv=None):
     )
     parser.add_argument("--seed", type=int, default=20261206)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument(
-        "--database-url",
-        help="sqlite:////abs/new.sqlite3 (must not exist yet) or postgres://... (a throwaway "
-        "database is created on that server); default: SQLite in a temporary folder",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the folder and database")
+    add_database_arguments(parser)
     args = parser.parse_args(argv)
 
-    workdir = Path(tempfile.mkdtemp(prefix="practice-review-trends-"))
-    server_url, pg_name = None, None
-    url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    if url.startswith(("postgres://", "postgresql://")):
-        server_url = url
-        url, pg_name = fresh_postgres(url)
-    elif url.startswith("sqlite:") and Path(urlsplit(url).path).exists():
-        parser.error(f"{url} already exists: the benchmark needs a fresh database")
-    os.environ["PRACTICE_REVIEW_DATA_DIR"] = str(workdir / "data")
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "practice_review.settings"
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
-    # The page is asked for by Django's test client: one factor is enough for a benchmark, and
-    # the client's host must be allowed.
-    os.environ["PRACTICE_REVIEW_TWO_FACTOR"] = "false"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    try:
+    with benchmark_database(parser, args, "practice-review-trends-"):
+        # The page is asked for by Django's test client: one factor is enough for a benchmark,
+        # and the client's host must be allowed.
+        os.environ["PRACTICE_REVIEW_TWO_FACTOR"] = "false"
+        os.environ["ALLOWED_HOSTS"] = "testserver"
         return _run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if pg_name and not args.keep:
-            drop_postgres(server_url, pg_name)
-        if args.keep:
-            print(f"kept {workdir}" + (f" and the database {pg_name}" if pg_name else ""))
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _run(args):
