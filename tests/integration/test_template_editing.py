@@ -135,7 +135,8 @@ def test_a_bad_file_shows_every_problem_and_changes_nothing(client, qa):
     text = text.replace("type: yes_no", "type: yesno", 1)
     response, html = upload(client, text.encode())
     assert response.status_code == 200
-    assert "govuk-error-summary" in html and "fix 2 problems" in html
+    assert "govuk-error-summary" in html and "The template was not loaded: fix 2 problems" in html
+    assert "Nothing has been changed. Correct the file and upload it again." in html
     assert "key &quot;Neglect&quot; must be lower-case letters" in html
     assert "type &quot;yesno&quot; is not a question type" in html
     assert AuditTemplate.objects.count() == before
