@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from practice_review.accounts import sign_in_views, two_factor_views
+from practice_review.accounts import sign_in_views, single_sign_on, two_factor_views
 from practice_review.reports import case_views
 from practice_review.reviews import cohort_views, dual_views, form_views
 from practice_review.reviews import views as review_views
@@ -10,11 +10,11 @@ from practice_review.tracker import views as tracker_views
 
 urlpatterns = [
     path("", site_views.home, name="home"),
-    path("sign-in/", sign_in_views.SignInView.as_view(), name="login"),
+    # The addresses registered with the provider come from single_sign_on, as these do.
+    path(single_sign_on.SIGN_IN_PATH[1:], sign_in_views.SignInView.as_view(), name="login"),
     path("sign-in/council/", sign_in_views.council_sign_in, name="council_sign_in"),
-    # single_sign_on.CALLBACK_PATH: the address registered with the provider.
     path(
-        "sign-in/council/callback/",
+        single_sign_on.CALLBACK_PATH[1:],
         sign_in_views.council_sign_in_callback,
         name="council_sign_in_callback",
     ),

@@ -8,11 +8,13 @@ backend again for its user on every request).
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
+from practice_review.accounts import oidc
+
 
 def local_sign_in_allowed():
     """Passwords are for accounts made here, unless PRACTICE_REVIEW_LOCAL_SIGN_IN turns them off
     where a council account sign-in exists (settings.py refuses to start with neither)."""
-    return settings.LOCAL_SIGN_IN or not settings.SINGLE_SIGN_ON.enabled
+    return settings.LOCAL_SIGN_IN or not oidc.configuration().enabled
 
 
 class PasswordBackend(ModelBackend):

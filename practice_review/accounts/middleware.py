@@ -117,7 +117,7 @@ class ProviderSignOutFormAction:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        config = settings.SINGLE_SIGN_ON
+        config = oidc.configuration()
         if config.enabled and user is not None and user.is_authenticated and user.provider_subject:
             document = oidc.cached_discovery(config) or {}
             parts = urlsplit(str(document.get("end_session_endpoint") or config.issuer))

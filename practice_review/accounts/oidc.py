@@ -137,7 +137,7 @@ class CouncilAccountBackend(OIDCAuthenticationBackend):
         fixed = {
             "OIDC_TOKEN_USE_BASIC_AUTH": True,  # nosec B105
             "OIDC_VERIFY_SSL": True,
-            "OIDC_TIMEOUT": settings.SINGLE_SIGN_ON.timeout_seconds,
+            "OIDC_TIMEOUT": configuration().timeout_seconds,
             "OIDC_PROXY": None,
         }
         if attr in fixed:

@@ -66,7 +66,8 @@ class SignInView(auth_views.LoginView):
         return context
 
 
-def _safe_next(request, url):
+def safe_next(request, url):
+    """`url` if it is a page of this service to go on to after signing in, else ""."""
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -83,7 +84,7 @@ def council_sign_in(request):
     config = oidc.configuration()
     if not config.enabled:
         raise Http404("signing in with a council account is not set up")
-    next_url = _safe_next(request, request.GET.get("next", ""))
+    next_url = safe_next(request, request.GET.get("next", ""))
     if request.user.is_authenticated:
         return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     try:
@@ -178,7 +179,7 @@ def council_sign_in_callback(request):
     # LOGIN_REDIRECT_URL is a URL name ("home"): resolved, or the browser would take it as a path
     # relative to the callback's.
     return HttpResponseRedirect(
-        _safe_next(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL)
+        safe_next(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL)
     )
 
 

@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 from practice_review.core.vocabulary import Role
 
 # The path the provider sends people back to; `practice-review oidc-redirect-uri` prints it whole.
+# The sign-in page, where the provider sends people after signing them out there too, and the
+# path the provider sends them back to after signing in; urls.py routes both from here.
+SIGN_IN_PATH = "/sign-in/"
 CALLBACK_PATH = "/sign-in/council/callback/"
-# Where the provider sends people after signing them out there too: our sign-in page.
-SIGNED_OUT_PATH = "/sign-in/"
 # The scopes asked for: `openid` for the ID token, `profile` and `email` for the person's name and
 # address. Groups come in the ID token when the app registration asks for them (Entra's "groups
 # claim"), not from a scope.
@@ -243,4 +244,4 @@ def redirect_uri(site_url):
 
 def signed_out_uri(site_url):
     """The address the provider returns people to after signing out (register it too)."""
-    return site_url.rstrip("/") + SIGNED_OUT_PATH
+    return site_url.rstrip("/") + SIGN_IN_PATH

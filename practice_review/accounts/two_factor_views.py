@@ -8,10 +8,10 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from practice_review.accounts import two_factor
+from practice_review.accounts.sign_in_views import safe_next
 
 NEW_CODES_SESSION_KEY = "new_recovery_codes"
 FEW_RECOVERY_CODES = 3
@@ -55,12 +55,7 @@ def _wait_message(seconds):
 
 
 def _next_url(request):
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return ""
+    return safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
 
 
 @require_http_methods(["GET", "POST"])
